@@ -1,0 +1,1 @@
+"""Task types: one subpackage each, registered by name (see base.py for the contract)."""

@@ -1,0 +1,25 @@
+"""binary: accept or reject one proposed label for a text (Prodigy's binary interface)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from task_types.base import AnswerValue, TaskContent, TaskOptions
+from task_types.common import SpanHint
+
+
+class BinaryOptions(TaskOptions):
+    # The label proposed when a task line carries none.
+    label: str | None = None
+    labels: list[str] | None = None  # accepted for Prodigy-style command lines; unused
+
+
+class BinaryTask(TaskContent):
+    text: str
+    label: str | None = None
+    spans: list[SpanHint] = Field(default_factory=list)
+
+
+class BinaryAnswer(AnswerValue):
+    label: str | None = None
+    accept: bool

@@ -1,0 +1,68 @@
+"""binary view: the proposed label above the text; one key accepts or rejects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.widgets import Static
+
+from task_types.binary.models import BinaryOptions, BinaryTask
+from tui.task_view import Refusal, TaskView
+from tui.widgets.task_text import highlighted, literal_text
+
+
+class BinaryView(TaskView):
+    DEFAULT_CSS = """
+    BinaryView { height: auto; }
+    BinaryView > .label { padding: 0 1; margin-bottom: 1; }
+    BinaryView > .text { padding: 0 1; }
+    """
+
+    def _label(self) -> str | None:
+        task = self.ctx.task
+        options = self.ctx.options
+        assert isinstance(task, BinaryTask) and isinstance(options, BinaryOptions)
+        return task.label or options.label
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        task = self.ctx.task
+        assert isinstance(task, BinaryTask)
+        yield Static(self._label_line(), classes="label")
+        spans = [(s.start, s.end, s.label) for s in task.spans]
+        yield Static(
+            highlighted(task.text, spans) if spans else literal_text(task.text), classes="text"
+        )
+
+    def _label_line(self) -> RenderableType:
+        label = self._label()
+        line = Text("Label: ", style="bold")
+        line.append(literal_text(label or "(none)", style="bold reverse"))
+        line.append(
+            f"   {self.key_of('binary.accept')} accept · {self.key_of('binary.reject')} reject",
+            style="dim",
+        )
+        previous = self.ctx.previous
+        if previous is not None:
+            verdict = "accepted" if previous.get("accept") else "rejected"
+            return Group(line, Text(f"your saved answer: {verdict}", style="italic yellow"))
+        return line
+
+    def _value(self, accept: bool) -> dict[str, Any]:
+        return {"label": self._label(), "accept": accept}
+
+    def handle(self, binding_id: str) -> bool:
+        if binding_id == "binary.accept":
+            self.post_message(self.Submitted("accept", self._value(True)))
+            return True
+        if binding_id == "binary.reject":
+            self.post_message(self.Submitted("reject", self._value(False)))
+            return True
+        return False
+
+    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+        return Refusal(
+            f"press {self.key_of('binary.accept')} to accept or "
+            f"{self.key_of('binary.reject')} to reject"
+        )

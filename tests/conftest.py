@@ -1,0 +1,22 @@
+"""Shared test setup: keep every test away from the real config and cache folders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["tests.tmux_terminal"]
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO.parent / "shared" / "fixtures"
+SAMPLES = REPO / "samples"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("LABELDESK_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("LABELDESK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("LABELDESK_ANNOTATOR", raising=False)
+    yield

@@ -1,0 +1,44 @@
+"""The `labeldesk` command."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from tui import __version__
+
+COMMAND_MODULES = ("open", "validate", "keys")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="labeldesk",
+        description="A keyboard-first labeling workstation for the terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"labeldesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"tui.commands.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    commands = {a for a in parser._subparsers._group_actions[0].choices}  # type: ignore[union-attr]
+    # `labeldesk BATCH` is short for `labeldesk open BATCH`.
+    if args_list and args_list[0] not in commands and not args_list[0].startswith("-"):
+        args_list.insert(0, "open")
+    args = parser.parse_args(args_list)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""`labeldesk keys`: the effective keymap (and its conflicts) for a task type or batch."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("keys", help="print the effective keymap and any conflicts")
+    parser.add_argument("batch", nargs="?", type=Path, help="a batch folder (its [keymap] applies)")
+    parser.add_argument("--task-type", help="show a task type's keys (default: the batch's)")
+    parser.add_argument("--keymap", help="a named keymap from keymaps/")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from task_types.registry import get_task_type
+    from tui.core.batch_config import read_batch_config
+    from tui.core.keymap import build_keymap
+    from tui.core.keymap_table import keymap_table
+    from tui.core.user_config import load_user_config, user_keymap_file
+
+    config, _ = load_user_config()
+    batch_table: dict[str, Any] = {}
+    batch_file: Path | str = "batch.toml"
+    type_name = args.task_type
+    if args.batch is not None:
+        batch_toml = args.batch / "batch.toml"
+        batch_file = batch_toml
+        batch_config, problems = read_batch_config(batch_toml)
+        if batch_config is None:
+            for p in problems:
+                print(f"error: {p}")
+            return 1
+        batch_table = batch_config.keymap
+        type_name = type_name or batch_config.task_type
+    try:
+        task_type = get_task_type(type_name) if type_name else None
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}")
+        return 1
+    keymap = build_keymap(
+        task_type,
+        chosen=args.keymap or config.keymap,
+        user_file=user_keymap_file(),
+        batch_table=batch_table,
+        batch_file=batch_file,
+    )
+    conflicts = keymap.conflicts()
+    if args.json:
+        out = {
+            "bindings": [
+                {
+                    "id": b,
+                    "keys": keymap.keys_for(b),
+                    "description": keymap.descriptions.get(b, ""),
+                    "source": keymap.sources.get(b, ""),
+                }
+                for b in keymap.active_ids()
+            ],
+            "conflicts": [{"key": c.key, "ids": list(c.ids)} for c in conflicts],
+            "problems": [str(p) for p in keymap.problems],
+        }
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        console = Console()
+        console.print(keymap_table(keymap, sources=True))
+        for c in conflicts:
+            console.print(f"[bold red]conflict:[/] {c}", highlight=False)
+        for p in keymap.problems:
+            console.print(f"[yellow]warning:[/] {p}", highlight=False, markup=False)
+        if not conflicts:
+            console.print("no conflicts")
+    return 1 if conflicts else 0

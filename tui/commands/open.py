@@ -1,0 +1,56 @@
+"""`labeldesk open BATCH`: label a batch (folder with batch.toml, or a JSONL file)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--task-type", help="task type of a bare JSONL file (binary, classify, ...)"
+    )
+    parser.add_argument("--labels", help="comma-separated labels for a bare JSONL file")
+
+
+def labels_arg(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [label.strip() for label in value.split(",") if label.strip()]
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("open", help="label a batch (the default command)")
+    parser.add_argument("batch", type=Path, help="a batch folder, or a Prodigy-style JSONL file")
+    parser.add_argument("--annotator", help="who is labeling (default: config file, then login)")
+    parser.add_argument("--results", type=Path, help="results folder (default: BATCH/results)")
+    parser.add_argument("--keymap", help="a named keymap from keymaps/ (e.g. vim)")
+    add_batch_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui.launch import LaunchError, prepare
+
+    try:
+        prepared = prepare(
+            args.batch,
+            annotator=args.annotator,
+            task_type=args.task_type,
+            labels=labels_arg(args.labels),
+            results_dir=args.results,
+            keymap_name=args.keymap,
+        )
+    except LaunchError as exc:
+        print(f"labeldesk: {exc}", file=sys.stderr)
+        return 2
+    from tui.app import LabelDeskApp
+
+    app = LabelDeskApp(prepared.session, prepared.keymap)
+    try:
+        app.run()
+    finally:
+        prepared.session.store.close()
+    return 0

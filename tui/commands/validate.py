@@ -1,0 +1,40 @@
+"""`labeldesk validate BATCH`: every problem of a batch, exit 1 if there are errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tui.commands.open import add_batch_arguments, labels_arg
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("validate", help="check a batch and print every problem")
+    parser.add_argument("batch", type=Path)
+    add_batch_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui.core.batch import Batch
+    from tui.core.problems import BatchError
+
+    try:
+        batch = Batch.open(args.batch, task_type=args.task_type, labels=labels_arg(args.labels))
+    except BatchError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}")
+        print(f"{len(exc.problems)} problem(s); the batch cannot be opened")
+        return 1
+    problems, invalid = batch.validate_all()
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in problems:
+        print(f"{problem.severity}: {problem}")
+    print(
+        f"{len(batch)} task(s), {len(invalid)} invalid, {len(errors)} error(s), "
+        f"{len(problems) - len(errors)} warning(s)"
+    )
+    sys.stdout.flush()
+    return 1 if errors else 0

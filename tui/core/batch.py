@@ -1,0 +1,298 @@
+"""A batch: its config, its task type, and its tasks read lazily through a byte-offset index.
+
+Opening reads batch.toml and indexes the first lines of tasks.jsonl only; `index_rest()` and
+`validate_all()` are meant for a worker. A Prodigy JSONL file opens as a batch too, given the
+task type (and labels) from the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+
+from task_types.base import TaskContent, TaskOptions, TaskType, TaskTypeError
+from task_types.registry import get_task_type
+from tui.core.batch_config import BatchConfig, read_batch_config, sha256_of
+from tui.core.jsonl_index import JsonlIndex
+from tui.core.problems import BatchError, Problem, pydantic_problems
+from tui.core.toml_lines import line_of
+
+MAX_LINE_BYTES = 1_000_000  # a task line above this is refused: it would freeze the screen
+FIRST_SCAN_LINES = 256
+
+
+@dataclass
+class Item:
+    """One task line, parsed on demand. `task` is None when the line is invalid."""
+
+    index: int
+    line_no: int
+    task_id: str
+    raw: dict[str, Any] | None
+    task: TaskContent | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.task is not None
+
+
+def _fallback_id(raw: dict[str, Any], line_no: int) -> str:
+    for key in ("_task_hash", "_input_hash"):
+        if key in raw and raw[key] is not None:
+            return str(raw[key])
+    return f"line-{line_no}"
+
+
+def task_id_of(raw: dict[str, Any], line_no: int) -> str:
+    value = raw.get("id")
+    if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+        return str(value)
+    return _fallback_id(raw, line_no)
+
+
+@dataclass
+class Batch:
+    folder: Path
+    config: BatchConfig
+    task_type: TaskType
+    options: TaskOptions
+    tasks_path: Path
+    results_dir: Path
+    audits_dir: Path
+    index: JsonlIndex
+    problems: list[Problem] = field(default_factory=list)
+    guidelines_path: Path | None = None
+    guidelines_sha256: str | None = None
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        task_type: str | None = None,
+        labels: list[str] | None = None,
+        results_dir: Path | None = None,
+    ) -> Batch:
+        """Open a batch folder, or a bare JSONL file (Prodigy) with task_type given."""
+        path = path.expanduser()
+        if not path.exists():
+            raise BatchError([Problem(path, "no such file or folder")])
+        if path.is_dir():
+            config_path = path / "batch.toml"
+            config, config_problems = read_batch_config(config_path)
+            if config is None:
+                raise BatchError(config_problems)
+            if task_type is not None and task_type != config.task_type:
+                raise BatchError(
+                    [
+                        Problem(
+                            config_path,
+                            f"--task-type {task_type} contradicts task_type = "
+                            f"{config.task_type!r} of the batch",
+                            field="task_type",
+                        )
+                    ]
+                )
+            if labels:
+                config.task["labels"] = labels
+            folder = path
+            tasks_path = folder / config.tasks
+            config_file = config_path
+        else:
+            if task_type is None:
+                raise BatchError(
+                    [
+                        Problem(
+                            path,
+                            "a bare JSONL file needs --task-type (for example --task-type "
+                            "binary); a batch folder needs a batch.toml",
+                        )
+                    ]
+                )
+            folder = path.parent
+            table: dict[str, Any] = {}
+            if labels:
+                table["labels"] = labels
+            config = BatchConfig(
+                id=path.stem, title=path.name, task_type=task_type, guidelines=None, task=table
+            )
+            tasks_path = path
+            config_file = path
+        try:
+            ttype = get_task_type(config.task_type)
+        except KeyError as exc:
+            raise BatchError([Problem(config_file, str(exc.args[0]), field="task_type")]) from None
+        try:
+            options = ttype.parse_options(config.task)
+        except ValidationError as exc:
+            is_toml = config_file.suffix == ".toml"
+            text = config_file.read_text("utf-8", "replace") if is_toml else ""
+            probs = []
+            for p in pydantic_problems(exc, config_file, prefix="task."):
+                line = line_of(text, p.field) if p.field and is_toml else None
+                probs.append(Problem(p.file, p.message, line, p.field))
+            if config_file.suffix != ".toml":
+                probs.append(
+                    Problem(
+                        config_file, f"give the labels with --labels for task type {ttype.name}"
+                    )
+                )
+            raise BatchError(probs) from None
+        if not tasks_path.is_file():
+            raise BatchError([Problem(tasks_path, "the tasks file is missing")])
+        index = JsonlIndex(tasks_path)
+        index.scan(max_lines=FIRST_SCAN_LINES)
+        if len(index) == 0 and index.complete:
+            raise BatchError([Problem(tasks_path, "has no tasks: the file is empty")])
+        guidelines_path = None
+        if config.guidelines:
+            candidate = folder / config.guidelines
+            if candidate.is_file():
+                guidelines_path = candidate
+        problems: list[Problem] = []
+        if index.has_bom:
+            problems.append(
+                Problem(
+                    tasks_path,
+                    "starts with a UTF-8 byte-order mark (ignored)",
+                    1,
+                    severity="warning",
+                )
+            )
+        res_dir = results_dir if results_dir is not None else folder / "results"
+        return cls(
+            folder=folder,
+            config=config,
+            task_type=ttype,
+            options=options,
+            tasks_path=tasks_path,
+            results_dir=res_dir,
+            audits_dir=folder / "audits",
+            index=index,
+            problems=problems,
+            guidelines_path=guidelines_path,
+            guidelines_sha256=sha256_of(guidelines_path) if guidelines_path else None,
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        return self.config.id
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    @property
+    def fully_indexed(self) -> bool:
+        return self.index.complete
+
+    def index_rest(self) -> None:
+        self.index.scan()
+
+    def raw_line(self, index: int) -> tuple[int, dict[str, Any] | None, Problem | None]:
+        line_no = self.index.line_number(index)
+        length = self.index.lengths[index]
+        if length > MAX_LINE_BYTES:
+            return (
+                line_no,
+                None,
+                Problem(
+                    self.tasks_path,
+                    f"the line is {length / 1e6:.1f} MB; at most {MAX_LINE_BYTES // 1_000_000} MB "
+                    "per task is accepted (split the text into several tasks)",
+                    line_no,
+                ),
+            )
+        data = self.index.line(index)
+        try:
+            obj = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as uexc:
+                msg = (
+                    f"not valid UTF-8: byte 0x{data[uexc.start]:02x} at column {uexc.start + 1} "
+                    "(save the file as UTF-8)"
+                )
+                return line_no, None, Problem(self.tasks_path, msg, line_no)
+            return line_no, None, Problem(self.tasks_path, f"not valid JSON: {exc}", line_no)
+        if not isinstance(obj, dict):
+            kind = type(obj).__name__
+            return (
+                line_no,
+                None,
+                Problem(self.tasks_path, f"expected a JSON object, got {kind}", line_no),
+            )
+        return line_no, obj, None
+
+    def item(self, index: int) -> Item:
+        line_no, raw, problem = self.raw_line(index)
+        if raw is None:
+            assert problem is not None
+            return Item(index, line_no, f"line-{line_no}", None, None, [problem])
+        task_id = task_id_of(raw, line_no)
+        prepared = dict(raw)
+        prepared["id"] = task_id
+        try:
+            task = self.task_type.parse_task(prepared, self.options)
+        except ValidationError as exc:
+            return Item(
+                index, line_no, task_id, raw, None, pydantic_problems(exc, self.tasks_path, line_no)
+            )
+        except TaskTypeError as exc:
+            prob = Problem(self.tasks_path, str(exc), line_no, exc.field)
+            return Item(index, line_no, task_id, raw, None, [prob])
+        return Item(index, line_no, task_id, raw, task)
+
+    def task_id_at(self, index: int) -> str:
+        line_no, raw, _ = self.raw_line(index)
+        return task_id_of(raw, line_no) if raw is not None else f"line-{line_no}"
+
+    def iter_items(self) -> Iterator[Item]:
+        for i in range(len(self)):
+            yield self.item(i)
+
+    # -- validation ------------------------------------------------------------------------
+    def validate_all(
+        self, progress: Callable[[int, int], None] | None = None, max_problems: int = 10_000
+    ) -> tuple[list[Problem], set[int]]:
+        """Validate every task: returns the problems and the indexes of invalid items
+        (duplicated ids included: every occurrence after the first is invalid)."""
+        self.index_rest()
+        problems: list[Problem] = list(self.problems)
+        invalid: set[int] = set()
+        first_seen: dict[str, int] = {}
+        total = len(self)
+        for i in range(total):
+            item = self.item(i)
+            if not item.valid:
+                invalid.add(i)
+                if len(problems) < max_problems:
+                    problems.extend(item.problems)
+            previous = first_seen.setdefault(item.task_id, item.line_no)
+            if previous != item.line_no:
+                invalid.add(i)
+                if len(problems) < max_problems:
+                    problems.append(
+                        Problem(
+                            self.tasks_path,
+                            f"duplicate task id {item.task_id!r} (first on line {previous}); "
+                            "ids must be unique in a batch",
+                            item.line_no,
+                            "id",
+                        )
+                    )
+            if progress is not None and i % 10_000 == 0:
+                progress(i, total)
+        if self.index.crlf:
+            problems.append(
+                Problem(self.tasks_path, "uses CRLF line ends (accepted)", severity="warning")
+            )
+        return problems, invalid

@@ -1,0 +1,81 @@
+"""batch.toml: what a batch is. Validated with pydantic; every problem names file and line."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
+
+from tui.core.problems import Problem, pydantic_problems
+from tui.core.toml_lines import line_of
+
+DEFAULT_ERROR_CATEGORIES = [
+    "wrong_label",
+    "missed_span",
+    "extra_span",
+    "guideline_violation",
+    "incomplete",
+    "typo",
+    "other",
+]
+
+
+class AuditSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    error_categories: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_ERROR_CATEGORIES), min_length=1
+    )
+
+
+class BatchConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    title: str = ""
+    task_type: str
+    language: Literal["nl", "en", "nl-en", "en-nl"] | None = None
+    guidelines: str | None = "guidelines.md"
+    tasks: str = "tasks.jsonl"
+    target_per_hour: PositiveInt | None = None
+    min_seconds: float | None = Field(default=None, ge=0)
+    sensitive: bool = False
+    task: dict[str, Any] = Field(default_factory=dict)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
+    keymap: dict[str, Any] = Field(default_factory=dict)
+
+
+def read_batch_config(path: Path) -> tuple[BatchConfig | None, list[Problem]]:
+    """Parse and validate batch.toml; returns the config or every problem found."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return None, [Problem(path, "batch.toml is missing: every batch folder needs one")]
+    except UnicodeDecodeError as exc:
+        return None, [Problem(path, f"not valid UTF-8 at byte {exc.start}")]
+    except OSError as exc:
+        return None, [Problem(path, f"cannot read: {exc.strerror or exc}")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        line = int(found.group(1)) if found else None
+        return None, [Problem(path, f"not valid TOML: {exc}", line)]
+    try:
+        return BatchConfig.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for p in pydantic_problems(exc, path):
+            line = line_of(text, p.field) if p.field else None
+            problems.append(Problem(p.file, p.message, line, p.field))
+        return None, problems
+
+
+def sha256_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None

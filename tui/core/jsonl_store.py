@@ -1,0 +1,181 @@
+"""An append-only JSONL file with one writer, durable appends and torn-line recovery.
+
+Used for results/<annotator>.jsonl and audits/<auditor>.jsonl. The promises (DESIGN §3):
+every append is flushed and fsynced before append() returns; a torn last line left by a crash
+is moved aside into a side file and reported, never dropped; a second writer is refused.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from tui.core.problems import Problem
+from tui.core.records import iso_ms, utc_now
+
+
+class StoreLockedError(Exception):
+    """Another labeldesk process holds this file open for writing."""
+
+
+class StoreNotWritableError(Exception):
+    """The file or its folder cannot be written (read-only folder, permissions)."""
+
+
+@dataclass
+class LoadedLines:
+    records: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    torn_saved_to: Path | None = None
+
+
+def _holder_note(lock_path: Path) -> str:
+    try:
+        return lock_path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def read_jsonl_records(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+    """Yield (line number, parsed object or None, error or None) for each non-empty line."""
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                obj = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                yield number, None, f"not valid JSON: {exc}"
+                continue
+            if not isinstance(obj, dict):
+                yield number, None, f"expected a JSON object, got {type(obj).__name__}"
+                continue
+            yield number, obj, None
+
+
+class AppendOnlyJsonl:
+    """Opens (and locks) a JSONL file for appending. Use as a context manager or call close()."""
+
+    def __init__(self, path: Path, *, owner: str = "") -> None:
+        self.path = path
+        self.owner = owner
+        self._fd: int | None = None
+        self._lock_fd: int | None = None
+        self.loaded = LoadedLines()
+
+    # -- opening -------------------------------------------------------------------------
+    def open(self) -> LoadedLines:
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreNotWritableError(
+                f"cannot create the folder {folder}: {exc.strerror or exc}"
+            ) from exc
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        try:
+            lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StoreNotWritableError(
+                f"cannot write in {folder}: {exc.strerror or exc}. "
+                "Your answers could not be saved there; choose a writable results folder "
+                "(--results DIR) or fix the folder's permissions."
+            ) from exc
+        try:
+            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder_note(lock_path)
+            os.close(lock_fd)
+            raise StoreLockedError(
+                f"{self.path} is already open for writing by another labeldesk"
+                + (f" ({holder})" if holder else "")
+                + ". Close that one first: two writers would interleave answers."
+            ) from None
+        os.ftruncate(lock_fd, 0)
+        os.write(lock_fd, f"pid {os.getpid()} since {iso_ms(utc_now())}\n".encode())
+        self._lock_fd = lock_fd
+        self.loaded = self._recover_and_load()
+        try:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        except OSError as exc:
+            self.close()
+            raise StoreNotWritableError(f"cannot open {self.path} for writing: {exc}") from exc
+        return self.loaded
+
+    def _recover_and_load(self) -> LoadedLines:
+        loaded = LoadedLines()
+        if not self.path.exists():
+            return loaded
+        data = self.path.read_bytes()
+        cut = len(data)
+        tail = b""
+        if data and not data.endswith(b"\n"):
+            cut = data.rfind(b"\n") + 1
+            tail = data[cut:]
+        if tail.strip():
+            # A crash mid-write leaves a partial last line: keep it aside, never drop it.
+            stamp = iso_ms(utc_now()).replace(":", "")
+            side = self.path.with_name(f"{self.path.name}.torn-{stamp}")
+            fd = os.open(side, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                os.write(fd, tail)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            line_no = data.count(b"\n", 0, cut) + 1
+            loaded.torn_saved_to = side
+            loaded.problems.append(
+                Problem(
+                    self.path,
+                    f"the last line was torn (incomplete, {len(tail)} bytes), probably by a crash; "
+                    f"it was moved to {side.name} and the file was cut back to its last "
+                    "complete line",
+                    line_no,
+                    severity="warning",
+                )
+            )
+        if cut != len(data):
+            with self.path.open("r+b") as fh:
+                fh.truncate(cut)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for number, obj, error in read_jsonl_records(self.path):
+            if obj is None:
+                loaded.problems.append(Problem(self.path, error or "bad line", number))
+            else:
+                loaded.records.append(obj)
+        return loaded
+
+    # -- writing -------------------------------------------------------------------------
+    def append(self, record: dict[str, Any]) -> None:
+        """Append one line; returns only once it is on disk (flushed and fsynced)."""
+        if self._fd is None:
+            raise RuntimeError("store is not open")
+        line = orjson.dumps(record) + b"\n"
+        view = memoryview(line)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+        os.fsync(self._fd)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __enter__(self) -> AppendOnlyJsonl:
+        self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

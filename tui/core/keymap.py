@@ -1,0 +1,228 @@
+"""Keymaps as data: binding id -> keys, stacked in layers and checked for conflicts.
+
+Layers, later ones override earlier ones by id (DESIGN §4):
+  1. keymaps/default.toml (app bindings and label keys) and each task type's keys.toml;
+  2. a named keymap chosen with --keymap NAME (keymaps/NAME.toml);
+  3. the user's keymap.toml in the config folder;
+  4. the batch's [keymap] table.
+A layer is TOML with one table per context: `[app] help = "question_mark,f1"`; in batch.toml
+the same reads `[keymap] app.help = "f1"`. Keys use Textual's key names.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from task_types.base import TaskType
+from tui.core.keymap_limits import MAX_LABEL_KEYS
+from tui.core.problems import Problem
+from tui.core.resources import data_dir
+
+# Descriptions live with the code that acts on them; which keys trigger them is data.
+APP_BINDINGS: dict[str, str] = {
+    "app.submit": "submit the answer and go to the next item",
+    "app.skip": "skip this item",
+    "app.undo": "undo the last answer",
+    "app.back": "go back to the previous item",
+    "app.forward": "go forward (up to the first unanswered item)",
+    "app.flag": "flag this item (ambiguous, guidelines, tooling, sensitive, other)",
+    "app.guidelines": "show the guidelines",
+    "app.help": "show every active key",
+    "app.reveal": "reveal a hidden sensitive item",
+    "app.quit": "quit (every answer is already saved)",
+}
+
+_DISPLAY = {
+    "question_mark": "?",
+    "exclamation_mark": "!",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "space": "space",
+    "comma": ",",
+    "full_stop": ".",
+    "slash": "/",
+    "minus": "-",
+    "plus": "+",
+    "equals_sign": "=",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
+    "left": "←",
+    "right": "→",
+    "up": "↑",
+    "down": "↓",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "backspace": "⌫",
+    "enter": "⏎",
+    "escape": "Esc",
+    "tab": "Tab",
+}
+
+
+def key_display(key: str) -> str:
+    if key in _DISPLAY:
+        return _DISPLAY[key]
+    parts = key.split("+")
+    if len(parts) > 1:
+        return "+".join(
+            p.capitalize() if p in ("ctrl", "shift", "alt") else key_display(p) for p in parts
+        )
+    return key.upper() if key.startswith("f") and key[1:].isdigit() else key
+
+
+def _split_keys(value: Any) -> list[str] | None:
+    if isinstance(value, str):
+        return [k.strip() for k in value.split(",") if k.strip()]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [k.strip() for k in value if k.strip()]
+    return None
+
+
+def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(flatten(value, dotted + "."))
+        else:
+            out[dotted] = value
+    return out
+
+
+@dataclass(frozen=True)
+class Conflict:
+    key: str
+    ids: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"key {self.key!r} is bound to {', '.join(self.ids)}"
+
+
+@dataclass
+class Keymap:
+    bindings: dict[str, list[str]] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    contexts: tuple[str, ...] = ("app",)  # lookup priority: the task type first, then app
+
+    def apply_layer(self, table: Mapping[str, Any], source: str, file: Path | str) -> None:
+        flat = flatten(table)
+        if "labels.keys" in flat:
+            keys = flat.pop("labels.keys")
+            if not isinstance(keys, str):
+                self.problems.append(
+                    Problem(file, "expected a string of single characters", field="labels.keys")
+                )
+            else:
+                for n, char in enumerate(keys[:MAX_LABEL_KEYS], start=1):
+                    flat[f"label.{n}"] = char
+        for binding_id, value in flat.items():
+            keys_list = _split_keys(value)
+            if keys_list is None:
+                self.problems.append(
+                    Problem(
+                        file, 'expected keys as a string ("a,ctrl+x") or a list', field=binding_id
+                    )
+                )
+                continue
+            if binding_id not in self.descriptions:
+                self.problems.append(
+                    Problem(
+                        file,
+                        f"unknown binding id {binding_id!r}",
+                        field=binding_id,
+                        severity="warning",
+                    )
+                )
+                continue
+            self.bindings[binding_id] = keys_list
+            self.sources[binding_id] = source
+
+    def keys_for(self, binding_id: str) -> list[str]:
+        return self.bindings.get(binding_id, [])
+
+    def display(self, binding_id: str, limit: int = 2) -> str:
+        return "/".join(key_display(k) for k in self.keys_for(binding_id)[:limit])
+
+    def label_key(self, n: int) -> str | None:
+        keys = self.keys_for(f"label.{n}")
+        return keys[0] if keys else None
+
+    def lookup(self, keys: Iterable[str], contexts: Iterable[str] | None = None) -> str | None:
+        """The binding id a key press triggers, searching contexts in priority order."""
+        wanted = list(keys)
+        for context in contexts if contexts is not None else self.contexts:
+            prefix = context + "."
+            for binding_id, bound in self.bindings.items():
+                if binding_id.startswith(prefix) and any(k in bound for k in wanted):
+                    return binding_id
+        return None
+
+    def active_ids(self) -> list[str]:
+        return [b for b in self.bindings if b.split(".", 1)[0] in self.contexts]
+
+    def conflicts(self) -> list[Conflict]:
+        by_key: dict[str, list[str]] = {}
+        for binding_id in self.active_ids():
+            for key in self.bindings[binding_id]:
+                by_key.setdefault(key, []).append(binding_id)
+        return [Conflict(k, tuple(ids)) for k, ids in sorted(by_key.items()) if len(ids) > 1]
+
+
+def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except (tomllib.TOMLDecodeError, OSError) as exc:
+        problems.append(Problem(path, f"cannot read keymap: {exc}"))
+        return {}
+
+
+def build_keymap(
+    task_type: TaskType | None,
+    *,
+    chosen: str | None = None,
+    user_file: Path | None = None,
+    batch_table: Mapping[str, Any] | None = None,
+    batch_file: Path | str = "batch.toml",
+) -> Keymap:
+    contexts: tuple[str, ...] = ("app",)
+    keymap = Keymap(descriptions=dict(APP_BINDINGS))
+    for n in range(1, MAX_LABEL_KEYS + 1):
+        keymap.descriptions[f"label.{n}"] = f"choose / toggle label {n}"
+    if task_type is None or task_type.uses_label_keys:
+        contexts = ("label", *contexts)
+    if task_type is not None:
+        for spec in task_type.bindings:
+            keymap.descriptions[f"{task_type.name}.{spec.id}"] = spec.description
+        contexts = (task_type.name, *contexts)
+    keymap.contexts = contexts
+    keymaps_dir = data_dir("keymaps")
+    default_file = keymaps_dir / "default.toml"
+    keymap.apply_layer(_read_toml(default_file, keymap.problems), "default", default_file)
+    if task_type is not None:
+        type_table = _read_toml(task_type.keymap_file, keymap.problems)
+        keymap.apply_layer(
+            {task_type.name: type_table}, f"{task_type.name} default", task_type.keymap_file
+        )
+    if chosen:
+        chosen_file = keymaps_dir / f"{chosen}.toml"
+        if not chosen_file.is_file():
+            names = ", ".join(sorted(p.stem for p in keymaps_dir.glob("*.toml")))
+            keymap.problems.append(
+                Problem(chosen_file, f"no keymap named {chosen!r}; known: {names}")
+            )
+        else:
+            keymap.apply_layer(_read_toml(chosen_file, keymap.problems), chosen, chosen_file)
+    if user_file is not None and user_file.is_file():
+        keymap.apply_layer(_read_toml(user_file, keymap.problems), "user", user_file)
+    if batch_table:
+        keymap.apply_layer(batch_table, "batch", batch_file)
+    return keymap

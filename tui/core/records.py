@@ -1,0 +1,95 @@
+"""The lines labeldesk writes: answers (results/<annotator>.jsonl) and audits (audits/<auditor>.jsonl).
+
+See docs/DESIGN.md §3. These models are the single definition of the on-disk format.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+AnswerKind = Literal["accept", "reject", "skip", "flag", "undone"]
+FlagReason = Literal["ambiguous", "guidelines", "tooling", "sensitive", "other"]
+FLAG_REASONS: tuple[FlagReason, ...] = ("ambiguous", "guidelines", "tooling", "sensitive", "other")
+Verdict = Literal["pass", "fail", "corrected"]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso_ms(moment: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds and a Z, as in the design's examples."""
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )
+
+
+class Flag(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: FlagReason
+    note: str = ""
+
+
+class ResultRecord(BaseModel):
+    """One answer line. The latest line per task_id wins; undo and edits append."""
+
+    model_config = ConfigDict(extra="allow")
+
+    task_id: str
+    batch_id: str
+    annotator: str
+    task_type: str
+    answer: AnswerKind
+    value: dict[str, Any] | None = None
+    flag: Flag | None = None
+    session_id: str
+    started_at: datetime
+    submitted_at: datetime
+    active_ms: int = Field(ge=0)
+    keys: int = Field(ge=0, default=0)
+    revision: int = Field(ge=1, default=1)
+    guidelines_sha256: str | None = None
+    app_version: str = ""
+    # Gold items are scored silently at submit time: None when the task carries no gold.
+    gold_correct: bool | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        data = self.model_dump(mode="python", exclude_none=False)
+        data["started_at"] = iso_ms(self.started_at)
+        data["submitted_at"] = iso_ms(self.submitted_at)
+        if self.gold_correct is None:
+            data.pop("gold_correct", None)
+        return data
+
+
+class AuditRecord(BaseModel):
+    """One audit line in audits/<auditor>.jsonl. The latest line per (task_id, annotator) wins."""
+
+    model_config = ConfigDict(extra="allow")
+
+    task_id: str
+    batch_id: str
+    auditor: str
+    annotator: str
+    revision: int = Field(ge=1)
+    task_type: str
+    verdict: Verdict
+    errors: list[str] = Field(default_factory=list)
+    original_value: dict[str, Any] | None = None
+    corrected_value: dict[str, Any] | None = None
+    comment: str = ""
+    session_id: str
+    started_at: datetime
+    submitted_at: datetime
+    active_ms: int = Field(ge=0)
+    keys: int = Field(ge=0, default=0)
+    app_version: str = ""
+
+    def to_json_dict(self) -> dict[str, Any]:
+        data = self.model_dump(mode="python")
+        data["started_at"] = iso_ms(self.started_at)
+        data["submitted_at"] = iso_ms(self.submitted_at)
+        return data

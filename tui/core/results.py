@@ -1,0 +1,75 @@
+"""The annotator's results file for one batch: results/<annotator>.jsonl (DESIGN §3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tui.core.jsonl_store import AppendOnlyJsonl
+from tui.core.problems import Problem
+from tui.core.records import ResultRecord
+
+
+class ResultsStore:
+    def __init__(self, results_dir: Path, annotator: str, batch_id: str) -> None:
+        self.path = results_dir / f"{annotator}.jsonl"
+        self.annotator = annotator
+        self.batch_id = batch_id
+        self._file = AppendOnlyJsonl(self.path, owner=annotator)
+        self.latest: dict[str, dict[str, Any]] = {}
+        self.revisions: dict[str, int] = {}
+        self.problems: list[Problem] = []
+
+    def open(self) -> list[Problem]:
+        """Lock and load the file (recovering a torn last line); raises StoreLockedError or
+        StoreNotWritableError with a message for the annotator."""
+        loaded = self._file.open()
+        self.problems = list(loaded.problems)
+        foreign = 0
+        for record in loaded.records:
+            task_id = record.get("task_id")
+            if not isinstance(task_id, str):
+                continue
+            if record.get("batch_id") not in (None, self.batch_id):
+                foreign += 1
+                continue
+            self._remember(record)
+        if foreign:
+            self.problems.append(
+                Problem(
+                    self.path,
+                    f"{foreign} line(s) belong to another batch id than {self.batch_id!r}; "
+                    "they are kept but not used here",
+                    severity="warning",
+                )
+            )
+        return self.problems
+
+    def _remember(self, record: dict[str, Any]) -> None:
+        task_id = record["task_id"]
+        self.latest[task_id] = record
+        self.revisions[task_id] = self.revisions.get(task_id, 0) + 1
+
+    def is_answered(self, task_id: str) -> bool:
+        record = self.latest.get(task_id)
+        return record is not None and record.get("answer") != "undone"
+
+    def next_revision(self, task_id: str) -> int:
+        return self.revisions.get(task_id, 0) + 1
+
+    def previous_active_ms(self, task_id: str) -> int:
+        record = self.latest.get(task_id)
+        value = record.get("active_ms", 0) if record else 0
+        return value if isinstance(value, int) else 0
+
+    def append(self, record: ResultRecord) -> None:
+        """Durable before it returns: flushed and fsynced."""
+        data = record.to_json_dict()
+        self._file.append(data)
+        self._remember(data)
+
+    def answered_count(self) -> int:
+        return sum(1 for r in self.latest.values() if r.get("answer") != "undone")
+
+    def close(self) -> None:
+        self._file.close()

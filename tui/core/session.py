@@ -1,0 +1,191 @@
+"""One annotator working through one batch: position, answers, undo, skip, flag, timing.
+
+The Textual screen is a thin layer over this class: every decision about what is saved and
+which item comes next is made here, in plain Python, and tested without a terminal.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from tui import __version__
+from tui.core.active_clock import ActiveClock
+from tui.core.batch import Batch, Item
+from tui.core.records import AnswerKind, Flag, FlagReason, ResultRecord, utc_now
+from tui.core.results import ResultsStore
+
+
+class SubmitRefusedError(ValueError):
+    """The answer cannot be saved as it is (invalid value); the message says why."""
+
+
+class LabelingSession:
+    def __init__(
+        self,
+        batch: Batch,
+        store: ResultsStore,
+        clock: ActiveClock | None = None,
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.batch = batch
+        self.store = store
+        self.clock = clock or ActiveClock()
+        self._now = now
+        self.session_id = uuid.uuid4().hex
+        self.position = 0
+        self.invalid: set[int] = set()
+        self.records: list[ResultRecord] = []  # this session's lines, in order
+        self._undo_stack: list[tuple[str, int]] = []  # (task_id, index) answered this session
+        self._shown_at = now()
+        self._item: Item | None = None
+
+    # -- position --------------------------------------------------------------------------
+    @property
+    def total(self) -> int:
+        return len(self.batch)
+
+    @property
+    def done(self) -> bool:
+        return self.position >= self.total
+
+    def answered_count(self) -> int:
+        return self.store.answered_count()
+
+    def remaining(self) -> int:
+        return max(0, self.total - self.answered_count())
+
+    def is_answered_at(self, index: int) -> bool:
+        return self.store.is_answered(self.batch.task_id_at(index))
+
+    def first_unanswered(self, start: int = 0) -> int | None:
+        for index in range(start, self.total):
+            if not self.is_answered_at(index):
+                return index
+        for index in range(0, min(start, self.total)):
+            if not self.is_answered_at(index):
+                return index
+        return None
+
+    def resume(self) -> int:
+        """Go to the first unanswered item (the end when every item is answered)."""
+        found = self.first_unanswered(0)
+        self._go(self.total if found is None else found)
+        return self.position
+
+    def _go(self, index: int) -> None:
+        self.position = index
+        self._item = None
+        self._shown_at = self._now()
+        self.clock.focus(None if self.done else self.current().task_id)
+
+    def current(self) -> Item:
+        if self.done:
+            raise IndexError("every item is answered")
+        if self._item is None or self._item.index != self.position:
+            self._item = self.batch.item(self.position)
+        return self._item
+
+    def current_valid(self) -> bool:
+        return not self.done and self.position not in self.invalid and self.current().valid
+
+    def previous_value(self) -> dict[str, Any] | None:
+        """The latest saved value of the current item, for editing an earlier answer."""
+        if self.done:
+            return None
+        record = self.store.latest.get(self.current().task_id)
+        if record is None or record.get("answer") == "undone":
+            return None
+        value = record.get("value")
+        return value if isinstance(value, dict) else None
+
+    def back(self) -> bool:
+        if self.position == 0:
+            return False
+        self._go(self.position - 1)
+        return True
+
+    def forward(self) -> bool:
+        """Move on through answered items, up to the first unanswered one."""
+        if self.done or not self.is_answered_at(self.position):
+            return False
+        self._go(self.position + 1)
+        return True
+
+    # -- answering -------------------------------------------------------------------------
+    def submit(
+        self,
+        answer: AnswerKind,
+        value: Mapping[str, Any] | None = None,
+        flag: Flag | None = None,
+    ) -> ResultRecord:
+        """Save an answer for the current item (durably), then move to the next unanswered."""
+        item = self.current()
+        checked: dict[str, Any] | None = None
+        if value is not None:
+            try:
+                checked = self.batch.task_type.parse_answer(value).model_dump(mode="json")
+            except ValueError as exc:
+                raise SubmitRefusedError(str(exc)) from exc
+        record = self._record(item.task_id, answer, checked, flag, item)
+        self.store.append(record)  # flushed and fsynced before we move on
+        self.records.append(record)
+        self._undo_stack.append((item.task_id, item.index))
+        nxt = self.first_unanswered(item.index + 1)
+        self._go(self.total if nxt is None else nxt)
+        return record
+
+    def skip(self) -> ResultRecord:
+        return self.submit("skip")
+
+    def flag(self, reason: FlagReason, note: str = "") -> ResultRecord:
+        return self.submit("flag", flag=Flag(reason=reason, note=note))
+
+    def undo(self) -> ResultRecord | None:
+        """Withdraw this session's last answer (an `undone` line) and show that item again."""
+        while self._undo_stack:
+            task_id, index = self._undo_stack.pop()
+            if not self.store.is_answered(task_id):
+                continue
+            item = self.batch.item(index)
+            self.clock.focus(task_id)  # the time spent undoing belongs to that item
+            record = self._record(task_id, "undone", None, None, item)
+            self.store.append(record)
+            self.records.append(record)
+            self._go(index)
+            return record
+        return None
+
+    def _record(
+        self,
+        task_id: str,
+        answer: AnswerKind,
+        value: dict[str, Any] | None,
+        flag: Flag | None,
+        item: Item,
+    ) -> ResultRecord:
+        ms, keys = self.clock.take(task_id)
+        gold_correct = None
+        if item.task is not None and item.task.gold is not None and answer in ("accept", "reject"):
+            full = dict(value or {})
+            gold_correct = self.batch.task_type.gold_matches(full, item.task.gold)
+        return ResultRecord(
+            task_id=task_id,
+            batch_id=self.batch.id,
+            annotator=self.store.annotator,
+            task_type=self.batch.task_type.name,
+            answer=answer,
+            value=value,
+            flag=flag,
+            session_id=self.session_id,
+            started_at=self._shown_at,
+            submitted_at=self._now(),
+            active_ms=self.store.previous_active_ms(task_id) + ms,
+            keys=keys,
+            revision=self.store.next_revision(task_id),
+            guidelines_sha256=self.batch.guidelines_sha256,
+            app_version=__version__,
+            gold_correct=gold_correct,
+        )

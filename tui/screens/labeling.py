@@ -1,0 +1,336 @@
+"""The labeling screen: one item, its labels and keys, position, and saving.
+
+Key presses are mapped to binding ids through the effective keymap (keymaps are data); this
+screen acts on app.* ids and hands the task type's ids to its view. Saving goes through
+LabelingSession, which fsyncs every answer before the next item is shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from tui.core.keymap import Keymap
+from tui.core.records import Flag
+from tui.core.session import LabelingSession, SubmitRefusedError
+from tui.screens.flag import FlagScreen
+from tui.screens.guidelines import GuidelinesScreen
+from tui.screens.help import HelpScreen
+from tui.task_view import Refusal, TaskView, ViewContext
+from tui.widgets.task_text import literal_text
+
+APP_HINTS = (
+    "app.skip",
+    "app.undo",
+    "app.back",
+    "app.flag",
+    "app.guidelines",
+    "app.help",
+    "app.quit",
+)
+_HINT_WORDS = {
+    "app.submit": "submit",
+    "app.skip": "skip",
+    "app.undo": "undo",
+    "app.back": "back",
+    "app.forward": "fwd",
+    "app.flag": "flag",
+    "app.guidelines": "guide",
+    "app.help": "keys",
+    "app.quit": "quit",
+    "app.reveal": "reveal",
+}
+
+
+class LabelingScreen(Screen[None]):
+    DEFAULT_CSS = """
+    LabelingScreen { layout: vertical; }
+    #header { height: 1; background: $primary-background; padding: 0 1; }
+    #progress { height: 1; padding: 0 1; color: $text-muted; }
+    #body { height: 1fr; border: round $panel; padding: 0 0; }
+    #status { height: 1; padding: 0 1; }
+    #keys { height: auto; max-height: 2; padding: 0 1; background: $panel; }
+    .problem { color: $error; padding: 0 1; }
+    .notice { padding: 1 2; }
+    """
+
+    def __init__(self, session: LabelingSession, keymap: Keymap) -> None:
+        super().__init__()
+        self.session = session
+        self.keymap = keymap
+        self.view: TaskView | None = None
+        self.revealed: set[int] = set()
+        self._status = Text("")
+        self.validation_summary = ""
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(id="header")
+        yield Static(id="progress")
+        yield VerticalScroll(id="body")
+        yield Static(id="status")
+        yield Static(id="keys")
+
+    def on_mount(self) -> None:
+        self.show_current()
+        self._complete_index()
+        self._watch_tasks()
+
+    # -- workers ---------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="index")
+    def _complete_index(self) -> None:
+        batch = self.session.batch
+        batch.index_rest()
+        self.app.call_from_thread(self.refresh_progress)
+        problems, invalid = batch.validate_all()
+        errors = [p for p in problems if p.severity == "error"]
+        self.app.call_from_thread(self._validated, invalid, len(errors))
+
+    def _validated(self, invalid: set[int], errors: int) -> None:
+        self.session.invalid = invalid
+        if errors:
+            self.validation_summary = f"{errors} invalid line(s): labeldesk validate lists them"
+            self.notify(self.validation_summary, severity="warning", timeout=6)
+        if not self.session.done and self.session.position in invalid:
+            self.show_current(keep_status=True)
+        self.refresh_progress()
+
+    @work(exclusive=True, group="watch")
+    async def _watch_tasks(self) -> None:
+        """tasks.jsonl may grow while open: index new lines as they arrive."""
+        from watchfiles import awatch
+
+        batch = self.session.batch
+        async for _changes in awatch(batch.tasks_path, debounce=200, recursive=False):
+            was_done = self.session.done
+            await asyncio.to_thread(batch.index.scan)
+            if was_done and not self.session.done:
+                self.session.resume()
+                self.show_current()
+            self.refresh_progress()
+
+    # -- rendering -------------------------------------------------------------------------
+    def refresh_progress(self) -> None:
+        s = self.session
+        batch = s.batch
+        title = batch.config.title or batch.id
+        header = Text()
+        header.append(literal_text(title, style="bold"))
+        header.append(f"  ·  {batch.task_type.name}  ·  {s.store.annotator}", style="")
+        self.query_one("#header", Static).update(header)
+        total = f"{s.total}" if batch.fully_indexed else f"{s.total}+ (indexing…)"
+        where = "done" if s.done else f"item {s.position + 1} of {total}"
+        line = f"{where}  ·  {s.remaining()} remaining  ·  {len(s.records)} answered this session"
+        if self.validation_summary:
+            line += f"  ·  {self.validation_summary}"
+        self.query_one("#progress", Static).update(line)
+
+    def set_status(self, text: str, error: bool = False) -> None:
+        self._status = Text(text, style="bold red" if error else "green")
+        self.query_one("#status", Static).update(self._status)
+
+    def _hide_sensitive(self, index: int) -> bool:
+        s = self.session
+        if index in self.revealed:
+            return False
+        if s.batch.config.sensitive:
+            return True
+        item = s.current()
+        meta = item.raw.get("meta") if item.raw else None
+        return isinstance(meta, dict) and bool(meta.get("sensitive"))
+
+    def show_current(self, keep_status: bool = False) -> None:
+        body = self.query_one("#body", VerticalScroll)
+        body.remove_children()
+        self.view = None
+        s = self.session
+        if s.done:
+            msg = (
+                f"All {s.total} items are answered.\n\n"
+                f"{self.keymap.display('app.back')} goes back to change an answer; "
+                f"{self.keymap.display('app.quit')} quits — every answer is saved."
+            )
+            body.mount(Static(msg, classes="notice"))
+        else:
+            item = s.current()
+            if not s.current_valid():
+                lines = Text("This item is invalid and cannot be labeled:\n", style="bold red")
+                for p in item.problems or []:
+                    lines.append(literal_text(str(p)) + "\n")
+                if not item.problems:
+                    lines.append("its task id repeats an earlier one (see labeldesk validate)\n")
+                lines.append(f"\nPress {self.keymap.display('app.skip')} to skip it.", style="bold")
+                body.mount(Static(lines, classes="problem"))
+            elif self._hide_sensitive(s.position):
+                body.mount(
+                    Static(
+                        f"Sensitive content hidden. Press {self.keymap.display('app.reveal')} "
+                        "to reveal it.",
+                        classes="notice",
+                    )
+                )
+            else:
+                assert item.task is not None
+                ctx = ViewContext(
+                    task_type=s.batch.task_type,
+                    options=s.batch.options,
+                    task=item.task,
+                    previous=s.previous_value(),
+                    keymap=self.keymap,
+                    batch_dir=s.batch.folder,
+                )
+                view_cls = s.batch.task_type.view_class()
+                self.view = view_cls(ctx)
+                body.mount(self.view)
+        body.scroll_home(animate=False)
+        if not keep_status:
+            self.query_one("#status", Static).update(self._status)
+        self.refresh_progress()
+        self._render_keys()
+
+    def _render_keys(self) -> None:
+        ids = (self.view.hint_ids() if self.view else []) + list(APP_HINTS)
+        out = Text()
+        for binding_id in ids:
+            keys = self.keymap.display(binding_id, limit=1)
+            if not keys:
+                continue
+            word = _HINT_WORDS.get(binding_id) or binding_id.split(".", 1)[1].replace("_", " ")
+            out.append(f" {keys} ", style="reverse")
+            out.append(f" {word}  ")
+        self.query_one("#keys", Static).update(out)
+
+    # -- keys ------------------------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        self.session.clock.touch()
+        if self.view is not None and self.view.editing:
+            return
+        binding_id = self.keymap.lookup([event.key, *event.aliases])
+        if binding_id is None:
+            return
+        event.stop()
+        event.prevent_default()
+        self.dispatch_binding(binding_id)
+
+    def dispatch_binding(self, binding_id: str) -> None:
+        context = binding_id.split(".", 1)[0]
+        if context != "app":
+            if self.view is None:
+                self.set_status("nothing to label here", error=True)
+            elif not self.view.handle(binding_id):
+                self.set_status(f"{binding_id} does nothing here", error=True)
+            return
+        action = binding_id.split(".", 1)[1]
+        handler = getattr(self, f"do_{action}", None)
+        if handler is not None:
+            handler()
+
+    def do_submit(self) -> None:
+        if self.view is None:
+            self.set_status("nothing to submit here", error=True)
+            return
+        result = self.view.submit_value()
+        if isinstance(result, Refusal):
+            self.set_status(str(result), error=True)
+            return
+        answer, value = result
+        self.save(answer, value)
+
+    @on(TaskView.Submitted)
+    def _view_submitted(self, message: TaskView.Submitted) -> None:
+        message.stop()
+        self.save(message.answer, message.value)
+
+    @on(TaskView.Notice)
+    def _view_notice(self, message: TaskView.Notice) -> None:
+        message.stop()
+        self.set_status(message.text, error=message.error)
+
+    def save(
+        self, answer: str, value: dict[str, Any] | None = None, flag: Flag | None = None
+    ) -> None:
+        s = self.session
+        if s.done:
+            self.set_status("every item is answered", error=True)
+            return
+        task_id = s.current().task_id
+        try:
+            record = s.submit(answer, value, flag)  # type: ignore[arg-type]
+        except SubmitRefusedError as exc:
+            self.set_status(f"not saved: {exc}", error=True)
+            return
+        except OSError as exc:
+            self.set_status(
+                f"NOT SAVED ({exc.strerror or exc}): fix the disk and press again", error=True
+            )
+            return
+        self.set_status(f"✓ saved {task_id} ({record.answer}, revision {record.revision})")
+        self.show_current(keep_status=True)
+
+    def do_skip(self) -> None:
+        self.save("skip")
+
+    def do_undo(self) -> None:
+        try:
+            record = self.session.undo()
+        except OSError as exc:
+            self.set_status(f"undo NOT saved ({exc.strerror or exc})", error=True)
+            return
+        if record is None:
+            self.set_status("nothing to undo in this session", error=True)
+            return
+        self.set_status(f"↶ undone {record.task_id}: answer it again")
+        self.show_current(keep_status=True)
+
+    def do_back(self) -> None:
+        if self.session.back():
+            self.show_current()
+        else:
+            self.set_status("this is the first item", error=True)
+
+    def do_forward(self) -> None:
+        if self.session.forward():
+            self.show_current()
+        else:
+            self.set_status("answer this item first (or skip it)", error=True)
+
+    def do_flag(self) -> None:
+        if self.session.done:
+            return
+
+        def flagged(flag: Flag | None) -> None:
+            if flag is not None:
+                self.save("flag", None, flag)
+
+        self.app.push_screen(FlagScreen(), flagged)
+
+    def do_guidelines(self) -> None:
+        path = self.session.batch.guidelines_path
+        if path is None:
+            self.set_status("this batch has no guidelines file", error=True)
+            return
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            self.set_status(f"cannot read {path}: {exc.strerror or exc}", error=True)
+            return
+        self.app.push_screen(GuidelinesScreen(path.name, text))
+
+    def do_help(self) -> None:
+        count = len(getattr(self.view, "choices", [])) if self.view is not None else 0
+        self.app.push_screen(HelpScreen(self.keymap, count or None))
+
+    def do_reveal(self) -> None:
+        if not self.session.done:
+            self.revealed.add(self.session.position)
+            self.show_current()
+
+    def do_quit(self) -> None:
+        self.app.exit()

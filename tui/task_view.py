@@ -1,0 +1,80 @@
+"""The UI half of the task-type contract: a TaskView shows one task and edits its answer.
+
+The labeling screen owns navigation and saving; it routes each key press to a binding id
+through the keymap. Ids of the task type's own context (`<type>.<id>`) and label keys
+(`label.N`) go to the view's handle(); the view answers by posting Submitted, or the screen
+asks submit_value() when the annotator presses app.submit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from textual.message import Message
+from textual.widget import Widget
+
+from task_types.base import TaskContent, TaskOptions, TaskType
+from tui.core.keymap import Keymap
+
+ViewMode = Literal["label", "review", "correct"]
+
+
+@dataclass
+class ViewContext:
+    task_type: TaskType
+    options: TaskOptions
+    task: TaskContent
+    previous: dict[str, Any] | None  # the latest saved value, when editing an earlier answer
+    keymap: Keymap
+    batch_dir: Path
+    mode: ViewMode = "label"
+
+
+class Refusal(str):
+    """A reason why the current value cannot be submitted, shown to the annotator."""
+
+
+class TaskView(Widget, can_focus=True):
+    DEFAULT_CSS = """
+    TaskView { height: auto; }
+    """
+
+    class Submitted(Message):
+        def __init__(self, answer: str, value: dict[str, Any] | None) -> None:
+            super().__init__()
+            self.answer = answer
+            self.value = value
+
+    class Notice(Message):
+        """A short message for the status line (a refusal, a hint)."""
+
+        def __init__(self, text: str, error: bool = False) -> None:
+            super().__init__()
+            self.text = text
+            self.error = error
+
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    @property
+    def editing(self) -> bool:
+        """True while a text editor in the view has the keys (the screen then stays out)."""
+        return False
+
+    def handle(self, binding_id: str) -> bool:
+        """Act on a binding id of this type or a label key; False if not handled."""
+        return False
+
+    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+        """(answer kind, value) to save when app.submit is pressed, or why not."""
+        return Refusal("nothing to submit yet")
+
+    def hint_ids(self) -> list[str]:
+        """Binding ids worth showing in the key bar for this view, most useful first."""
+        return [f"{self.ctx.task_type.name}.{b.id}" for b in self.ctx.task_type.bindings]
+
+    def key_of(self, binding_id: str) -> str:
+        return self.ctx.keymap.display(binding_id, limit=1)
