@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from tui import __version__
 
-COMMAND_MODULES = ("open", "validate", "keys")
+COMMAND_MODULES = ("open", "validate", "keys", "audit")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -46,6 +46,17 @@ class ActiveClock:
         self._settle()
         self._focus = task_id
 
+    def reassign(self, to_task: str) -> None:
+        """Move the time gathered for the item in focus to another item (an undo concerns
+        the item it withdraws, not the one on screen when the key was pressed), and focus it."""
+        self._settle()
+        if self._focus is not None and self._focus != to_task:
+            moved = self._pending.pop(self._focus, 0.0)
+            self._pending[to_task] = self._pending.get(to_task, 0.0) + moved
+            keys = self.keys.pop(self._focus, 0)
+            self.keys[to_task] = self.keys.get(to_task, 0) + keys
+        self._focus = to_task
+
     def touch(self) -> None:
         """A key was pressed: count the time since the last key (capped) and resume."""
         self._settle()

@@ -156,12 +156,23 @@ class Keymap:
     def lookup(self, keys: Iterable[str], contexts: Iterable[str] | None = None) -> str | None:
         """The binding id a key press triggers, searching contexts in priority order."""
         wanted = list(keys)
-        for context in contexts if contexts is not None else self.contexts:
-            prefix = context + "."
-            for binding_id, bound in self.bindings.items():
-                if binding_id.startswith(prefix) and any(k in bound for k in wanted):
-                    return binding_id
+        order = list(contexts if contexts is not None else self.contexts)
+        # A key the user or the batch bound on purpose beats a default binding of the key.
+        for defaults in (False, True):
+            for context in order:
+                prefix = context + "."
+                for binding_id, bound in self.bindings.items():
+                    if not binding_id.startswith(prefix):
+                        continue
+                    if self._is_default(binding_id) != defaults:
+                        continue
+                    if any(k in bound for k in wanted):
+                        return binding_id
         return None
+
+    def _is_default(self, binding_id: str) -> bool:
+        source = self.sources.get(binding_id, "default")
+        return source == "default" or source.endswith(" default")
 
     def active_ids(self) -> list[str]:
         return [b for b in self.bindings if b.split(".", 1)[0] in self.contexts]

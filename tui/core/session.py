@@ -150,7 +150,7 @@ class LabelingSession:
             if not self.store.is_answered(task_id):
                 continue
             item = self.batch.item(index)
-            self.clock.focus(task_id)  # the time spent undoing belongs to that item
+            self.clock.reassign(task_id)  # the time spent undoing belongs to that item
             record = self._record(task_id, "undone", None, None, item)
             self.store.append(record)
             self.records.append(record)

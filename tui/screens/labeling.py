@@ -162,8 +162,9 @@ class LabelingScreen(Screen[None]):
             item = s.current()
             if not s.current_valid():
                 lines = Text("This item is invalid and cannot be labeled:\n", style="bold red")
+                folder = f"{s.batch.folder}/"
                 for p in item.problems or []:
-                    lines.append(literal_text(str(p)) + "\n")
+                    lines.append(literal_text(str(p).replace(folder, "", 1)) + "\n")
                 if not item.problems:
                     lines.append("its task id repeats an earlier one (see labeldesk validate)\n")
                 lines.append(f"\nPress {self.keymap.display('app.skip')} to skip it.", style="bold")

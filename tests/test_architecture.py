@@ -1,0 +1,68 @@
+"""The engine and every task type's models import no Textual (DESIGN §4)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _engine_files() -> list[Path]:
+    files = sorted((REPO / "tui" / "core").rglob("*.py"))
+    for package in sorted((REPO / "task_types").iterdir()):
+        if package.is_dir() and (package / "__init__.py").exists():
+            files += [p for p in package.rglob("*.py") if p.name != "view.py" and "view" not in p.parts]
+    files += [p for p in (REPO / "task_types").glob("*.py")]
+    return files
+
+
+def test_no_textual_import_in_engine_sources() -> None:
+    offenders = []
+    for path in _engine_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                if name == "textual" or name.startswith("textual.") or name.startswith("tui.screens") or name in ("tui.app", "tui.task_view"):
+                    offenders.append(f"{path.relative_to(REPO)}:{node.lineno} imports {name}")
+    assert offenders == []
+
+
+def test_importing_engine_and_all_task_types_loads_no_textual() -> None:
+    code = (
+        "import sys, pkgutil, importlib\n"
+        "import tui.core\n"
+        "for m in pkgutil.walk_packages(tui.core.__path__, 'tui.core.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "from task_types.registry import all_task_types\n"
+        "types = all_task_types()\n"
+        "assert {'binary', 'classify'} <= set(types), types\n"
+        "for name in types:\n"
+        "    importlib.import_module(f'task_types.{name}.models')\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(len(types)); sys.exit(1 if bad else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_task_type_follows_the_contract() -> None:
+    from task_types.registry import all_task_types
+    from tui.core.keymap import build_keymap
+
+    for name, task_type in all_task_types().items():
+        assert task_type.keymap_file.is_file(), f"{name} has no keys.toml"
+        keymap = build_keymap(task_type)
+        assert keymap.problems == [], f"{name}: {keymap.problems}"
+        assert keymap.conflicts() == [], f"{name}: {keymap.conflicts()}"
+        for spec in task_type.bindings:
+            assert keymap.keys_for(f"{name}.{spec.id}"), f"{name}.{spec.id} has no default key"
+        view = task_type.view_class()
+        assert view.__name__.endswith("View")
