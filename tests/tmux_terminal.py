@@ -29,7 +29,8 @@ class TmuxTerminal:
     def __init__(self, tmp: Path, width: int = 80, height: int = 24) -> None:
         require_tmux()
         self.name = f"ld-{uuid.uuid4().hex[:8]}"
-        self.socket = str(tmp / "tmux.sock")
+        # A short socket path of its own: unix socket paths are limited to ~107 bytes.
+        self.socket = f"/tmp/ld-tmux-{self.name}.sock"
         self.width = width
         self.height = height
         self.env = {
@@ -63,6 +64,7 @@ class TmuxTerminal:
         )
 
     def keys(self, *keys: str, pause: float = 0.15) -> None:
+        """tmux key names: "a", "Enter", "Space", "BSpace", "Escape", "PageUp", "C-q", "Left"."""
         for key in keys:
             self._tmux("send-keys", "-t", self.name, key)
             time.sleep(pause)
@@ -100,6 +102,7 @@ class TmuxTerminal:
 
     def close(self) -> None:
         self._tmux("kill-server", check=False)
+        Path(self.socket).unlink(missing_ok=True)
 
 
 @pytest.fixture

@@ -1,9 +1,13 @@
-"""The Textual application: a thin shell around a LabelingSession."""
+"""The Textual application: a thin shell around a LabelingSession (or a list of batches)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from textual.app import App
 
+from tui.core.batch_discovery import BatchEntry
 from tui.core.keymap import Keymap
 from tui.core.session import LabelingSession
 from tui.screens.labeling import LabelingScreen
@@ -15,14 +19,51 @@ class LabelDeskApp(App[None], inherit_bindings=False):
     TITLE = "labeldesk"
     ENABLE_COMMAND_PALETTE = False
 
-    def __init__(self, session: LabelingSession, keymap: Keymap) -> None:
+    def __init__(
+        self,
+        session: LabelingSession | None = None,
+        keymap: Keymap | None = None,
+        *,
+        batches: list[BatchEntry] | None = None,
+        annotator: str = "",
+        opener: Callable[[Path], tuple[LabelingSession, Keymap]] | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
         self.keymap = keymap
+        self.batches = batches
+        self.annotator = annotator
+        self.opener = opener
 
     def on_mount(self) -> None:
-        self.push_screen(LabelingScreen(self.session, self.keymap))
-        for problem in self.session.store.problems:
+        if self.batches is not None:
+            from tui.screens.batch_picker import BatchPickerScreen
+
+            self.push_screen(BatchPickerScreen(self.batches, self.annotator))
+        elif self.session is not None and self.keymap is not None:
+            self._start(self.session, self.keymap)
+
+    def _start(self, session: LabelingSession, keymap: Keymap) -> None:
+        self.session = session
+        self.keymap = keymap
+        self.push_screen(LabelingScreen(session, keymap, from_picker=self.batches is not None))
+        for problem in session.store.problems:
             self.notify(str(problem), severity="warning", timeout=10)
-        for problem in self.keymap.problems:
+        for problem in keymap.problems:
             self.notify(str(problem), severity="warning", timeout=10)
+
+    def open_batch(self, folder: Path) -> None:
+        """Open a batch chosen in the list; a batch that cannot be opened is said, not fatal."""
+        if self.opener is None:
+            return
+        try:
+            session, keymap = self.opener(folder)
+        except Exception as exc:  # a LaunchError, said in the app; the list stays usable
+            self.notify(str(exc), severity="error", timeout=15)
+            return
+        self._start(session, keymap)
+
+    def close_session(self) -> None:
+        if self.session is not None:
+            self.session.store.close()
+            self.session = None

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from tui import __version__
 
-COMMAND_MODULES = ("open", "validate", "keys", "audit")
+COMMAND_MODULES = ("open", "validate", "keys", "stats", "audit", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -32,6 +32,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tui.core.batch_discovery import is_batch_folder
+
+    if args.batch.is_dir() and not is_batch_folder(args.batch):
+        return run_picker(args.batch, args)
     from tui.launch import LaunchError, prepare
 
     try:
@@ -53,4 +57,40 @@ def run(args: argparse.Namespace) -> int:
         app.run()
     finally:
         prepared.session.store.close()
+    return 0
+
+
+def run_picker(root: Path, args: argparse.Namespace) -> int:
+    """A folder of batch folders: choose one from a list (labeldesk samples/)."""
+    from tui.core.batch_discovery import discover_batches
+    from tui.core.session import LabelingSession
+    from tui.core.user_config import load_user_config, resolve_annotator
+    from tui.launch import prepare
+
+    entries = discover_batches(root)
+    if not entries:
+        print(
+            f"labeldesk: {root} has no batch.toml and no batch folders inside it "
+            "(a batch folder holds batch.toml and tasks.jsonl)",
+            file=sys.stderr,
+        )
+        return 2
+    config, _ = load_user_config()
+    try:
+        name = resolve_annotator(args.annotator, config)
+    except ValueError as exc:
+        print(f"labeldesk: {exc}", file=sys.stderr)
+        return 2
+    from tui.app import LabelDeskApp
+    from tui.core.keymap import Keymap
+
+    def opener(folder: Path) -> tuple[LabelingSession, Keymap]:
+        prepared = prepare(folder, annotator=name, keymap_name=args.keymap)
+        return prepared.session, prepared.keymap
+
+    app = LabelDeskApp(batches=entries, annotator=name, opener=opener)
+    try:
+        app.run()
+    finally:
+        app.close_session()
     return 0

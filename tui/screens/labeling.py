@@ -61,8 +61,9 @@ class LabelingScreen(Screen[None]):
     .notice { padding: 1 2; }
     """
 
-    def __init__(self, session: LabelingSession, keymap: Keymap) -> None:
+    def __init__(self, session: LabelingSession, keymap: Keymap, from_picker: bool = False) -> None:
         super().__init__()
+        self.from_picker = from_picker
         self.session = session
         self.keymap = keymap
         self.view: TaskView | None = None
@@ -334,4 +335,12 @@ class LabelingScreen(Screen[None]):
             self.show_current()
 
     def do_quit(self) -> None:
+        if self.from_picker:
+            # Back to the list of batches: this batch's results file is released.
+            self.workers.cancel_all()
+            close = getattr(self.app, "close_session", None)
+            if close is not None:
+                close()
+            self.app.pop_screen()
+            return
         self.app.exit()

@@ -1,0 +1,188 @@
+"""How fast is `labeldesk stats` next to merely parsing the same lines with orjson?
+
+Generates 1,000,000 realistic result lines (~300 bytes: every field of DESIGN §3; 6
+annotators, 4 batches, edits, undos, skips, flags, gold checks) into a temp file, then
+times, each in a fresh process so peak memory is its own:
+  parse  — read every line and orjson.loads it (the floor: the fastest parser we use);
+  stats  — `labeldesk stats FILE --json` (the real command, output to /dev/null);
+  stats --by day — the same with one row per day.
+Prints seconds, lines/s, peak RSS and the ratio to the parse floor.
+
+    python bench/stats_bench.py [--lines N] [--repeat R] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LABELS = ["positief", "negatief", "neutraal", "gemengd"]
+TYPES = ["classify", "binary", "classify", "rate"]
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def generate(path: Path, lines: int, seed: int = 7) -> int:
+    """Write `lines` answer lines; returns the byte size."""
+    import orjson
+
+    rng = random.Random(seed)
+    annotators = ["anna", "bram", "cees", "daan", "eva", "fenna"]
+    batches = [f"nl-{n:04d}" for n in (42, 43, 44, 45)]
+    clock = {a: datetime(2026, 11, 2, 8, 0, tzinfo=UTC) for a in annotators}
+    sessions = {a: f"{rng.getrandbits(48):012x}" for a in annotators}
+    answered: dict[str, list[tuple[str, str, int]]] = {a: [] for a in annotators}
+    counter = 0
+    with path.open("wb", buffering=1 << 20) as out:
+        for _ in range(lines):
+            annotator = rng.choice(annotators)
+            active = int(rng.lognormvariate(8.8, 0.6))  # median ~6.6 s per item
+            clock[annotator] += timedelta(milliseconds=active + rng.randint(50, 900))
+            if clock[annotator].hour >= 17:  # a working day, then the next morning
+                clock[annotator] = clock[annotator].replace(hour=8) + timedelta(days=1)
+                sessions[annotator] = f"{rng.getrandbits(48):012x}"
+            roll = rng.random()
+            history = answered[annotator]
+            if roll < 0.05 and history:  # an edit or an undo of an earlier answer
+                task_id, batch, before = history[rng.randrange(len(history))]
+                answer = "undone" if roll < 0.02 else "accept"
+                active += before
+                revision = 2
+            else:
+                counter += 1
+                batch = batches[counter % len(batches)]
+                task_id = f"r-{counter:07d}"
+                answer = rng.choices(["accept", "reject", "skip", "flag"], weights=[85, 8, 5, 2])[0]
+                revision = 1
+                history.append((task_id, batch, active))
+            task_type = TYPES[batches.index(batch)]
+            submitted = clock[annotator]
+            record: dict[str, object] = {
+                "task_id": task_id,
+                "batch_id": batch,
+                "annotator": annotator,
+                "task_type": task_type,
+                "answer": answer,
+                "value": {"labels": [rng.choice(LABELS)]} if answer == "accept" else None,
+                "flag": {"reason": "ambiguous", "note": ""} if answer == "flag" else None,
+                "session_id": sessions[annotator],
+                "started_at": _stamp(submitted - timedelta(milliseconds=active)),
+                "submitted_at": _stamp(submitted),
+                "active_ms": active,
+                "keys": rng.randint(1, 6),
+                "revision": revision,
+                "guidelines_sha256": None,  # a batch without guidelines.md
+                "app_version": "0.1.0",
+            }
+            if rng.random() < 0.05:
+                record["gold_correct"] = rng.random() < 0.9
+            out.write(orjson.dumps(record) + b"\n")
+    return path.stat().st_size
+
+
+def _child(kind: str, path: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    started = time.perf_counter()
+    if kind == "parse":
+        import orjson
+
+        loads = orjson.loads
+        with open(path, "rb") as fh:
+            for raw in fh:
+                loads(raw)
+    else:
+        from tui.commands import stats as stats_command
+
+        parser = argparse.ArgumentParser()
+        stats_command.register(parser.add_subparsers())
+        extra = ["--by", "day"] if kind == "stats-by-day" else []
+        args = parser.parse_args(["stats", path, "--json", *extra])
+        with open(os.devnull, "w") as devnull:
+            saved = sys.stdout
+            sys.stdout = devnull
+            try:
+                args.func(args)
+            finally:
+                sys.stdout = saved
+    elapsed = time.perf_counter() - started
+    print(json.dumps({"seconds": elapsed, "peak_mb": _peak_kb() / 1024}))
+
+
+def _peak_kb() -> int:
+    # VmHWM belongs to this process's own memory map; ru_maxrss on Linux would carry over
+    # the parent's size at fork time (the generator's), inflating small figures.
+    try:
+        with open("/proc/self/status") as status:
+            for row in status:
+                if row.startswith("VmHWM:"):
+                    return int(row.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _measure(kind: str, path: Path, repeat: int) -> dict[str, float]:
+    best: dict[str, float] | None = None
+    for _ in range(repeat):
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", kind, str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        if best is None or result["seconds"] < best["seconds"]:
+            best = result
+    assert best is not None
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=2, help="runs per measure; the best counts")
+    parser.add_argument("--keep", action="store_true", help="keep the generated file")
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(*args.child)
+        return
+    folder = Path(tempfile.mkdtemp(prefix="labeldesk-stats-bench-"))
+    path = folder / "results.jsonl"
+    started = time.perf_counter()
+    size = generate(path, args.lines)
+    print(
+        f"generated {args.lines:,} lines, {size / 1e6:.0f} MB ({size / args.lines:.0f} bytes/line)"
+        f" in {time.perf_counter() - started:.1f}s: {path}"
+    )
+    try:
+        floor = _measure("parse", path, args.repeat)
+        for kind in ("parse", "stats", "stats-by-day"):
+            result = floor if kind == "parse" else _measure(kind, path, args.repeat)
+            rate = args.lines / result["seconds"]
+            ratio = result["seconds"] / floor["seconds"]
+            print(
+                f"{kind:>13}: {result['seconds']:6.2f} s  {rate / 1e6:5.2f} M lines/s  "
+                f"peak {result['peak_mb']:6.0f} MB  x{ratio:.2f} of orjson parsing"
+            )
+    finally:
+        if not args.keep:
+            path.unlink(missing_ok=True)
+            folder.rmdir()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""`labeldesk demo`: the demo batches, copied to a writable folder on first use, then opened."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("demo", help="open the demo batches (copied to your data folder)")
+    parser.add_argument("--annotator", help="who is labeling")
+    parser.add_argument("--keymap", help="a named keymap from keymaps/")
+    parser.add_argument("--reset", action="store_true", help="start again from fresh copies")
+    parser.set_defaults(func=run)
+
+
+def demo_folder() -> Path:
+    import os
+
+    override = os.environ.get("LABELDESK_DATA_DIR")
+    if override:
+        return Path(override) / "demo"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("labeldesk", appauthor=False)) / "demo"
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui.commands.open import run_picker
+    from tui.core.resources import data_dir
+
+    target = demo_folder()
+    if args.reset and target.exists():
+        shutil.rmtree(target)
+    if not target.exists():
+        shutil.copytree(data_dir("samples"), target, ignore=shutil.ignore_patterns("results", "audits"))
+        print(f"demo batches copied to {target}")
+    return run_picker(target, args)

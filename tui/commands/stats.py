@@ -1,0 +1,97 @@
+"""`labeldesk stats [PATH ...]`: throughput, quality and pace figures over results files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+BY_CHOICES = ("day", "batch", "task-type", "annotator")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"expected 0 seconds or more, got {text!r}")
+    return value
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "stats",
+        help="items per active hour, seconds per item, skips, gold and audit rates",
+        description=(
+            "Figures over results files (*.jsonl) and batch folders (their results/ and "
+            "audits/). The latest line per annotator, task and batch counts; undone items "
+            "do not. Times are active time; days and hours are UTC."
+        ),
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="results/audit files, batch folders, or folders of them (default: .)",
+    )
+    parser.add_argument(
+        "--annotator",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this annotator's answers, and audits of their work (repeatable)",
+    )
+    parser.add_argument(
+        "--since",
+        metavar="WHEN",
+        help="only answers submitted at or after a date (UTC midnight) or ISO date-time",
+    )
+    parser.add_argument("--by", choices=BY_CHOICES, help="one table row per day, batch, ...")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--min-seconds",
+        type=_seconds,
+        metavar="S",
+        help="answers faster than this are 'fast' (where no batch.toml sets min_seconds)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui.core.stats import compute_stats, parse_since, problem_lines
+
+    since = None
+    if args.since is not None:
+        try:
+            since = parse_since(args.since)
+        except ValueError as exc:
+            print(f"labeldesk stats: --since: {exc}", file=sys.stderr)
+            return 2
+    paths: list[Path] = args.paths or [Path(".")]
+    report = compute_stats(
+        paths,
+        annotators=args.annotator,
+        since=since,
+        by=args.by,
+        min_seconds=args.min_seconds,
+    )
+    for line in problem_lines(report):
+        print(line, file=sys.stderr)
+    if args.json:
+        import orjson
+
+        sys.stdout.buffer.write(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2))
+        sys.stdout.buffer.write(b"\n")
+        sys.stdout.flush()
+    else:
+        from rich.console import Console
+
+        from tui.core.stats import render_stats
+
+        console = Console(highlight=False)
+        console.print(render_stats(report, width=console.width))
+    missing = [p for p in paths if not p.exists()]
+    return 1 if missing else 0

@@ -1,0 +1,64 @@
+"""Finding batches: a folder of batch folders (like samples/) opens as a list to choose from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.core.batch_config import read_batch_config
+
+
+@dataclass(frozen=True)
+class BatchEntry:
+    folder: Path
+    id: str
+    title: str
+    task_type: str
+    language: str
+    error: str | None = None
+
+
+def is_batch_folder(path: Path) -> bool:
+    return path.is_dir() and (path / "batch.toml").is_file()
+
+
+def discover_batches(root: Path) -> list[BatchEntry]:
+    """The batch folders directly inside root, sorted by folder name."""
+    entries = []
+    for folder in sorted(p for p in root.iterdir() if is_batch_folder(p)):
+        config, problems = read_batch_config(folder / "batch.toml")
+        if config is None:
+            entries.append(BatchEntry(folder, folder.name, folder.name, "?", "?", str(problems[0])))
+        else:
+            entries.append(
+                BatchEntry(folder, config.id, config.title or config.id, config.task_type, config.language or "")
+            )
+    return entries
+
+
+def count_progress(entry: BatchEntry, annotator: str) -> tuple[int, int]:
+    """(answered by annotator, tasks) without locking anything: for the batch list."""
+    import orjson
+
+    from tui.core.jsonl_index import JsonlIndex
+
+    config, _ = read_batch_config(entry.folder / "batch.toml")
+    tasks_file = entry.folder / (config.tasks if config else "tasks.jsonl")
+    total = 0
+    if tasks_file.is_file():
+        index = JsonlIndex(tasks_file)
+        index.scan()
+        total = len(index)
+    latest: dict[str, str] = {}
+    results = entry.folder / "results" / f"{annotator}.jsonl"
+    if results.is_file():
+        with results.open("rb") as fh:
+            for raw in fh:
+                try:
+                    line = orjson.loads(raw)
+                except orjson.JSONDecodeError:
+                    continue
+                if isinstance(line, dict) and isinstance(line.get("task_id"), str):
+                    latest[line["task_id"]] = str(line.get("answer"))
+    answered = sum(1 for answer in latest.values() if answer != "undone")
+    return answered, total

@@ -1,0 +1,448 @@
+"""Streaming aggregation of results and audit lines into a StatsReport.
+
+Memory is one small tuple per (annotator, batch_id, task_id) — the latest line must win, so
+that much has to be kept — and one int per item for the medians; lines are parsed with orjson
+into plain dicts and dropped at once (pydantic per line would cost ~10x the time and, if kept,
+gigabytes; see DESIGN §7).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from tui.core.kpi.numbers import per_hour, quantile
+from tui.core.problems import Problem
+from tui.core.stats.report import GroupBy, GroupFigures, StatsReport, TimePoint, TimeUnit
+from tui.core.stats.sources import Source, find_sources
+
+ANSWER_CODES = {"accept": 0, "reject": 1, "skip": 2, "flag": 3, "undone": 4}
+ACCEPT, REJECT, SKIP, FLAG, UNDONE = range(5)
+VERDICT_PASSED = {"pass": True, "fail": False, "corrected": False}
+MAX_KEPT_PROBLEMS = 1000
+# Up to this many hours between the first and last answer the plot is per hour, else per day.
+MAX_HOURLY_SPAN = 72
+ALL = "all"
+GROUP_FIELDS = {"annotator": "annotator", "batch": "batch_id", "task-type": "task_type"}
+
+# Latest results line of a key: (submitted_at, answer code, active_ms, group, gold, source).
+_Latest = tuple[str, int, int, str, int, int]
+# Latest audit line of a key: (submitted_at, passed, group, source).
+_Audit = tuple[str, bool, str, int]
+
+
+def _utc_text(moment: datetime) -> str:
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def canonical_time(value: object) -> str | None:
+    """An ISO 8601 date-time as 'YYYY-MM-DDTHH:MM:SS.mmmZ' in UTC (so that plain string
+    comparison orders moments), or None when it is not one. Naive times are taken as UTC."""
+    if type(value) is not str:
+        return None
+    if len(value) == 24 and value[23] == "Z" and value[10] == "T" and value[19] == ".":
+        return value
+    try:
+        return _utc_text(datetime.fromisoformat(value))
+    except ValueError:
+        return None
+
+
+def parse_since(text: str) -> str:
+    """--since: a date (midnight UTC) or an ISO date-time; ValueError says what was expected."""
+    cleaned = text.strip()
+    try:
+        if len(cleaned) == 10:
+            return _utc_text(datetime.combine(date.fromisoformat(cleaned), datetime.min.time()))
+        return _utc_text(datetime.fromisoformat(cleaned))
+    except ValueError:
+        raise ValueError(
+            f"expected a date (2026-11-22) or an ISO date-time (2026-11-22T10:00, "
+            f"2026-11-22T10:00:00Z, 2026-11-22T11:00+01:00), got {text!r}"
+        ) from None
+
+
+class _Group:
+    __slots__ = (
+        "active_ms",
+        "audit_passed",
+        "audited",
+        "fast",
+        "flags",
+        "gold_checked",
+        "gold_correct",
+        "items",
+        "skips",
+        "times",
+        "undos",
+    )
+
+    def __init__(self) -> None:
+        self.items = self.active_ms = self.skips = self.flags = self.undos = self.fast = 0
+        self.gold_checked = self.gold_correct = self.audited = self.audit_passed = 0
+        self.times: array[int] = array("q")
+
+    def absorb(self, other: _Group) -> None:
+        self.items += other.items
+        self.active_ms += other.active_ms
+        self.skips += other.skips
+        self.flags += other.flags
+        self.undos += other.undos
+        self.fast += other.fast
+        self.gold_checked += other.gold_checked
+        self.gold_correct += other.gold_correct
+        self.audited += other.audited
+        self.audit_passed += other.audit_passed
+        self.times.extend(other.times)
+
+    def figures(self, key: str) -> GroupFigures:
+        ordered = sorted(self.times)
+        median, p90 = quantile(ordered, 0.5), quantile(ordered, 0.9)
+        return GroupFigures(
+            key=key,
+            items=self.items,
+            active_ms=self.active_ms,
+            rate=per_hour(self.items, self.active_ms),
+            median_s=None if median is None else median / 1000,
+            p90_s=None if p90 is None else p90 / 1000,
+            skips=self.skips,
+            flags=self.flags,
+            undos=self.undos,
+            fast=self.fast,
+            gold_checked=self.gold_checked,
+            gold_correct=self.gold_correct,
+            audited=self.audited,
+            audit_passed=self.audit_passed,
+        )
+
+
+def _type_name(value: object) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+class StatsScanner:
+    """Feed it sources with scan(); report() computes the figures. Filters apply per line:
+    `annotators` (the answering annotator; for audits, the audited one) and `since`
+    (submitted_at at or after, canonical UTC text from parse_since)."""
+
+    def __init__(
+        self,
+        *,
+        annotators: Iterable[str] = (),
+        since: str | None = None,
+        by: GroupBy | None = None,
+    ) -> None:
+        self.annotators = frozenset(annotators)
+        self.since = since
+        self.by = by
+        self.latest: dict[tuple[str, str, str], _Latest] = {}
+        self.audits: dict[tuple[str, str, str, str], _Audit] = {}
+        self.undos: dict[str, int] = {}
+        self.thresholds: list[float | None] = []
+        self.files: list[str] = []
+        self.problems: list[Problem] = []
+        self.problems_total = 0
+        self.lines_read = 0
+        self.lines_skipped = 0
+        self._names: dict[str, str] = {}
+
+    def problem(self, problem: Problem) -> None:
+        self.problems_total += 1
+        if len(self.problems) < MAX_KEPT_PROBLEMS:
+            self.problems.append(problem)
+
+    def _bad_line(self, path: Path, line: int, message: str, field: str | None = None) -> None:
+        self.lines_skipped += 1
+        self.problem(Problem(path, message, line, field))
+
+    def scan(self, source: Source) -> None:
+        path = source.path
+        index = len(self.thresholds)
+        self.thresholds.append(source.min_seconds)
+        self.files.append(str(path))
+        try:
+            handle = path.open("rb")
+        except OSError as exc:
+            self.problem(Problem(path, f"cannot read: {exc.strerror or exc}"))
+            return
+        with handle:
+            self._scan_lines(handle, path, index)
+
+    def _scan_lines(self, lines: Iterable[bytes], path: Path, source: int) -> None:
+        # The hot loop of `stats`: everything for a well-formed answer line is inlined here
+        # (a Python call per line costs as much as parsing it); the rest is delegated.
+        loads = orjson.loads
+        decode_error = orjson.JSONDecodeError
+        codes = ANSWER_CODES
+        latest = self.latest
+        undos = self.undos
+        intern = self._names.setdefault
+        wanted = self.annotators
+        since = self.since
+        by_day = self.by == "day"
+        group_field = GROUP_FIELDS.get(self.by) if self.by else None
+        read = 0
+        for number, raw in enumerate(lines, start=1):
+            if len(raw) < 3 and not raw.strip():
+                continue
+            read += 1
+            try:
+                obj = loads(raw)
+            except decode_error as exc:
+                self._bad_line(path, number, f"not valid JSON: {exc}")
+                continue
+            if type(obj) is not dict:
+                self._bad_line(path, number, f"expected a JSON object, got {_type_name(obj)}")
+                continue
+            if "verdict" in obj:
+                self._audit_line(obj, path, number, source)
+                continue
+            task_id = obj.get("task_id")
+            annotator = obj.get("annotator")
+            batch = obj.get("batch_id")
+            answer = codes.get(obj.get("answer"))  # type: ignore[arg-type]
+            active = obj.get("active_ms")
+            submitted = obj.get("submitted_at")
+            if not (
+                type(submitted) is str
+                and len(submitted) == 24
+                and submitted[23] == "Z"
+                and submitted[10] == "T"
+                and submitted[19] == "."
+            ):
+                submitted = canonical_time(submitted)
+            if (
+                type(task_id) is not str
+                or type(annotator) is not str
+                or type(batch) is not str
+                or answer is None
+                or type(active) is not int
+                or active < 0
+                or submitted is None
+            ):
+                self._explain_result(obj, path, number)
+                continue
+            if wanted and annotator not in wanted:
+                continue
+            if since is not None and submitted < since:
+                continue
+            annotator = intern(annotator, annotator)
+            batch = intern(batch, batch)
+            if by_day:
+                day = submitted[:10]
+                group = intern(day, day)
+            elif group_field is not None:
+                found = obj.get(group_field)
+                group = intern(found, found) if type(found) is str else "?"
+            else:
+                group = ALL
+            if answer == UNDONE:
+                undos[group] = undos.get(group, 0) + 1
+            gold = obj.get("gold_correct")
+            if gold is None:
+                gold_code = -1
+            elif type(gold) is bool:
+                gold_code = int(gold)
+            else:
+                gold_code = -1
+                self.problem(
+                    Problem(
+                        path,
+                        f"expected true, false or null, got {gold!r}; the line counts without gold",
+                        number,
+                        "gold_correct",
+                        severity="warning",
+                    )
+                )
+            key = (annotator, batch, task_id)
+            previous = latest.get(key)
+            # Within a file the later line wins (it was appended later); the same task in
+            # two files (a copy, a moved file) is settled by submitted_at.
+            if previous is not None and previous[5] != source and previous[0] > submitted:
+                continue
+            latest[key] = (submitted, answer, active, group, gold_code, source)
+        self.lines_read += read
+
+    def _group_of(self, obj: dict[str, Any], submitted: str, annotator: str, batch: str) -> str:
+        if self.by is None:
+            return ALL
+        if self.by == "day":
+            return self._names.setdefault(submitted[:10], submitted[:10])
+        found = obj.get(GROUP_FIELDS[self.by])
+        return self._names.setdefault(found, found) if type(found) is str else "?"
+
+    def _explain_result(self, obj: dict[str, Any], path: Path, number: int) -> None:
+        for name in ("task_id", "annotator", "batch_id"):
+            value = obj.get(name)
+            if value is None:
+                self._bad_line(path, number, "required field is missing", name)
+                return
+            if type(value) is not str:
+                self._bad_line(path, number, f"expected a string, got {value!r}", name)
+                return
+        answer = obj.get("answer")
+        if answer not in ANSWER_CODES:
+            kinds = ", ".join(ANSWER_CODES)
+            got = "nothing" if answer is None else repr(answer)
+            self._bad_line(path, number, f"expected one of {kinds}, got {got}", "answer")
+            return
+        active = obj.get("active_ms")
+        if type(active) is not int or active < 0:
+            got = "nothing" if active is None else repr(active)
+            message = f"expected a whole number of milliseconds, 0 or more, got {got}"
+            self._bad_line(path, number, message, "active_ms")
+            return
+        got = repr(obj.get("submitted_at")) if "submitted_at" in obj else "nothing"
+        message = f"expected an ISO 8601 date-time like 2026-11-22T10:00:03.240Z, got {got}"
+        self._bad_line(path, number, message, "submitted_at")
+
+    def _audit_line(self, obj: dict[str, Any], path: Path, number: int, source: int) -> None:
+        names = ("task_id", "annotator", "auditor", "batch_id")
+        values = [obj.get(name) for name in names]
+        for name, value in zip(names, values, strict=True):
+            if type(value) is not str:
+                got = "nothing" if value is None else repr(value)
+                self._bad_line(path, number, f"expected a string, got {got}", name)
+                return
+        task_id, annotator, auditor, batch = (str(v) for v in values)
+        verdict = obj.get("verdict")
+        passed = VERDICT_PASSED.get(verdict) if type(verdict) is str else None
+        if passed is None:
+            message = f"expected one of pass, fail, corrected, got {verdict!r}"
+            self._bad_line(path, number, message, "verdict")
+            return
+        submitted = canonical_time(obj.get("submitted_at"))
+        if submitted is None:
+            got = repr(obj.get("submitted_at")) if "submitted_at" in obj else "nothing"
+            message = f"expected an ISO 8601 date-time like 2026-11-22T10:00:03.240Z, got {got}"
+            self._bad_line(path, number, message, "submitted_at")
+            return
+        if self.annotators and annotator not in self.annotators:
+            return
+        if self.since is not None and submitted < self.since:
+            return
+        annotator = self._names.setdefault(annotator, annotator)
+        batch = self._names.setdefault(batch, batch)
+        group = self._group_of(obj, submitted, annotator, batch)
+        key = (auditor, batch, task_id, annotator)
+        previous = self.audits.get(key)
+        if previous is not None and previous[3] != source and previous[0] > submitted:
+            return
+        self.audits[key] = (submitted, passed, group, source)
+
+    def report(self) -> StatsReport:
+        groups: dict[str, _Group] = {}
+        hours: dict[str, list[int]] = {}
+        limits = [None if t is None else t * 1000 for t in self.thresholds]
+        for submitted, answer, active, group_key, gold, source in self.latest.values():
+            group = groups.get(group_key)
+            if group is None:
+                groups[group_key] = group = _Group()
+            group.active_ms += active
+            bucket = hours.get(submitted[:13])
+            if bucket is None:
+                hours[submitted[:13]] = bucket = [0, 0]
+            bucket[1] += active
+            if answer == UNDONE:
+                continue
+            bucket[0] += 1
+            group.items += 1
+            group.times.append(active)
+            if answer == SKIP:
+                group.skips += 1
+            elif answer == FLAG:
+                group.flags += 1
+            else:
+                # accept or reject: the answers that carry a decision
+                limit = limits[source]
+                if limit is not None and active < limit:
+                    group.fast += 1
+            if gold >= 0:
+                group.gold_checked += 1
+                group.gold_correct += gold
+        for group_key, count in self.undos.items():
+            groups.setdefault(group_key, _Group()).undos += count
+        for _, passed, group_key, _ in self.audits.values():
+            group = groups.setdefault(group_key, _Group())
+            group.audited += 1
+            group.audit_passed += passed
+        total = _Group()
+        for group in groups.values():
+            total.absorb(group)
+        unit, timeline = _timeline(hours)
+        return StatsReport(
+            by=self.by,
+            groups=[groups[k].figures(k) for k in sorted(groups)] if self.by else [],
+            total=total.figures(ALL),
+            timeline=timeline,
+            timeline_unit=unit,
+            files=self.files,
+            lines_read=self.lines_read,
+            lines_skipped=self.lines_skipped,
+            problems=self.problems,
+            problems_total=self.problems_total,
+        )
+
+
+def _timeline(hours: dict[str, list[int]]) -> tuple[TimeUnit, list[TimePoint]]:
+    """Consecutive hourly buckets (or daily, past MAX_HOURLY_SPAN hours), gaps as zeros, so
+    the plot's x-axis is time and a day off shows as a day off."""
+    moments = [_hour(stamp) for stamp in hours]
+    # The per-line check of submitted_at is cheap and shallow ("2026-1x-..." passes it):
+    # such hours are left out of the plot rather than break it; the figures still count them.
+    valid = sorted(m for m in moments if m is not None)
+    if not valid:
+        return "hour", []
+    first, last = valid[0], valid[-1]
+    if (last - first) <= timedelta(hours=MAX_HOURLY_SPAN):
+        unit: TimeUnit = "hour"
+        step, fmt, cells = timedelta(hours=1), "%Y-%m-%dT%H", hours
+    else:
+        unit, step, fmt = "day", timedelta(days=1), "%Y-%m-%d"
+        cells = {}
+        for stamp, (items, active) in hours.items():
+            day = cells.setdefault(stamp[:10], [0, 0])
+            day[0] += items
+            day[1] += active
+        first = first.replace(hour=0)
+    points: list[TimePoint] = []
+    moment = first
+    while moment <= last:
+        stamp = moment.strftime(fmt)
+        items, active = cells.get(stamp, (0, 0))
+        points.append(TimePoint(stamp, items, active, per_hour(items, active)))
+        moment += step
+    return unit, points
+
+
+def _hour(stamp: str) -> datetime | None:
+    try:
+        return datetime.strptime(stamp, "%Y-%m-%dT%H")
+    except ValueError:
+        return None
+
+
+def compute_stats(
+    paths: Iterable[Path],
+    *,
+    annotators: Iterable[str] = (),
+    since: str | None = None,
+    by: GroupBy | None = None,
+    min_seconds: float | None = None,
+) -> StatsReport:
+    """The figures of `labeldesk stats PATH...` (an in-app stats screen calls this in a
+    worker). `since` is canonical UTC text from parse_since; `min_seconds` applies where no
+    batch.toml gives one."""
+    sources, problems = find_sources(list(paths), min_seconds)
+    scanner = StatsScanner(annotators=annotators, since=since, by=by)
+    for problem in problems:
+        scanner.problem(problem)
+    for source in sources:
+        scanner.scan(source)
+    return scanner.report()
