@@ -14,7 +14,8 @@ def _engine_files() -> list[Path]:
     files = sorted((REPO / "tui" / "core").rglob("*.py"))
     for package in sorted((REPO / "task_types").iterdir()):
         if package.is_dir() and (package / "__init__.py").exists():
-            files += [p for p in package.rglob("*.py") if p.name != "view.py" and "view" not in p.parts]
+            # The type's registration and models are engine; its other modules may be UI.
+            files += [p for p in (package / "__init__.py", package / "models.py") if p.exists()]
     files += [p for p in (REPO / "task_types").glob("*.py")]
     return files
 

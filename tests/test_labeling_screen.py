@@ -120,7 +120,7 @@ async def test_flag_with_reason_and_note(tmp_path: Path) -> None:
 async def test_guidelines_and_help_overlays(tmp_path: Path) -> None:
     folder = make_batch(tmp_path / "b", texts(2), guidelines="# Richtlijnen\n\nLees dit goed.\n")
     app = _app(folder)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(100, 60)) as pilot:
         await pilot.press("ctrl+g")
         assert isinstance(app.screen, GuidelinesScreen)
         await pilot.press("down", "escape")
@@ -226,4 +226,28 @@ async def test_wide_terminal_and_long_text(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("1")
         assert app.session.position == 1
+    app.session.store.close()
+
+
+async def test_live_kpis_summary_and_stats(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b", texts(4), target_per_hour=120)
+    app = _app(folder)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("1", "2")
+        await pilot.pause()
+        assert "2/4" in screen_text(app)
+        await pilot.press("f5")
+        from tui.screens.summary import StatsScreen, SummaryScreen
+
+        assert isinstance(app.screen, SummaryScreen)
+        assert "slowest" in screen_text(app).lower()
+        await pilot.press("escape", "f6")
+        assert isinstance(app.screen, StatsScreen)
+        for _ in range(50):  # the figures are computed in a worker
+            await pilot.pause(0.1)
+            if "anna" in screen_text(app):
+                break
+        assert "anna" in screen_text(app)
+        await pilot.press("escape")
+        assert isinstance(app.screen, LabelingScreen)
     app.session.store.close()

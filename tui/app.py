@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 
 from tui.core.batch_discovery import BatchEntry
@@ -34,6 +35,12 @@ class LabelDeskApp(App[None], inherit_bindings=False):
         self.batches = batches
         self.annotator = annotator
         self.opener = opener
+
+    async def on_event(self, event: events.Event) -> None:
+        # Every key counts as activity, on any screen (guidelines and help included).
+        if isinstance(event, events.Key) and self.session is not None:
+            self.session.clock.touch()
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         if self.batches is not None:

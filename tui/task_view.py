@@ -30,6 +30,7 @@ class ViewContext:
     keymap: Keymap
     batch_dir: Path
     mode: ViewMode = "label"
+    annotator: str = ""  # whose answer this is (seeds per-annotator shuffles)
 
 
 class Refusal(str):

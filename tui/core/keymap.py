@@ -33,6 +33,8 @@ APP_BINDINGS: dict[str, str] = {
     "app.guidelines": "show the guidelines",
     "app.help": "show every active key",
     "app.reveal": "reveal a hidden sensitive item",
+    "app.summary": "session summary: items, active and idle time, rate, slowest items",
+    "app.stats": "statistics of this batch, every annotator",
     "app.quit": "quit (every answer is already saved)",
 }
 

@@ -14,6 +14,7 @@ from typing import Any
 from tui import __version__
 from tui.core.active_clock import ActiveClock
 from tui.core.batch import Batch, Item
+from tui.core.kpi import AnswerTally, LiveFigures, live_figures_from_clock
 from tui.core.records import AnswerKind, Flag, FlagReason, ResultRecord, utc_now
 from tui.core.results import ResultsStore
 
@@ -41,6 +42,25 @@ class LabelingSession:
         self._undo_stack: list[tuple[str, int]] = []  # (task_id, index) answered this session
         self._shown_at = now()
         self._item: Item | None = None
+        # Running KPI tallies: O(1) per answer, so the live figures never rescan files.
+        self.batch_tally = AnswerTally(store.latest.values())
+        self.session_tally = AnswerTally()
+
+    def live_figures(self) -> LiveFigures:
+        config = self.batch.config
+        return live_figures_from_clock(
+            self.session_tally,
+            self.batch_tally,
+            self.total,
+            config.target_per_hour,
+            self.clock,
+            min_seconds=config.min_seconds,
+        )
+
+    def _remember(self, record: ResultRecord) -> None:
+        self.records.append(record)
+        self.batch_tally.add(record)
+        self.session_tally.add(record)
 
     # -- position --------------------------------------------------------------------------
     @property
@@ -131,7 +151,7 @@ class LabelingSession:
                 raise SubmitRefusedError(str(exc)) from exc
         record = self._record(item.task_id, answer, checked, flag, item)
         self.store.append(record)  # flushed and fsynced before we move on
-        self.records.append(record)
+        self._remember(record)
         self._undo_stack.append((item.task_id, item.index))
         nxt = self.first_unanswered(item.index + 1)
         self._go(self.total if nxt is None else nxt)
@@ -153,7 +173,7 @@ class LabelingSession:
             self.clock.reassign(task_id)  # the time spent undoing belongs to that item
             record = self._record(task_id, "undone", None, None, item)
             self.store.append(record)
-            self.records.append(record)
+            self._remember(record)
             self._go(index)
             return record
         return None

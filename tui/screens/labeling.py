@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.core.keymap import Keymap
+from tui.core.kpi import format_live
 from tui.core.records import Flag
 from tui.core.session import LabelingSession, SubmitRefusedError
 from tui.screens.flag import FlagScreen
@@ -53,7 +54,8 @@ class LabelingScreen(Screen[None]):
     DEFAULT_CSS = """
     LabelingScreen { layout: vertical; }
     #header { height: 1; background: $primary-background; padding: 0 1; }
-    #progress { height: 1; padding: 0 1; color: $text-muted; }
+    #progress { height: 1; padding: 0 1; }
+    #kpi { height: 1; padding: 0 1; color: $text-muted; }
     #body { height: 1fr; border: round $panel; padding: 0 0; }
     #status { height: 1; padding: 0 1; }
     #keys { height: auto; max-height: 2; padding: 0 1; background: $panel; }
@@ -75,6 +77,7 @@ class LabelingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="header")
         yield Static(id="progress")
+        yield Static(id="kpi")
         yield VerticalScroll(id="body")
         yield Static(id="status")
         yield Static(id="keys")
@@ -83,6 +86,8 @@ class LabelingScreen(Screen[None]):
         self.show_current()
         self._complete_index()
         self._watch_tasks()
+        # The live figures show idle/paused and a moving ETA even when no key is pressed.
+        self.set_interval(1.0, self.refresh_progress)
 
     # -- workers ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="index")
@@ -127,11 +132,16 @@ class LabelingScreen(Screen[None]):
         header.append(f"  ·  {batch.task_type.name}  ·  {s.store.annotator}", style="")
         self.query_one("#header", Static).update(header)
         total = f"{s.total}" if batch.fully_indexed else f"{s.total}+ (indexing…)"
-        where = "done" if s.done else f"item {s.position + 1} of {total}"
-        line = f"{where}  ·  {s.remaining()} remaining  ·  {len(s.records)} answered this session"
+        where = "all done" if s.done else f"item {s.position + 1} of {total}"
+        line = f"{where}  ·  {s.remaining()} remaining"
         if self.validation_summary:
             line += f"  ·  {self.validation_summary}"
         self.query_one("#progress", Static).update(line)
+        figures = s.live_figures()
+        kpi = Text(format_live(figures, max(20, self.size.width - 2)))
+        if figures.state != "active":
+            kpi.stylize("bold yellow")
+        self.query_one("#kpi", Static).update(kpi)
 
     def set_status(self, text: str, error: bool = False) -> None:
         self._status = Text(text, style="bold red" if error else "green")
@@ -187,6 +197,7 @@ class LabelingScreen(Screen[None]):
                     previous=s.previous_value(),
                     keymap=self.keymap,
                     batch_dir=s.batch.folder,
+                    annotator=s.store.annotator,
                 )
                 view_cls = s.batch.task_type.view_class()
                 self.view = view_cls(ctx)
@@ -211,7 +222,6 @@ class LabelingScreen(Screen[None]):
 
     # -- keys ------------------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
-        self.session.clock.touch()
         if self.view is not None and self.view.editing:
             return
         binding_id = self.keymap.lookup([event.key, *event.aliases])
@@ -328,6 +338,17 @@ class LabelingScreen(Screen[None]):
     def do_help(self) -> None:
         count = len(getattr(self.view, "choices", [])) if self.view is not None else 0
         self.app.push_screen(HelpScreen(self.keymap, count or None))
+
+    def do_summary(self) -> None:
+        from tui.screens.summary import SummaryScreen
+
+        self.app.push_screen(SummaryScreen(self.session))
+
+    def do_stats(self) -> None:
+        from tui.screens.summary import StatsScreen
+
+        batch = self.session.batch
+        self.app.push_screen(StatsScreen(batch.folder, batch.config.min_seconds))
 
     def do_reveal(self) -> None:
         if not self.session.done:

@@ -1,0 +1,85 @@
+"""compare: pick the better of two responses or rank several; placement is shuffled."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType, TaskTypeError
+from task_types.compare.models import CompareAnswer, CompareOptions, CompareTask
+
+# Letters name the shown positions; past Z a ranking would have no way to point at a row.
+MAX_RESPONSES = 26
+
+
+class CompareType(TaskType):
+    def check(self, task: TaskContent, options: TaskOptions) -> None:
+        assert isinstance(task, CompareTask)
+        count = len(task.responses)
+        if count < 2:
+            raise TaskTypeError(
+                f"a comparison needs at least two responses; this task has {count}",
+                "responses",
+            )
+        if count > MAX_RESPONSES:
+            raise TaskTypeError(
+                f"{count} responses; at most {MAX_RESPONSES} can be ranked", "responses"
+            )
+        seen: dict[str, int] = {}
+        for index, response in enumerate(task.responses):
+            if response.id in seen:
+                raise TaskTypeError(
+                    f"response id {response.id!r} is used twice "
+                    f"(responses.{seen[response.id]} and responses.{index})",
+                    f"responses.{index}.id",
+                )
+            seen[response.id] = index
+
+    def labels_of(self, value: Mapping[str, Any] | None) -> list[str]:
+        if not value:
+            return []
+        ranking = value.get("ranking")
+        if isinstance(ranking, list):
+            return [">".join(str(r) for r in ranking)]
+        outcome = value.get("outcome")
+        if outcome == "win":
+            return [str(value.get("winner"))]
+        return [str(outcome)] if outcome else []
+
+    def summarize(self, value: Mapping[str, Any] | None) -> str:
+        labels = self.labels_of(value)
+        if not value or not labels:
+            return "—"
+        if value.get("outcome") == "win":
+            shown = list(value.get("shown_order") or [])
+            winner = value.get("winner")
+            side = chr(ord("A") + shown.index(winner)) if winner in shown else "?"
+            return f"winner {winner} (shown as {side})"
+        if value.get("ranking") is not None:
+            return f"ranking {labels[0]}"
+        return labels[0].replace("_", " ")
+
+
+TASK_TYPE = CompareType(
+    name="compare",
+    title="Compare responses: pick the better one or rank them",
+    options_model=CompareOptions,
+    task_model=CompareTask,
+    answer_model=CompareAnswer,
+    view_path="task_types.compare.view:CompareView",
+    bindings=(
+        BindingSpec("pick_a", "A is better"),
+        BindingSpec("pick_b", "B is better"),
+        BindingSpec("tie", "tie: both equally good"),
+        BindingSpec("both_bad", "both bad: neither is acceptable"),
+        BindingSpec("reason", "write the reason (⏎ saves, Esc leaves it)"),
+        BindingSpec("up", "ranking: select the response above"),
+        BindingSpec("down", "ranking: select the response below"),
+        BindingSpec("move_up", "ranking: move the selected response up"),
+        BindingSpec("move_down", "ranking: move the selected response down"),
+        BindingSpec("scroll_up", "scroll the responses up"),
+        BindingSpec("scroll_down", "scroll the responses down"),
+    ),
+    package_dir=Path(__file__).parent,
+)

@@ -1,0 +1,317 @@
+"""compare view: the prompt, then the responses in a shuffled, recorded order. Two: side by
+side (stacked below 100 columns), one key decides. Three or more: reorder, ⏎ saves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, Static
+
+from task_types.compare.models import CompareOptions, CompareTask, Outcome, seed_for, shuffled
+from tui.task_view import Refusal, TaskView, ViewContext
+from tui.widgets.task_text import literal_text
+
+# Below this terminal width two responses side by side get too narrow to read.
+SIDE_BY_SIDE_MIN_WIDTH = 100
+_OUTCOME_WORDS = {"tie": "tie", "both_bad": "both bad"}
+
+
+def side_letter(position: int) -> str:
+    return chr(ord("A") + position)
+
+
+class CompareView(TaskView):
+    DEFAULT_CSS = """
+    CompareView { height: 100%; layout: vertical; }
+    CompareView > #content { height: 1fr; padding: 0 1; }
+    CompareView .prompt { margin-bottom: 1; }
+    CompareView #pair { height: auto; }
+    CompareView #pair.stacked { layout: vertical; }
+    CompareView .pane { width: 1fr; height: auto; padding: 0 1; border: round $panel; }
+    CompareView #pair.stacked > .pane { width: 100%; }
+    CompareView .pane.chosen { border: round $success; }
+    CompareView .row { padding: 0 1; margin-bottom: 1; border-left: blank; }
+    CompareView .row.selected { border-left: thick $warning; background: $boost; }
+    CompareView > #decision { height: auto; padding: 0 1; border-top: solid $panel; }
+    CompareView > #reason { display: none; border: none; height: 1; padding: 0 1; }
+    CompareView > #reason.open { display: block; }
+    """
+
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__(ctx)
+        task, options = ctx.task, ctx.options
+        assert isinstance(task, CompareTask) and isinstance(options, CompareOptions)
+        self.task_ = task
+        self.reason_mode = options.reason
+        self.texts = {r.id: r.text for r in task.responses}
+        self.pairwise = len(task.responses) == 2
+        previous = ctx.previous or {}
+        self.previous_order = self._saved_order(previous)
+        self.seed: int = int(previous["seed"]) if self.previous_order else 0
+        self.shown_order: list[str] = self.previous_order or []
+        self.ranking: list[str] = []
+        saved_ranking = previous.get("ranking")
+        if isinstance(saved_ranking, list) and sorted(map(str, saved_ranking)) == sorted(
+            self.texts
+        ):
+            self.ranking = [str(r) for r in saved_ranking]
+        self.selected = 0
+        self.choice: tuple[Outcome, str | None] | None = None
+        self._content = VerticalScroll(id="content")
+        self._content.can_focus = False  # its arrow bindings would shadow ours
+        self._decision = Static(id="decision")
+        self._reason = Input(
+            str(previous.get("reason") or ""), id="reason", placeholder="why (⏎ saves)"
+        )
+        self._pair = Horizontal(id="pair")
+        self._panes: list[Vertical] = []
+        self._rows: list[Static] = []
+
+    def _saved_order(self, previous: dict[str, Any]) -> list[str] | None:
+        # Re-editing shows the order the annotator saw first, so the recorded one stays true.
+        order = previous.get("shown_order")
+        seed = previous.get("seed")
+        fits = isinstance(order, list) and sorted(map(str, order)) == sorted(self.texts)
+        if fits and isinstance(order, list) and isinstance(seed, int):
+            return [str(o) for o in order]
+        return None
+
+    def _annotator(self) -> str:
+        session = getattr(self.app, "session", None)
+        return str(getattr(getattr(session, "store", None), "annotator", ""))
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        if not self.shown_order:
+            self.seed = seed_for(self.task_.id, self._annotator())
+            self.shown_order = shuffled([r.id for r in self.task_.responses], self.seed)
+        if not self.ranking:
+            self.ranking = list(self.shown_order)
+        with self._content:
+            prompt = Text("PROMPT\n", style="bold cyan")
+            prompt.append_text(literal_text(self.task_.prompt))
+            yield Static(prompt, classes="prompt")
+            if self.pairwise:
+                with self._pair:
+                    for position, response_id in enumerate(self.shown_order):
+                        pane = Vertical(classes="pane")
+                        pane.border_title = f"{side_letter(position)}"
+                        self._panes.append(pane)
+                        with pane:
+                            yield Static(literal_text(self.texts[response_id]))
+            else:
+                for _ in self.ranking:
+                    row = Static(classes="row")
+                    self._rows.append(row)
+                    yield row
+        yield self._decision
+        yield self._reason
+
+    def on_mount(self) -> None:
+        self._fit_width()
+        self._refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        self._pair.set_class(self.app.size.width < SIDE_BY_SIDE_MIN_WIDTH, "stacked")
+
+    # -- rendering -------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        for position, pane in enumerate(self._panes):
+            chosen = self.choice is not None and self.choice[1] == self.shown_order[position]
+            pane.set_class(chosen, "chosen")
+            key = self.key_of(f"compare.pick_{'ab'[position]}")
+            pane.border_subtitle = "✓ chosen" if chosen else f"{key} picks {side_letter(position)}"
+        rows = zip(self._rows, self.ranking, strict=True) if self._rows else ()
+        for rank, (row, response_id) in enumerate(rows):
+            side = side_letter(self.shown_order.index(response_id))
+            line = Text(f"{rank + 1}. ", style="bold")
+            line.append(f"[{side}] ", style="bold yellow" if rank == self.selected else "bold")
+            line.append_text(literal_text(self.texts[response_id]))
+            row.update(line)
+            row.set_class(rank == self.selected, "selected")
+        self._decision.update(self._decision_text())
+
+    def _decision_text(self) -> Text:
+        out = Text()
+        if self.pairwise:
+            for binding, word in (
+                ("pick_a", "A better"),
+                ("pick_b", "B better"),
+                ("tie", "tie"),
+                ("both_bad", "both bad"),
+            ):
+                out.append(f" {self.key_of('compare.' + binding)} ", style="reverse")
+                out.append(f" {word}  ")
+            if self.choice is not None:
+                outcome, winner = self.choice
+                shown = (
+                    f"{side_letter(self.shown_order.index(winner))} better"
+                    if winner is not None
+                    else _OUTCOME_WORDS[outcome]
+                )
+                out.append(f"chosen: {shown}", style="bold green")
+        else:
+            out.append(
+                f"Rank best first: {self.key_of('compare.up')}{self.key_of('compare.down')} "
+                f"select · {self.key_of('compare.move_up')}/{self.key_of('compare.move_down')} "
+                f"move · {self.key_of('app.submit')} save",
+                style="bold",
+            )
+        if self.reason_mode != "none":
+            out.append("\nReason", style="bold")
+            out.append(f" ({self.reason_mode}): ", style="dim")
+            if self._reason.has_class("open"):
+                out.append("writing… ⏎ saves, Esc leaves the reason", style="bold yellow")
+            elif self.reason:
+                out.append_text(literal_text(self.reason, "italic"))
+            else:
+                out.append(f"— press {self.key_of('compare.reason')} to write one", style="dim")
+        return out
+
+    # -- state -----------------------------------------------------------------------------
+    @property
+    def reason(self) -> str:
+        return self._reason.value.strip()
+
+    @property
+    def editing(self) -> bool:
+        return self._reason.has_focus
+
+    # -- keys ------------------------------------------------------------------------------
+    def handle(self, binding_id: str) -> bool:
+        action = binding_id.removeprefix("compare.")
+        if action in ("scroll_up", "scroll_down"):
+            step = max(1, self._content.size.height // 2)
+            self._content.scroll_relative(y=step if action == "scroll_down" else -step)
+            return True
+        if action == "reason":
+            if self.reason_mode == "none":
+                self.post_message(self.Notice("this batch takes no reasons", error=True))
+            else:
+                self._open_reason()
+            return True
+        picks: dict[str, tuple[Outcome, int | None]] = {
+            "pick_a": ("win", 0),
+            "pick_b": ("win", 1),
+            "tie": ("tie", None),
+            "both_bad": ("both_bad", None),
+        }
+        if action in picks:
+            if not self.pairwise:
+                self._notice_ranking()
+            else:
+                outcome, position = picks[action]
+                self._choose(outcome, None if position is None else self.shown_order[position])
+            return True
+        if action in ("up", "down", "move_up", "move_down"):
+            if self.pairwise:
+                self.post_message(self.Notice("two responses: pick one, no ranking here"))
+            else:
+                self._rank(action)
+            return True
+        return False
+
+    def _notice_ranking(self) -> None:
+        self.post_message(
+            self.Notice(
+                f"{len(self.ranking)} responses: order them best first, then "
+                f"{self.key_of('app.submit')}",
+                error=True,
+            )
+        )
+
+    def _rank(self, action: str) -> None:
+        last = len(self.ranking) - 1
+        if action in ("up", "down"):
+            self.selected = max(0, min(last, self.selected + (1 if action == "down" else -1)))
+        else:
+            to = self.selected + (1 if action == "move_down" else -1)
+            if 0 <= to <= last:
+                order = self.ranking
+                order[self.selected], order[to] = order[to], order[self.selected]
+                self.selected = to
+        self._refresh()
+        self._rows[self.selected].scroll_visible(animate=False)
+
+    def _choose(self, outcome: Outcome, winner: str | None) -> None:
+        self.choice = (outcome, winner)
+        self._refresh()
+        if self.reason_mode == "required" and not self.reason:
+            self._open_reason()
+            self.post_message(self.Notice("a reason is required: write why, ⏎ saves"))
+            return
+        self._submit()
+
+    def _submit(self) -> None:
+        result = self.submit_value()
+        if isinstance(result, Refusal):
+            self.post_message(self.Notice(str(result), error=True))
+            return
+        self.post_message(self.Submitted(*result))
+
+    def _open_reason(self) -> None:
+        self._reason.add_class("open")
+        self._reason.focus()
+        self._refresh()
+
+    def _close_reason(self, refocus: bool = True) -> None:
+        if not self.reason:
+            self._reason.remove_class("open")
+        if refocus:
+            self.focus()
+        self._refresh()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "escape" and self.editing:
+            event.stop()
+            event.prevent_default()
+            self._close_reason()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._close_reason()
+        if self.pairwise and self.choice is None:
+            self.post_message(self.Notice("reason kept: now pick A, B, tie or both bad"))
+            return
+        self._submit()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget is self._reason:
+            self._close_reason(refocus=False)
+
+    # -- answer ----------------------------------------------------------------------------
+    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+        if self.pairwise and self.choice is None:
+            return Refusal(
+                f"pick {self.key_of('compare.pick_a')} (A better), "
+                f"{self.key_of('compare.pick_b')} (B better), "
+                f"{self.key_of('compare.tie')} (tie) or {self.key_of('compare.both_bad')} "
+                "(both bad)"
+            )
+        if self.reason_mode == "required" and not self.reason:
+            return Refusal(
+                f"this batch requires a reason: press {self.key_of('compare.reason')} and say why"
+            )
+        value: dict[str, Any] = {"shown_order": list(self.shown_order), "seed": self.seed}
+        if self.choice is not None:
+            value["outcome"], value["winner"] = self.choice
+        else:
+            value["ranking"] = list(self.ranking)
+        value["reason"] = self.reason if self.reason_mode != "none" else ""
+        return "accept", value
+
+    def hint_ids(self) -> list[str]:
+        ids = ["compare.reason"] if self.reason_mode != "none" else []
+        if not self.pairwise:
+            ids = ["app.submit", "compare.move_up", *ids]
+        return [*ids, "compare.scroll_down"]

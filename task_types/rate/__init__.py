@@ -1,0 +1,93 @@
+"""rate: score one assistant turn of a dialogue on several criteria, with a justification."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType, TaskTypeError
+from task_types.rate.models import RateAnswer, RateOptions, RateTask
+
+
+class RateType(TaskType):
+    def check(self, task: TaskContent, options: TaskOptions) -> None:
+        assert isinstance(task, RateTask) and isinstance(options, RateOptions)
+        if task.messages is None:
+            if task.prompt is None and task.response is None:
+                raise TaskTypeError(
+                    "no dialogue: give messages [{role, content}, ...] or prompt and response",
+                    "messages",
+                )
+            if task.response is None:
+                raise TaskTypeError("prompt without response: nothing to rate", "response")
+            if task.prompt is None:
+                raise TaskTypeError("response without prompt: give the prompt too", "prompt")
+        elif not task.messages:
+            raise TaskTypeError("the dialogue has no messages", "messages")
+        turns = task.dialogue()
+        target = task.target_index()
+        if target is None:
+            raise TaskTypeError(
+                "the dialogue has no assistant message to rate; set target", "messages"
+            )
+        if target >= len(turns):
+            raise TaskTypeError(
+                f"target {target} is out of range: the dialogue has {len(turns)} "
+                f"message(s), indexed 0-{len(turns) - 1}",
+                "target",
+            )
+        if turns[target].role != "assistant":
+            raise TaskTypeError(
+                f"target {target} is a {turns[target].role} message; "
+                "only assistant messages are rated",
+                "target",
+            )
+
+    def labels_of(self, value: Mapping[str, Any] | None) -> list[str]:
+        ratings = value.get("ratings") if value else None
+        if not isinstance(ratings, Mapping):
+            return []
+        return [f"{name}={score}" for name, score in ratings.items()]
+
+    def summarize(self, value: Mapping[str, Any] | None) -> str:
+        labels = self.labels_of(value)
+        if not value or not labels:
+            return "—"
+        text = ", ".join(labels)
+        note = str(value.get("note") or "").strip()
+        if note:
+            first = note.splitlines()[0]
+            text += f" · {first[:40]}…" if len(first) > 40 else f" · {first}"
+        return text
+
+    def gold_matches(self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]) -> bool:
+        # Gold may cover only some criteria (the unambiguous ones); those must match exactly.
+        if value is None:
+            return False
+        mine, expected = value.get("ratings"), gold.get("ratings")
+        if not isinstance(mine, Mapping) or not isinstance(expected, Mapping):
+            return False
+        return all(mine.get(name) == score for name, score in expected.items())
+
+
+_DIGITS = tuple(BindingSpec(f"score_{d}", f"give the selected criterion {d}") for d in range(10))
+
+TASK_TYPE = RateType(
+    name="rate",
+    title="Rate a response on several criteria",
+    options_model=RateOptions,
+    task_model=RateTask,
+    answer_model=RateAnswer,
+    view_path="task_types.rate.view:RateView",
+    bindings=(
+        BindingSpec("up", "select the criterion above"),
+        BindingSpec("down", "select the criterion below"),
+        *_DIGITS,
+        BindingSpec("clear", "clear the selected criterion's score"),
+        BindingSpec("note", "write the justification note (Esc leaves it)"),
+        BindingSpec("scroll_up", "scroll the dialogue up"),
+        BindingSpec("scroll_down", "scroll the dialogue down"),
+    ),
+    package_dir=Path(__file__).parent,
+)

@@ -1,0 +1,241 @@
+"""rate view: the dialogue (scrollable, the rated turn marked), the criteria with their
+scores, and a justification note. Digits score the selected criterion and move on; ⏎ saves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static, TextArea
+
+from task_types.rate.models import Criterion, RateOptions, RateTask
+from tui.task_view import Refusal, TaskView, ViewContext
+from tui.widgets.task_text import literal_text
+
+_ROLE_STYLE = {"user": "bold cyan", "assistant": "bold green", "system": "bold magenta"}
+_NAME_WIDTH = 16
+
+
+class RateView(TaskView):
+    DEFAULT_CSS = """
+    RateView { height: 100%; layout: vertical; }
+    RateView > #dialogue { height: 1fr; min-height: 4; padding: 0 1; }
+    RateView .role { margin-top: 1; }
+    RateView .content { padding-left: 2; }
+    RateView .target { background: $boost; border-left: thick $success; }
+    RateView > #criteria {
+        height: auto; padding: 0 1; border-top: solid $panel;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    RateView > #note { height: 3; border: none; padding: 0 1; display: none; }
+    RateView > #note.open { display: block; }
+    """
+
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__(ctx)
+        task, options = ctx.task, ctx.options
+        assert isinstance(task, RateTask) and isinstance(options, RateOptions)
+        self.task_ = task
+        self.criteria: list[Criterion] = list(options.criteria)
+        self.note_required = options.note_required
+        target = task.target_index()
+        assert target is not None  # check() refuses tasks without one
+        self.target = target
+        previous = ctx.previous or {}
+        saved = previous.get("ratings")
+        if not isinstance(saved, dict):
+            saved = {}
+        names = {c.name for c in self.criteria}
+        self.ratings: dict[str, int] = {
+            k: v for k, v in saved.items() if k in names and isinstance(v, int)
+        }
+        self.selected = self._first_unrated() or 0
+        self._dialogue = VerticalScroll(id="dialogue")
+        self._dialogue.can_focus = False  # its arrow bindings would shadow criterion keys
+        self._criteria = Static(id="criteria")
+        self._note = TextArea(str(previous.get("note") or ""), id="note", soft_wrap=True)
+        # The header the dialogue opens at: the turn before the rated one, for context.
+        self._anchor: Static | None = None
+        self._note_open = False
+
+    def compose(self) -> ComposeResult:
+        with self._dialogue:
+            for index, message in enumerate(self.task_.dialogue()):
+                is_target = index == self.target
+                extra = " target" if is_target else ""
+                header = Text(f"{message.role.upper()}", style=_ROLE_STYLE[message.role])
+                header.append(f"  #{index}", style="dim")
+                if is_target:
+                    header.append("   ◀ the turn you rate", style="bold reverse")
+                head = Static(header, classes="role" + extra)
+                if index == max(0, self.target - 1):
+                    self._anchor = head
+                yield head
+                yield Static(literal_text(message.content), classes="content" + extra)
+        yield self._criteria
+        yield self._note
+
+    def on_mount(self) -> None:
+        self._refresh_criteria()
+        self.call_after_refresh(self._show_target)
+
+    def _show_target(self) -> None:
+        if self._anchor is not None:
+            self._dialogue.scroll_to_widget(self._anchor, animate=False, top=True)
+
+    # -- state -----------------------------------------------------------------------------
+    def _first_unrated(self, start: int = 0) -> int | None:
+        order = list(range(start, len(self.criteria))) + list(range(start))
+        for index in order:
+            if self.criteria[index].name not in self.ratings:
+                return index
+        return None
+
+    @property
+    def note(self) -> str:
+        return self._note.text.strip()
+
+    @property
+    def editing(self) -> bool:
+        return self._note.has_focus
+
+    # -- rendering -------------------------------------------------------------------------
+    def _refresh_criteria(self) -> None:
+        out = Text(no_wrap=True, overflow="ellipsis")
+        scales = {c.scale for c in self.criteria}
+        digits = "-".join(str(p) for p in next(iter(scales))) if len(scales) == 1 else "digits"
+        out.append(f"Rate turn #{self.target}", style="bold")
+        out.append(
+            f"  {self.key_of('rate.up')}{self.key_of('rate.down')} criterion · "
+            f"{digits} score · {self.key_of('rate.note')} note · "
+            f"{self.key_of('app.submit')} save\n",
+            style="dim",
+        )
+        for index, criterion in enumerate(self.criteria):
+            out.append_text(self._criterion_line(index, criterion))
+            out.append("\n")
+        out.append_text(self._note_line())
+        self._criteria.update(out)
+
+    def _criterion_line(self, index: int, criterion: Criterion) -> Text:
+        chosen = self.ratings.get(criterion.name)
+        selected = index == self.selected
+        line = Text("▶ " if selected else "  ", style="bold yellow")
+        name = criterion.name + ("*" if criterion.required else "")
+        if len(name) > _NAME_WIDTH:
+            name = name[: _NAME_WIDTH - 1] + "…"
+        line.append_text(literal_text(name.ljust(_NAME_WIDTH), "bold" if selected else ""))
+        low, high = criterion.scale
+        for point in range(low, high + 1):
+            style = "bold reverse green" if point == chosen else "dim"
+            line.append(f" {point} ", style=style)
+        line.append(f"  {chosen if chosen is not None else '–'}", style="bold")
+        if criterion.description:
+            line.append("  ")
+            line.append_text(literal_text(criterion.description, "italic dim"))
+        return line
+
+    def _note_line(self) -> Text:
+        line = Text("Note", style="bold")
+        line.append(" (required)" if self.note_required else " (optional)", style="dim")
+        line.append(": ")
+        if self._note_open:
+            line.append(f"writing… {self.key_of_escape()} leaves the note", style="bold yellow")
+        elif self.note:
+            line.append_text(literal_text(self.note.splitlines()[0], "italic"))
+        else:
+            line.append(f"— press {self.key_of('rate.note')} to write one", style="dim")
+        return line
+
+    @staticmethod
+    def key_of_escape() -> str:
+        # Escape is the editor's own exit, not a keymap binding: the screen routes no keys
+        # while the note has focus.
+        return "Esc"
+
+    # -- keys ------------------------------------------------------------------------------
+    def handle(self, binding_id: str) -> bool:
+        action = binding_id.removeprefix("rate.")
+        if action.startswith("score_"):
+            self._score(int(action.removeprefix("score_")))
+        elif action in ("up", "down"):
+            step = -1 if action == "up" else 1
+            self.selected = (self.selected + step) % len(self.criteria)
+        elif action == "clear":
+            self.ratings.pop(self.criteria[self.selected].name, None)
+        elif action == "note":
+            self._open_note()
+        elif action in ("scroll_up", "scroll_down"):
+            step = max(1, self._dialogue.size.height // 2)
+            self._dialogue.scroll_relative(
+                y=-step if action == "scroll_up" else step, animate=False
+            )
+            return True
+        else:
+            return False
+        self._refresh_criteria()
+        return True
+
+    def _score(self, digit: int) -> None:
+        criterion = self.criteria[self.selected]
+        score = criterion.score_for_digit(digit)
+        if score is None:
+            low, high = criterion.scale
+            self.post_message(
+                self.Notice(f"{criterion.name} is scored {low}-{high}, not {digit}", error=True)
+            )
+            return
+        self.ratings[criterion.name] = score
+        nxt = self._first_unrated(self.selected + 1)
+        if nxt is not None:
+            self.selected = nxt
+        elif self.selected + 1 < len(self.criteria):
+            self.selected += 1
+
+    def _open_note(self) -> None:
+        self._note_open = True
+        self._note.add_class("open")
+        self._note.focus()
+        self._refresh_criteria()
+
+    def _close_note(self, refocus: bool = True) -> None:
+        self._note_open = False
+        if not self.note:
+            self._note.remove_class("open")
+        if refocus:
+            self.focus()
+        self._refresh_criteria()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        # Focus can leave the note by other means (Tab); the screen must get its keys back.
+        if event.widget is self._note and self._note_open:
+            self._close_note(refocus=False)
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "escape" and self.editing:
+            event.stop()
+            event.prevent_default()
+            self._close_note()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+
+    # -- answer ----------------------------------------------------------------------------
+    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+        missing = [c.name for c in self.criteria if c.required and c.name not in self.ratings]
+        if missing:
+            self.selected = next(i for i, c in enumerate(self.criteria) if c.name == missing[0])
+            self._refresh_criteria()
+            return Refusal(f"rate {', '.join(missing)} first (required)")
+        if self.note_required and not self.note:
+            return Refusal(
+                f"this batch requires a note: press {self.key_of('rate.note')} and say why"
+            )
+        ratings = {c.name: self.ratings[c.name] for c in self.criteria if c.name in self.ratings}
+        return "accept", {"ratings": ratings, "target": self.target, "note": self.note}
+
+    def hint_ids(self) -> list[str]:
+        return ["app.submit", "rate.note", "rate.clear", "rate.scroll_down"]

@@ -1,0 +1,83 @@
+"""The session summary (a key away, and printed on exit) and the batch statistics screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import RenderableType
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.core.kpi import render_session_summary, session_summary
+from tui.core.session import LabelingSession
+
+
+def summary_renderable(session: LabelingSession, width: int = 80) -> RenderableType:
+    summary = session_summary(
+        session.records,
+        active_s=session.clock.active_s,
+        idle_s=session.clock.idle_s,
+        min_seconds=session.batch.config.min_seconds,
+    )
+    return render_session_summary(summary, width=width)
+
+
+class _Overlay(ModalScreen[None]):
+    DEFAULT_CSS = """
+    _Overlay { align: center middle; }
+    _Overlay > VerticalScroll { width: 95%; height: 95%; border: round $accent; padding: 0 1; background: $surface; }
+    """
+    BINDINGS = [Binding("escape,q,f5,f6", "dismiss", "close", id="overlay.close")]
+    TITLE_TEXT = ""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.border_title = f"{self.TITLE_TEXT} (Esc closes)"
+            yield Static(id="content")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)
+
+
+class SummaryScreen(_Overlay):
+    TITLE_TEXT = "This session"
+
+    def __init__(self, session: LabelingSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        width = max(40, self.app.size.width - 8)
+        self.query_one("#content", Static).update(summary_renderable(self.session, width))
+
+
+class StatsScreen(_Overlay):
+    """`labeldesk stats` over this batch's folder, computed in a worker."""
+
+    TITLE_TEXT = "Batch statistics (every annotator)"
+
+    def __init__(self, folder: Path, min_seconds: float | None) -> None:
+        super().__init__()
+        self.folder = folder
+        self.min_seconds = min_seconds
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#content", Static).update("computing…")
+        self._compute()
+
+    @work(thread=True, exclusive=True)
+    def _compute(self) -> None:
+        from tui.core.stats import compute_stats, render_stats
+
+        report = compute_stats([self.folder], by="annotator", min_seconds=self.min_seconds)
+        width = max(40, self.app.size.width - 8)
+        self.app.call_from_thread(self.query_one("#content", Static).update, render_stats(report, width))
