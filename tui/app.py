@@ -38,7 +38,7 @@ class LabelDeskApp(App[None], inherit_bindings=False):
 
     async def on_event(self, event: events.Event) -> None:
         # Every key counts as activity, on any screen (guidelines and help included).
-        if isinstance(event, events.Key) and self.session is not None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self.session is not None:
             self.session.clock.touch()
         await super().on_event(event)
 

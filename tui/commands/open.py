@@ -57,7 +57,20 @@ def run(args: argparse.Namespace) -> int:
         app.run()
     finally:
         prepared.session.store.close()
+    print_summary(prepared.session)
     return 0
+
+
+def print_summary(session: Any) -> None:
+    """The session summary on exit, for the annotator's own record of the day."""
+    if not session.records:
+        return
+    from rich.console import Console
+
+    from tui.screens.summary import summary_renderable
+
+    console = Console()
+    console.print(summary_renderable(session, width=min(console.width, 100)))
 
 
 def run_picker(root: Path, args: argparse.Namespace) -> int:

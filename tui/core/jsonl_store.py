@@ -121,8 +121,7 @@ class AppendOnlyJsonl:
         if tail.strip():
             # A crash mid-write leaves a partial last line: keep it aside, never drop it.
             stamp = iso_ms(utc_now()).replace(":", "")
-            side = self.path.with_name(f"{self.path.name}.torn-{stamp}")
-            fd = os.open(side, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            side, fd = self._new_side_file(stamp)
             try:
                 os.write(fd, tail)
                 os.fsync(fd)
@@ -151,6 +150,17 @@ class AppendOnlyJsonl:
             else:
                 loaded.records.append(obj)
         return loaded
+
+    def _new_side_file(self, stamp: str) -> tuple[Path, int]:
+        """A side file that exists nowhere yet: never overwrite an earlier torn line."""
+        for n in range(1000):
+            suffix = f".torn-{stamp}" + (f"-{n}" if n else "")
+            side = self.path.with_name(self.path.name + suffix)
+            try:
+                return side, os.open(side, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue
+        raise StoreNotWritableError(f"cannot find a free name for the torn line of {self.path}")
 
     # -- writing -------------------------------------------------------------------------
     def append(self, record: dict[str, Any]) -> None:

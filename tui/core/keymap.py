@@ -35,6 +35,7 @@ APP_BINDINGS: dict[str, str] = {
     "app.reveal": "reveal a hidden sensitive item",
     "app.summary": "session summary: items, active and idle time, rate, slowest items",
     "app.stats": "statistics of this batch, every annotator",
+    "app.my_audits": "audits of your own work: pass rate, errors, auditors' comments",
     "app.quit": "quit (every answer is already saved)",
 }
 

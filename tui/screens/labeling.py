@@ -350,6 +350,12 @@ class LabelingScreen(Screen[None]):
         batch = self.session.batch
         self.app.push_screen(StatsScreen(batch.folder, batch.config.min_seconds))
 
+    def do_my_audits(self) -> None:
+        from tui.screens.my_audits import MyAuditsScreen
+
+        s = self.session
+        self.app.push_screen(MyAuditsScreen(s.batch.folder, s.store.annotator))
+
     def do_reveal(self) -> None:
         if not self.session.done:
             self.revealed.add(self.session.position)

@@ -1,0 +1,136 @@
+"""spans: mark entities (persons, places, organisations, ...) in a text with the keyboard."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType, TaskTypeError
+from task_types.spans.models import SpansAnswer, SpansOptions, SpansTask
+from task_types.spans.tokens import Tok, tokenize
+
+
+def tokens_of(task: SpansTask) -> list[Tok]:
+    """The task's own tokens when it has them, else the regex tokenizer's."""
+    if task.tokens:
+        return [Tok(t.start, t.end) for t in task.tokens]
+    return tokenize(task.text, (c for s in task.spans for c in (s.start, s.end)))
+
+
+def _check_tokens(task: SpansTask) -> None:
+    size = len(task.text)
+    previous_end = 0
+    for n, tok in enumerate(task.tokens or []):
+        where = f"tokens.{n}"
+        if not tok.start < tok.end <= size:
+            raise TaskTypeError(
+                f"token {n} ({tok.start}-{tok.end}) lies outside the text (0-{size}) or is empty",
+                where,
+            )
+        if tok.start < previous_end:
+            raise TaskTypeError(
+                f"token {n} starts at {tok.start}, inside or before token {n - 1} "
+                f"(which ends at {previous_end}): tokens must be in order and not overlap",
+                where,
+            )
+        if tok.text is not None and tok.text != task.text[tok.start : tok.end]:
+            raise TaskTypeError(
+                f"token {n} says {tok.text!r} but the text at {tok.start}-{tok.end} is "
+                f"{task.text[tok.start : tok.end]!r}",
+                f"{where}.text",
+            )
+        previous_end = tok.end
+
+
+class SpansType(TaskType):
+    def check(self, task: TaskContent, options: TaskOptions) -> None:
+        assert isinstance(task, SpansTask) and isinstance(options, SpansOptions)
+        if not task.text.strip():
+            raise TaskTypeError("the text is empty: there is nothing to mark", "text")
+        _check_tokens(task)
+        size = len(task.text)
+        token_starts = {t.start for t in task.tokens or []}
+        token_ends = {t.end for t in task.tokens or []}
+        known = set(options.labels)
+        for n, span in enumerate(task.spans):
+            where = f"spans.{n}"
+            if span.end > size:
+                raise TaskTypeError(
+                    f"span {span.start}-{span.end} lies outside the text (0-{size})", where
+                )
+            if span.end <= span.start:
+                raise TaskTypeError(
+                    f"span {span.start}-{span.end} is empty: end (exclusive) must exceed start",
+                    where,
+                )
+            if span.label not in known:
+                raise TaskTypeError(
+                    f"unknown label {span.label!r} in a pre-set span; the labels are "
+                    f"{', '.join(options.labels)} (add it to [task] labels or --labels)",
+                    f"{where}.label",
+                )
+            if task.tokens and (span.start not in token_starts or span.end not in token_ends):
+                raise TaskTypeError(
+                    f"span {span.start}-{span.end} ({task.text[span.start : span.end]!r}) does "
+                    "not begin and end on token boundaries of the task's tokens",
+                    where,
+                )
+
+    def labels_of(self, value: Mapping[str, Any] | None) -> list[str]:
+        if not value:
+            return []
+        return [str(s.get("label")) for s in value.get("spans") or [] if isinstance(s, dict)]
+
+    def summarize(self, value: Mapping[str, Any] | None) -> str:
+        if value is None:
+            return "—"
+        counts = Counter(self.labels_of(value))
+        if not counts:
+            return "no spans"
+        parts = [f"{label}×{n}" if n > 1 else label for label, n in sorted(counts.items())]
+        total = sum(counts.values())
+        return f"{total} span{'s' if total != 1 else ''}: {', '.join(parts)}"
+
+    def gold_matches(self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]) -> bool:
+        """Exact match of the set of (start, end, label), as span-level NER scoring counts."""
+        if value is None:
+            return False
+
+        def triples(v: Mapping[str, Any]) -> set[tuple[Any, Any, Any]]:
+            return {
+                (s.get("start"), s.get("end"), s.get("label"))
+                for s in v.get("spans") or []
+                if isinstance(s, dict)
+            }
+
+        return triples(value) == triples(gold)
+
+
+TASK_TYPE = SpansType(
+    name="spans",
+    title="Mark spans (entities) in a text",
+    options_model=SpansOptions,
+    task_model=SpansTask,
+    answer_model=SpansAnswer,
+    view_path="task_types.spans.view:SpansView",
+    bindings=(
+        BindingSpec("left", "cursor to the previous token"),
+        BindingSpec("right", "cursor to the next token"),
+        BindingSpec("up", "cursor one line up"),
+        BindingSpec("down", "cursor one line down"),
+        BindingSpec("sentence_back", "cursor to the start of the (previous) sentence"),
+        BindingSpec("sentence_next", "cursor to the start of the next sentence"),
+        BindingSpec("prev_span", "cursor to the previous span"),
+        BindingSpec("next_span", "cursor to the next span"),
+        BindingSpec("extend_left", "extend the selection one token left"),
+        BindingSpec("extend_right", "extend the selection one token right"),
+        BindingSpec("extend_up", "extend the selection one line up"),
+        BindingSpec("extend_down", "extend the selection one line down"),
+        BindingSpec("delete", "delete the span under the cursor"),
+        BindingSpec("cancel", "drop the selection"),
+    ),
+    package_dir=Path(__file__).parent,
+    uses_label_keys=True,
+)

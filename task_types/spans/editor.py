@@ -1,0 +1,144 @@
+"""The editing state of one span task: tokens, spans, cursor and selection. No Textual here,
+so every key path can be tested as plain Python; the view only maps keys and paints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from task_types.spans.tokens import Tok, TokenIndex
+
+_SENTENCE_END = frozenset(".!?…")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    label: str
+    token_start: int
+    token_end: int
+
+    def as_value(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "label": self.label,
+            "token_start": self.token_start,
+            "token_end": self.token_end,
+        }
+
+
+class SpanEditor:
+    def __init__(self, text: str, tokens: list[Tok], spans: list[tuple[int, int, str]]) -> None:
+        self.text = text
+        self.index = TokenIndex(tokens)
+        self.tokens = self.index.tokens
+        self.spans: list[Span] = []
+        for start, end, label in spans:
+            span = self._make(start, end, label)
+            if span is not None and span not in self.spans:
+                self.spans.append(span)
+        self.spans.sort(key=lambda s: (s.start, s.end))
+        self.cursor = 0
+        self.anchor: int | None = None  # set while a selection is being extended
+        self.sentence_starts = self._sentence_starts()
+
+    def _make(self, start: int, end: int, label: str) -> Span | None:
+        found = self.index.covering(start, end)
+        if found is None:
+            return None
+        return Span(start, end, label, found[0], found[1])
+
+    def _sentence_starts(self) -> list[int]:
+        starts = [0]
+        for i in range(1, len(self.tokens)):
+            before, tok = self.tokens[i - 1], self.tokens[i]
+            gap = self.text[before.end : tok.start]
+            ended = self.text[before.start : before.end] in _SENTENCE_END and gap != ""
+            if ended or "\n" in gap:
+                starts.append(i)
+        return starts
+
+    # -- selection -------------------------------------------------------------------------
+    @property
+    def selection(self) -> tuple[int, int]:
+        """First and last token selected (the cursor token alone when not extending)."""
+        other = self.cursor if self.anchor is None else self.anchor
+        return min(other, self.cursor), max(other, self.cursor)
+
+    def selection_chars(self) -> tuple[int, int]:
+        lo, hi = self.selection
+        return self.tokens[lo].start, self.tokens[hi].end
+
+    def move_to(self, token: int, extend: bool = False) -> None:
+        token = max(0, min(token, len(self.tokens) - 1))
+        if extend and self.anchor is None:
+            self.anchor = self.cursor
+        elif not extend:
+            self.anchor = None
+        self.cursor = token
+
+    def cancel(self) -> bool:
+        had = self.anchor is not None
+        self.anchor = None
+        return had
+
+    # -- jumps -----------------------------------------------------------------------------
+    def sentence_back(self) -> int:
+        """The start of the cursor's sentence, or of the previous one when already there."""
+        before = [s for s in self.sentence_starts if s < self.cursor]
+        return before[-1] if before else 0
+
+    def sentence_next(self) -> int:
+        after = [s for s in self.sentence_starts if s > self.cursor]
+        return after[0] if after else len(self.tokens) - 1
+
+    def span_jump(self, forward: bool) -> int | None:
+        if forward:
+            ahead = [s.token_start for s in self.spans if s.token_start > self.cursor]
+            return min(ahead) if ahead else None
+        behind = [s.token_start for s in self.spans if s.token_start < self.cursor]
+        return max(behind) if behind else None
+
+    # -- spans -----------------------------------------------------------------------------
+    def spans_at(self, token: int) -> list[Span]:
+        return [s for s in self.spans if s.token_start <= token <= s.token_end]
+
+    def span_at_cursor(self) -> Span | None:
+        """The innermost span under the cursor (pre-set spans may overlap)."""
+        here = self.spans_at(self.cursor)
+        return min(here, key=lambda s: s.end - s.start) if here else None
+
+    def apply_label(self, label: str) -> tuple[str, Span]:
+        """Relabel the span under the cursor, or mark the selection (replacing every span it
+        overlaps, as Prodigy's manual NER does). Returns ("relabeled" | "marked", span)."""
+        current = self.span_at_cursor()
+        if self.anchor is None and current is not None:
+            new = Span(current.start, current.end, label, current.token_start, current.token_end)
+            self.spans[self.spans.index(current)] = new
+            return "relabeled", new
+        lo, hi = self.selection
+        start, end = self.tokens[lo].start, self.tokens[hi].end
+        self.spans = [s for s in self.spans if s.token_end < lo or s.token_start > hi]
+        new = Span(start, end, label, lo, hi)
+        self.spans.append(new)
+        self.spans.sort(key=lambda s: (s.start, s.end))
+        self.anchor = None
+        self.cursor = hi
+        return "marked", new
+
+    def delete(self) -> list[Span]:
+        """Delete the span under the cursor, or every span the extended selection touches."""
+        if self.anchor is None:
+            current = self.span_at_cursor()
+            gone = [current] if current is not None else []
+        else:
+            lo, hi = self.selection
+            gone = [s for s in self.spans if not (s.token_end < lo or s.token_start > hi)]
+            self.anchor = None
+        self.spans = [s for s in self.spans if s not in gone]
+        return gone
+
+    def value(self) -> dict[str, Any]:
+        return {"spans": [s.as_value() for s in self.spans]}

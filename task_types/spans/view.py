@@ -1,0 +1,192 @@
+"""spans view: the label legend, the text with its spans and the cursor, and a line saying
+what is under the cursor. Keys move a token cursor, extend a selection, and label it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Static
+
+from task_types.spans import tokens_of
+from task_types.spans.editor import SpanEditor
+from task_types.spans.models import SpansOptions, SpansTask
+from task_types.spans.text_area import SpanText
+from tui.core.keymap import key_display
+from tui.task_view import Refusal, TaskView, ViewContext
+from tui.widgets.task_text import SPAN_STYLES, literal_text
+
+_QUOTE_MAX = 40
+
+
+def _quote(text: str) -> Text:
+    flat = " ".join(text.split())
+    if len(flat) > _QUOTE_MAX:
+        flat = flat[: _QUOTE_MAX - 1] + "…"
+    return literal_text(f"«{flat}»")
+
+
+class InfoLine(Widget):
+    """Two fixed lines repainted on every key: a plain refresh, never a relayout of the
+    screen (Static.update relayouts, which cost ~20 ms per key on a long text)."""
+
+    DEFAULT_CSS = "InfoLine { height: 2; }"
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(classes="info")
+        self.text = text
+
+    def render(self) -> Text:
+        return self.text
+
+    def show(self, text: Text) -> None:
+        self.text = text
+        self.refresh()
+
+
+class SpansView(TaskView):
+    DEFAULT_CSS = """
+    SpansView { height: 1fr; layout: vertical; }
+    SpansView > .legend { height: auto; padding: 0 1; }
+    SpansView > SpanText { padding: 0 1; }
+    SpansView > .info { height: 2; padding: 0 1; background: $boost; }
+    """
+
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__(ctx)
+        task, options = ctx.task, ctx.options
+        assert isinstance(task, SpansTask) and isinstance(options, SpansOptions)
+        self.labels = list(options.labels)
+        # The help screen counts `choices` to list the label keys.
+        self.choices = [(label, label) for label in self.labels]
+        if ctx.previous is not None:
+            given = [
+                (int(s["start"]), int(s["end"]), str(s["label"]))
+                for s in ctx.previous.get("spans") or []
+            ]
+        else:
+            given = [(s.start, s.end, s.label) for s in task.spans]
+        self.editor = SpanEditor(task.text, tokens_of(task), given)
+        self.label_styles = {
+            label: Style.parse(SPAN_STYLES[n % len(SPAN_STYLES)])
+            for n, label in enumerate(self.labels)
+        }
+        self.text_view = SpanText(self.editor, self.label_styles)
+        self._legend = Static(self._render_legend(), classes="legend")
+        self._info = InfoLine(self._render_info())
+
+    def compose(self) -> ComposeResult:
+        yield self._legend
+        yield self.text_view
+        yield self._info
+
+    # -- painting --------------------------------------------------------------------------
+    def _render_legend(self) -> Text:
+        out = Text()
+        for n, label in enumerate(self.labels, start=1):
+            key = self.ctx.keymap.label_key(n)
+            out.append(f"{key_display(key) if key else '·'}", style="bold")
+            out.append(self._badge(label))
+            out.append("  ")
+        if self.ctx.previous is not None:
+            out.append("(your saved spans)", style="italic yellow")
+        return out
+
+    def _badge(self, label: str) -> Text:
+        badge = literal_text(f" {label} ")
+        badge.stylize(self.label_styles.get(label, Style(reverse=True)))
+        return badge
+
+    def _render_info(self) -> Text:
+        ed = self.editor
+        out = Text()
+        if ed.anchor is not None:
+            lo, hi = ed.selection
+            start, end = ed.selection_chars()
+            out.append(f"selected {hi - lo + 1} token{'s' if hi > lo else ''} ", style="bold")
+            out.append(_quote(ed.text[start:end]))
+            out.append(f"  label key marks it · {self.key_of('spans.cancel')} drops it")
+        else:
+            span = ed.span_at_cursor()
+            tok = ed.tokens[ed.cursor]
+            if span is not None:
+                out.append(self._badge(span.label))
+                out.append(" ")
+                out.append(_quote(ed.text[span.start : span.end]))
+                out.append(
+                    f"  label key relabels · {self.key_of('spans.delete')} deletes", style="dim"
+                )
+            else:
+                out.append("cursor ")
+                out.append(_quote(ed.text[tok.start : tok.end]))
+                out.append("  label key marks it · Shift+arrows extend", style="dim")
+        count = len(ed.spans)
+        out.append(f"\n{count} span{'s' if count != 1 else ''}", style="bold")
+        out.append(f" · token {ed.cursor + 1}/{len(ed.tokens)} · ⏎ saves (no spans is an answer)")
+        return out
+
+    def _changed(self) -> None:
+        self.text_view.changed()
+        self._info.show(self._render_info())
+
+    # -- keys ------------------------------------------------------------------------------
+    def handle(self, binding_id: str) -> bool:
+        if binding_id.startswith("label."):
+            return self._label(int(binding_id.split(".", 1)[1]))
+        action = binding_id.removeprefix("spans.")
+        ed = self.editor
+        moves = {
+            "left": lambda: ed.cursor - 1,
+            "right": lambda: ed.cursor + 1,
+            "up": lambda: self.text_view.line_step(-1),
+            "down": lambda: self.text_view.line_step(1),
+            "sentence_back": ed.sentence_back,
+            "sentence_next": ed.sentence_next,
+        }
+        extends = {
+            "extend_left": lambda: ed.cursor - 1,
+            "extend_right": lambda: ed.cursor + 1,
+            "extend_up": lambda: self.text_view.line_step(-1),
+            "extend_down": lambda: self.text_view.line_step(1),
+        }
+        if action in moves:
+            ed.move_to(moves[action]())
+        elif action in extends:
+            ed.move_to(extends[action](), extend=True)
+        elif action in ("prev_span", "next_span"):
+            target = ed.span_jump(forward=action == "next_span")
+            if target is None:
+                self.post_message(self.Notice("no span that way"))
+                return True
+            ed.move_to(target)
+        elif action == "delete":
+            gone = ed.delete()
+            if not gone:
+                self.post_message(self.Notice("no span under the cursor to delete", error=True))
+                return True
+            self.post_message(self.Notice(f"deleted {', '.join(s.label for s in gone)}"))
+        elif action == "cancel":
+            ed.cancel()
+        else:
+            return False
+        self._changed()
+        return True
+
+    def _label(self, n: int) -> bool:
+        if n > len(self.labels):
+            self.post_message(self.Notice(f"there is no label {n} here", error=True))
+            return True
+        how, span = self.editor.apply_label(self.labels[n - 1])
+        quoted = " ".join(self.editor.text[span.start : span.end].split())[:_QUOTE_MAX]
+        self.post_message(self.Notice(f"{how} {span.label}: {quoted}"))
+        self._changed()
+        return True
+
+    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+        return "accept", self.editor.value()
+
+    def hint_ids(self) -> list[str]:
+        return ["app.submit", "spans.extend_right", "spans.delete", "spans.next_span"]

@@ -1,0 +1,58 @@
+"""write: write, rewrite or translate a text (nl <-> en), checked live against the batch's rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType, TaskTypeError
+from task_types.write.models import WriteAnswer, WriteOptions, WriteTask
+
+
+class WriteType(TaskType):
+    def check(self, task: TaskContent, options: TaskOptions) -> None:
+        assert isinstance(task, WriteTask) and isinstance(options, WriteOptions)
+        if not (task.source or "").strip() and not (task.prompt or "").strip():
+            raise TaskTypeError(
+                "a write task needs a `source` (text to rewrite or translate) "
+                "or a `prompt` (what to write); this one has neither",
+                "source",
+            )
+
+    def labels_of(self, value: Mapping[str, Any] | None) -> list[str]:
+        return []
+
+    def summarize(self, value: Mapping[str, Any] | None) -> str:
+        if not value or not isinstance(value.get("text"), str):
+            return "—"
+        text = " ".join(str(value["text"]).split())
+        short = text if len(text) <= 60 else text[:59] + "…"
+        extra = ", overridden" if value.get("override") else ""
+        return f"{value.get('words', '?')} words{extra}: {short}"
+
+    def gold_matches(self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]) -> bool:
+        """Free text matches gold only when it is the same text, whitespace aside."""
+        if value is None:
+            return False
+        mine, theirs = value.get("text"), gold.get("text")
+        if not isinstance(mine, str) or not isinstance(theirs, str):
+            return False
+        return mine.split() == theirs.split()
+
+
+TASK_TYPE = WriteType(
+    name="write",
+    title="Write, rewrite or translate a text",
+    options_model=WriteOptions,
+    task_model=WriteTask,
+    answer_model=WriteAnswer,
+    view_path="task_types.write.view:WriteView",
+    bindings=(
+        BindingSpec("edit", "type in the built-in editor"),
+        BindingSpec("leave", "leave the editor (the one key that does, while typing)"),
+        BindingSpec("external", "edit the text in $EDITOR"),
+        BindingSpec("override", "submit despite broken rules, with a reason"),
+    ),
+    package_dir=Path(__file__).parent,
+)

@@ -1,0 +1,351 @@
+"""write view: the source (and prompt, instructions) above a built-in editor, the batch's rules
+checked live under it; $EDITOR on a key; broken rules block submitting unless overridden with a
+reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Static, TextArea
+
+from task_types.write.external import ExternalEditorError, edit_text, editor_command
+from task_types.write.models import Violation, WriteOptions, WriteTask
+from task_types.write.rules import LANGUAGE_NAMES, Report, check_text, clean
+from tui.core.safe_text import visible
+from tui.task_view import Refusal, TaskView, ViewContext
+from tui.widgets.task_text import literal_text
+
+CHECK_DELAY_S = 0.25  # live checks wait for a pause in typing, not every key
+
+
+class WriteEditor(TextArea):
+    """A TextArea that lets its leave key through (TextArea would keep it) as a message."""
+
+    class Leave(Message):
+        pass
+
+    def __init__(self, text: str, leave_keys: list[str]) -> None:
+        super().__init__(text, tab_behavior="indent", soft_wrap=True, show_line_numbers=False)
+        self.leave_keys = leave_keys
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key in self.leave_keys:
+            # prevent_default keeps TextArea._on_key (next in the MRO) from seeing the key.
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Leave())
+
+
+class WriteView(TaskView):
+    DEFAULT_CSS = """
+    WriteView { height: auto; }
+    WriteView > #source { height: auto; padding: 0 1; }
+    WriteView > .title { padding: 0 1; }
+    WriteView > WriteEditor { margin: 0 1; }
+    WriteView > #checks { padding: 0 1; height: auto; }
+    WriteView > #reason-title { padding: 0 1; display: none; }
+    WriteView > #reason { margin: 0 1; display: none; }
+    WriteView.overriding > #reason-title { display: block; }
+    WriteView.overriding > #reason { display: block; }
+    """
+
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__(ctx)
+        task, options = ctx.task, ctx.options
+        assert isinstance(task, WriteTask) and isinstance(options, WriteOptions)
+        self.task_, self.options = task, options
+        self.leave_keys = ctx.keymap.keys_for("write.leave") or ["escape"]
+        previous = ctx.previous or {}
+        start = previous.get("text")
+        if not isinstance(start, str):
+            # Control characters of a source never reach the terminal, nor the written text.
+            start = visible(task.source or "") if options.prefill == "source" else ""
+        self._external_text: str | None = (
+            start if previous.get("editor") == "external" and start else None
+        )
+        self.area = WriteEditor(start, self.leave_keys)
+        self.reason = Input(placeholder="why the rules do not apply here", id="reason")
+        self._timer: Timer | None = None
+        self._report: Report | None = None
+        self._pending: list[Violation] = []
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="source"):
+            yield Static(self._source_text())
+        yield Static(id="editor-title", classes="title")
+        yield self.area
+        yield Static(id="checks")
+        yield Static(
+            Text(
+                f"Reason for submitting despite the broken rules "
+                f"(⏎ saves, {self.key_of('write.leave')} cancels):",
+                style="bold yellow",
+            ),
+            id="reason-title",
+        )
+        yield self.reason
+
+    def _source_text(self) -> Text:
+        out = Text()
+        for title, value in (
+            ("Prompt", self.task_.prompt),
+            ("Instructions", self.task_.instructions),
+            ("Source", self.task_.source),
+        ):
+            if value and value.strip():
+                if out:
+                    out.append("\n")
+                out.append(f"{title}: ", style="bold")
+                out.append(literal_text(value))
+        return out
+
+    def on_mount(self) -> None:
+        self._fit(self.app.size.height)
+        self.area.focus()
+        self._refresh_title()
+        self._check()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(self.app.size.height)
+
+    def _fit(self, height: int) -> None:
+        """Share the screen: at 24 rows the source gets 4, the editor 8 (6 lines of text)."""
+        room = max(height - 8, 10)
+        self.query_one("#source").styles.max_height = max(3, room // 4)
+        self.area.styles.height = max(5, room // 2)
+
+    def _refresh_title(self) -> None:
+        title = Text("Your text", style="bold")
+        if self.area.has_focus:
+            title.append("  ✎ typing — every key types; ", style="green")
+            title.append(f" {self.key_of('write.leave')} ", style="reverse bold")
+            title.append(" leaves the editor", style="green")
+        else:
+            for binding_id, word in (
+                ("write.edit", "edit"),
+                ("write.external", "$EDITOR"),
+                ("app.submit", "submit"),
+            ):
+                title.append(f"  {self.key_of(binding_id)} ", style="reverse")
+                title.append(f" {word}")
+        self.query_one("#editor-title", Static).update(title)
+
+    # -- live checks -----------------------------------------------------------------------
+    @on(TextArea.Changed)
+    def _changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(CHECK_DELAY_S, self._check)
+
+    def _check(self) -> None:
+        self._check_in_thread(self.area.text)
+
+    @work(thread=True, exclusive=True, group="write-check")
+    def _check_in_thread(self, text: str) -> None:
+        # A thread: the first language check loads lingua's models (~0.4 s).
+        report = check_text(text, self.task_.source, self.options)
+        self.app.call_from_thread(self._show_report, report)
+
+    def _show_report(self, report: Report) -> None:
+        if report.text != clean(self.area.text):
+            return  # typing went on; a newer check is on its way
+        self._report = report
+        self.query_one("#checks", Static).update(self._render_report(report))
+
+    def _render_report(self, report: Report) -> Text:
+        o = self.options
+        out = Text()
+        out.append(f"{report.words} words{_range(o.min_words, o.max_words)}", style="bold")
+        out.append(f" · {report.chars} chars{_range(o.min_chars, o.max_chars)}")
+        if report.language is not None:
+            out.append(f" · {LANGUAGE_NAMES[report.language]}")
+        elif report.text:
+            out.append(" · language: too short to tell", style="dim")
+        if o.language is not None:
+            out.append(f" (wanted: {LANGUAGE_NAMES[o.language]})", style="dim")
+        if not report.text:
+            out.append("\nnothing written yet", style="dim")
+        elif not report.violations:
+            out.append("\n✓ every rule is met", style="green")
+        else:
+            n = len(report.violations)
+            out.append(f"\n✗ {n} rule{'s' if n > 1 else ''} broken:", style="bold red")
+            for violation in report.violations:
+                out.append("\n  • ", style="red")
+                out.append(literal_text(violation.message, style="red"))
+        return out
+
+    # -- keys ------------------------------------------------------------------------------
+    @property
+    def editing(self) -> bool:
+        return self.area.has_focus or self.reason.has_focus
+
+    @on(WriteEditor.Leave)
+    def _leave_editor(self, message: WriteEditor.Leave) -> None:
+        message.stop()
+        self.focus()
+        self._refresh_title()
+
+    def on_key(self, event: events.Key) -> None:
+        if self.reason.has_focus and event.key in self.leave_keys:
+            event.stop()
+            event.prevent_default()
+            self._cancel_override()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._refresh_title()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        # Focus moves after this handler returns: read it once it has.
+        self.call_after_refresh(self._refresh_title)
+
+    def handle(self, binding_id: str) -> bool:
+        if binding_id == "write.edit":
+            self.area.focus()
+            self._refresh_title()
+        elif binding_id == "write.leave":
+            self.post_message(self.Notice(f"not editing: {self.key_of('write.edit')} edits"))
+        elif binding_id == "write.external":
+            self._edit_externally()
+        elif binding_id == "write.override":
+            self._start_override()
+        else:
+            return False
+        return True
+
+    # -- $EDITOR ---------------------------------------------------------------------------
+    def _edit_externally(self) -> None:
+        try:
+            command = editor_command()
+        except ExternalEditorError as exc:
+            self.post_message(self.Notice(str(exc), error=True))
+            return
+        result: str | ExternalEditorError
+        try:
+            with self.app.suspend():
+                # No exception may leave this block: App.suspend resumes only on a clean exit.
+                try:
+                    result = edit_text(command, self.area.text)
+                except ExternalEditorError as exc:
+                    result = exc
+        except SuspendNotSupported:
+            self.post_message(
+                self.Notice(
+                    "this terminal cannot hand over to $EDITOR; "
+                    f"{self.key_of('write.edit')} uses the built-in editor",
+                    error=True,
+                )
+            )
+            return
+        if isinstance(result, ExternalEditorError):
+            self.post_message(self.Notice(str(result), error=True))
+            return
+        text = clean(result)
+        self._external_text = text
+        # replace() rather than load_text(): ctrl+z in the editor can undo the external edit.
+        self.area.replace(text, (0, 0), self.area.document.end, maintain_selection_offset=False)
+        self.focus()
+        self._refresh_title()
+        self.post_message(self.Notice(f"text from {command[0]}: {self._editor_summary(text)}"))
+
+    def _editor_summary(self, text: str) -> str:
+        report = check_text(text, self.task_.source, self.options)
+        if report.violations:
+            return f"{len(report.violations)} rule(s) broken"
+        return f"{report.words} words, every rule met"
+
+    # -- submit and override ---------------------------------------------------------------
+    def _value(self, report: Report) -> dict[str, Any]:
+        external = self._external_text is not None and report.text == self._external_text
+        return {
+            "text": report.text,
+            "words": report.words,
+            "chars": report.chars,
+            "language": report.language,
+            "checks": [v.model_dump() for v in report.violations],
+            "override": None,
+            "editor": "external" if external else "builtin",
+        }
+
+    def _current(self) -> Report | Refusal:
+        report = check_text(self.area.text, self.task_.source, self.options)
+        self._show_report(report)
+        if not report.text:
+            return Refusal(
+                f"nothing written yet: {self.key_of('write.edit')} edits, "
+                f"{self.key_of('write.external')} opens $EDITOR (or skip the item)"
+            )
+        return report
+
+    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+        report = self._current()
+        if isinstance(report, Refusal):
+            return report
+        if report.violations:
+            first = report.violations[0].message
+            more = f" (+{len(report.violations) - 1} more)" if len(report.violations) > 1 else ""
+            return Refusal(
+                f"rule broken: {first}{more}: fix it, or "
+                f"{self.key_of('write.override')} to submit anyway with a reason"
+            )
+        return "accept", self._value(report)
+
+    def _start_override(self) -> None:
+        report = self._current()
+        if isinstance(report, Refusal):
+            self.post_message(self.Notice(str(report), error=True))
+            return
+        if not report.violations:
+            self.post_message(
+                self.Notice(f"every rule is met: {self.key_of('app.submit')} submits")
+            )
+            return
+        self._pending = list(report.violations)
+        self.add_class("overriding")
+        self.reason.focus()
+        self.call_after_refresh(self.reason.scroll_visible, animate=False)
+
+    def _cancel_override(self) -> None:
+        self.remove_class("overriding")
+        self.reason.value = ""
+        self.focus()
+        self._refresh_title()
+
+    @on(Input.Submitted, "#reason")
+    def _reason_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        reason = " ".join(event.value.split())
+        if len(reason) < 3:
+            self.post_message(self.Notice("give a reason (a few words) for the override", True))
+            return
+        report = check_text(self.area.text, self.task_.source, self.options)
+        value = self._value(report)
+        if not report.violations:
+            self.post_message(self.Submitted("accept", value))
+            return
+        value["override"] = {
+            "reason": reason,
+            "violations": [v.model_dump() for v in report.violations],
+        }
+        self.post_message(self.Submitted("accept", value))
+
+    def hint_ids(self) -> list[str]:
+        return ["app.submit", "write.edit", "write.external", "write.override"]
+
+
+def _range(low: int | None, high: int | None) -> str:
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f" (≥ {low})"
+    if low is None:
+        return f" (≤ {high})"
+    return f" ({low}–{high})"

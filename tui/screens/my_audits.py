@@ -1,0 +1,151 @@
+"""The annotator's side of audits: how their own work fared — pass rate, verdicts, error
+categories, and every failed or corrected item with the auditor's comment and the
+correction. Read in a worker (every audit file of the batch); Escape closes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.core.audit import OwnAuditSummary, own_audit_summary
+from tui.core.audit.report import AuditedItem
+from tui.core.problems import BatchError
+from tui.widgets.task_text import literal_text
+
+_VERDICT_STYLE = {"fail": "bold red", "corrected": "bold yellow"}
+
+
+def _percent(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate * 100:.0f}%"
+
+
+def _finding(item: AuditedItem) -> Text:
+    out = Text()
+    out.append(f"{item.verdict:<9}", style=_VERDICT_STYLE.get(item.verdict, "bold"))
+    out.append(" ")
+    out.append(literal_text(item.task_id, style="bold"))
+    out.append(f"  revision {item.revision}  ·  by {item.auditor}")
+    if not item.current:
+        out.append("  ·  you changed this answer since", style="dim")
+    out.append("\n          errors: ", style="dim")
+    out.append(literal_text(", ".join(item.errors) or "—"))
+    out.append("\n          yours: ", style="dim")
+    out.append(literal_text(item.original))
+    if item.corrected is not None:
+        out.append("\n          corrected: ", style="dim")
+        out.append(literal_text(item.corrected, style="bold"))
+    if item.comment:
+        out.append("\n          comment: ", style="dim")
+        out.append(literal_text(item.comment, style="italic"))
+    out.append("\n")
+    return out
+
+
+def render_summary(summary: OwnAuditSummary) -> RenderableType:
+    """The whole summary as one renderable (also used by tests)."""
+    counts = summary.counts
+    verdicts = {"pass": counts.passed, "fail": 0, "corrected": 0}
+    for finding in summary.findings:
+        verdicts[finding.verdict] = verdicts.get(finding.verdict, 0) + 1
+    head = Text()
+    if counts.audited == 0:
+        head.append("None of your answers in this batch has been audited yet.\n", style="bold")
+        return head
+    head.append("Pass rate: ", style="bold")
+    head.append(_percent(summary.pass_rate), style="bold")
+    head.append(f"  ({counts.passed} of {counts.audited} audited answers passed)\n")
+    head.append("Verdicts:  ", style="bold")
+    head.append("  ·  ".join(f"{verdict} {n}" for verdict, n in verdicts.items()) + "\n")
+    head.append("Errors:    ", style="bold")
+    errors = sorted(summary.error_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    head.append(literal_text("  ·  ".join(f"{name} {n}" for name, n in errors) or "none"))
+    parts: list[RenderableType] = [head]
+    if summary.findings:
+        parts.append(Text("\nFailed and corrected, newest first:", style="bold underline"))
+        parts.extend(_finding(item) for item in summary.findings)
+    if summary.problems:
+        parts.append(
+            Text(
+                f"\n{len(summary.problems)} unreadable line(s) in results or audit files "
+                "were skipped (labeldesk audit report lists them).",
+                style="dim",
+            )
+        )
+    return Group(*parts)
+
+
+class MyAuditsScreen(ModalScreen[None]):
+    """What the auditors said about `annotator`'s work in `batch_folder`."""
+
+    DEFAULT_CSS = """
+    MyAuditsScreen { align: center middle; }
+    MyAuditsScreen > VerticalScroll { width: 90%; height: 90%; border: round $accent;
+        padding: 0 1; background: $surface; }
+    """
+    BINDINGS = [
+        Binding("escape,q,f7", "close", "close", id="my_audits.close"),
+        Binding("down,j", "scroll('down')", "scroll down", id="my_audits.down", show=False),
+        Binding("up,k", "scroll('up')", "scroll up", id="my_audits.up", show=False),
+        Binding("pagedown,space", "scroll('page_down')", "page down", id="my_audits.page_down"),
+        Binding("pageup", "scroll('page_up')", "page up", id="my_audits.page_up"),
+        Binding("home", "scroll('home')", "top", id="my_audits.home"),
+        Binding("end", "scroll('end')", "bottom", id="my_audits.end"),
+    ]
+
+    def __init__(self, batch_folder: Path, annotator: str) -> None:
+        super().__init__()
+        self.batch_folder = batch_folder
+        self.annotator = annotator
+        self.summary: OwnAuditSummary | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="my-audits") as scroll:
+            scroll.border_title = f"Audits of your work — {self.annotator} (Esc closes)"
+            yield Static("reading the audit files…", id="my-audits-body")
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="my_audits")
+    def _load(self) -> None:
+        try:
+            summary = own_audit_summary(self.batch_folder, self.annotator)
+        except BatchError as exc:
+            message = "cannot read the batch: " + "; ".join(str(p) for p in exc.problems)
+            self.app.call_from_thread(self._show_error, message)
+            return
+        except (OSError, ValueError) as exc:
+            self.app.call_from_thread(self._show_error, f"cannot read the audits: {exc}")
+            return
+        self.app.call_from_thread(self._show, summary)
+
+    def _show(self, summary: OwnAuditSummary) -> None:
+        self.summary = summary
+        self.query_one("#my-audits-body", Static).update(render_summary(summary))
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#my-audits-body", Static).update(literal_text(message, style="bold red"))
+
+    def action_scroll(self, where: str) -> None:
+        scroll = self.query_one("#my-audits", VerticalScroll)
+        actions = {
+            "down": scroll.scroll_down,
+            "up": scroll.scroll_up,
+            "page_down": scroll.scroll_page_down,
+            "page_up": scroll.scroll_page_up,
+            "home": scroll.scroll_home,
+            "end": scroll.scroll_end,
+        }
+        actions[where](animate=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
