@@ -60,6 +60,12 @@ class TaskView(Widget, can_focus=True):
         super().__init__()
         self.ctx = ctx
 
+    def reload(self, ctx: ViewContext) -> bool:
+        """Show another task in place of the current one, without a remount (a remount
+        costs a frame or two per answer). Return False when this view cannot; the screen
+        then mounts a new view."""
+        return False
+
     @property
     def editing(self) -> bool:
         """True while a text editor in the view has the keys (the screen then stays out)."""

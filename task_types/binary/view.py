@@ -6,10 +6,11 @@ from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.widgets import Static
 
 from task_types.binary.models import BinaryOptions, BinaryTask
-from tui.task_view import Refusal, TaskView
+from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.task_text import highlighted, literal_text
 
 
@@ -26,14 +27,26 @@ class BinaryView(TaskView):
         assert isinstance(task, BinaryTask) and isinstance(options, BinaryOptions)
         return task.label or options.label
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__(ctx)
+        self._label_widget = Static(self._label_line(), classes="label")
+        self._text_widget = Static(self._text(), classes="text")
+
+    def compose(self) -> ComposeResult:
+        yield self._label_widget
+        yield self._text_widget
+
+    def reload(self, ctx: ViewContext) -> bool:
+        self.ctx = ctx
+        self._label_widget.update(self._label_line())
+        self._text_widget.update(self._text())
+        return True
+
+    def _text(self) -> Text:
         task = self.ctx.task
         assert isinstance(task, BinaryTask)
-        yield Static(self._label_line(), classes="label")
         spans = [(s.start, s.end, s.label) for s in task.spans]
-        yield Static(
-            highlighted(task.text, spans) if spans else literal_text(task.text), classes="text"
-        )
+        return highlighted(task.text, spans) if spans else literal_text(task.text)
 
     def _label_line(self) -> RenderableType:
         label = self._label()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.widgets import Static
 
 from task_types.classify import choices_for
@@ -24,18 +25,29 @@ class ClassifyView(TaskView):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
+        self._load(ctx)
+        self._text_widget = Static(literal_text(self.task_.text), classes="text")
+        self._choices_widget = Static(self._render_choices(), classes="choices")
+
+    def _load(self, ctx: ViewContext) -> None:
         task, options = ctx.task, ctx.options
         assert isinstance(task, ClassifyTask) and isinstance(options, ClassifyOptions)
+        self.ctx = ctx
         self.task_ = task
         self.multi = options.multi
         self.choices = choices_for(task, options)
         previous = ctx.previous.get("labels", []) if ctx.previous else []
         self.chosen: list[str] = [c for c, _ in self.choices if c in previous]
-        self._choices_widget = Static(self._render_choices(), classes="choices")
 
-    def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(literal_text(self.task_.text), classes="text")
+    def compose(self) -> ComposeResult:
+        yield self._text_widget
         yield self._choices_widget
+
+    def reload(self, ctx: ViewContext) -> bool:
+        self._load(ctx)
+        self._text_widget.update(literal_text(self.task_.text))
+        self._choices_widget.update(self._render_choices())
+        return True
 
     def _render_choices(self) -> Text:
         out = Text()
@@ -66,8 +78,8 @@ class ClassifyView(TaskView):
             return True
         stored = self.choices[n - 1][0]
         if not self.multi:
+            # No repaint of the choice here: the next item replaces it in the same frame.
             self.chosen = [stored]
-            self._choices_widget.update(self._render_choices())
             self.post_message(self.Submitted("accept", {"labels": [stored]}))
             return True
         if stored in self.chosen:

@@ -25,6 +25,7 @@ from tui.screens.flag import FlagScreen
 from tui.screens.guidelines import GuidelinesScreen
 from tui.screens.help import HelpScreen
 from tui.task_view import Refusal, TaskView, ViewContext
+from tui.widgets.line import Line
 from tui.widgets.task_text import literal_text
 
 APP_HINTS = (
@@ -58,7 +59,7 @@ class LabelingScreen(Screen[None]):
     #kpi { height: 1; padding: 0 1; color: $text-muted; }
     #body { height: 1fr; border: round $panel; padding: 0 0; }
     #status { height: 1; padding: 0 1; }
-    #keys { height: auto; max-height: 2; padding: 0 1; background: $panel; }
+    #keys { height: 2; padding: 0 1; background: $panel; }
     .problem { color: $error; padding: 0 1; }
     .notice { padding: 1 2; }
     """
@@ -75,12 +76,12 @@ class LabelingScreen(Screen[None]):
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(id="header")
-        yield Static(id="progress")
-        yield Static(id="kpi")
+        yield Line(id="header")
+        yield Line(id="progress")
+        yield Line(id="kpi")
         yield VerticalScroll(id="body")
-        yield Static(id="status")
-        yield Static(id="keys")
+        yield Line(id="status")
+        yield Line(id="keys")
 
     def on_mount(self) -> None:
         self.show_current()
@@ -130,22 +131,22 @@ class LabelingScreen(Screen[None]):
         header = Text()
         header.append(literal_text(title, style="bold"))
         header.append(f"  ·  {batch.task_type.name}  ·  {s.store.annotator}", style="")
-        self.query_one("#header", Static).update(header)
+        self.query_one("#header", Line).set(header)
         total = f"{s.total}" if batch.fully_indexed else f"{s.total}+ (indexing…)"
         where = "all done" if s.done else f"item {s.position + 1} of {total}"
         line = f"{where}  ·  {s.remaining()} remaining"
         if self.validation_summary:
             line += f"  ·  {self.validation_summary}"
-        self.query_one("#progress", Static).update(line)
+        self.query_one("#progress", Line).set(Text(line))
         figures = s.live_figures()
         kpi = Text(format_live(figures, max(20, self.size.width - 2)))
         if figures.state != "active":
             kpi.stylize("bold yellow")
-        self.query_one("#kpi", Static).update(kpi)
+        self.query_one("#kpi", Line).set(kpi)
 
     def set_status(self, text: str, error: bool = False) -> None:
         self._status = Text(text, style="bold red" if error else "green")
-        self.query_one("#status", Static).update(self._status)
+        self.query_one("#status", Line).set(self._status)
 
     def _hide_sensitive(self, index: int) -> bool:
         s = self.session
@@ -159,16 +160,16 @@ class LabelingScreen(Screen[None]):
 
     def show_current(self, keep_status: bool = False) -> None:
         body = self.query_one("#body", VerticalScroll)
-        body.remove_children()
-        self.view = None
         s = self.session
+        placeholder: Static | None = None
+        ctx: ViewContext | None = None
         if s.done:
             msg = (
                 f"All {s.total} items are answered.\n\n"
                 f"{self.keymap.display('app.back')} goes back to change an answer; "
                 f"{self.keymap.display('app.quit')} quits — every answer is saved."
             )
-            body.mount(Static(msg, classes="notice"))
+            placeholder = Static(msg, classes="notice")
         else:
             item = s.current()
             if not s.current_valid():
@@ -179,14 +180,12 @@ class LabelingScreen(Screen[None]):
                 if not item.problems:
                     lines.append("its task id repeats an earlier one (see labeldesk validate)\n")
                 lines.append(f"\nPress {self.keymap.display('app.skip')} to skip it.", style="bold")
-                body.mount(Static(lines, classes="problem"))
+                placeholder = Static(lines, classes="problem")
             elif self._hide_sensitive(s.position):
-                body.mount(
-                    Static(
-                        f"Sensitive content hidden. Press {self.keymap.display('app.reveal')} "
-                        "to reveal it.",
-                        classes="notice",
-                    )
+                placeholder = Static(
+                    f"Sensitive content hidden. Press {self.keymap.display('app.reveal')} "
+                    "to reveal it.",
+                    classes="notice",
                 )
             else:
                 assert item.task is not None
@@ -199,12 +198,20 @@ class LabelingScreen(Screen[None]):
                     batch_dir=s.batch.folder,
                     annotator=s.store.annotator,
                 )
-                view_cls = s.batch.task_type.view_class()
-                self.view = view_cls(ctx)
+        # Reusing the view avoids a remove-and-mount, which costs frames on every answer.
+        if ctx is not None and self.view is not None and self.view.reload(ctx):
+            pass
+        else:
+            body.remove_children()
+            self.view = None
+            if ctx is not None:
+                self.view = self.session.batch.task_type.view_class()(ctx)
                 body.mount(self.view)
+            elif placeholder is not None:
+                body.mount(placeholder)
         body.scroll_home(animate=False)
         if not keep_status:
-            self.query_one("#status", Static).update(self._status)
+            self.query_one("#status", Line).set(self._status)
         self.refresh_progress()
         self._render_keys()
 
@@ -218,7 +225,7 @@ class LabelingScreen(Screen[None]):
             word = _HINT_WORDS.get(binding_id) or binding_id.split(".", 1)[1].replace("_", " ")
             out.append(f" {keys} ", style="reverse")
             out.append(f" {word}  ")
-        self.query_one("#keys", Static).update(out)
+        self.query_one("#keys", Line).set(out)
 
     # -- keys ------------------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
