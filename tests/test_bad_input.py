@@ -30,7 +30,7 @@ from tui.core.results import ResultsStore
 
 REPO = Path(__file__).resolve().parent.parent
 
-BINARY_TOML = 'id = "bad-input"\ntitle = "Bad input"\ntask_type = "binary"\n'
+BINARY_TOML = 'id = "bad-input"\ntitle = "Bad input"\ntask_type = "binary"\n\n[task]\nlabel = "OK"\n'
 CLASSIFY_TOML = (
     'id = "bad-input"\ntitle = "Bad input"\ntask_type = "classify"\n\n'
     '[task]\nlabels = ["ja", "nee"]\n'
@@ -155,12 +155,6 @@ def test_unknown_task_type(tmp_path: Path) -> None:
     assert "batch.toml" in run.err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/core/batch.py Batch.open: the unknown-task-type Problem has line=None although "
-    "batch.toml is a TOML file and line_of(text, 'task_type') finds the line (DESIGN §2: "
-    "'report every problem with file and line')",
-)
 def test_unknown_task_type_names_its_line(tmp_path: Path) -> None:
     folder = make_batch(tmp_path, toml=BINARY_TOML.replace('"binary"', '"sentiment"'))
     [problem] = open_error(folder)
@@ -200,9 +194,9 @@ def test_duplicated_label(tmp_path: Path) -> None:
 
 
 def test_unknown_field_and_broken_toml_name_their_lines(tmp_path: Path) -> None:
-    typo = make_batch(tmp_path, toml=BINARY_TOML + 'languag = "nl"\n', name="typo")
+    typo = make_batch(tmp_path, toml='languag = "nl"\n' + BINARY_TOML, name="typo")
     [problem] = open_error(typo)
-    assert (problem.field, problem.line, problem.message) == ("languag", 4, "unknown field")
+    assert (problem.field, problem.line, problem.message) == ("languag", 1, "unknown field")
 
     broken = make_batch(tmp_path, toml='id = "x"\ntask_type = "binary\n', name="broken")
     [problem] = open_error(broken)
@@ -271,12 +265,6 @@ def test_malformed_json_line(tmp_path: Path) -> None:
     assert "3 task(s), 1 invalid, 1 error(s)" in run.out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/core/batch.py Batch.raw_line: the message of a malformed task line embeds "
-    "orjson's own position 'line 1 column N (char M)', which contradicts the file line the "
-    "Problem names (tasks.jsonl:2: ... line 1 column 29)",
-)
 def test_malformed_json_message_does_not_contradict_the_line_number(tmp_path: Path) -> None:
     tasks = b'{"id": "t1", "text": "een"}\n{"id": "t2", "text": "twee"\n'
     folder = make_batch(tmp_path, tasks=tasks)

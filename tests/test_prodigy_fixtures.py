@@ -59,6 +59,8 @@ def _cases() -> list[tuple[Path, str, list[str] | None]]:
     cases += [(p, "binary", None) for p in NER]
     cases.append((HEADLINES, "classify", HEADLINE_LABELS))
     cases.append((HEADLINES, "binary", None))
+    # Raw headlines carry no proposed label: a single --labels value proposes one for all.
+    cases.append((HEADLINES, "binary", ["TECH"]))
     if "spans" in task_type_names():
         for path in NER:
             labels = sorted(
@@ -210,3 +212,10 @@ def test_validate_command_on_fixtures(name: str, args: list[str], code: int) -> 
     assert "Traceback" not in proc.stdout + proc.stderr
     if code == 1:
         assert f"{name}:286: [id] duplicate task id '165431966' (first on line 238)" in proc.stdout
+
+
+
+def test_a_single_label_on_the_command_line_is_the_proposed_binary_label(tmp_path: Path) -> None:
+    batch = Batch.open(HEADLINES, task_type="binary", labels=["TECH"], results_dir=tmp_path)
+    options = batch.options
+    assert options.default_label == "TECH"  # type: ignore[attr-defined]

@@ -11,7 +11,14 @@ from task_types.common import SpanHint
 class BinaryOptions(TaskOptions):
     # The label proposed when a task line carries none.
     label: str | None = None
-    labels: list[str] | None = None  # accepted for Prodigy-style command lines; unused
+    # From --labels on a command line: one label is the proposed label for every task.
+    labels: list[str] | None = None
+
+    @property
+    def default_label(self) -> str | None:
+        if self.label:
+            return self.label
+        return self.labels[0] if self.labels and len(self.labels) == 1 else None
 
 
 class BinaryTask(TaskContent):

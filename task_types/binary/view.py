@@ -25,7 +25,7 @@ class BinaryView(TaskView):
         task = self.ctx.task
         options = self.ctx.options
         assert isinstance(task, BinaryTask) and isinstance(options, BinaryOptions)
-        return task.label or options.label
+        return task.label or options.default_label
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)

@@ -128,7 +128,11 @@ class Batch:
         try:
             ttype = get_task_type(config.task_type)
         except KeyError as exc:
-            raise BatchError([Problem(config_file, str(exc.args[0]), field="task_type")]) from None
+            line = None
+            if config_file.suffix == ".toml":
+                line = line_of(config_file.read_text("utf-8", "replace"), "task_type")
+            problem = Problem(config_file, str(exc.args[0]), line, "task_type")
+            raise BatchError([problem]) from None
         try:
             options = ttype.parse_options(config.task)
         except ValidationError as exc:
@@ -222,7 +226,12 @@ class Batch:
                     "(save the file as UTF-8)"
                 )
                 return line_no, None, Problem(self.tasks_path, msg, line_no)
-            return line_no, None, Problem(self.tasks_path, f"not valid JSON: {exc}", line_no)
+            # orjson counts lines within the one line it was given: say only the column.
+            reason = exc.msg if hasattr(exc, "msg") else str(exc)
+            column = getattr(exc, "colno", None)
+            where = f" at column {column}" if column else ""
+            msg = f"not valid JSON{where}: {reason}"
+            return line_no, None, Problem(self.tasks_path, msg, line_no)
         if not isinstance(obj, dict):
             kind = type(obj).__name__
             return (

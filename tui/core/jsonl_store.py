@@ -75,8 +75,10 @@ class AppendOnlyJsonl:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
+            what = "is a file, not a folder" if folder.is_file() else (exc.strerror or str(exc))
             raise StoreNotWritableError(
-                f"cannot create the folder {folder}: {exc.strerror or exc}"
+                f"cannot create the folder {folder}: {what}. Your answers could not be saved "
+                "there; choose a results folder with --results DIR."
             ) from exc
         lock_path = self.path.with_name(self.path.name + ".lock")
         try:
