@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BARE_APP = '''
+BARE_APP = """
 from textual.app import App
 from textual.widgets import Static
 class Bare(App):
@@ -34,7 +34,7 @@ class Bare(App):
         elif event.key == "ctrl+q":
             self.exit()
 Bare().run()
-'''
+"""
 
 
 def make_batch(folder: Path, n: int) -> Path:
@@ -58,7 +58,11 @@ class Pty:
     def __init__(self, argv: list[str], env: dict[str, str]) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
-            os.execvpe(argv[0], argv, {**os.environ, **env, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"})
+            os.execvpe(
+                argv[0],
+                argv,
+                {**os.environ, **env, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"},
+            )
         import fcntl
         import struct
         import termios
@@ -77,7 +81,7 @@ class Pty:
                     break
                 self.buffer += data
                 if token in self.buffer:
-                    self.buffer = self.buffer[self.buffer.index(token) + len(token):]
+                    self.buffer = self.buffer[self.buffer.index(token) + len(token) :]
                     return time.perf_counter()
         raise TimeoutError(f"{token!r} not seen")
 
@@ -160,14 +164,18 @@ def main() -> None:
         term.stop()
         shutil.rmtree(big / "results", ignore_errors=True)
     s_med, b_med = statistics.median(small_t), statistics.median(big_t)
-    print(f"time to first item: 10 tasks {s_med * 1000:.0f} ms, 1M tasks {b_med * 1000:.0f} ms, ratio {b_med / s_med:.2f} (median of {runs})")
+    print(
+        f"time to first item: 10 tasks {s_med * 1000:.0f} ms, 1M tasks {b_med * 1000:.0f} ms, ratio {b_med / s_med:.2f} (median of {runs})"
+    )
 
     latency(labeldesk, tmp, env)
 
     _, term = first_item_seconds(labeldesk, big, env)
     rss_first = term.rss_mb()
     term.drain(15.0)  # indexing and full validation run in a worker meanwhile
-    print(f"RSS with the 1M batch open: {rss_first:.0f} MB at first item, {term.rss_mb():.0f} MB after 15 s (index + validation)")
+    print(
+        f"RSS with the 1M batch open: {rss_first:.0f} MB at first item, {term.rss_mb():.0f} MB after 15 s (index + validation)"
+    )
     term.stop()
     shutil.rmtree(tmp, ignore_errors=True)
 
@@ -189,9 +197,10 @@ def latency(labeldesk: str, tmp: Path, env: dict[str, str]) -> None:
     ld_lat = key_latencies(term, 60, 0)
     term.stop()
     for name, values in (("bare Textual", bare_lat), ("labeldesk", ld_lat)):
-        print(f"keypress to next item, {name}: p50 {pct(values, 0.5):.1f} ms, p90 {pct(values, 0.9):.1f} ms, p99 {pct(values, 0.99):.1f} ms (n={len(values)})")
+        print(
+            f"keypress to next item, {name}: p50 {pct(values, 0.5):.1f} ms, p90 {pct(values, 0.9):.1f} ms, p99 {pct(values, 0.99):.1f} ms (n={len(values)})"
+        )
     print(f"ratio p50 labeldesk/bare: {pct(ld_lat, 0.5) / pct(bare_lat, 0.5):.2f}")
-
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ def make_batch(folder: Path, words: int = 5000) -> None:
     )
     sentence = "Minister Dilan Yeşilgöz sprak in de Tweede Kamer met Femke Halsema over Den Haag ."
     parts: list[str] = []
-    spans = []
+    spans: list[dict[str, object]] = []
     offset = 0
     n = 0
     while n < words:

@@ -31,7 +31,11 @@ def make_batch(
     lines = [f'id = "{top.pop("id", "test-batch")}"', f'task_type = "{task_type}"']
     for key, value in top.items():
         lines.append(f"{key} = {toml_value(value)}")
-    table = task if task is not None else ({"labels": ["pos", "neg", "neu"]} if task_type == "classify" else {})
+    table = (
+        task
+        if task is not None
+        else ({"labels": ["pos", "neg", "neu"]} if task_type == "classify" else {})
+    )
     lines.append("[task]")
     for key, value in table.items():
         lines.append(f"{key} = {toml_value(value)}")

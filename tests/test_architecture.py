@@ -31,7 +31,12 @@ def test_no_textual_import_in_engine_sources() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             for name in names:
-                if name == "textual" or name.startswith("textual.") or name.startswith("tui.screens") or name in ("tui.app", "tui.task_view"):
+                if (
+                    name == "textual"
+                    or name.startswith("textual.")
+                    or name.startswith("tui.screens")
+                    or name in ("tui.app", "tui.task_view")
+                ):
                     offenders.append(f"{path.relative_to(REPO)}:{node.lineno} imports {name}")
     assert offenders == []
 

@@ -30,7 +30,9 @@ from tui.core.results import ResultsStore
 
 REPO = Path(__file__).resolve().parent.parent
 
-BINARY_TOML = 'id = "bad-input"\ntitle = "Bad input"\ntask_type = "binary"\n\n[task]\nlabel = "OK"\n'
+BINARY_TOML = (
+    'id = "bad-input"\ntitle = "Bad input"\ntask_type = "binary"\n\n[task]\nlabel = "OK"\n'
+)
 CLASSIFY_TOML = (
     'id = "bad-input"\ntitle = "Bad input"\ntask_type = "classify"\n\n'
     '[task]\nlabels = ["ja", "nee"]\n'

@@ -41,7 +41,10 @@ async def test_choose_a_batch_label_and_come_back(tmp_path: Path) -> None:
         assert app.session is None  # the results file was released
         assert "1/2" in screen_text(app)
         await pilot.press("ctrl+q")
-    assert [x["task_id"] for x in read_results(tmp_path / "root" / "b-second" / "results" / "anna.jsonl")] == ["t0"]
+    assert [
+        x["task_id"]
+        for x in read_results(tmp_path / "root" / "b-second" / "results" / "anna.jsonl")
+    ] == ["t0"]
 
 
 def test_a_folder_without_batches_is_refused(tmp_path: Path) -> None:

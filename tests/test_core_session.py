@@ -27,7 +27,9 @@ class FakeTime:
         return datetime(2026, 11, 22, 10, 0, tzinfo=UTC) + timedelta(seconds=self.t - 1000.0)
 
 
-def open_session(folder: Path, annotator: str = "anna", clock: FakeTime | None = None) -> LabelingSession:
+def open_session(
+    folder: Path, annotator: str = "anna", clock: FakeTime | None = None
+) -> LabelingSession:
     batch = Batch.open(folder)
     store = ResultsStore(batch.results_dir, annotator, batch.id)
     store.open()
@@ -51,7 +53,18 @@ def test_answers_are_written_and_reopening_resumes(tmp_path: Path) -> None:
     assert [line["task_id"] for line in lines] == ["t0", "t1", "t2"]
     assert lines[0]["value"] == {"labels": ["pos"]}
     assert lines[2]["answer"] == "skip"
-    assert {"session_id", "started_at", "submitted_at", "active_ms", "keys", "revision", "app_version", "batch_id", "task_type", "annotator"} <= set(lines[0])
+    assert {
+        "session_id",
+        "started_at",
+        "submitted_at",
+        "active_ms",
+        "keys",
+        "revision",
+        "app_version",
+        "batch_id",
+        "task_type",
+        "annotator",
+    } <= set(lines[0])
     assert lines[0]["submitted_at"].endswith("Z")
     s2 = open_session(folder)
     assert s2.position == 3 and s2.remaining() == 2
@@ -80,7 +93,10 @@ def test_undo_appends_and_returns_to_the_item(tmp_path: Path) -> None:
     s.store.close()
     lines = read_results(folder / "results" / "anna.jsonl")
     assert [(x["task_id"], x["answer"], x["revision"]) for x in lines] == [
-        ("t0", "accept", 1), ("t1", "accept", 1), ("t1", "undone", 2), ("t1", "accept", 3)
+        ("t0", "accept", 1),
+        ("t1", "accept", 1),
+        ("t1", "undone", 2),
+        ("t1", "accept", 3),
     ]
     s2 = open_session(folder)
     assert s2.store.latest["t1"]["value"] == {"labels": ["neu"]}
@@ -117,7 +133,10 @@ def test_flag_with_reason_and_note(tmp_path: Path) -> None:
     s.flag("guidelines", "not covered: sarcasm")
     s.store.close()
     line = read_results(folder / "results" / "anna.jsonl")[0]
-    assert line["answer"] == "flag" and line["flag"] == {"reason": "guidelines", "note": "not covered: sarcasm"}
+    assert line["answer"] == "flag" and line["flag"] == {
+        "reason": "guidelines",
+        "note": "not covered: sarcasm",
+    }
 
 
 def test_invalid_value_is_refused_and_nothing_written(tmp_path: Path) -> None:
@@ -158,7 +177,10 @@ def test_active_time_pauses_when_idle_and_undo_adds_to_the_item(tmp_path: Path) 
 
 
 def test_gold_is_scored_silently(tmp_path: Path) -> None:
-    tasks = [{"id": "g1", "text": "x", "gold": {"labels": ["pos"]}}, {"id": "g2", "text": "y", "gold": {"labels": ["neg"]}}]
+    tasks = [
+        {"id": "g1", "text": "x", "gold": {"labels": ["pos"]}},
+        {"id": "g2", "text": "y", "gold": {"labels": ["neg"]}},
+    ]
     folder = make_batch(tmp_path / "b", tasks)
     s = open_session(folder)
     s.submit("accept", {"labels": ["pos"]})

@@ -14,11 +14,17 @@ pytestmark = pytest.mark.e2e
 
 
 def _batch(tmp_path: Path) -> Path:
-    tasks = [{"id": f"r-{i:03d}", "text": f"Recensie nummer {i}: prima product."} for i in range(30)]
-    return make_batch(tmp_path / "batch", tasks, task={"labels": ["positief", "negatief", "neutraal"]})
+    tasks = [
+        {"id": f"r-{i:03d}", "text": f"Recensie nummer {i}: prima product."} for i in range(30)
+    ]
+    return make_batch(
+        tmp_path / "batch", tasks, task={"labels": ["positief", "negatief", "neutraal"]}
+    )
 
 
-def test_answers_survive_sigkill_and_labeling_resumes(tmp_path: Path, terminal: TmuxTerminal) -> None:
+def test_answers_survive_sigkill_and_labeling_resumes(
+    tmp_path: Path, terminal: TmuxTerminal
+) -> None:
     folder = _batch(tmp_path)
     argv = [str(LABELDESK), str(folder), "--annotator", "anna"]
     terminal.start(argv, tmp_path)
@@ -33,7 +39,13 @@ def test_answers_survive_sigkill_and_labeling_resumes(tmp_path: Path, terminal: 
     lines = read_results(folder / "results" / "anna.jsonl")
     saved_ids = {line["task_id"] for line in lines}
     assert set(shown_saved) <= saved_ids
-    assert [line["value"]["labels"][0] for line in lines] == ["positief", "negatief", "neutraal", "positief", "negatief"]
+    assert [line["value"]["labels"][0] for line in lines] == [
+        "positief",
+        "negatief",
+        "neutraal",
+        "positief",
+        "negatief",
+    ]
 
     terminal.close()
     again = TmuxTerminal(tmp_path)
@@ -53,7 +65,9 @@ def test_answers_survive_sigkill_and_labeling_resumes(tmp_path: Path, terminal: 
         again.close()
     lines = read_results(folder / "results" / "anna.jsonl")
     assert [(x["task_id"], x["answer"]) for x in lines[5:]] == [
-        ("r-005", "accept"), ("r-005", "undone"), ("r-005", "accept")
+        ("r-005", "accept"),
+        ("r-005", "undone"),
+        ("r-005", "accept"),
     ]
     assert lines[-1]["value"] == {"labels": ["negatief"]}
     assert len({x["session_id"] for x in lines}) == 2
@@ -67,7 +81,9 @@ def test_a_second_instance_is_refused(tmp_path: Path, terminal: TmuxTerminal) ->
 
     result = subprocess.run(
         [str(LABELDESK), str(folder), "--annotator", "anna"],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True,
+        text=True,
+        timeout=30,
         env={"LABELDESK_CONFIG_DIR": str(tmp_path / "config"), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 2

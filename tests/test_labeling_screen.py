@@ -36,11 +36,16 @@ async def test_single_label_one_key_answers_and_advances(tmp_path: Path) -> None
         assert "saved t0" in str(screen._status)
         await pilot.press("1")
     app.session.store.close()
-    assert [(x["task_id"], x["value"]) for x in _lines(folder)] == [("t0", {"labels": ["neg"]}), ("t1", {"labels": ["pos"]})]
+    assert [(x["task_id"], x["value"]) for x in _lines(folder)] == [
+        ("t0", {"labels": ["neg"]}),
+        ("t1", {"labels": ["pos"]}),
+    ]
 
 
 async def test_multi_label_toggle_submit_and_refusal(tmp_path: Path) -> None:
-    folder = make_batch(tmp_path / "b", texts(2), task={"labels": ["a1", "b2", "c3"], "multi": True})
+    folder = make_batch(
+        tmp_path / "b", texts(2), task={"labels": ["a1", "b2", "c3"], "multi": True}
+    )
     app = _app(folder)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")  # nothing chosen: refused
@@ -92,7 +97,11 @@ async def test_skip_undo_back_forward(tmp_path: Path) -> None:
         assert s.position == 2
     app.session.store.close()
     assert [(x["task_id"], x["answer"]) for x in _lines(folder)] == [
-        ("t0", "accept"), ("t1", "skip"), ("t1", "undone"), ("t1", "accept"), ("t1", "accept")
+        ("t0", "accept"),
+        ("t1", "skip"),
+        ("t1", "undone"),
+        ("t1", "accept"),
+        ("t1", "accept"),
     ]
     assert _lines(folder)[-1]["value"] == {"labels": ["neg"]}
 
@@ -114,7 +123,10 @@ async def test_flag_with_reason_and_note(tmp_path: Path) -> None:
     app.session.store.close()
     lines = _lines(folder)
     assert len(lines) == 1
-    assert lines[0]["answer"] == "flag" and lines[0]["flag"] == {"reason": "guidelines", "note": "unclear"}
+    assert lines[0]["answer"] == "flag" and lines[0]["flag"] == {
+        "reason": "guidelines",
+        "note": "unclear",
+    }
 
 
 async def test_guidelines_and_help_overlays(tmp_path: Path) -> None:
@@ -160,7 +172,10 @@ async def test_markup_and_control_sequences_are_shown_literally(tmp_path: Path) 
 
 
 async def test_sensitive_items_hidden_until_revealed(tmp_path: Path) -> None:
-    tasks = [{"id": "s1", "text": "SECRET WORDS", "meta": {"sensitive": True}}, {"id": "s2", "text": "open"}]
+    tasks = [
+        {"id": "s1", "text": "SECRET WORDS", "meta": {"sensitive": True}},
+        {"id": "s2", "text": "open"},
+    ]
     folder = make_batch(tmp_path / "b", tasks)
     app = _app(folder)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -220,7 +235,9 @@ async def test_batch_keymap_override_applies(tmp_path: Path) -> None:
 
 async def test_wide_terminal_and_long_text(tmp_path: Path) -> None:
     long_text = " ".join(f"woord{i}" for i in range(3000))
-    folder = make_batch(tmp_path / "b", [{"id": "long", "text": long_text}, {"id": "n", "text": "x"}])
+    folder = make_batch(
+        tmp_path / "b", [{"id": "long", "text": long_text}, {"id": "n", "text": "x"}]
+    )
     app = _app(folder)
     async with app.run_test(size=(200, 60)) as pilot:
         await pilot.pause()

@@ -214,7 +214,6 @@ def test_validate_command_on_fixtures(name: str, args: list[str], code: int) -> 
         assert f"{name}:286: [id] duplicate task id '165431966' (first on line 238)" in proc.stdout
 
 
-
 def test_a_single_label_on_the_command_line_is_the_proposed_binary_label(tmp_path: Path) -> None:
     batch = Batch.open(HEADLINES, task_type="binary", labels=["TECH"], results_dir=tmp_path)
     options = batch.options

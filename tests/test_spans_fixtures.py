@@ -10,6 +10,7 @@ import pytest
 
 from task_types.spans import tokens_of
 from task_types.spans.editor import SpanEditor
+from task_types.spans.models import SpansTask
 from task_types.spans.view import SpansView
 from tests.conftest import FIXTURES
 from tui.app import LabelDeskApp
@@ -74,7 +75,8 @@ def test_prodigy_token_indices_survive(tmp_path: Path) -> None:
     for item in batch.iter_items():
         assert item.task is not None and item.raw is not None
         task = item.task
-        ed = SpanEditor(task.text, tokens_of(task), [(s.start, s.end, s.label) for s in task.spans])  # type: ignore[attr-defined]
+        assert isinstance(task, SpansTask)
+        ed = SpanEditor(task.text, tokens_of(task), [(s.start, s.end, s.label) for s in task.spans])
         stored = {(s["start"], s["token_start"], s["token_end"]) for s in item.raw.get("spans", [])}
         assert {(s.start, s.token_start, s.token_end) for s in ed.spans} == stored
         checked += len(stored)

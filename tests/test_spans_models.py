@@ -12,7 +12,7 @@ from task_types.base import TaskTypeError
 from task_types.spans import TASK_TYPE, tokens_of
 from task_types.spans.editor import SpanEditor
 from task_types.spans.layout import Wrapped
-from task_types.spans.models import SpansAnswer
+from task_types.spans.models import SpansAnswer, SpansTask
 from task_types.spans.tokens import Tok, TokenIndex, tokenize
 
 OPTIONS = TASK_TYPE.parse_options({"labels": ["PER", "LOC", "ORG"]})
@@ -60,7 +60,8 @@ def test_pre_set_span_inside_a_regex_token_is_cut_out() -> None:
         {"id": "a", "text": "ex-PvdA-leider", "spans": [{"start": 3, "end": 7, "label": "ORG"}]},
         OPTIONS,
     )
-    assert "PvdA" in words("ex-PvdA-leider", tokens_of(task))  # type: ignore[attr-defined]
+    assert isinstance(task, SpansTask)
+    assert "PvdA" in words("ex-PvdA-leider", tokens_of(task))
 
 
 @pytest.mark.parametrize(
@@ -130,7 +131,7 @@ def test_summary_labels_and_gold() -> None:
         "spans": [
             {"start": s["start"], "end": s["end"], "label": s["label"]} for s in value["spans"]
         ]
-    }  # type: ignore[index]
+    }
     assert TASK_TYPE.gold_matches(value, gold)
     gold["spans"][0]["label"] = "ORG"
     assert not TASK_TYPE.gold_matches(value, gold)

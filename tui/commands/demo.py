@@ -35,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
     if args.reset and target.exists():
         shutil.rmtree(target)
     if not target.exists():
-        shutil.copytree(data_dir("samples"), target, ignore=shutil.ignore_patterns("results", "audits"))
+        shutil.copytree(
+            data_dir("samples"), target, ignore=shutil.ignore_patterns("results", "audits")
+        )
         print(f"demo batches copied to {target}")
     return run_picker(target, args)

@@ -31,7 +31,13 @@ def discover_batches(root: Path) -> list[BatchEntry]:
             entries.append(BatchEntry(folder, folder.name, folder.name, "?", "?", str(problems[0])))
         else:
             entries.append(
-                BatchEntry(folder, config.id, config.title or config.id, config.task_type, config.language or "")
+                BatchEntry(
+                    folder,
+                    config.id,
+                    config.title or config.id,
+                    config.task_type,
+                    config.language or "",
+                )
             )
     return entries
 

@@ -80,4 +80,6 @@ class StatsScreen(_Overlay):
 
         report = compute_stats([self.folder], by="annotator", min_seconds=self.min_seconds)
         width = max(40, self.app.size.width - 8)
-        self.app.call_from_thread(self.query_one("#content", Static).update, render_stats(report, width))
+        self.app.call_from_thread(
+            self.query_one("#content", Static).update, render_stats(report, width)
+        )
