@@ -39,6 +39,17 @@ APP_BINDINGS: dict[str, str] = {
     "app.quit": "quit (every answer is already saved)",
 }
 
+# The audit review screen's own bindings (tui/screens/audit_review.py).
+AUDIT_BINDINGS: dict[str, str] = {
+    "audit.pass": "the annotator's answer is right: record a pass",
+    "audit.fail": "the answer is wrong: record a fail (asks error categories and a comment)",
+    "audit.correct": "correct the answer in the task's own view, then categories and comment",
+    "audit.cancel": "leave the correction, or close the error dialog, without recording",
+    "audit.comment": "error dialog: move between the categories and the comment",
+    "audit.scroll_up": "scroll the item up",
+    "audit.scroll_down": "scroll the item down",
+}
+
 _DISPLAY = {
     "question_mark": "?",
     "exclamation_mark": "!",
@@ -206,9 +217,12 @@ def build_keymap(
     user_file: Path | None = None,
     batch_table: Mapping[str, Any] | None = None,
     batch_file: Path | str = "batch.toml",
+    audit: bool = False,
 ) -> Keymap:
+    """The effective keymap of the labeling screen (or, with audit=True, the review screen,
+    whose audit.* bindings come first)."""
     contexts: tuple[str, ...] = ("app",)
-    keymap = Keymap(descriptions=dict(APP_BINDINGS))
+    keymap = Keymap(descriptions={**APP_BINDINGS, **AUDIT_BINDINGS})
     for n in range(1, MAX_LABEL_KEYS + 1):
         keymap.descriptions[f"label.{n}"] = f"choose / toggle label {n}"
     if task_type is None or task_type.uses_label_keys:
@@ -217,6 +231,8 @@ def build_keymap(
         for spec in task_type.bindings:
             keymap.descriptions[f"{task_type.name}.{spec.id}"] = spec.description
         contexts = (task_type.name, *contexts)
+    if audit:
+        contexts = ("audit", *contexts)
     keymap.contexts = contexts
     keymaps_dir = data_dir("keymaps")
     default_file = keymaps_dir / "default.toml"

@@ -7,7 +7,6 @@ record() returns only once the audit line is appended and fsynced by AuditWriter
 
 from __future__ import annotations
 
-import tomllib
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,23 +24,10 @@ from tui.core.audit import (
     build_audit_record,
 )
 from tui.core.batch import Batch, Item, task_id_of
-from tui.core.keymap import Keymap, build_keymap, flatten
+from tui.core.keymap import Keymap, build_keymap
 from tui.core.problems import Problem
 from tui.core.records import AuditRecord, utc_now
 
-AUDIT_KEYS_FILE = Path(__file__).with_name("audit_keys.toml")
-AUDIT_SOURCE = "audit default"
-
-# Descriptions live with the code that acts on them; the keys are data (audit_keys.toml).
-AUDIT_BINDINGS: dict[str, str] = {
-    "audit.pass": "the annotator's answer is right: record a pass",
-    "audit.fail": "the answer is wrong: record a fail (asks error categories and a comment)",
-    "audit.correct": "correct the answer in the task's own view, then categories and comment",
-    "audit.cancel": "leave the correction, or close the error dialog, without recording",
-    "audit.comment": "error dialog: move between the categories and the comment",
-    "audit.scroll_up": "scroll the item up",
-    "audit.scroll_down": "scroll the item down",
-}
 # The app.* ids the review screen acts on (keys from keymaps/default.toml and its layers).
 AUDIT_APP_IDS: tuple[str, ...] = (
     "app.submit",
@@ -55,21 +41,6 @@ AUDIT_APP_IDS: tuple[str, ...] = (
 )
 
 
-def _read_table(path: Path, problems: list[Problem]) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        return {}
-    except (tomllib.TOMLDecodeError, OSError) as exc:
-        problems.append(Problem(path, f"cannot read keymap: {exc}"))
-        return {}
-
-
-def _only_audit(table: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in flatten(table).items() if k.startswith("audit.")}
-
-
 def build_audit_keymap(
     task_type: TaskType,
     *,
@@ -78,34 +49,15 @@ def build_audit_keymap(
     batch_table: Mapping[str, Any] | None = None,
     batch_file: Path | str = "batch.toml",
 ) -> Keymap:
-    """The labeling keymap (all its layers) plus the audit.* bindings of audit_keys.toml.
-
-    build_keymap does not know the audit ids yet, so the user's and the batch's audit.*
-    overrides were dropped there as unknown; they are applied again here, after the audit
-    defaults, and those "unknown binding id" warnings are withdrawn.
-    """
-    keymap = build_keymap(
+    """The labeling keymap with the audit.* bindings first (keymaps/default.toml [audit])."""
+    return build_keymap(
         task_type,
         chosen=chosen,
         user_file=user_file,
         batch_table=batch_table,
         batch_file=batch_file,
+        audit=True,
     )
-    keymap.problems = [
-        p
-        for p in keymap.problems
-        if not (p.field or "").startswith("audit.") or "unknown binding id" not in p.message
-    ]
-    keymap.descriptions.update(AUDIT_BINDINGS)
-    keymap.apply_layer(_read_table(AUDIT_KEYS_FILE, keymap.problems), AUDIT_SOURCE, AUDIT_KEYS_FILE)
-    if user_file is not None and user_file.is_file():
-        user = _only_audit(_read_table(user_file, []))
-        keymap.apply_layer(user, "user", user_file)
-    if batch_table:
-        keymap.apply_layer(_only_audit(batch_table), "batch", batch_file)
-    label_ctx = ("label",) if task_type.uses_label_keys else ()
-    keymap.contexts = ("audit", task_type.name, *label_ctx, "app")
-    return keymap
 
 
 def help_keymap(keymap: Keymap) -> Keymap:
