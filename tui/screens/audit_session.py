@@ -25,7 +25,6 @@ from tui.core.audit import (
 )
 from tui.core.batch import Batch, Item, task_id_of
 from tui.core.keymap import Keymap, build_keymap
-from tui.core.problems import Problem
 from tui.core.records import AuditRecord, utc_now
 
 # The app.* ids the review screen acts on (keys from keymaps/default.toml and its layers).
