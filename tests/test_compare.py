@@ -133,7 +133,6 @@ def results(batch: Path) -> list[dict[str, Any]]:
 
 async def run_keys(batch: Path, size: tuple[int, int], keys: list[str]) -> dict[str, Any]:
     from textual.containers import Horizontal
-    from textual.widgets import Static
 
     from tui.app import LabelDeskApp
     from tui.launch import prepare
@@ -153,7 +152,7 @@ async def run_keys(batch: Path, size: tuple[int, int], keys: list[str]) -> dict[
             for key in keys:
                 await pilot.press(key)
             await pilot.pause()
-            seen["status"] = str(app.screen.query_one("#status", Static).render())
+            seen["status"] = str(app.screen.query_one("#status").render())
             after = app.screen.view  # type: ignore[attr-defined]
             seen["editing"] = after.editing if after is not None else None
             seen["ranking"] = list(after.ranking) if after is not None else None

@@ -160,7 +160,6 @@ def results(batch: Path) -> list[dict[str, Any]]:
 
 async def run_keys(batch: Path, size: tuple[int, int], keys: list[str]) -> tuple[str, Any]:
     """Press keys; return the status line and the view left on screen."""
-    from textual.widgets import Static
 
     from tui.app import LabelDeskApp
     from tui.launch import prepare
@@ -173,7 +172,7 @@ async def run_keys(batch: Path, size: tuple[int, int], keys: list[str]) -> tuple
             for key in keys:
                 await pilot.press(key)
             await pilot.pause()
-            status = str(app.screen.query_one("#status", Static).render())
+            status = str(app.screen.query_one("#status").render())
             view = app.screen.view  # type: ignore[attr-defined]
             state = None if view is None else (dict(view.ratings), view.selected, view.editing)
             return status, state

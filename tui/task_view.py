@@ -83,5 +83,12 @@ class TaskView(Widget, can_focus=True):
         """Binding ids worth showing in the key bar for this view, most useful first."""
         return [f"{self.ctx.task_type.name}.{b.id}" for b in self.ctx.task_type.bindings]
 
+    def editing_hint_ids(self) -> list[str]:
+        """Binding ids to show while editing (every other key types text): the way out."""
+        name = self.ctx.task_type.name
+        return [
+            f"{name}.{b.id}" for b in self.ctx.task_type.bindings if b.id in ("leave", "cancel")
+        ]
+
     def key_of(self, binding_id: str) -> str:
         return self.ctx.keymap.display(binding_id, limit=1)

@@ -216,8 +216,19 @@ class LabelingScreen(Screen[None]):
         self._render_keys()
 
     def _render_keys(self) -> None:
-        ids = (self.view.hint_ids() if self.view else []) + list(APP_HINTS)
         out = Text()
+        if self.view is not None and self.view.editing:
+            # Every key types text now: showing skip/undo/quit here would be a lie.
+            out.append(" typing ", style="reverse bold")
+            out.append("  every key types text  ")
+            for binding_id in self.view.editing_hint_ids():
+                keys = self.keymap.display(binding_id, limit=1)
+                word = binding_id.split(".", 1)[1].replace("_", " ")
+                out.append(f" {keys} ", style="reverse")
+                out.append(f" {word} the editor  ")
+            self.query_one("#keys", Line).set(out)
+            return
+        ids = (self.view.hint_ids() if self.view else []) + list(APP_HINTS)
         for binding_id in ids:
             keys = self.keymap.display(binding_id, limit=1)
             if not keys:
@@ -226,6 +237,12 @@ class LabelingScreen(Screen[None]):
             out.append(f" {keys} ", style="reverse")
             out.append(f" {word}  ")
         self.query_one("#keys", Line).set(out)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._render_keys()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self._render_keys()
 
     # -- keys ------------------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
