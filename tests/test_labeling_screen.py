@@ -233,6 +233,22 @@ async def test_batch_keymap_override_applies(tmp_path: Path) -> None:
     app.session.store.close()
 
 
+async def test_scrolling_a_long_text(tmp_path: Path) -> None:
+    long_text = "\n".join(f"regel {i}" for i in range(200))
+    folder = make_batch(tmp_path / "b", [{"id": "long", "text": long_text}])
+    app = _app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "regel 0 " in screen_text(app) and "regel 45 " not in screen_text(app)
+        await pilot.press("ctrl+down", "ctrl+down", "ctrl+down")
+        await pilot.pause()
+        assert "regel 0 " not in screen_text(app) and "regel 45 " in screen_text(app)
+        await pilot.press("ctrl+up", "ctrl+up", "ctrl+up")
+        await pilot.pause()
+        assert "regel 0 " in screen_text(app)
+    app.session.store.close()
+
+
 async def test_wide_terminal_and_long_text(tmp_path: Path) -> None:
     long_text = " ".join(f"woord{i}" for i in range(3000))
     folder = make_batch(

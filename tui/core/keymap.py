@@ -32,6 +32,8 @@ APP_BINDINGS: dict[str, str] = {
     "app.flag": "flag this item (ambiguous, guidelines, tooling, sensitive, other)",
     "app.guidelines": "show the guidelines",
     "app.help": "show every active key",
+    "app.scroll_down": "scroll the item down (long texts)",
+    "app.scroll_up": "scroll the item up",
     "app.reveal": "reveal a hidden sensitive item",
     "app.summary": "session summary: items, active and idle time, rate, slowest items",
     "app.stats": "statistics of this batch, every annotator",

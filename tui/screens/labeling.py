@@ -380,6 +380,14 @@ class LabelingScreen(Screen[None]):
         s = self.session
         self.app.push_screen(MyAuditsScreen(s.batch.folder, s.store.annotator))
 
+    def do_scroll_down(self) -> None:
+        body = self.query_one("#body", VerticalScroll)
+        body.scroll_to(y=body.scroll_y + max(1, body.size.height - 2), animate=False)
+
+    def do_scroll_up(self) -> None:
+        body = self.query_one("#body", VerticalScroll)
+        body.scroll_to(y=body.scroll_y - max(1, body.size.height - 2), animate=False)
+
     def do_reveal(self) -> None:
         if not self.session.done:
             self.revealed.add(self.session.position)
