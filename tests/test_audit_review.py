@@ -268,7 +268,7 @@ async def test_binary_view_in_review_shows_the_answer(tmp_path: Path) -> None:
     app, _ = _app(folder)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert "saved answer: rejected" in screen_text(app)
+        assert "the annotator's answer: rejected" in screen_text(app)
         await pilot.press("x")  # the view's own keys do nothing in review mode
         assert app.session.done == 0
         await pilot.press("c", "a")  # correct: accept instead

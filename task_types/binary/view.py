@@ -59,7 +59,8 @@ class BinaryView(TaskView):
         previous = self.ctx.previous
         if previous is not None:
             verdict = "accepted" if previous.get("accept") else "rejected"
-            return Group(line, Text(f"your saved answer: {verdict}", style="italic yellow"))
+            whose = "your saved answer" if self.ctx.mode == "label" else "the annotator's answer"
+            return Group(line, Text(f"{whose}: {verdict}", style="italic yellow"))
         return line
 
     def _value(self, accept: bool) -> dict[str, Any]:

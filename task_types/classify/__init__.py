@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType, TaskTypeError
 from task_types.classify.models import ClassifyAnswer, ClassifyOptions, ClassifyTask
@@ -17,6 +19,10 @@ def choices_for(task: ClassifyTask, options: ClassifyOptions) -> list[tuple[str,
 
 
 class ClassifyType(TaskType):
+    def summarize(self, value: Mapping[str, Any] | None) -> str:
+        labels = self.labels_of(value)
+        return ", ".join(labels) if labels else "—"
+
     def check(self, task: TaskContent, options: TaskOptions) -> None:
         assert isinstance(task, ClassifyTask) and isinstance(options, ClassifyOptions)
         choices = choices_for(task, options)

@@ -62,7 +62,8 @@ class ClassifyView(TaskView):
             out.append(literal_text(shown, style="bold" if stored in self.chosen else ""))
             out.append("\n")
         if self.ctx.previous is not None:
-            out.append("your saved answer is preselected", style="italic yellow")
+            whose = "your saved answer" if self.ctx.mode == "label" else "the annotator's answer"
+            out.append(f"{whose} is preselected", style="italic yellow")
         return out
 
     def handle(self, binding_id: str) -> bool:
