@@ -91,3 +91,26 @@ def test_a_second_instance_is_refused(tmp_path: Path, terminal: TmuxTerminal) ->
     assert "Traceback" not in result.stderr
     terminal.keys("1")
     terminal.wait_for("saved r-000")
+
+
+def test_keys_typed_ahead_answer_the_items_they_were_meant_for(
+    tmp_path: Path, terminal: TmuxTerminal
+) -> None:
+    tasks = [{"id": f"t{i}", "text": f"tekst {i}", "label": f"L{i}"} for i in range(20)]
+    folder = make_batch(tmp_path / "batch", tasks, task_type="binary", task={})
+    terminal.start([str(LABELDESK), str(folder), "--annotator", "anna"], tmp_path)
+    terminal.wait_for("item 1 of 20")
+    terminal.type_text("aaxa a")  # one burst: accept, accept, reject, accept, skip, accept
+    terminal.wait_for("saved t5")
+    terminal.keys("C-q")
+    terminal.wait_for("LABELDESK-EXIT=0")
+    lines = read_results(folder / "results" / "anna.jsonl")
+    got = [(x["task_id"], x["answer"], (x["value"] or {}).get("label")) for x in lines]
+    assert got == [
+        ("t0", "accept", "L0"),
+        ("t1", "accept", "L1"),
+        ("t2", "reject", "L2"),
+        ("t3", "accept", "L3"),
+        ("t4", "skip", None),
+        ("t5", "accept", "L5"),
+    ]

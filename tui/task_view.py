@@ -8,7 +8,8 @@ asks submit_value() when the annotator presses app.submit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,6 +32,8 @@ class ViewContext:
     batch_dir: Path
     mode: ViewMode = "label"
     annotator: str = ""  # whose answer this is (seeds per-annotator shuffles)
+    # The user's external viewer commands per media kind (config.toml [viewers]).
+    viewer_commands: dict[str, str] = field(default_factory=dict)
 
 
 class Refusal(str):
@@ -43,10 +46,11 @@ class TaskView(Widget, can_focus=True):
     """
 
     class Submitted(Message):
-        def __init__(self, answer: str, value: dict[str, Any] | None) -> None:
+        def __init__(self, answer: str, value: dict[str, Any] | None, task_id: str = "") -> None:
             super().__init__()
             self.answer = answer
             self.value = value
+            self.task_id = task_id
 
     class Notice(Message):
         """A short message for the status line (a refusal, a hint)."""
@@ -59,6 +63,17 @@ class TaskView(Widget, can_focus=True):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
+        # Set by the labeling screen: answers are saved at once, in key order.
+        self.submit_handler: Callable[[str, str, dict[str, Any] | None], None] | None = None
+
+    def submit(self, answer: str, value: dict[str, Any] | None) -> None:
+        """Hand an answer over. With a submit_handler it is saved now, so keys typed ahead
+        act on the item they were meant for (a posted message would be handled after them);
+        without one a Submitted message is posted (the audit review listens for it)."""
+        if self.submit_handler is not None:
+            self.submit_handler(self.ctx.task.id, answer, value)
+        else:
+            self.post_message(self.Submitted(answer, value, self.ctx.task.id))
 
     def reload(self, ctx: ViewContext) -> bool:
         """Show another task in place of the current one, without a remount (a remount

@@ -68,10 +68,10 @@ class BinaryView(TaskView):
 
     def handle(self, binding_id: str) -> bool:
         if binding_id == "binary.accept":
-            self.post_message(self.Submitted("accept", self._value(True)))
+            self.submit("accept", self._value(True))
             return True
         if binding_id == "binary.reject":
-            self.post_message(self.Submitted("reject", self._value(False)))
+            self.submit("reject", self._value(False))
             return True
         return False
 

@@ -81,7 +81,7 @@ class ClassifyView(TaskView):
         if not self.multi:
             # No repaint of the choice here: the next item replaces it in the same frame.
             self.chosen = [stored]
-            self.post_message(self.Submitted("accept", {"labels": [stored]}))
+            self.submit("accept", {"labels": [stored]})
             return True
         if stored in self.chosen:
             self.chosen.remove(stored)

@@ -254,7 +254,7 @@ class CompareView(TaskView):
         if isinstance(result, Refusal):
             self.post_message(self.Notice(str(result), error=True))
             return
-        self.post_message(self.Submitted(*result))
+        self.submit(*result)
 
     def _open_reason(self) -> None:
         self._reason.add_class("open")

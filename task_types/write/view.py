@@ -329,13 +329,13 @@ class WriteView(TaskView):
         report = check_text(self.area.text, self.task_.source, self.options)
         value = self._value(report)
         if not report.violations:
-            self.post_message(self.Submitted("accept", value))
+            self.submit("accept", value)
             return
         value["override"] = {
             "reason": reason,
             "violations": [v.model_dump() for v in report.violations],
         }
-        self.post_message(self.Submitted("accept", value))
+        self.submit("accept", value)
 
     def hint_ids(self) -> list[str]:
         return ["app.submit", "write.edit", "write.external", "write.override"]

@@ -67,6 +67,7 @@ class AppendOnlyJsonl:
         self.owner = owner
         self._fd: int | None = None
         self._lock_fd: int | None = None
+        self._dirty = False
         self.loaded = LoadedLines()
 
     # -- opening -------------------------------------------------------------------------
@@ -102,7 +103,14 @@ class AppendOnlyJsonl:
         os.ftruncate(lock_fd, 0)
         os.write(lock_fd, f"pid {os.getpid()} since {iso_ms(utc_now())}\n".encode())
         self._lock_fd = lock_fd
-        self.loaded = self._recover_and_load()
+        try:
+            self.loaded = self._recover_and_load()
+        except OSError as exc:
+            self.close()
+            raise StoreNotWritableError(
+                f"cannot read {self.path}: {exc.strerror or exc}. Choose a results folder "
+                "with --results DIR."
+            ) from exc
         try:
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         except OSError as exc:
@@ -170,11 +178,27 @@ class AppendOnlyJsonl:
         if self._fd is None:
             raise RuntimeError("store is not open")
         line = orjson.dumps(record) + b"\n"
-        view = memoryview(line)
-        while view:
-            written = os.write(self._fd, view)
-            view = view[written:]
-        os.fsync(self._fd)
+        if self._dirty:
+            # An earlier failed write may have left part of a line: end it, so this line
+            # stays whole (the fragment is then reported as a bad line on the next open).
+            line = b"\n" + line
+        start = os.fstat(self._fd).st_size
+        try:
+            view = memoryview(line)
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+            os.fsync(self._fd)
+        except OSError:
+            # Disk full, quota, I/O error: take back what was written, so the next answer
+            # does not join a fragment of this one.
+            try:
+                os.ftruncate(self._fd, start)
+                self._dirty = False
+            except OSError:
+                self._dirty = True
+            raise
+        self._dirty = False
 
     def close(self) -> None:
         if self._fd is not None:

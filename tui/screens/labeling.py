@@ -64,8 +64,15 @@ class LabelingScreen(Screen[None]):
     .notice { padding: 1 2; }
     """
 
-    def __init__(self, session: LabelingSession, keymap: Keymap, from_picker: bool = False) -> None:
+    def __init__(
+        self,
+        session: LabelingSession,
+        keymap: Keymap,
+        from_picker: bool = False,
+        viewer_commands: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
+        self.viewer_commands = viewer_commands or {}
         self.from_picker = from_picker
         self.session = session
         self.keymap = keymap
@@ -197,6 +204,7 @@ class LabelingScreen(Screen[None]):
                     keymap=self.keymap,
                     batch_dir=s.batch.folder,
                     annotator=s.store.annotator,
+                    viewer_commands=self.viewer_commands,
                 )
         # Reusing the view avoids a remove-and-mount, which costs frames on every answer.
         if ctx is not None and self.view is not None and self.view.reload(ctx):
@@ -206,6 +214,7 @@ class LabelingScreen(Screen[None]):
             self.view = None
             if ctx is not None:
                 self.view = self.session.batch.task_type.view_class()(ctx)
+                self.view.submit_handler = self._submit_from_view
                 body.mount(self.view)
             elif placeholder is not None:
                 body.mount(placeholder)
@@ -282,7 +291,15 @@ class LabelingScreen(Screen[None]):
     @on(TaskView.Submitted)
     def _view_submitted(self, message: TaskView.Submitted) -> None:
         message.stop()
-        self.save(message.answer, message.value)
+        self._submit_from_view(message.task_id, message.answer, message.value)
+
+    def _submit_from_view(self, task_id: str, answer: str, value: dict[str, Any] | None) -> None:
+        # An answer built for another item than the one now current is never saved there.
+        s = self.session
+        if task_id and (s.done or s.current().task_id != task_id):
+            self.set_status("that key was meant for the previous item: not saved", error=True)
+            return
+        self.save(answer, value)
 
     @on(TaskView.Notice)
     def _view_notice(self, message: TaskView.Notice) -> None:
