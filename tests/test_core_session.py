@@ -210,3 +210,38 @@ def test_everything_answered_is_done(tmp_path: Path) -> None:
         s.current()
     assert s.back() and s.position == 0
     s.store.close()
+
+
+def test_resume_looks_past_the_first_indexed_lines(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b", texts(600))
+    s = open_session(folder)
+    for _ in range(300):
+        s.submit("accept", {"labels": ["pos"]})
+    s.store.close()
+    again = open_session(folder)  # only the first 256 lines are indexed at open
+    assert again.position == 300 and not again.done
+    assert again.current().task_id == "t300"
+    again.store.close()
+
+
+def test_undoing_an_edit_restores_the_earlier_answer(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b", texts(3))
+    s = open_session(folder)
+    s.submit("accept", {"labels": ["pos"]})
+    s.store.close()
+    s = open_session(folder)  # the next day: change t0, then think better of it
+    s.back()
+    s.submit("accept", {"labels": ["neg"]})
+    restored = s.undo()
+    assert restored is not None and restored.answer == "accept"
+    assert restored.value == {"labels": ["pos"]}
+    assert restored.to_json_dict()["restored_revision"] == 1
+    assert s.store.is_answered("t0") and s.position == 0
+    assert s.remaining() == 2
+    s.store.close()
+    lines = read_results(folder / "results" / "anna.jsonl")
+    assert [(x["answer"], x["value"], x["revision"]) for x in lines] == [
+        ("accept", {"labels": ["pos"]}, 1),
+        ("accept", {"labels": ["neg"]}, 2),
+        ("accept", {"labels": ["pos"]}, 3),
+    ]

@@ -39,7 +39,8 @@ class LabelingSession:
         self.position = 0
         self.invalid: set[int] = set()
         self.records: list[ResultRecord] = []  # this session's lines, in order
-        self._undo_stack: list[tuple[str, int]] = []  # (task_id, index) answered this session
+        # (task_id, index, the item's latest line before this session's answer)
+        self._undo_stack: list[tuple[str, int, dict[str, Any] | None]] = []
         self._shown_at = now()
         self._item: Item | None = None
         # Running KPI tallies: O(1) per answer, so the live figures never rescan files.
@@ -75,15 +76,23 @@ class LabelingSession:
         return self.store.answered_count()
 
     def remaining(self) -> int:
-        return max(0, self.total - self.answered_count())
+        return max(0, self.total - self.batch_tally.items)
 
     def is_answered_at(self, index: int) -> bool:
         return self.store.is_answered(self.batch.task_id_at(index))
 
     def first_unanswered(self, start: int = 0) -> int | None:
-        for index in range(start, self.total):
-            if not self.is_answered_at(index):
-                return index
+        index = start
+        while True:
+            while index < self.total:
+                if not self.is_answered_at(index):
+                    return index
+                index += 1
+            # Only the first lines may be indexed yet: never call a batch done before the
+            # whole file has been looked at.
+            if self.batch.fully_indexed:
+                break
+            self.batch.index.scan(max_lines=50_000)
         for index in range(0, min(start, self.total)):
             if not self.is_answered_at(index):
                 return index
@@ -149,10 +158,11 @@ class LabelingSession:
                 checked = self.batch.task_type.parse_answer(value).model_dump(mode="json")
             except ValueError as exc:
                 raise SubmitRefusedError(str(exc)) from exc
+        before = self.store.latest.get(item.task_id)
         record = self._record(item.task_id, answer, checked, flag, item)
         self.store.append(record)  # flushed and fsynced before we move on
         self._remember(record)
-        self._undo_stack.append((item.task_id, item.index))
+        self._undo_stack.append((item.task_id, item.index, before))
         nxt = self.first_unanswered(item.index + 1)
         self._go(self.total if nxt is None else nxt)
         return record
@@ -164,14 +174,21 @@ class LabelingSession:
         return self.submit("flag", flag=Flag(reason=reason, note=note))
 
     def undo(self) -> ResultRecord | None:
-        """Withdraw this session's last answer (an `undone` line) and show that item again."""
+        """Withdraw this session's last answer and show that item again. If the item had an
+        answer before (an edit of an earlier answer), that answer is restored by a new line;
+        otherwise an `undone` line withdraws it. Nothing is ever rewritten."""
         while self._undo_stack:
-            task_id, index = self._undo_stack.pop()
+            task_id, index, before = self._undo_stack.pop()
             if not self.store.is_answered(task_id):
                 continue
             item = self.batch.item(index)
             self.clock.reassign(task_id)  # the time spent undoing belongs to that item
-            record = self._record(task_id, "undone", None, None, item)
+            if before is not None and before.get("answer") not in (None, "undone"):
+                flag = Flag.model_validate(before["flag"]) if before.get("flag") else None
+                record = self._record(task_id, before["answer"], before.get("value"), flag, item)
+                record = record.model_copy(update={"restored_revision": before.get("revision")})
+            else:
+                record = self._record(task_id, "undone", None, None, item)
             self.store.append(record)
             self._remember(record)
             self._go(index)

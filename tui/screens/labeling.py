@@ -80,6 +80,7 @@ class LabelingScreen(Screen[None]):
         self.revealed: set[int] = set()
         self._status = Text("")
         self.validation_summary = ""
+        self._showing_done = False
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -102,10 +103,17 @@ class LabelingScreen(Screen[None]):
     def _complete_index(self) -> None:
         batch = self.session.batch
         batch.index_rest()
-        self.app.call_from_thread(self.refresh_progress)
+        self.app.call_from_thread(self._indexed)
         problems, invalid = batch.validate_all()
         errors = [p for p in problems if p.severity == "error"]
         self.app.call_from_thread(self._validated, invalid, len(errors))
+
+    def _indexed(self) -> None:
+        if self._showing_done and not self.session.done:
+            # Lines indexed since the "all answered" screen was drawn: go on labeling.
+            self.session.resume()
+            self.show_current()
+        self.refresh_progress()
 
     def _validated(self, invalid: set[int], errors: int) -> None:
         self.session.invalid = invalid
@@ -218,6 +226,7 @@ class LabelingScreen(Screen[None]):
                 body.mount(self.view)
             elif placeholder is not None:
                 body.mount(placeholder)
+        self._showing_done = s.done
         body.scroll_home(animate=False)
         if not keep_status:
             self.query_one("#status", Line).set(self._status)
@@ -339,7 +348,10 @@ class LabelingScreen(Screen[None]):
         if record is None:
             self.set_status("nothing to undo in this session", error=True)
             return
-        self.set_status(f"↶ undone {record.task_id}: answer it again")
+        if record.answer == "undone":
+            self.set_status(f"↶ undone {record.task_id}: answer it again")
+        else:
+            self.set_status(f"↶ {record.task_id} is back to your earlier answer ({record.answer})")
         self.show_current(keep_status=True)
 
     def do_back(self) -> None:
