@@ -52,3 +52,12 @@ def test_a_folder_without_batches_is_refused(tmp_path: Path) -> None:
     result = subprocess.run(["labeldesk", str(tmp_path / "empty")], capture_output=True, text=True)
     assert result.returncode == 2
     assert "no batch.toml and no batch folders inside it" in result.stderr
+
+
+async def test_titles_with_markup_are_shown_literally(tmp_path: Path) -> None:
+    make_batch(tmp_path / "root" / "a", texts(2), id="a", title="Reviews [/] 2024 [bold]x")
+    entries = discover_batches(tmp_path / "root")
+    app = LabelDeskApp(batches=entries, annotator="anna", opener=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        assert "Reviews [/] 2024 [bold]x" in screen_text(app)

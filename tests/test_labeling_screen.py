@@ -284,3 +284,15 @@ async def test_live_kpis_summary_and_stats(tmp_path: Path) -> None:
         await pilot.press("escape")
         assert isinstance(app.screen, LabelingScreen)
     app.session.store.close()
+
+
+async def test_problem_texts_with_markup_do_not_break_notifications(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b", texts(2), extra='[keymap]\n"app.sk[/]ip" = "s"\n')
+    app = _app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("unknown binding id 'app.sk[/]ip'" in m for m in messages)
+        await pilot.press("1")
+        assert app.session.position == 1
+    app.session.store.close()

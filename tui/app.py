@@ -53,11 +53,15 @@ class LabelDeskApp(App[None], inherit_bindings=False):
     def _start(self, session: LabelingSession, keymap: Keymap) -> None:
         self.session = session
         self.keymap = keymap
-        self.push_screen(LabelingScreen(session, keymap, from_picker=self.batches is not None))
+        from tui.core.user_config import load_user_config
+
+        viewers = load_user_config()[0].viewers
+        screen = LabelingScreen(session, keymap, self.batches is not None, viewers)
+        self.push_screen(screen)
         for problem in session.store.problems:
-            self.notify(str(problem), severity="warning", timeout=10)
+            self.notify(str(problem), severity="warning", timeout=10, markup=False)
         for problem in keymap.problems:
-            self.notify(str(problem), severity="warning", timeout=10)
+            self.notify(str(problem), severity="warning", timeout=10, markup=False)
 
     def open_batch(self, folder: Path) -> None:
         """Open a batch chosen in the list; a batch that cannot be opened is said, not fatal."""
@@ -66,7 +70,7 @@ class LabelDeskApp(App[None], inherit_bindings=False):
         try:
             session, keymap = self.opener(folder)
         except Exception as exc:  # a LaunchError, said in the app; the list stays usable
-            self.notify(str(exc), severity="error", timeout=15)
+            self.notify(str(exc), severity="error", timeout=15, markup=False)
             return
         self._start(session, keymap)
 

@@ -98,6 +98,10 @@ class TaskView(Widget, can_focus=True):
         """Binding ids worth showing in the key bar for this view, most useful first."""
         return [f"{self.ctx.task_type.name}.{b.id}" for b in self.ctx.task_type.bindings]
 
+    def label_count(self) -> int | None:
+        """How many label keys this item uses (the help overlay lists only those)."""
+        return None
+
     def editing_hint_ids(self) -> list[str]:
         """Binding ids to show while editing (every other key types text): the way out."""
         name = self.ctx.task_type.name

@@ -43,6 +43,9 @@ class ClassifyView(TaskView):
         yield self._text_widget
         yield self._choices_widget
 
+    def label_count(self) -> int | None:
+        return len(self.choices)
+
     def reload(self, ctx: ViewContext) -> bool:
         self._load(ctx)
         self._text_widget.update(literal_text(self.task_.text))

@@ -664,4 +664,4 @@ class AuditApp(App[None], inherit_bindings=False):
     def on_mount(self) -> None:
         self.push_screen(AuditReviewScreen(self.session))
         for problem in self.problems:
-            self.notify(str(problem), severity="warning", timeout=10)
+            self.notify(str(problem), severity="warning", timeout=10, markup=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,12 +11,14 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.batch_discovery import BatchEntry, count_progress
+from tui.widgets.task_text import literal_text
 
 
-def _label(entry: BatchEntry, progress: tuple[int, int] | None) -> str:
+def _label(entry: BatchEntry, progress: tuple[int, int] | None) -> Text:
+    """Titles come from batch.toml files: shown literally, never parsed as markup."""
     done = f"{progress[0]}/{progress[1]}" if progress else "…"
     kind = f"{entry.task_type} · {entry.language}" if not entry.error else "invalid"
-    return f"{entry.title}  ({kind} · {done})"
+    return literal_text(f"{entry.title}  ({kind} · {done})")
 
 
 class BatchPickerScreen(Screen[None]):

@@ -119,7 +119,7 @@ class LabelingScreen(Screen[None]):
         self.session.invalid = invalid
         if errors:
             self.validation_summary = f"{errors} invalid line(s): labeldesk validate lists them"
-            self.notify(self.validation_summary, severity="warning", timeout=6)
+            self.notify(self.validation_summary, severity="warning", timeout=6, markup=False)
         if not self.session.done and self.session.position in invalid:
             self.show_current(keep_status=True)
         self.refresh_progress()
@@ -389,8 +389,8 @@ class LabelingScreen(Screen[None]):
         self.app.push_screen(GuidelinesScreen(path.name, text))
 
     def do_help(self) -> None:
-        count = len(getattr(self.view, "choices", [])) if self.view is not None else 0
-        self.app.push_screen(HelpScreen(self.keymap, count or None))
+        count = self.view.label_count() if self.view is not None else None
+        self.app.push_screen(HelpScreen(self.keymap, count))
 
     def do_summary(self) -> None:
         from tui.screens.summary import SummaryScreen
