@@ -201,8 +201,7 @@ class Batch:
         self.index.scan()
 
     def raw_line(self, index: int) -> tuple[int, dict[str, Any] | None, Problem | None]:
-        line_no = self.index.line_number(index)
-        length = self.index.lengths[index]
+        _, length, line_no = self.index.entry(index)
         if length > MAX_LINE_BYTES:
             return (
                 line_no,

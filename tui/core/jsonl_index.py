@@ -27,10 +27,14 @@ class JsonlIndex:
         self._scanned = 0  # bytes consumed up to the end of the last complete line
         self._line_no = 0
         self._open_tail = False  # the last indexed line had no line end yet
+        self._seen = 0  # bytes looked at, an unterminated last line included
+        # Readers (the UI) and the scanning worker share the arrays: the lock keeps a
+        # reader from seeing them mid-update (three arrays, and the open tail's pop).
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self.offsets)
+        with self._lock:
+            return len(self.offsets)
 
     @property
     def complete(self) -> bool:
@@ -38,7 +42,7 @@ class JsonlIndex:
             size = os.stat(self.path).st_size
         except OSError:
             return True
-        return self._scanned >= size
+        return self._seen >= size
 
     def scan(self, max_lines: int | None = None) -> bool:
         """Index more lines; returns True when the whole file (as of now) is indexed."""
@@ -87,11 +91,12 @@ class JsonlIndex:
                         added += 1
                     start = nl + 1
                     if max_lines is not None and added >= max_lines:
-                        self._scanned = base + start
+                        self._scanned = self._seen = base + start
                         return False
                 carry = buf[start:]
                 pos = base + len(buf)
                 self._scanned = pos - len(carry)
+                self._seen = self._scanned
             if carry.strip():
                 # A last line without a line end: index it, but look at it again next scan.
                 self._line_no += 1
@@ -99,12 +104,19 @@ class JsonlIndex:
                 self.lengths.append(len(carry.rstrip(b"\r")))
                 self.line_numbers.append(self._line_no)
                 self._open_tail = True
+            self._seen = self._scanned + len(carry)
             return True
 
+    def entry(self, index: int) -> tuple[int, int, int]:
+        """(offset, length, line number) of one indexed line, read consistently."""
+        with self._lock:
+            return self.offsets[index], self.lengths[index], self.line_numbers[index]
+
     def line(self, index: int) -> bytes:
+        offset, length, _ = self.entry(index)
         with self.path.open("rb") as fh:
-            fh.seek(self.offsets[index])
-            return fh.read(self.lengths[index])
+            fh.seek(offset)
+            return fh.read(length)
 
     def line_number(self, index: int) -> int:
-        return int(self.line_numbers[index])
+        return self.entry(index)[2]
