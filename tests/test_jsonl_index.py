@@ -57,7 +57,7 @@ def test_readers_beside_a_scanning_worker_never_see_a_half_update(tmp_path: Path
         while not stop.is_set():
             try:
                 n = len(index)
-                offset, length, line_no = index.entry(n - 1)
+                _offset, length, line_no = index.entry(n - 1)
                 assert length > 0 and line_no >= n
             except BaseException as exc:  # any inconsistency is a failure
                 errors.append(exc)
