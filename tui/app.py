@@ -35,6 +35,7 @@ class LabelDeskApp(App[None], inherit_bindings=False):
         self.batches = batches
         self.annotator = annotator
         self.opener = opener
+        self.finished: list[LabelingSession] = []  # closed sessions, for their summaries
 
     async def on_event(self, event: events.Event) -> None:
         # Every key counts as activity, on any screen (guidelines and help included).
@@ -77,4 +78,5 @@ class LabelDeskApp(App[None], inherit_bindings=False):
     def close_session(self) -> None:
         if self.session is not None:
             self.session.store.close()
+            self.finished.append(self.session)
             self.session = None

@@ -70,6 +70,8 @@ def print_summary(session: Any) -> None:
     from tui.screens.summary import summary_renderable
 
     console = Console()
+    title = session.batch.config.title or session.batch.id
+    console.print(title, style="bold", markup=False, highlight=False)
     console.print(summary_renderable(session, width=min(console.width, 100)))
 
 
@@ -106,4 +108,6 @@ def run_picker(root: Path, args: argparse.Namespace) -> int:
         app.run()
     finally:
         app.close_session()
+    for session in app.finished:
+        print_summary(session)
     return 0
