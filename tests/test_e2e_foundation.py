@@ -60,7 +60,8 @@ def test_answers_survive_sigkill_and_labeling_resumes(
         again.keys("2", pause=0)
         again.wait_for("saved r-005")
         again.keys("C-q")
-        again.wait_for("LABELDESK-EXIT=0")
+        screen = again.wait_for("LABELDESK-EXIT=0")
+        assert "Session summary" in screen and "items" in screen
     finally:
         again.close()
     lines = read_results(folder / "results" / "anna.jsonl")
