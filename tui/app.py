@@ -78,5 +78,6 @@ class LabelDeskApp(App[None], inherit_bindings=False):
     def close_session(self) -> None:
         if self.session is not None:
             self.session.store.close()
+            self.session.batch.index.close()
             self.finished.append(self.session)
             self.session = None

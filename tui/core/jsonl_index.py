@@ -28,6 +28,7 @@ class JsonlIndex:
         self._line_no = 0
         self._open_tail = False  # the last indexed line had no line end yet
         self._seen = 0  # bytes looked at, an unterminated last line included
+        self._fd: int | None = None
         # Readers (the UI) and the scanning worker share the arrays: the lock keeps a
         # reader from seeing them mid-update (three arrays, and the open tail's pop).
         self._lock = threading.Lock()
@@ -114,9 +115,18 @@ class JsonlIndex:
 
     def line(self, index: int) -> bytes:
         offset, length, _ = self.entry(index)
-        with self.path.open("rb") as fh:
-            fh.seek(offset)
-            return fh.read(length)
+        if self._fd is None:
+            # One descriptor for every read: opening the file per line cost 4/5 of the time
+            # of looking a line up. pread needs no seek, so threads can share it.
+            with self._lock:
+                if self._fd is None:
+                    self._fd = os.open(self.path, os.O_RDONLY)
+        return os.pread(self._fd, length, offset)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
     def line_number(self, index: int) -> int:
         return self.entry(index)[2]
