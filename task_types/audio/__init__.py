@@ -1,0 +1,59 @@
+"""audio: transcribe a recording while it plays, mark its quality, and mark labelled time
+segments on its waveform."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from task_types.audio.models import AudioAnswer, AudioOptions, AudioTask
+from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType
+from task_types.media_common import check_media_path
+from task_types.video import TIMED_BINDINGS
+
+
+class AudioType(TaskType):
+    def check(self, task: TaskContent, options: TaskOptions) -> None:
+        assert isinstance(task, AudioTask)
+        check_media_path(task.audio, "audio")
+
+    def summarize(self, value: Mapping[str, Any] | None) -> str:
+        if not value:
+            return "—"
+        parts = []
+        if value.get("transcript"):
+            parts.append(repr(str(value["transcript"])[:60]))
+        if value.get("quality"):
+            parts.append(", ".join(str(q) for q in value["quality"]))
+        if value.get("segments"):
+            parts.append(f"{len(value['segments'])} segments")
+        return " · ".join(parts) or "—"
+
+    def labels_of(self, value: Mapping[str, Any] | None) -> list[str]:
+        if not value:
+            return []
+        found = [str(x) for x in value.get("quality") or []]
+        found += [str(s.get("label")) for s in value.get("segments") or [] if isinstance(s, dict)]
+        return found
+
+
+TASK_TYPE = AudioType(
+    name="audio",
+    title="Transcribe and mark an audio recording",
+    options_model=AudioOptions,
+    task_model=AudioTask,
+    answer_model=AudioAnswer,
+    view_path="task_types.audio.view:AudioView",
+    bindings=(
+        BindingSpec("play", "play / stop from the cursor (also while typing)"),
+        BindingSpec("edit", "type the transcript"),
+        BindingSpec("noise", "toggle quality: background noise"),
+        BindingSpec("overlap", "toggle quality: overlapping speech"),
+        BindingSpec("unintelligible", "toggle quality: unintelligible"),
+        BindingSpec("other_language", "toggle quality: another language"),
+        *TIMED_BINDINGS,
+    ),
+    package_dir=Path(__file__).parent,
+    uses_label_keys=True,
+)

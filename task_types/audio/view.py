@@ -1,0 +1,329 @@
+"""audio view: metadata, the waveform with a cursor that follows playback, the segment
+timeline, the transcript field and the quality labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from task_types.audio.models import QUALITIES, AudioOptions, AudioTask, Quality
+from task_types.media_common.view import FieldInput, TimedMediaView, legend
+from tui.core.media.errors import MediaError
+from tui.core.media.probe import MediaInfo, format_time
+from tui.core.media.waveform import Waveform
+from tui.task_view import Refusal, ViewContext
+
+QUALITY_BINDINGS: dict[str, Quality] = {
+    "audio.noise": "noise",
+    "audio.overlap": "overlapping_speech",
+    "audio.unintelligible": "unintelligible",
+    "audio.other_language": "other_language",
+}
+QUALITY_WORDS: dict[Quality, str] = {
+    "noise": "noise",
+    "overlapping_speech": "overlap",
+    "unintelligible": "unintelligible",
+    "other_language": "other lang.",
+}
+TICK_S = 0.1
+
+
+class AudioView(TimedMediaView):
+    DEFAULT_CSS = """
+    AudioView { height: auto; }
+    AudioView > Static { padding: 0 1; height: auto; }
+    AudioView > FieldInput { margin: 0 1; }
+    """
+    kind = "audio"
+
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__(ctx)
+        task, options = ctx.task, ctx.options
+        assert isinstance(task, AudioTask) and isinstance(options, AudioOptions)
+        self.task_, self.options = task, options
+        previous = ctx.previous or {}
+        self.quality: list[Quality] = [q for q in QUALITIES if q in (previous.get("quality") or [])]
+        self.wave: Waveform | None = None
+        self.wave_box = Static(classes="wave")
+        self.state = Static(classes="state")
+        self.quality_line = Static(classes="quality")
+        self.legend_line = Static(classes="legend")
+        self.play_keys = ctx.keymap.keys_for("audio.play")
+        self.leave_keys = ctx.keymap.keys_for("audio.cancel") or ["escape"]
+        self.field: FieldInput | None = None
+        if options.transcribe:
+            self.field = FieldInput(
+                str(previous.get("transcript") or ""), "type what is said", "transcript"
+            )
+        self.field_title = Static(classes="field-title")
+        self.player: Any = None  # tui.core.media.playback.AudioPlayer, made on first play
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        question = self.question()
+        if question is not None:
+            yield question
+        yield self.meta
+        yield self.wave_box
+        yield self.timeline
+        yield self.state
+        if self.field is not None:
+            yield self.field_title
+            yield self.field
+        yield self.quality_line
+        yield self.segment_list
+        if self.segment_labels:
+            yield self.legend_line
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.focus()
+        self.cursor_moved()
+
+    def on_unmount(self) -> None:
+        self._stop_playback()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.cursor_moved()
+
+    def segment_rows(self) -> int:
+        return 2 if self.app.size.height < 40 else 8
+
+    # -- loading (thread) ------------------------------------------------------------------
+    def load(self, path: Path) -> Any:
+        from tui.core.media.probe import probe
+        from tui.core.media.tools import FFMPEG_NOTICE, ffmpeg_available
+        from tui.core.media.waveform import waveform
+
+        if not ffmpeg_available():
+            raise MediaError(path, FFMPEG_NOTICE)
+        info = probe(path, expected="audio")
+        self.app.call_from_thread(self._probed, info)
+        return waveform(path, buckets=1024)
+
+    def _probed(self, info: MediaInfo) -> None:
+        if not self.is_attached:
+            return
+        self.info = info
+        self.refresh_meta()
+        self.set_duration(info.duration_s)
+
+    def loaded(self, payload: Any) -> None:
+        self.wave = payload
+        if not self.editor.known:
+            self.set_duration(payload.duration_s)
+        self.cursor_moved()
+
+    def media_failed(self) -> None:
+        self.cursor_moved()
+
+    # -- drawing ---------------------------------------------------------------------------
+    def cursor_moved(self) -> None:
+        from tui.core.media.waveform import render_waveform
+
+        self.refresh_timeline()
+        width = max(10, self.size.width - 2) if self.size.width else 76
+        height = 4 if self.app.size.height < 40 else 8
+        if self.wave is not None:
+            self.wave_box.update(
+                Group(*render_waveform(self.wave, width, height, cursor_s=self.editor.cursor_s))
+            )
+        elif self.media_error is not None:
+            self.wave_box.update(Text("no waveform (see above); typing still works", style="dim"))
+        else:
+            self.wave_box.update(Text("drawing the waveform…", style="dim italic"))
+        self.state.update(self._state_text())
+        self.quality_line.update(self._quality_text())
+        if self.field is not None:
+            self.field_title.update(self._field_title())
+        if self.segment_labels:
+            self.legend_line.update(legend(self.ctx, self.segment_labels))
+
+    def _state_text(self) -> Text:
+        playing = self.player is not None and self.player.is_playing
+        out = Text()
+        out.append(" ▶ playing " if playing else " ■ stopped ", style="reverse bold")
+        out.append(f"  {self.key_of('audio.play')} play/stop  ", style="dim")
+        out.append_text(self._marks_brief())
+        return out
+
+    def _marks_brief(self) -> Text:
+        ed = self.editor
+        out = Text()
+        if ed.mark_in is not None or ed.mark_out is not None:
+            a = format_time(ed.mark_in) if ed.mark_in is not None else "—"
+            b = format_time(ed.mark_out) if ed.mark_out is not None else "—"
+            out.append(f"in {a} out {b}", style="yellow")
+        return out
+
+    def _field_title(self) -> Text:
+        title = Text("Transcript", style="bold")
+        if self.field is not None and self.field.has_focus:
+            title.append(
+                f"  typing · {self.key_of('audio.play')} play/stop · "
+                f"{self.key_of('audio.cancel')} leaves · ⏎ submits",
+                style="green",
+            )
+        else:
+            title.append(f"  {self.key_of('audio.edit')} types", style="dim")
+        return title
+
+    def _quality_text(self) -> Text:
+        out = Text("Quality: ", style="bold")
+        for binding_id, quality in QUALITY_BINDINGS.items():
+            if quality not in self.options.quality:
+                continue
+            on_ = quality in self.quality
+            out.append(f" {self.key_of(binding_id)} ", style="reverse bold")
+            out.append("■ " if on_ else "□ ", style="green" if on_ else "")
+            out.append(QUALITY_WORDS[quality] + " ", style="bold red" if on_ else "")
+        return out
+
+    # -- playback --------------------------------------------------------------------------
+    def toggle_play(self) -> None:
+        if self.player is not None and self.player.is_playing:
+            self._stop_playback()
+            self.post_message(self.Notice(f"stopped at {format_time(self.editor.cursor_s)}"))
+            self.cursor_moved()
+            return
+        if self.path is None or self.media_error is not None:
+            self.post_message(self.Notice(f"cannot play: {self.media_error}", error=True))
+            return
+        from tui.core.media.playback import AudioPlayer
+
+        if self.player is None:
+            self.player = AudioPlayer()
+        start = self.editor.cursor_s
+        if self.editor.known and start >= (self.editor.duration_s or 0.0) - 0.05:
+            start = self.editor.move_to(0.0)
+        try:
+            name = self.player.start(self.path, start, self.editor.duration_s)
+        except MediaError as exc:
+            self.post_message(self.Notice(self.short(exc.message), error=True))
+            return
+        self.post_message(self.Notice(f"playing from {format_time(start)} with {name}"))
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_interval(TICK_S, self._tick)
+        self.cursor_moved()
+
+    def _tick(self) -> None:
+        player = self.player
+        if player is None:
+            return
+        position = player.position_s()
+        if position is not None and self.editor.known:
+            self.editor.move_to(position)
+        if not player.is_playing:
+            failure = player.failure()
+            self._stop_playback()
+            if failure:
+                self.post_message(self.Notice(failure, error=True))
+        self.cursor_moved()
+
+    def _stop_playback(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self.player is not None:
+            self.player.stop()
+            position = self.player.position_s()
+            if position is not None and self.editor.known:
+                self.editor.move_to(position)
+
+    def before_suspend(self) -> None:
+        self._stop_playback()
+
+    # -- keys ------------------------------------------------------------------------------
+    @property
+    def editing(self) -> bool:
+        return self.field is not None and self.field.has_focus
+
+    def on_key(self, event: events.Key) -> None:
+        if not self.editing:
+            return
+        if event.key in self.play_keys:
+            event.stop()
+            event.prevent_default()
+            self.toggle_play()
+        elif event.key in self.leave_keys:
+            event.stop()
+            event.prevent_default()
+            self.focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self.field is not None:
+            self.field_title.update(self._field_title())
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if self.field is not None:
+            self.field_title.update(self._field_title())
+
+    @on(Input.Submitted)
+    def _field_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        result = self.submit_value()
+        if isinstance(result, Refusal):
+            self.post_message(self.Notice(str(result), error=True))
+        else:
+            self.submit(*result)
+
+    def handle(self, binding_id: str) -> bool:
+        if binding_id.startswith("label."):
+            self.apply_segment_label(int(binding_id.split(".", 1)[1]))
+            return True
+        if binding_id in QUALITY_BINDINGS:
+            quality = QUALITY_BINDINGS[binding_id]
+            if quality not in self.options.quality:
+                self.post_message(self.Notice("this batch does not ask for that", error=True))
+            elif quality in self.quality:
+                self.quality.remove(quality)
+            else:
+                self.quality.append(quality)
+            self.cursor_moved()
+            return True
+        if binding_id == "audio.play":
+            self.toggle_play()
+        elif binding_id == "audio.edit":
+            if self.field is None:
+                self.post_message(self.Notice("this batch asks for no transcript", error=True))
+            else:
+                self.field.focus()
+        elif binding_id == "audio.external":
+            self._stop_playback()
+            self.open_external(self.editor.cursor_s)
+        elif binding_id.startswith("audio."):
+            return self.handle_timed(binding_id.split(".", 1)[1])
+        else:
+            return False
+        return True
+
+    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+        pending = self.pending_marks()
+        if pending is not None:
+            return pending
+        transcript = " ".join(self.field.value.split()) if self.field is not None else ""
+        quality = [q for q in QUALITIES if q in self.quality]
+        if self.field is not None and not transcript and not quality:
+            return Refusal(
+                f"type the transcript ({self.key_of('audio.edit')}), or mark why it cannot be "
+                f"transcribed (e.g. {self.key_of('audio.unintelligible')} unintelligible)"
+            )
+        if self.field is None and not quality and not self.editor.segments:
+            return Refusal("mark a segment or a quality label, or skip the item")
+        return "accept", {
+            "transcript": transcript,
+            "quality": quality,
+            "segments": self.editor.values(),
+        }
+
+    def hint_ids(self) -> list[str]:
+        ids = ["app.submit", "audio.play", "audio.edit", "audio.mark_in", "audio.mark_out"]
+        return ids if self.field is not None else [i for i in ids if i != "audio.edit"]

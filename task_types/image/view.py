@@ -1,0 +1,225 @@
+"""image view: the picture in half blocks beside its labels and description field; a key
+shows it filling the screen, another opens an external viewer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Static
+
+from task_types.image.models import ImageOptions, ImageTask
+from task_types.media_common.view import FieldInput, MediaView, Picture, ZoomScreen, legend
+from tui.task_view import Refusal, ViewContext
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+PREVIEW_WIDTH_PX = 320  # enough for a 320-column zoom
+
+
+class ImageView(MediaView):
+    DEFAULT_CSS = """
+    ImageView { height: auto; }
+    ImageView .question { padding: 0 1; }
+    ImageView .meta { padding: 0 1; }
+    ImageView > Horizontal { height: auto; }
+    ImageView Picture { width: 1fr; margin: 0 1; }
+    ImageView #side { width: 34; height: auto; }
+    ImageView #side > Static { height: auto; }
+    ImageView FieldInput { margin: 0 0; }
+    """
+    kind = "image"
+
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__(ctx)
+        task, options = ctx.task, ctx.options
+        assert isinstance(task, ImageTask) and isinstance(options, ImageOptions)
+        self.task_, self.options = task, options
+        self.labels = list(options.labels or [])
+        previous = ctx.previous or {}
+        saved = previous.get("labels") or []
+        self.chosen: list[str] = [x for x in self.labels if x in saved]
+        self.picture = Picture()
+        self.image: Image | None = None
+        self.choices = Static(classes="choices")
+        self.leave_keys = ctx.keymap.keys_for("image.leave") or ["escape"]
+        self.edit_keys = ctx.keymap.keys_for("image.edit")
+        self.field: FieldInput | None = None
+        if options.describe:
+            self.field = FieldInput(
+                str(previous.get("description") or ""), "describe the picture", "description"
+            )
+
+    def compose(self) -> ComposeResult:
+        question = self.question()
+        if question is not None:
+            yield question
+        yield self.meta
+        with Horizontal():
+            yield self.picture
+            with Vertical(id="side"):
+                yield self.choices
+                if self.field is not None:
+                    yield Static(id="field-title")
+                    yield self.field
+                yield Static(id="image-keys")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._fit()
+        self._refresh_side()
+        if self.field is not None and not self.labels:
+            self.field.focus()
+        else:
+            self.focus()
+        self._refresh_side()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        height = self.app.size.height
+        rows = max(6, height - 11 - (1 if self.task_.text else 0))
+        self.picture.styles.height = rows
+
+    # -- loading (thread) ------------------------------------------------------------------
+    def load(self, path: Path) -> Any:
+        from tui.core.media.probe import probe
+        from tui.core.media.thumbnails import image_thumbnail
+
+        info = probe(path, expected="image")
+        self.info = info
+        return image_thumbnail(path, PREVIEW_WIDTH_PX)
+
+    def loaded(self, payload: Any) -> None:
+        self.image = payload
+        self.picture.show([payload])
+
+    def media_failed(self) -> None:
+        self.picture.styles.height = 2
+        self.picture.say(Text("no preview (see above); labels still work", style="dim"))
+
+    # -- side panel ------------------------------------------------------------------------
+    def _refresh_side(self) -> None:
+        out = Text()
+        if self.labels:
+            mode = "one key answers"
+            if self.options.multi:
+                mode = "choose several, then ⏎"
+            elif self.field is not None:
+                mode = "choose one, then ⏎"
+            out.append(f"Labels ({mode}):\n", style="bold")
+            for n, label in enumerate(self.labels, start=1):
+                out.append_text(legend(self.ctx, [label], self.chosen, first=n))
+                out.append("\n")
+        self.choices.update(out)
+        if self.field is not None:
+            title = Text("Description", style="bold")
+            if self.field.has_focus:
+                title.append(f"  typing · {self.key_of('image.leave')} leaves", style="green")
+            else:
+                title.append(f"  {self.key_of('image.edit')} types", style="dim")
+            self.query_one("#field-title", Static).update(title)
+        keys = Text()
+        self.hint("image.zoom", "zoom", keys)
+        self.hint("image.external", "open", keys)
+        if self.labels and (self.options.multi or self.field is not None):
+            self.hint("app.submit", "submit", keys)
+        self.query_one("#image-keys", Static).update(keys)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._refresh_side()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self._refresh_side()
+
+    # -- keys ------------------------------------------------------------------------------
+    @property
+    def editing(self) -> bool:
+        return self.field is not None and self.field.has_focus
+
+    def on_key(self, event: events.Key) -> None:
+        if self.editing and event.key in (*self.leave_keys, *self.edit_keys):
+            event.stop()
+            event.prevent_default()
+            self.focus()
+
+    @on(Input.Submitted)
+    def _field_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        result = self.submit_value()
+        if isinstance(result, Refusal):
+            self.post_message(self.Notice(str(result), error=True))
+        else:
+            self.submit(*result)
+
+    def handle(self, binding_id: str) -> bool:
+        if binding_id == "image.zoom":
+            if self.image is None:
+                self.post_message(
+                    self.Notice(self.media_error or "the picture is still loading", error=True)
+                )
+            else:
+                self.app.push_screen(ZoomScreen(self.image, str(self.task_.image)))
+        elif binding_id == "image.external":
+            self.open_external()
+        elif binding_id == "image.edit":
+            if self.field is None:
+                self.post_message(self.Notice("this batch asks for no description", error=True))
+            else:
+                self.field.focus()
+        elif binding_id == "image.leave":
+            return True
+        elif binding_id == "image.clear":
+            self.chosen.clear()
+            self._refresh_side()
+        elif binding_id.startswith("label."):
+            self._label(int(binding_id.split(".", 1)[1]))
+        else:
+            return False
+        return True
+
+    def _label(self, n: int) -> None:
+        if n > len(self.labels):
+            self.post_message(self.Notice(f"there is no label {n} here", error=True))
+            return
+        label = self.labels[n - 1]
+        if not self.options.multi and self.field is None:
+            self.chosen = [label]
+            self._refresh_side()
+            self.submit("accept", {"labels": [label]})
+            return
+        if not self.options.multi:
+            self.chosen = [] if self.chosen == [label] else [label]
+        elif label in self.chosen:
+            self.chosen.remove(label)
+        else:
+            self.chosen.append(label)
+        self._refresh_side()
+
+    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+        value: dict[str, Any] = {"labels": [x for x in self.labels if x in self.chosen]}
+        if self.labels and not value["labels"]:
+            return Refusal("choose a label (or skip the item)")
+        if self.field is not None:
+            text = " ".join(self.field.value.split())
+            if len(text) < max(1, self.options.min_chars):
+                return Refusal(
+                    f"write a description of at least {max(1, self.options.min_chars)} "
+                    f"characters ({self.key_of('image.edit')} types)"
+                )
+            value["description"] = text
+        return "accept", value
+
+    def hint_ids(self) -> list[str]:
+        ids = ["image.zoom", "image.external"]
+        if self.field is not None:
+            ids.append("image.edit")
+        if self.options.multi or self.field is not None:
+            ids.insert(0, "app.submit")
+        return ids

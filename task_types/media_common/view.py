@@ -1,0 +1,514 @@
+"""Textual parts shared by the image, video and audio views.
+
+MediaView resolves the item's path (refusing escapes), loads previews in a thread worker
+(ffmpeg never runs on the UI thread), shows bad media as a message in the view, and opens
+the external viewer. TimedMediaView adds the time cursor, in/out marks and segments.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult, RenderResult, SuspendNotSupported
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from task_types.media_common.models import Segment, SegmentEditor, steps_for
+from tui.core.keymap import key_display
+from tui.core.media.errors import MediaError, MediaKind
+from tui.core.media.paths import resolve_media_path
+from tui.core.media.probe import MediaInfo, format_time
+from tui.task_view import Refusal, TaskView, ViewContext
+from tui.widgets.task_text import SPAN_STYLES, literal_text
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+LABEL_COLOURS = ("#8fbcbb", "#ebcb8b", "#b48ead", "#a3be8c", "#d08770", "#81a1c1", "#bf616a")
+
+
+def label_colour(n: int) -> str:
+    return LABEL_COLOURS[n % len(LABEL_COLOURS)]
+
+
+class Picture(Widget):
+    """One or more PIL pictures drawn with half blocks, refitted whenever the size changes."""
+
+    DEFAULT_CSS = "Picture { height: 8; width: 1fr; }"
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.images: list[Image] = []
+        self.message: Text | None = Text("loading preview…", style="dim italic")
+        self._cache: tuple[tuple[int, int], list[Text]] | None = None
+
+    def show(self, images: Sequence[Image]) -> None:
+        self.images = list(images)
+        self.message = None
+        self._cache = None
+        self.refresh()
+
+    def say(self, message: Text) -> None:
+        self.images = []
+        self.message = message
+        self._cache = None
+        self.refresh()
+
+    def lines(self) -> list[Text]:
+        from tui.core.media.halfblock import image_lines, row_lines
+
+        size = (self.size.width, self.size.height)
+        if self._cache is not None and self._cache[0] == size:
+            return self._cache[1]
+        cols, rows = size
+        if cols < 2 or rows < 1:
+            return []
+        if len(self.images) == 1:
+            lines = image_lines(self.images[0], cols, rows)
+        else:
+            gap = 1 if cols >= 3 * len(self.images) else 0
+            lines = row_lines(self.images, cols, rows, gap) if cols >= len(self.images) else []
+        self._cache = (size, lines)
+        return lines
+
+    def render(self) -> RenderResult:
+        if self.message is not None:
+            return self.message
+        return Group(*self.lines())
+
+
+class ZoomScreen(ModalScreen[None]):
+    """The picture filling the whole terminal; any key closes it."""
+
+    DEFAULT_CSS = """
+    ZoomScreen { background: $background; }
+    ZoomScreen > Picture { height: 1fr; width: 1fr; }
+    ZoomScreen > #zoom-hint { height: 1; dock: bottom; color: $text-muted; padding: 0 1; }
+    """
+
+    def __init__(self, image: Image, title: str) -> None:
+        super().__init__()
+        self.image = image
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        yield Picture(id="zoom")
+        yield Static(literal_text(f"{self.title_text} — any key closes"), id="zoom-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Picture).show([self.image])
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        self.dismiss(None)
+
+
+class MediaView(TaskView):
+    """Base of the media views: path, loading in a worker, errors, external viewer."""
+
+    kind: MediaKind = "image"
+
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__(ctx)
+        raw = getattr(ctx.task, self.kind)
+        self.path: Path | None = None
+        self.info: MediaInfo | None = None
+        self.media_error: str | None = None
+        self.shown_at = time.perf_counter()
+        self.preview_ready_s: float | None = None  # item shown -> preview painted, measured
+        try:
+            self.path = resolve_media_path(ctx.batch_dir, raw, self.kind)
+        except MediaError as exc:
+            self.media_error = self.short(str(exc))
+        self.meta = Static(self._meta_text(), classes="meta")
+
+    # -- text helpers ----------------------------------------------------------------------
+    def short(self, message: str) -> str:
+        """A message with the batch folder left out of paths (they are long and known)."""
+        root = f"{self.ctx.batch_dir.resolve()}/"
+        return message.replace(root, "").replace(f"{self.ctx.batch_dir}/", "")
+
+    def question(self) -> Static | None:
+        text = getattr(self.ctx.task, "text", None)
+        if isinstance(text, str) and text.strip():
+            return Static(literal_text(text, style="bold"), classes="question")
+        return None
+
+    def _meta_text(self) -> Text:
+        raw = getattr(self.ctx.task, self.kind)
+        out = Text()
+        out.append(literal_text(str(raw), style="bold"))
+        if self.media_error is not None:
+            out.append("\n✗ ", style="bold red")
+            out.append(literal_text(self.media_error, style="red"))
+            out.append(
+                f"\n  {self.key_of('app.skip')} skips, {self.key_of('app.flag')} flags it",
+                style="italic",
+            )
+        elif self.info is not None:
+            out.append("  " + self.info.describe(), style="")
+        else:
+            out.append("  probing…", style="dim italic")
+        return out
+
+    def refresh_meta(self) -> None:
+        self.meta.update(self._meta_text())
+
+    def hint(self, binding_id: str, word: str, out: Text) -> None:
+        keys = self.key_of(binding_id)
+        if keys:
+            out.append(f" {keys} ", style="reverse")
+            out.append(f" {word}  ")
+
+    # -- loading ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.shown_at = time.perf_counter()
+        if self.path is not None:
+            path = self.path
+            self.run_worker(
+                lambda: self._load_thread(path),
+                thread=True,
+                exclusive=True,
+                group="media-load",
+                exit_on_error=False,
+            )
+        else:
+            self.media_failed()
+            self.preview_ready_s = 0.0
+
+    def _load_thread(self, path: Path) -> None:
+        try:
+            payload = self.load(path)
+        except MediaError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+        except Exception as exc:  # never crash on a media file
+            self.app.call_from_thread(self._failed, f"{path}: cannot be previewed ({exc!r})")
+        else:
+            self.app.call_from_thread(self._loaded, payload)
+
+    def _failed(self, message: str) -> None:
+        if not self.is_attached:
+            return
+        if self.media_error is None:
+            self.media_error = self.short(message)
+        self.refresh_meta()
+        self.media_failed()
+        self.preview_ready_s = time.perf_counter() - self.shown_at
+
+    def _loaded(self, payload: Any) -> None:
+        if not self.is_attached:
+            return
+        self.refresh_meta()
+        self.loaded(payload)
+        self.preview_ready_s = time.perf_counter() - self.shown_at
+
+    def load(self, path: Path) -> Any:
+        """In a thread: probe and build the previews; raise MediaError when it cannot."""
+        raise NotImplementedError
+
+    def loaded(self, payload: Any) -> None:
+        """On the UI thread: show what load() returned."""
+
+    def media_failed(self) -> None:
+        """On the UI thread: the media cannot be shown (self.media_error says why)."""
+
+    # -- external viewer -------------------------------------------------------------------
+    def open_external(self, start_s: float | None = None) -> None:
+        from tui.core.media.viewer import launch_detached, plan_viewer
+
+        if self.path is None or not self.path.is_file():
+            self.post_message(
+                self.Notice(f"cannot open it: {self.media_error or 'file not found'}", error=True)
+            )
+            return
+        templates = self.ctx.viewer_commands or None
+        plan = plan_viewer(self.path, self.kind, templates=templates, start_s=start_s)
+        if not plan.ok:
+            self.post_message(self.Notice(self.short(plan.message), error=True))
+            return
+        if plan.detached:
+            try:
+                launch_detached(plan.argv)
+            except OSError as exc:
+                self.post_message(self.Notice(f"cannot start {plan.program}: {exc}", error=True))
+                return
+            self.post_message(self.Notice(plan.message))
+            return
+        self.before_suspend()
+        failed: str | None = None
+        try:
+            with self.app.suspend():
+                try:
+                    subprocess.run(list(plan.argv), check=False)
+                except OSError as exc:
+                    failed = f"cannot start {plan.program}: {exc}"
+        except SuspendNotSupported:
+            failed = f"this terminal cannot hand over to {plan.program}: {self.path.name}"
+        self.post_message(self.Notice(failed or f"back from {plan.program}", error=bool(failed)))
+
+    def before_suspend(self) -> None:
+        """Stop anything that must not run while another program has the terminal."""
+
+
+def timeline_lines(editor: SegmentEditor, labels: Sequence[str], width: int) -> list[Text]:
+    """Two lines: the segments as coloured bars with the marked range and the cursor, and a
+    ruler with the cursor's time."""
+    width = max(10, width)
+    duration = editor.duration_s or 0.0
+    bar = Text(no_wrap=True, overflow="crop")
+    if duration <= 0:
+        bar.append("·" * width, style="dim")
+        return [bar, Text("duration unknown: segments cannot be marked", style="dim")]
+    cursor_col = min(width - 1, int(editor.cursor_s / duration * width))
+    rng = editor.marked_range()
+    for col in range(width):
+        t = (col + 0.5) / width * duration
+        char, style = "─", "grey35"
+        for seg in editor.segments:
+            if seg.start_s <= t < seg.end_s:
+                idx = labels.index(seg.label) if seg.label in labels else 0
+                char, style = "━", f"bold {label_colour(idx)}"
+        marks = (editor.mark_in, editor.mark_out)
+        if rng is not None and rng[0] <= t < rng[1]:
+            style = f"{style} on #4c566a"
+        if any(m is not None and min(width - 1, int(m / duration * width)) == col for m in marks):
+            char = "┃"
+            style = "bold yellow"
+        if col == cursor_col:
+            char, style = "▼", "bold black on bright_yellow"
+        bar.append(char, style)
+    ruler = Text(no_wrap=True, overflow="crop")
+    left, right = format_time(0.0), format_time(duration)
+    here = f"▲ {format_time(editor.cursor_s)}"
+    pad = max(1, width - len(left) - len(right))
+    middle = here.center(pad) if len(here) < pad else " " * pad
+    ruler.append(left, style="dim")
+    ruler.append(middle, style="bold")
+    ruler.append(right, style="dim")
+    return [bar, ruler]
+
+
+def marks_text(editor: SegmentEditor) -> Text:
+    out = Text()
+    out.append("in ", style="dim")
+    out.append(format_time(editor.mark_in) if editor.mark_in is not None else "—", style="yellow")
+    out.append("  out ", style="dim")
+    out.append(format_time(editor.mark_out) if editor.mark_out is not None else "—", style="yellow")
+    small, large = steps_for(editor.duration_s or 0.0)
+    out.append(f"  steps {small:g} s / {large:g} s", style="dim")
+    return out
+
+
+def segments_text(editor: SegmentEditor, labels: Sequence[str], limit: int) -> Text:
+    out = Text()
+    if not editor.segments:
+        out.append("no segments yet", style="dim italic")
+        return out
+    here = editor.at_cursor()
+    for i, seg in enumerate(editor.segments[:limit]):
+        if i:
+            out.append("\n")
+        idx = labels.index(seg.label) if seg.label in labels else 0
+        out.append("▶ " if i == here else "  ", style="bold yellow")
+        out.append(f"{i + 1}. ", style="dim")
+        out.append(literal_text(seg.label, style=f"bold {label_colour(idx)}"))
+        out.append(f"  {format_time(seg.start_s)}–{format_time(seg.end_s)}")
+    if len(editor.segments) > limit:
+        out.append(f"\n  … {len(editor.segments) - limit} more", style="dim")
+    return out
+
+
+def legend(
+    ctx: ViewContext, labels: Sequence[str], chosen: Sequence[str] | None = None, first: int = 1
+) -> Text:
+    """Labels with their keys in one line; `chosen` ones ticked (no boxes when None)."""
+    out = Text()
+    for n, label in enumerate(labels, start=first):
+        key = ctx.keymap.label_key(n)
+        badge = f" {key_display(key)} " if key else " · "
+        out.append(badge, style="reverse bold")
+        on = chosen is not None and label in chosen
+        mark = ("■ " if on else "□ ") if chosen is not None else ""
+        out.append(" " + mark, style="green" if on else "")
+        style = f"bold {label_colour(n - 1)}"
+        out.append(literal_text(label, style=style))
+        out.append("  ")
+    out.rstrip()
+    return out
+
+
+class TimedMediaView(MediaView):
+    """Video and audio: a time cursor, in/out marks and labelled segments."""
+
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__(ctx)
+        previous = ctx.previous or {}
+        segments: list[Segment] = []
+        for raw in previous.get("segments") or []:
+            try:
+                segments.append(Segment.model_validate(raw))
+            except ValueError:
+                continue
+        self.editor = SegmentEditor(segments=segments)
+        self.timeline = Static(classes="timeline")
+        self.marks = Static(classes="marks")
+        self.segment_list = Static(classes="segments")
+
+    @property
+    def segment_labels(self) -> list[str]:
+        labels = getattr(self.ctx.options, "labels", None)
+        return list(labels or [])
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.refresh_timeline()
+
+    def segment_rows(self) -> int:
+        return 3 if self.app.size.height < 40 else 8
+
+    def refresh_timeline(self) -> None:
+        width = max(10, self.size.width - 2) if self.size.width else 76
+        self.timeline.update(Group(*timeline_lines(self.editor, self.segment_labels, width)))
+        self.marks.update(marks_text(self.editor))
+        self.segment_list.update(
+            segments_text(self.editor, self.segment_labels, self.segment_rows())
+        )
+
+    def set_duration(self, duration_s: float | None) -> None:
+        self.editor.duration_s = duration_s
+        # Segments of a saved answer may outlive a re-encoded file; the cursor stays inside.
+        self.editor.move_to(self.editor.cursor_s)
+        self.refresh_timeline()
+
+    def cursor_moved(self) -> None:
+        """Hook: the cursor moved (audio redraws the waveform's cursor)."""
+        self.refresh_timeline()
+
+    def handle_timed(self, action: str) -> bool:
+        """The cursor and segment bindings shared by video and audio (without the prefix)."""
+        ed = self.editor
+        moves = {
+            "back": (-1, 0),
+            "forward": (1, 0),
+            "back_big": (0, -1),
+            "forward_big": (0, 1),
+        }
+        needs_time = action in moves or action in ("start", "end", "mark_in", "mark_out")
+        if needs_time and not ed.known:
+            why = self.media_error or "the duration is not known yet (still probing)"
+            self.post_message(self.Notice(f"no time cursor: {why}", error=True))
+            return True
+        if action in moves:
+            small, large = moves[action]
+            ed.step(small, large)
+        elif action == "start":
+            ed.move_to(0.0)
+        elif action == "end":
+            ed.move_to(ed.duration_s or 0.0)
+        elif action == "mark_in":
+            ed.set_in()
+            self.post_message(self.Notice(f"in at {format_time(ed.cursor_s)}: {self._then()}"))
+        elif action == "mark_out":
+            ed.set_out()
+            self.post_message(self.Notice(f"out at {format_time(ed.cursor_s)}: {self._then()}"))
+        elif action == "delete":
+            seg = ed.delete_at_cursor()
+            if seg is None:
+                self.post_message(self.Notice("no segment under the cursor to delete", True))
+            else:
+                self.post_message(
+                    self.Notice(
+                        f"deleted {seg.label} {format_time(seg.start_s)}–{format_time(seg.end_s)}"
+                    )
+                )
+        elif action == "cancel":
+            if ed.clear_marks():
+                self.post_message(self.Notice("in/out marks cleared"))
+            else:
+                return self.cancel_other()
+        else:
+            return False
+        self.cursor_moved()
+        return True
+
+    def cancel_other(self) -> bool:
+        return False
+
+    def _then(self) -> str:
+        rng = self.editor.marked_range()
+        if rng is None:
+            return "now move and mark the other end"
+        return f"{format_time(rng[0])}–{format_time(rng[1])}; a label key labels it"
+
+    def apply_segment_label(self, n: int) -> None:
+        labels = self.segment_labels
+        if not labels:
+            self.post_message(self.Notice("this batch has no segment labels", error=True))
+            return
+        if n > len(labels):
+            self.post_message(self.Notice(f"there is no label {n} here", error=True))
+            return
+        if not self.editor.known:
+            self.post_message(self.Notice("no time cursor: the duration is unknown", True))
+            return
+        what, seg = self.editor.apply_label(labels[n - 1])
+        if seg is None:
+            prefix = self.ctx.task_type.name
+            self.post_message(
+                self.Notice(
+                    f"mark in ({self.key_of(f'{prefix}.mark_in')}) and out "
+                    f"({self.key_of(f'{prefix}.mark_out')}) first, or put the cursor on a "
+                    "segment to relabel it",
+                    error=True,
+                )
+            )
+        else:
+            self.post_message(
+                self.Notice(
+                    f"{what} {seg.label} {format_time(seg.start_s)}–{format_time(seg.end_s)}"
+                )
+            )
+        self.cursor_moved()
+
+    def pending_marks(self) -> Refusal | None:
+        if self.editor.mark_in is None and self.editor.mark_out is None:
+            return None
+        return Refusal(
+            "an in/out mark has no segment yet: press a label key to make one, or "
+            f"{self.key_of(self.ctx.task_type.name + '.cancel')} to drop the marks"
+        )
+
+
+class FieldInput(Input):
+    """A compact one-line text field (one row, no border): the view's leave key gives the
+    keys back, and Enter submits the item."""
+
+    DEFAULT_CSS = """
+    FieldInput { background: $boost; }
+    FieldInput:focus { background: $primary 25%; }
+    """
+
+    def __init__(self, value: str, placeholder: str, id: str) -> None:
+        super().__init__(value=value, placeholder=placeholder, id=id, compact=True)
+
+
+__all__ = [
+    "SPAN_STYLES",
+    "FieldInput",
+    "MediaView",
+    "Picture",
+    "TimedMediaView",
+    "ZoomScreen",
+    "legend",
+    "marks_text",
+    "segments_text",
+    "timeline_lines",
+]
