@@ -218,6 +218,10 @@ class LabelingScreen(Screen[None]):
         if ctx is not None and self.view is not None and self.view.reload(ctx):
             pass
         else:
+            if self.focused is not None and body in self.focused.ancestors:
+                # Keys typed while the old view goes away must reach this screen, not a
+                # widget that is being removed (they would be lost).
+                self.set_focus(None)
             body.remove_children()
             self.view = None
             if ctx is not None:
@@ -227,11 +231,19 @@ class LabelingScreen(Screen[None]):
             elif placeholder is not None:
                 body.mount(placeholder)
         self._showing_done = s.done
+        # A view may have asked for focus on its way out (focus requests are deferred):
+        # once things settle, a focus left on a removed widget goes back to this screen.
+        self.call_after_refresh(self._settle_focus)
         body.scroll_home(animate=False)
         if not keep_status:
             self.query_one("#status", Line).set(self._status)
         self.refresh_progress()
         self._render_keys()
+
+    def _settle_focus(self) -> None:
+        focused = self.focused
+        if focused is not None and (not focused.is_attached or focused.screen is not self):
+            self.set_focus(None)
 
     def _render_keys(self) -> None:
         out = Text()
