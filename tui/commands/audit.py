@@ -129,7 +129,7 @@ def register(sub: Any) -> None:
 def _print(renderables: list[Any]) -> None:
     from rich.console import Console
 
-    console = Console()
+    console = Console(markup=False, highlight=False)  # every text here comes from files
     for renderable in renderables:
         console.print(renderable)
 

@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
 
         from tui.core.stats import render_stats
 
-        console = Console(highlight=False)
+        console = Console(markup=False, highlight=False)  # names and ids come from files
         console.print(render_stats(report, width=console.width))
     missing = [p for p in paths if not p.exists()]
     return 1 if missing else 0

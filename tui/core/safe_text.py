@@ -8,6 +8,11 @@ rich.text.Text from the result, never markup strings.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
 _BIDI = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F}
 
 
@@ -44,3 +49,11 @@ def visible_aligned(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def literal_cells(*cells: RenderableType | None) -> list[RenderableType | None]:
+    """Table cells from data (names, labels, comments): plain str would be parsed as Rich
+    markup, so a `[/x]` in an annotator's name or a comment would crash the table."""
+    from rich.text import Text
+
+    return [Text(visible(c)) if isinstance(c, str) else c for c in cells]

@@ -29,6 +29,7 @@ from tui.screens.audit_session import AuditSession, help_keymap
 from tui.screens.guidelines import GuidelinesScreen
 from tui.screens.help import HelpScreen
 from tui.task_view import Refusal, TaskView, ViewContext
+from tui.core.safe_text import visible
 from tui.widgets.task_text import literal_text
 
 ReviewMode = Literal["review", "correct"]
@@ -236,7 +237,7 @@ class AuditReviewScreen(Screen[None]):
         header.append("AUDIT ", style="bold reverse")
         header.append(" ")
         header.append(literal_text(batch.config.title or batch.id, style="bold"))
-        header.append(f"  ·  {batch.task_type.name}  ·  auditor {s.auditor}")
+        header.append(f"  ·  {batch.task_type.name}  ·  auditor {visible(s.auditor)}")
         self.query_one("#audit-header", Static).update(header)
         counts = s.verdict_counts()
         tally = f"{counts['pass']} pass, {counts['fail']} fail, {counts['corrected']} corrected"
@@ -252,7 +253,7 @@ class AuditReviewScreen(Screen[None]):
         item = status.item
         out = Text()
         out.append(literal_text(item.task_id, style="bold"))
-        out.append(f"  by {item.annotator}  ·  revision {item.revision}")
+        out.append(f"  by {visible(item.annotator)}  ·  revision {item.revision}")
         if status.answer is not None:
             out.append(f"  ·  {status.answer.answer}")
             flag = status.answer.flag
@@ -263,7 +264,7 @@ class AuditReviewScreen(Screen[None]):
                     out.append(literal_text(flag.note, style="yellow"))
         if status.stale:
             out.append(
-                f"\n⚠ STALE: {item.annotator} changed this answer after it was planned (now "
+                f"\n⚠ STALE: {visible(item.annotator)} changed this answer after it was planned (now "
                 f"revision {status.current_revision}); your verdict is on revision "
                 f"{item.revision}, shown here",
                 style="bold yellow",
@@ -280,7 +281,7 @@ class AuditReviewScreen(Screen[None]):
         out = Text("audited: ", style="bold")
         out.append(audit.verdict, style=_VERDICT_STYLE.get(audit.verdict, "bold"))
         if audit.errors:
-            out.append(f" ({', '.join(audit.errors)})")
+            out.append(f" ({visible(', '.join(audit.errors))})")
         if audit.corrected_value is not None:
             out.append(" → ")
             out.append(literal_text(self.session.batch.task_type.summarize(audit.corrected_value)))

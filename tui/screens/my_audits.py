@@ -19,6 +19,7 @@ from textual.widgets import Static
 from tui.core.audit import OwnAuditSummary, own_audit_summary
 from tui.core.audit.report import AuditedItem
 from tui.core.problems import BatchError
+from tui.core.safe_text import visible
 from tui.widgets.task_text import literal_text
 
 _VERDICT_STYLE = {"fail": "bold red", "corrected": "bold yellow"}
@@ -33,7 +34,7 @@ def _finding(item: AuditedItem) -> Text:
     out.append(f"{item.verdict:<9}", style=_VERDICT_STYLE.get(item.verdict, "bold"))
     out.append(" ")
     out.append(literal_text(item.task_id, style="bold"))
-    out.append(f"  revision {item.revision}  ·  by {item.auditor}")
+    out.append(f"  revision {item.revision}  ·  by {visible(item.auditor)}")
     if not item.current:
         out.append("  ·  you changed this answer since", style="dim")
     out.append("\n          errors: ", style="dim")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from tui.core.audit.agreement import AgreementReport, LabelAgreement
 from tui.core.audit.plan import AssignResult
 from tui.core.audit.report import AuditReport, PassCount
+from tui.core.safe_text import literal_cells
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -34,7 +35,7 @@ def _pass_table(
     for header in headers:
         table.add_column(header, justify="right")
     for name, count in sorted(counts.items()):
-        table.add_row(name, str(count.audited), str(count.passed), _pct(count.rate))
+        table.add_row(*literal_cells(name, str(count.audited), str(count.passed), _pct(count.rate)))
     return table
 
 
@@ -50,7 +51,7 @@ def render_assign(result: AssignResult) -> list[RenderableType]:
     table.add_column("label stratum")
     table.add_column("items", justify="right")
     for (annotator, stratum), count in sorted(per.items()):
-        table.add_row(annotator, stratum, str(count))
+        table.add_row(*literal_cells(annotator, stratum, str(count)))
     return [table, f"{len(result.added)} added, {len(plan.items)} planned in all"]
 
 
@@ -78,7 +79,7 @@ def render_report(report: AuditReport) -> list[RenderableType]:
             errors.add_column(name, justify="right")
         for category, count in sorted(report.error_counts.items(), key=lambda kv: -kv[1]):
             per = [str(report.errors_per_annotator[a].get(category, 0)) for a in annotators]
-            errors.add_row(category, str(count), *per)
+            errors.add_row(*literal_cells(category, str(count), *per))
         out.append(errors)
     if report.confusion:
         confusion = Table(title="corrections: original -> corrected", title_justify="left")
@@ -86,7 +87,7 @@ def render_report(report: AuditReport) -> list[RenderableType]:
         confusion.add_column("corrected")
         confusion.add_column("count", justify="right")
         for (before, after), count in sorted(report.confusion.items(), key=lambda kv: -kv[1]):
-            confusion.add_row(before, after, str(count))
+            confusion.add_row(*literal_cells(before, after, str(count)))
         out.append(confusion)
     if report.examples:
         examples = Table(title="examples per error category", title_justify="left")
@@ -96,7 +97,9 @@ def render_report(report: AuditReport) -> list[RenderableType]:
             for item in items:
                 answer = item.original + (f" -> {item.corrected}" if item.corrected else "")
                 examples.add_row(
-                    category, item.task_id, item.annotator, item.verdict, answer, item.comment
+                    *literal_cells(
+                        category, item.task_id, item.annotator, item.verdict, answer, item.comment
+                    )
                 )
         out.append(examples)
     if report.gold:
@@ -115,7 +118,11 @@ def _label_row(table: Table, row: LabelAgreement) -> None:
     fleiss = _num(row.fleiss)
     if row.fleiss is not None and row.fleiss_items != row.items:
         fleiss += f" ({row.fleiss_items} items x {row.fleiss_raters})"
-    table.add_row(row.label, str(row.items), _num(row.alpha), fleiss, _num(row.mean_pair_kappa))
+    table.add_row(
+        *literal_cells(
+            row.label, str(row.items), _num(row.alpha), fleiss, _num(row.mean_pair_kappa)
+        )
+    )
 
 
 def render_agreement(report: AgreementReport) -> list[RenderableType]:
@@ -139,7 +146,7 @@ def render_agreement(report: AgreementReport) -> list[RenderableType]:
         if with_spans:
             cells.append(_num(pair.span_exact.f1 if pair.span_exact else None))
             cells.append(_num(pair.span_overlap.f1 if pair.span_overlap else None))
-        pairs.add_row(*cells)
+        pairs.add_row(*literal_cells(*cells))
     out.append(pairs)
     labels = Table(title="per label (presence) and overall", title_justify="left")
     for name in ("label", "items", "Krippendorff's alpha", "Fleiss' kappa", "mean Cohen's kappa"):

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from tui.core.kpi.numbers import format_percent, format_seconds
 from tui.core.problems import Problem
+from tui.core.safe_text import literal_cells
 from tui.core.stats.report import GroupFigures, StatsReport
 
 if TYPE_CHECKING:
@@ -81,8 +82,8 @@ def render_stats(report: StatsReport, width: int = 80) -> RenderableType:
     for short, _ in COLUMNS:
         table.add_column(short, justify="right", no_wrap=True, min_width=len(short))
     for group in report.groups:
-        table.add_row(group.key, *row_cells(group))
-    table.add_row("total", *row_cells(report.total), style="bold")
+        table.add_row(*literal_cells(group.key, *row_cells(group)))
+    table.add_row(*literal_cells("total", *row_cells(report.total)), style="bold")
     parts: list[RenderableType] = [table]
     legend = "med/p90: seconds per item on active time; fast: accept/reject under min_seconds"
     parts.append(Text(legend, style="dim"))
