@@ -25,11 +25,11 @@ from tui.core.audit import AuditInputError, PlanItemStatus
 from tui.core.keymap import Keymap
 from tui.core.problems import Problem
 from tui.core.records import AuditRecord
+from tui.core.safe_text import visible
 from tui.screens.audit_session import AuditSession, help_keymap
 from tui.screens.guidelines import GuidelinesScreen
 from tui.screens.help import HelpScreen
 from tui.task_view import Refusal, TaskView, ViewContext
-from tui.core.safe_text import visible
 from tui.widgets.task_text import literal_text
 
 ReviewMode = Literal["review", "correct"]
