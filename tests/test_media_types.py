@@ -496,3 +496,18 @@ async def test_without_ffmpeg_a_notice_and_labeling_still_works(
         assert "▀" * 20 in _text(app)  # images need no ffmpeg
     _close(app)
     assert os.environ["PATH"] == str(empty)
+
+
+def test_a_label_key_with_an_empty_marked_range_changes_nothing() -> None:
+    from task_types.media_common.models import SegmentEditor
+
+    editor = SegmentEditor(duration_s=10)
+    editor.move_to(2)
+    editor.set_in()
+    editor.move_to(5)
+    editor.set_out()
+    assert editor.apply_label("A")[0] == "added"
+    editor.move_to(3)
+    editor.set_in()  # the cursor is still at the mark: an empty range
+    assert editor.apply_label("B") == ("empty range", None)
+    assert [s.label for s in editor.segments] == ["A"]

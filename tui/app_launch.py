@@ -103,4 +103,4 @@ def open_audit(batch: Path, auditor: str) -> int:
         f"labeldesk audit: {len(app.session.recorded)} verdict(s) saved this session; "
         f"{done} of {total} planned items audited ({app.session.writer.path})"
     )
-    return 0
+    return app.return_code or 0

@@ -60,7 +60,7 @@ class CompareView(TaskView):
         ):
             self.ranking = [str(r) for r in saved_ranking]
         self.selected = 0
-        self.choice: tuple[Outcome, str | None] | None = None
+        self.choice: tuple[Outcome, str | None] | None = self._saved_choice(previous)
         self._content = VerticalScroll(id="content")
         self._content.can_focus = False  # its arrow bindings would shadow ours
         self._decision = Static(id="decision")
@@ -70,6 +70,16 @@ class CompareView(TaskView):
         self._pair = Horizontal(id="pair")
         self._panes: list[Vertical] = []
         self._rows: list[Static] = []
+
+    def _saved_choice(self, previous: dict[str, Any]) -> tuple[Outcome, str | None] | None:
+        """The saved pick, so going back (or reviewing) shows it and a reason can be
+        changed without picking again."""
+        outcome, winner = previous.get("outcome"), previous.get("winner")
+        if not self.pairwise or outcome not in ("win", "tie", "both_bad"):
+            return None
+        if outcome == "win" and winner not in self.texts:
+            return None
+        return outcome, (str(winner) if outcome == "win" else None)
 
     def _saved_order(self, previous: dict[str, Any]) -> list[str] | None:
         # Re-editing shows the order the annotator saw first, so the recorded one stays true.

@@ -106,6 +106,10 @@ class SegmentEditor:
             self.segments.sort(key=lambda s: (s.start_s, s.end_s))
             self.mark_in = self.mark_out = None
             return "added", seg
+        if self.mark_in is not None or self.mark_out is not None:
+            # A mark is set but the range is empty: the annotator meant a new segment, so
+            # relabelling the segment under the cursor would change the wrong thing.
+            return "empty range", None
         hit = self.at_cursor()
         if hit is not None:
             old = self.segments[hit]

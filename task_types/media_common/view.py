@@ -460,6 +460,11 @@ class TimedMediaView(MediaView):
             self.post_message(self.Notice("no time cursor: the duration is unknown", True))
             return
         what, seg = self.editor.apply_label(labels[n - 1])
+        if what == "empty range":
+            self.post_message(
+                self.Notice("the marked range is empty: move the cursor, then mark", error=True)
+            )
+            return True
         if seg is None:
             prefix = self.ctx.task_type.name
             self.post_message(

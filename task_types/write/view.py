@@ -275,8 +275,16 @@ class WriteView(TaskView):
             "editor": "external" if external else "builtin",
         }
 
+    def _checked(self) -> Report:
+        """The report of the text as it is: the live check's when it is current (the first
+        language check loads models for ~0.5 s, which must not happen on a key press)."""
+        known = self._report
+        if known is not None and known.text == clean(self.area.text):
+            return known
+        return check_text(self.area.text, self.task_.source, self.options)
+
     def _current(self) -> Report | Refusal:
-        report = check_text(self.area.text, self.task_.source, self.options)
+        report = self._checked()
         self._show_report(report)
         if not report.text:
             return Refusal(
@@ -326,7 +334,7 @@ class WriteView(TaskView):
         if len(reason) < 3:
             self.post_message(self.Notice("give a reason (a few words) for the override", True))
             return
-        report = check_text(self.area.text, self.task_.source, self.options)
+        report = self._checked()
         value = self._value(report)
         if not report.violations:
             self.submit("accept", value)

@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         prepared.session.store.close()
     print_summary(prepared.session)
-    return 0
+    # Non-zero when the app ended on an error, so scripts and wrappers can tell.
+    return app.return_code or 0
 
 
 def print_summary(session: Any) -> None:
@@ -110,4 +111,4 @@ def run_picker(root: Path, args: argparse.Namespace) -> int:
         app.close_session()
     for session in app.finished:
         print_summary(session)
-    return 0
+    return app.return_code or 0
