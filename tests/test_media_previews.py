@@ -183,3 +183,19 @@ def test_image_thumbnail_flattens_alpha_and_caches(tmp_path: Path) -> None:
 def test_split_pngs_roundtrip(media: Path) -> None:
     pngs = thumbnail_pngs(media / "clip.mp4", count=3, width=64)
     assert split_pngs(b"".join(pngs)) == pngs
+
+
+def test_a_cancelled_preview_stops_its_ffmpeg_run(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from tui.core.media.errors import MediaError
+    from tui.core.media.tools import cancelled_by, run_tool
+
+    event = threading.Event()
+    timer = threading.Timer(0.3, event.set)
+    timer.start()
+    started = time.monotonic()
+    with cancelled_by(event), pytest.raises(MediaError, match="cancelled"):
+        run_tool(["sleep", "10"], tmp_path / "x.mp4", 30, "probing")
+    assert time.monotonic() - started < 5

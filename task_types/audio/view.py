@@ -88,6 +88,7 @@ class AudioView(TimedMediaView):
         self.cursor_moved()
 
     def on_unmount(self) -> None:
+        super().on_unmount()
         self._stop_playback()
 
     def on_resize(self, event: events.Resize) -> None:

@@ -8,6 +8,7 @@ the external viewer. TimedMediaView adds the time cursor, in/out marks and segme
 from __future__ import annotations
 
 import subprocess
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from tui.core.keymap import key_display
 from tui.core.media.errors import MediaError, MediaKind
 from tui.core.media.paths import resolve_media_path
 from tui.core.media.probe import MediaInfo, format_time
+from tui.core.media.tools import cancelled_by
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.task_text import SPAN_STYLES, literal_text
 
@@ -124,6 +126,7 @@ class MediaView(TaskView):
         self.info: MediaInfo | None = None
         self.media_error: str | None = None
         self.shown_at = time.perf_counter()
+        self._cancel = threading.Event()
         self.preview_ready_s: float | None = None  # item shown -> preview painted, measured
         try:
             self.path = resolve_media_path(ctx.batch_dir, raw, self.kind)
@@ -170,6 +173,10 @@ class MediaView(TaskView):
             out.append(f" {word}  ")
 
     # -- loading ---------------------------------------------------------------------------
+    def on_unmount(self) -> None:
+        # Nobody will see this preview any more: stop its ffmpeg runs and free the thread.
+        self._cancel.set()
+
     def on_mount(self) -> None:
         self.shown_at = time.perf_counter()
         if self.path is not None:
@@ -187,7 +194,8 @@ class MediaView(TaskView):
 
     def _load_thread(self, path: Path) -> None:
         try:
-            payload = self.load(path)
+            with cancelled_by(self._cancel):
+                payload = self.load(path)
         except MediaError as exc:
             self.app.call_from_thread(self._failed, str(exc))
         except Exception as exc:  # never crash on a media file
@@ -464,7 +472,7 @@ class TimedMediaView(MediaView):
             self.post_message(
                 self.Notice("the marked range is empty: move the cursor, then mark", error=True)
             )
-            return True
+            return
         if seg is None:
             prefix = self.ctx.task_type.name
             self.post_message(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from tui.core.media import cache
 from tui.core.media.errors import MediaError
 from tui.core.media.probe import MediaInfo, format_time, probe
-from tui.core.media.tools import require_tool, run_tool
+from tui.core.media.tools import cancelled_by, current_cancel_event, require_tool, run_tool
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -61,8 +61,15 @@ def thumbnail_pngs(
         pngs = _select_frames(exe, path, info, frames, width, timeout_s)
     else:
         seeks = [max(0.0, (n - 0.5) / fps) for n in frames]
+        cancel = current_cancel_event()
+
+        def frame(t: float) -> bytes:
+            # The pool's threads stop with the caller's cancellation, too.
+            with cancelled_by(cancel):
+                return _seek_frame(exe, path, t, width, timeout_s)
+
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            pngs = list(pool.map(lambda t: _seek_frame(exe, path, t, width, timeout_s), seeks))
+            pngs = list(pool.map(frame, seeks))
     cache.write(key, b"".join(pngs))
     return pngs
 

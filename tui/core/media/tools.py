@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from tui.core.media.errors import MediaError
@@ -33,24 +36,59 @@ def require_tool(name: str, file: Path | str) -> str:
     return exe
 
 
+_cancel = threading.local()
+
+
+@contextmanager
+def cancelled_by(event: threading.Event | None) -> Iterator[None]:
+    """Tool runs in this thread stop (the process is killed) once `event` is set: a preview
+    nobody will see any more must not keep ffmpeg running or hold a worker thread."""
+    previous = getattr(_cancel, "event", None)
+    _cancel.event = event
+    try:
+        yield
+    finally:
+        _cancel.event = previous
+
+
+def current_cancel_event() -> threading.Event | None:
+    event: threading.Event | None = getattr(_cancel, "event", None)
+    return event
+
+
 def run_tool(argv: Sequence[str], file: Path | str, timeout_s: float, what: str) -> bytes:
     """Run argv, return its stdout; a timeout, a failure or a vanished binary is a MediaError
     whose message quotes ffmpeg's own last error line."""
+    cancel = current_cancel_event()
+    if cancel is not None and cancel.is_set():
+        raise MediaError(file, f"{what} was cancelled")
     try:
-        done = subprocess.run(
-            list(argv),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=timeout_s,
-            check=False,
+        proc = subprocess.Popen(
+            list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
-    except subprocess.TimeoutExpired:
-        raise MediaError(file, f"{what} took longer than {timeout_s:g} s and was stopped") from None
     except OSError as exc:
         raise MediaError(file, f"{what} failed: cannot run {argv[0]} ({exc})") from None
-    if done.returncode != 0:
-        raise MediaError(file, f"{what} failed: {explain_stderr(done.stderr)}")
-    return done.stdout
+    deadline = time.monotonic() + timeout_s
+    while True:
+        # Short waits, so a cancellation is noticed within a fifth of a second.
+        wait = min(0.2, max(0.0, deadline - time.monotonic()))
+        try:
+            stdout, stderr = proc.communicate(timeout=wait)
+            break
+        except subprocess.TimeoutExpired:
+            if cancel is not None and cancel.is_set():
+                proc.kill()
+                proc.communicate()
+                raise MediaError(file, f"{what} was cancelled") from None
+            if time.monotonic() >= deadline:
+                proc.kill()
+                proc.communicate()
+                raise MediaError(
+                    file, f"{what} took longer than {timeout_s:g} s and was stopped"
+                ) from None
+    if proc.returncode != 0:
+        raise MediaError(file, f"{what} failed: {explain_stderr(stderr)}")
+    return stdout
 
 
 def explain_stderr(stderr: bytes) -> str:
