@@ -296,3 +296,21 @@ async def test_problem_texts_with_markup_do_not_break_notifications(tmp_path: Pa
         await pilot.press("1")
         assert app.session.position == 1
     app.session.store.close()
+
+
+async def test_tasks_appended_while_open_are_picked_up(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b", texts(1))
+    app = _app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await pilot.pause(0.5)  # let the file watcher start
+        assert app.session.done
+        with (folder / "tasks.jsonl").open("a") as fh:
+            fh.write('{"id": "late", "text": "arrived later"}\n')
+        for _ in range(60):
+            await pilot.pause(0.1)
+            if "arrived later" in screen_text(app):
+                break
+        assert "arrived later" in screen_text(app)
+        assert not app.session.done and app.session.current().task_id == "late"
+    app.session.store.close()
