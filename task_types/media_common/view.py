@@ -220,8 +220,12 @@ class MediaView(TaskView):
         self.preview_ready_s = time.perf_counter() - self.shown_at
 
     def load(self, path: Path) -> Any:
-        """In a thread: probe and build the previews; raise MediaError when it cannot."""
-        raise NotImplementedError
+        """In a thread: probe and build the previews; raise MediaError when it cannot.
+        This base reads the metadata only; each kind adds its previews."""
+        from tui.core.media.probe import probe
+
+        self.info = probe(path, expected=self.kind)
+        return self.info
 
     def loaded(self, payload: Any) -> None:
         """On the UI thread: show what load() returned."""
