@@ -46,3 +46,41 @@ async def test_live_figures_follow_a_controlled_clock(tmp_path: Path) -> None:
     p.session.store.close()
     lines = read_results(folder / "results" / "anna.jsonl")
     assert [x["active_ms"] for x in lines] == [6000, 6000, 2000, 6000, 30000]
+
+
+async def test_the_kpi_line_shows_the_audit_pass_rate_of_ones_own_work(tmp_path: Path) -> None:
+    import json
+
+    folder = make_batch(tmp_path / "b", texts(4))
+    p = prepare(folder, annotator="anna")
+    p.session.submit("accept", {"labels": ["pos"]})
+    p.session.submit("accept", {"labels": ["neg"]})
+    p.session.store.close()
+    audits = [
+        {
+            "task_id": task_id,
+            "batch_id": "test-batch",
+            "auditor": "qa",
+            "annotator": "anna",
+            "revision": 1,
+            "task_type": "classify",
+            "verdict": verdict,
+            "errors": [] if verdict == "pass" else ["wrong_label"],
+            "session_id": "s",
+            "started_at": "2026-11-22T11:00:00.000Z",
+            "submitted_at": "2026-11-22T11:00:05.000Z",
+            "active_ms": 5000,
+        }
+        for task_id, verdict in (("t0", "pass"), ("t1", "fail"))
+    ]
+    (folder / "audits").mkdir()
+    (folder / "audits" / "qa.jsonl").write_text("".join(json.dumps(a) + "\n" for a in audits))
+    p = prepare(folder, annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if "audits" in screen_text(app):
+                break
+        assert "audits 50% pass (2)" in screen_text(app)
+    p.session.store.close()

@@ -81,6 +81,7 @@ class LabelingScreen(Screen[None]):
         self._status = Text("")
         self.validation_summary = ""
         self._showing_done = False
+        self.audit_text = ""
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -95,6 +96,7 @@ class LabelingScreen(Screen[None]):
         self.show_current()
         self._complete_index()
         self._watch_tasks()
+        self._load_own_audits()
         # The live figures show idle/paused and a moving ETA even when no key is pressed.
         self.set_interval(1.0, self.refresh_progress)
 
@@ -107,6 +109,23 @@ class LabelingScreen(Screen[None]):
         problems, invalid = batch.validate_all()
         errors = [p for p in problems if p.severity == "error"]
         self.app.call_from_thread(self._validated, invalid, len(errors))
+
+    @work(thread=True, exclusive=True, group="own-audits")
+    def _load_own_audits(self) -> None:
+        """The audit pass rate of one's own work, for the KPI line (audits/ may be big)."""
+        from tui.core.audit import own_audit_summary
+
+        s = self.session
+        summary = own_audit_summary(s.batch.folder, s.store.annotator)
+        if summary.counts.audited:
+            rate = summary.pass_rate
+            shown = "n/a" if rate is None else f"{rate * 100:.0f}%"
+            text = f"audits {shown} pass ({summary.counts.audited})"
+            self.app.call_from_thread(self._set_audit_text, text)
+
+    def _set_audit_text(self, text: str) -> None:
+        self.audit_text = text
+        self.refresh_progress()
 
     def _indexed(self) -> None:
         if self._showing_done and not self.session.done:
@@ -154,7 +173,9 @@ class LabelingScreen(Screen[None]):
             line += f"  ·  {self.validation_summary}"
         self.query_one("#progress", Line).set(Text(line))
         figures = s.live_figures()
-        kpi = Text(format_live(figures, max(20, self.size.width - 2)))
+        width = max(20, self.size.width - 2)
+        live = format_live(figures, width - (len(self.audit_text) + 3 if self.audit_text else 0))
+        kpi = Text(live + (f" · {self.audit_text}" if self.audit_text else ""))
         if figures.state != "active":
             kpi.stylize("bold yellow")
         self.query_one("#kpi", Line).set(kpi)
