@@ -54,10 +54,13 @@ class TaskTypeError(ValueError):
 
 @dataclass(frozen=True)
 class BindingSpec:
-    """One binding a task type handles: id (without the type prefix) and what it does."""
+    """One binding a task type handles: id (without the type prefix) and what it does.
+    `review`: the key only looks (scroll, move a cursor, zoom, play, open externally), so
+    it also works while an auditor reviews an answer in the view."""
 
     id: str
     description: str
+    review: bool = False
 
 
 @dataclass
@@ -118,6 +121,10 @@ class TaskType:
         module_name, _, cls_name = self.view_path.partition(":")
         module = importlib.import_module(module_name)
         return getattr(module, cls_name)  # type: ignore[no-any-return]
+
+    def review_ids(self) -> set[str]:
+        """Full ids of the bindings that work in review mode (they change no answer)."""
+        return {f"{self.name}.{b.id}" for b in self.bindings if b.review}
 
     def parse_options(self, table: Mapping[str, Any]) -> TaskOptions:
         return self.options_model.model_validate(dict(table))

@@ -46,7 +46,7 @@ TASK_TYPE = AudioType(
     answer_model=AudioAnswer,
     view_path="task_types.audio.view:AudioView",
     bindings=(
-        BindingSpec("play", "play / stop from the cursor (also while typing)"),
+        BindingSpec("play", "play / stop from the cursor (also while typing)", review=True),
         BindingSpec("edit", "type the transcript"),
         BindingSpec("noise", "toggle quality: background noise"),
         BindingSpec("overlap", "toggle quality: overlapping speech"),

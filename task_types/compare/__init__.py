@@ -78,8 +78,8 @@ TASK_TYPE = CompareType(
         BindingSpec("down", "ranking: select the response below"),
         BindingSpec("move_up", "ranking: move the selected response up"),
         BindingSpec("move_down", "ranking: move the selected response down"),
-        BindingSpec("scroll_up", "scroll the responses up"),
-        BindingSpec("scroll_down", "scroll the responses down"),
+        BindingSpec("scroll_up", "scroll the responses up", review=True),
+        BindingSpec("scroll_down", "scroll the responses down", review=True),
     ),
     package_dir=Path(__file__).parent,
 )

@@ -33,8 +33,8 @@ TASK_TYPE = ImageType(
     answer_model=ImageAnswer,
     view_path="task_types.image.view:ImageView",
     bindings=(
-        BindingSpec("zoom", "show the picture filling the screen"),
-        BindingSpec("external", "open the picture in an external viewer"),
+        BindingSpec("zoom", "show the picture filling the screen", review=True),
+        BindingSpec("external", "open the picture in an external viewer", review=True),
         BindingSpec("edit", "type the description"),
         BindingSpec("leave", "leave the description field"),
         BindingSpec("clear", "clear the chosen labels"),

@@ -86,8 +86,8 @@ TASK_TYPE = RateType(
         *_DIGITS,
         BindingSpec("clear", "clear the selected criterion's score"),
         BindingSpec("note", "write the justification note (Esc leaves it)"),
-        BindingSpec("scroll_up", "scroll the dialogue up"),
-        BindingSpec("scroll_down", "scroll the dialogue down"),
+        BindingSpec("scroll_up", "scroll the dialogue up", review=True),
+        BindingSpec("scroll_down", "scroll the dialogue down", review=True),
     ),
     package_dir=Path(__file__).parent,
 )

@@ -12,17 +12,17 @@ from task_types.media_common import check_media_path
 from task_types.video.models import VideoAnswer, VideoOptions, VideoTask
 
 TIMED_BINDINGS = (
-    BindingSpec("back", "move the time cursor back a small step"),
-    BindingSpec("forward", "move the time cursor forward a small step"),
-    BindingSpec("back_big", "move the time cursor back a large step"),
-    BindingSpec("forward_big", "move the time cursor forward a large step"),
-    BindingSpec("start", "move the time cursor to the start"),
-    BindingSpec("end", "move the time cursor to the end"),
+    BindingSpec("back", "move the time cursor back a small step", review=True),
+    BindingSpec("forward", "move the time cursor forward a small step", review=True),
+    BindingSpec("back_big", "move the time cursor back a large step", review=True),
+    BindingSpec("forward_big", "move the time cursor forward a large step", review=True),
+    BindingSpec("start", "move the time cursor to the start", review=True),
+    BindingSpec("end", "move the time cursor to the end", review=True),
     BindingSpec("mark_in", "mark the in point (segment start) at the cursor"),
     BindingSpec("mark_out", "mark the out point (segment end) at the cursor"),
     BindingSpec("delete", "delete the segment under the cursor"),
     BindingSpec("cancel", "drop the in/out marks"),
-    BindingSpec("external", "open the external player at the cursor's time"),
+    BindingSpec("external", "open the external player at the cursor's time", review=True),
 )
 
 
@@ -62,8 +62,8 @@ TASK_TYPE = VideoType(
     view_path="task_types.video.view:VideoView",
     bindings=(
         *TIMED_BINDINGS,
-        BindingSpec("prev_thumb", "move the cursor to the previous thumbnail's time"),
-        BindingSpec("next_thumb", "move the cursor to the next thumbnail's time"),
+        BindingSpec("prev_thumb", "move the cursor to the previous thumbnail's time", review=True),
+        BindingSpec("next_thumb", "move the cursor to the next thumbnail's time", review=True),
         BindingSpec("mode", "switch label keys between segment labels and item labels"),
     ),
     package_dir=Path(__file__).parent,

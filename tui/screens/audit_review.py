@@ -411,7 +411,14 @@ class AuditReviewScreen(Screen[None]):
     def on_key(self, event: events.Key) -> None:
         if self.mode == "correct" and self.view is not None and self.view.editing:
             return
-        binding_id = self.keymap.lookup([event.key, *event.aliases], self._contexts())
+        keys = [event.key, *event.aliases]
+        binding_id = self.keymap.lookup(keys, self._contexts())
+        if self.mode == "review" and self.view is not None:
+            # Keys that only look (scroll, cursor, zoom, play, open externally) work in review.
+            task_type = self.session.batch.task_type
+            looking = self.keymap.lookup(keys, ("audit", task_type.name))
+            if looking is not None and looking in task_type.review_ids():
+                binding_id = looking
         if binding_id is None:
             return
         event.stop()
@@ -421,7 +428,8 @@ class AuditReviewScreen(Screen[None]):
     def dispatch_binding(self, binding_id: str) -> None:
         context, _, action = binding_id.partition(".")
         if context not in ("audit", "app"):
-            in_view = self.mode == "correct" and self.view is not None
+            looking = binding_id in self.session.batch.task_type.review_ids()
+            in_view = (self.mode == "correct" or looking) and self.view is not None
             if in_view and self.view is not None and not self.view.handle(binding_id):
                 self.set_status(f"{binding_id} does nothing here", error=True)
             return
