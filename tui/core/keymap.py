@@ -76,6 +76,10 @@ _DISPLAY = {
     "enter": "⏎",
     "escape": "Esc",
     "tab": "Tab",
+    "delete": "Del",
+    "insert": "Ins",
+    "home": "Home",
+    "end": "End",
 }
 
 

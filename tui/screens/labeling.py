@@ -280,13 +280,36 @@ class LabelingScreen(Screen[None]):
             self.query_one("#keys", Line).set(out)
             return
         ids = (self.view.hint_ids() if self.view else []) + list(APP_HINTS)
+        cells: list[tuple[str, str]] = []
         for binding_id in ids:
             keys = self.keymap.display(binding_id, limit=1)
-            if not keys:
-                continue
-            word = _HINT_WORDS.get(binding_id) or binding_id.split(".", 1)[1].replace("_", " ")
-            out.append(f" {keys} ", style="reverse")
-            out.append(f" {word}  ")
+            if keys:
+                word = _HINT_WORDS.get(binding_id) or binding_id.split(".", 1)[1].replace("_", " ")
+                cells.append((binding_id, f" {keys} |{word}  "))
+        # Two lines at most, laid out here (no word wrap): hints that do not fit are dropped,
+        # but never help (it lists every key) and quit, so nothing is out of reach.
+        width = max(20, self.size.width - 2)
+        keep = [c for c in cells if c[0] in ("app.help", "app.quit")]
+        rest = [c for c in cells if c[0] not in ("app.help", "app.quit")]
+        reserved = sum(len(c) for _, c in keep)  # "|" becomes the space before the word
+        lines: list[list[str]] = [[], []]
+        used = [0, 0]
+        row = 0
+        for _, cell in rest:
+            size = len(cell)
+            if row == 0 and used[0] + size > width:
+                row = 1  # keep the order: once the first line is full, fill the second
+            if used[row] + size <= width - (reserved if row == 1 else 0):
+                lines[row].append(cell)
+                used[row] += size
+        lines[1] += [c for _, c in keep]
+        for row, row_cells in enumerate(lines):
+            if row:
+                out.append("\n")
+            for cell in row_cells:
+                key, word = cell.split("|", 1)
+                out.append(key, style="reverse")
+                out.append(f" {word}")
         self.query_one("#keys", Line).set(out)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
