@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from tui.core.keymap import Keymap
 from tui.core.kpi import format_live
+from tui.core.problems import BatchError
 from tui.core.records import Flag
 from tui.core.session import LabelingSession, SubmitRefusedError
 from tui.screens.flag import FlagScreen
@@ -116,7 +117,12 @@ class LabelingScreen(Screen[None]):
         from tui.core.audit import own_audit_summary
 
         s = self.session
-        summary = own_audit_summary(s.batch.folder, s.store.annotator)
+        if not s.batch.audits_dir.is_dir():
+            return
+        try:
+            summary = own_audit_summary(s.batch.folder, s.store.annotator)
+        except (BatchError, OSError, ValueError):
+            return  # the KPI line simply shows no audit figure; F7 says why
         if summary.counts.audited:
             rate = summary.pass_rate
             shown = "n/a" if rate is None else f"{rate * 100:.0f}%"
