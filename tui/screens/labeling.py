@@ -102,16 +102,24 @@ class LabelingScreen(Screen[None]):
         self.set_interval(1.0, self.refresh_progress)
 
     # -- workers ---------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="index")
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _complete_index(self) -> None:
         batch = self.session.batch
-        batch.index_rest()
-        self.app.call_from_thread(self._indexed)
-        problems, invalid = batch.validate_all()
+        try:
+            batch.index_rest()
+            self.app.call_from_thread(self._indexed)
+            problems, invalid = batch.validate_all()
+        except OSError as exc:
+            # The tasks file went away or became unreadable: labeling what is indexed goes on.
+            message = f"cannot read {batch.tasks_path}: {exc.strerror or exc}"
+            self.app.call_from_thread(
+                self.notify, message, severity="error", timeout=15, markup=False
+            )
+            return
         errors = [p for p in problems if p.severity == "error"]
         self.app.call_from_thread(self._validated, invalid, len(errors))
 
-    @work(thread=True, exclusive=True, group="own-audits")
+    @work(thread=True, exclusive=True, group="own-audits", exit_on_error=False)
     def _load_own_audits(self) -> None:
         """The audit pass rate of one's own work, for the KPI line (audits/ may be big)."""
         from tui.core.audit import own_audit_summary
@@ -149,7 +157,7 @@ class LabelingScreen(Screen[None]):
             self.show_current(keep_status=True)
         self.refresh_progress()
 
-    @work(exclusive=True, group="watch")
+    @work(exclusive=True, group="watch", exit_on_error=False)
     async def _watch_tasks(self) -> None:
         """tasks.jsonl may grow while open: index new lines as they arrive."""
         from watchfiles import awatch
