@@ -81,6 +81,14 @@ class TaskView(Widget, can_focus=True):
         then mounts a new view."""
         return False
 
+    def submit_current(self) -> None:
+        """Submit what submit_value() gives, or show why it cannot be submitted."""
+        result = self.submit_value()
+        if isinstance(result, Refusal):
+            self.post_message(self.Notice(str(result), error=True))
+        else:
+            self.submit(*result)
+
     @property
     def editing(self) -> bool:
         """True while a text editor in the view has the keys (the screen then stays out)."""

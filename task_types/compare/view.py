@@ -257,14 +257,7 @@ class CompareView(TaskView):
             self._open_reason()
             self.post_message(self.Notice("a reason is required: write why, ⏎ saves"))
             return
-        self._submit()
-
-    def _submit(self) -> None:
-        result = self.submit_value()
-        if isinstance(result, Refusal):
-            self.post_message(self.Notice(str(result), error=True))
-            return
-        self.submit(*result)
+        self.submit_current()
 
     def _open_reason(self) -> None:
         self._reason.add_class("open")
@@ -290,7 +283,7 @@ class CompareView(TaskView):
         if self.pairwise and self.choice is None:
             self.post_message(self.Notice("reason kept: now pick A, B, tie or both bad"))
             return
-        self._submit()
+        self.submit_current()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

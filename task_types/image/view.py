@@ -152,11 +152,7 @@ class ImageView(MediaView):
     @on(Input.Submitted)
     def _field_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        result = self.submit_value()
-        if isinstance(result, Refusal):
-            self.post_message(self.Notice(str(result), error=True))
-        else:
-            self.submit(*result)
+        self.submit_current()
 
     def handle(self, binding_id: str) -> bool:
         if binding_id == "image.zoom":
