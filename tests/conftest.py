@@ -10,7 +10,7 @@ import pytest
 pytest_plugins = ["tests.tmux_terminal"]
 
 REPO = Path(__file__).resolve().parent.parent
-FIXTURES = REPO.parent / "shared" / "fixtures"
+FIXTURES = REPO / "tests" / "fixtures"
 SAMPLES = REPO / "samples"
 
 

@@ -1,6 +1,6 @@
 """Real Prodigy JSONL files open as they are (DESIGN §2: "a Prodigy JSONL file opens as it is").
 
-The fixtures live next to the repository and are read-only: every test passes results_dir under
+The fixtures live in tests/fixtures/ and are read-only: every test passes results_dir under
 tmp_path and checks that nothing was written beside them.
 """
 
@@ -19,7 +19,7 @@ import pytest
 from task_types.registry import task_type_names
 from tui.core.batch import Batch
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "prodigy"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "prodigy"
 ALL_FILES = sorted(FIXTURES.glob("*.jsonl"))
 TEXTCAT = [p for p in ALL_FILES if p.stem.endswith("-textcat")]
 NER = [p for p in ALL_FILES if p.stem.endswith("-ner") or p.name == "bio_events.jsonl"]
