@@ -7,6 +7,7 @@ is moved aside into a side file and reported, never dropped; a second writer is 
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ import orjson
 
 from tui.core.problems import Problem
 from tui.core.records import iso_ms, utc_now
+from tui.core.safe_files import UnsafeFileError as SafeFileError
+from tui.core.safe_files import make_private_dirs, open_regular, read_all, same_file
 
 
 class StoreLockedError(Exception):
@@ -26,6 +29,31 @@ class StoreLockedError(Exception):
 
 class StoreNotWritableError(Exception):
     """The file or its folder cannot be written (read-only folder, permissions)."""
+
+
+class UnsafeFileError(StoreNotWritableError, SafeFileError):
+    """A symlink, FIFO, folder or foreign file where labeldesk's own file belongs: refused,
+    its target untouched. Also an OSError, and a StoreNotWritableError for the launcher."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+class StoreGoneError(OSError):
+    """The answer was written and fsynced, but the file is no longer where it was: the
+    batch folder or the results file was deleted or replaced while open. The answer is NOT
+    saved anywhere anyone will find it. `record` is the line that was written."""
+
+    def __init__(self, path: Path, record: dict[str, Any]) -> None:
+        super().__init__(
+            errno.ESTALE,
+            f"NOT SAVED: {path} was removed or replaced while labeldesk had it open (the batch "
+            f"folder deleted, moved or synced over?); the answer is NOT saved there. "
+            "Nothing more is written to it; quit and reopen the batch, or keep the answer "
+            "elsewhere.",
+        )
+        self.path = path
+        self.record = record
 
 
 @dataclass
@@ -59,6 +87,24 @@ def read_jsonl_records(path: Path) -> Iterator[tuple[int, dict[str, Any] | None,
             yield number, obj, None
 
 
+def parse_jsonl_bytes(
+    data: bytes,
+) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+    """read_jsonl_records over bytes already read."""
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            yield number, None, f"not valid JSON: {exc}"
+            continue
+        if not isinstance(obj, dict):
+            yield number, None, f"expected a JSON object, got {type(obj).__name__}"
+            continue
+        yield number, obj, None
+
+
 class AppendOnlyJsonl:
     """Opens (and locks) a JSONL file for appending. Use as a context manager or call close()."""
 
@@ -66,7 +112,6 @@ class AppendOnlyJsonl:
         self.path = path
         self.owner = owner
         self._fd: int | None = None
-        self._lock_fd: int | None = None
         self._dirty = False
         self.loaded = LoadedLines()
 
@@ -74,58 +119,96 @@ class AppendOnlyJsonl:
     def open(self) -> LoadedLines:
         folder = self.path.parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(folder)
+        except SafeFileError as exc:
+            raise UnsafeFileError(exc.errno, exc.strerror) from None
         except OSError as exc:
             what = "is a file, not a folder" if folder.is_file() else (exc.strerror or str(exc))
             raise StoreNotWritableError(
                 f"cannot create the folder {folder}: {what}. Your answers could not be saved "
                 "there; choose a results folder with --results DIR."
             ) from exc
-        lock_path = self.path.with_name(self.path.name + ".lock")
+        # The data file itself carries the lock: deleting the .lock note lets nobody in.
+        fd = self._open_own(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
         try:
-            lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            raise StoreNotWritableError(
-                f"cannot write in {folder}: {exc.strerror or exc}. "
-                "Your answers could not be saved there; choose a writable results folder "
-                "(--results DIR) or fix the folder's permissions."
-            ) from exc
-        try:
-            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = _holder_note(lock_path)
-            os.close(lock_fd)
+            holder = _holder_note(self.path.with_name(self.path.name + ".lock"))
+            os.close(fd)
             raise StoreLockedError(
                 f"{self.path} is already open for writing by another labeldesk"
                 + (f" ({holder})" if holder else "")
                 + ". Close that one first: two writers would interleave answers."
             ) from None
-        os.ftruncate(lock_fd, 0)
-        os.write(lock_fd, f"pid {os.getpid()} since {iso_ms(utc_now())}\n".encode())
-        self._lock_fd = lock_fd
+        self._fd = fd
         try:
+            self._write_lock_note()
             self.loaded = self._recover_and_load()
+        except SafeFileError as exc:
+            self.close()
+            raise UnsafeFileError(exc.errno, exc.strerror) from None
+        except StoreNotWritableError:
+            self.close()
+            raise
         except OSError as exc:
             self.close()
             raise StoreNotWritableError(
                 f"cannot read {self.path}: {exc.strerror or exc}. Choose a results folder "
                 "with --results DIR."
             ) from exc
-        try:
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        except OSError as exc:
-            self.close()
-            raise StoreNotWritableError(f"cannot open {self.path} for writing: {exc}") from exc
         return self.loaded
+
+    def _open_own(self, path: Path, flags: int) -> int:
+        """One of our files in the shared folder: never a symlink, a FIFO or someone else's."""
+        try:
+            fd, _ = open_regular(path, flags, owned=True)
+        except SafeFileError as exc:
+            raise UnsafeFileError(exc.errno, exc.strerror) from None
+        except IsADirectoryError as exc:
+            raise StoreNotWritableError(
+                f"cannot read {path}: it is a folder, not a file. Choose a results folder "
+                "with --results DIR."
+            ) from exc
+        except PermissionError as exc:
+            if path.exists():
+                raise StoreNotWritableError(
+                    f"cannot write {path}: the file is read-only for you (permission denied). "
+                    "Nothing was changed; fix its permissions or choose another results "
+                    "folder with --results DIR."
+                ) from exc
+            raise StoreNotWritableError(
+                f"cannot write in {path.parent}: {exc.strerror or exc}. "
+                "Your answers could not be saved there; choose a writable results folder "
+                "(--results DIR) or fix the folder's permissions."
+            ) from exc
+        except OSError as exc:
+            raise StoreNotWritableError(
+                f"cannot write in {path.parent}: {exc.strerror or exc} ({path}). "
+                "Your answers could not be saved there; choose a writable results folder "
+                "(--results DIR) or fix the folder's permissions."
+            ) from exc
+        return fd
+
+    def _write_lock_note(self) -> None:
+        """Who holds the file, for the message a second instance shows (a note only: the
+        lock itself is on the data file)."""
+        note = self.path.with_name(self.path.name + ".lock")
+        lock_fd = self._open_own(note, os.O_RDWR | os.O_CREAT)
+        try:
+            os.ftruncate(lock_fd, 0)
+            os.write(lock_fd, f"pid {os.getpid()} since {iso_ms(utc_now())}\n".encode())
+        finally:
+            os.close(lock_fd)
 
     def _recover_and_load(self) -> LoadedLines:
         loaded = LoadedLines()
-        if not self.path.exists():
+        assert self._fd is not None
+        data = read_all(self._fd)
+        if not data:
             return loaded
-        data = self.path.read_bytes()
         cut = len(data)
         tail = b""
-        if data and not data.endswith(b"\n"):
+        if not data.endswith(b"\n"):
             cut = data.rfind(b"\n") + 1
             tail = data[cut:]
         if tail.strip():
@@ -150,11 +233,10 @@ class AppendOnlyJsonl:
                 )
             )
         if cut != len(data):
-            with self.path.open("r+b") as fh:
-                fh.truncate(cut)
-                fh.flush()
-                os.fsync(fh.fileno())
-        for number, obj, error in read_jsonl_records(self.path):
+            # Through our own descriptor: the file checked above, never a symlink's target.
+            os.ftruncate(self._fd, cut)
+            os.fsync(self._fd)
+        for number, obj, error in parse_jsonl_bytes(data[:cut]):
             if obj is None:
                 loaded.problems.append(Problem(self.path, error or "bad line", number))
             else:
@@ -167,7 +249,8 @@ class AppendOnlyJsonl:
             suffix = f".torn-{stamp}" + (f"-{n}" if n else "")
             side = self.path.with_name(self.path.name + suffix)
             try:
-                return side, os.open(side, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                fd, _ = open_regular(side, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+                return side, fd
             except FileExistsError:
                 continue
         raise StoreNotWritableError(f"cannot find a free name for the torn line of {self.path}")
@@ -199,15 +282,17 @@ class AppendOnlyJsonl:
                 self._dirty = True
             raise
         self._dirty = False
+        if not same_file(self._fd, self.path):
+            # Written to an inode nobody can find (rm -rf of the batch, a sync tool's
+            # rename): saying "saved" now would be a lie. Stop writing there.
+            fd, self._fd = self._fd, None
+            os.close(fd)
+            raise StoreGoneError(self.path, record)
 
     def close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-        if self._lock_fd is not None:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-            os.close(self._lock_fd)
-            self._lock_fd = None
 
     def __enter__(self) -> AppendOnlyJsonl:
         self.open()

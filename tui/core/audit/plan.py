@@ -141,10 +141,13 @@ class AuditPlan:
 
     def save(self) -> None:
         """Write atomically (temp file, fsync, rename): a crash never leaves half a plan."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        from tui.core.safe_files import make_private_dirs, open_regular
+
+        make_private_dirs(self.path.parent)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         data = orjson.dumps(self.to_json_dict(), option=orjson.OPT_INDENT_2) + b"\n"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # Never through a symlink planted at the temporary name (0600 whatever the umask).
+        fd, _ = open_regular(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
         try:
             os.write(fd, data)
             os.fsync(fd)

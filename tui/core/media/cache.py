@@ -16,6 +16,8 @@ from pathlib import Path
 
 import orjson
 
+from tui.core.safe_files import make_private_dirs, open_regular, read_all
+
 ENV_VAR = "LABELDESK_CACHE_DIR"
 # Bumped when the layout or meaning of any entry changes, so old entries are ignored.
 FORMAT_VERSION = 1
@@ -59,9 +61,16 @@ def read(key: str | None) -> bytes | None:
     if key is None:
         return None
     try:
-        return _entry(key).read_bytes()
+        # Never through a symlink, never a FIFO: someone may have planted one in the cache.
+        fd, _ = open_regular(_entry(key), os.O_RDONLY)
     except OSError:
         return None
+    try:
+        return read_all(fd)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def write(key: str | None, data: bytes) -> None:
@@ -69,7 +78,7 @@ def write(key: str | None, data: bytes) -> None:
         return
     target = _entry(key)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(target.parent)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
         try:
             with os.fdopen(fd, "wb") as fh:

@@ -1,0 +1,196 @@
+"""A shared batch folder is hostile ground (issue 11): symlinks, odd files and a permissive
+umask in results/ and audits/ must never make labeldesk write where it should not."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tui.core.jsonl_store import AppendOnlyJsonl, StoreNotWritableError, UnsafeFileError
+from tui.core.records import ResultRecord
+from tui.core.results import ResultsStore
+from tui.core.safe_files import make_private_dirs
+
+
+def record(task_id: str) -> ResultRecord:
+    now = datetime(2026, 11, 22, 10, 0, 0, tzinfo=UTC)
+    return ResultRecord(
+        task_id=task_id,
+        batch_id="b",
+        annotator="anna",
+        task_type="binary",
+        answer="accept",
+        value={"label": None, "accept": True},
+        session_id="s1",
+        started_at=now,
+        submitted_at=now,
+        active_ms=1200,
+    )
+
+
+@pytest.fixture
+def victim(tmp_path: Path) -> Path:
+    """A file outside the batch that a colleague would like labeldesk to overwrite."""
+    path = tmp_path / "bashrc"
+    path.write_text("export PATH=/usr/bin\n")
+    return path
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    old = os.umask(0o000)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def test_a_symlinked_lock_file_is_refused_and_its_target_untouched(
+    tmp_path: Path, victim: Path
+) -> None:
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "anna.jsonl.lock").symlink_to(victim)
+    store = ResultsStore(results, "anna", "b")
+    with pytest.raises(UnsafeFileError) as caught:
+        store.open()
+    message = str(caught.value)
+    assert str(results / "anna.jsonl.lock") in message
+    assert "symbolic link" in message
+    assert victim.read_text() == "export PATH=/usr/bin\n"
+    assert isinstance(caught.value, StoreNotWritableError)  # the launch reports it as such
+
+
+def test_a_symlinked_results_file_is_refused_and_its_target_untouched(
+    tmp_path: Path, victim: Path
+) -> None:
+    results = tmp_path / "results"
+    results.mkdir()
+    victim.write_bytes(b'{"task_id": "x"}\n{"task_id": "torn')  # a "torn" last line
+    before = victim.read_bytes()
+    (results / "anna.jsonl").symlink_to(victim)
+    store = ResultsStore(results, "anna", "b")
+    with pytest.raises(UnsafeFileError) as caught:
+        store.open()
+    assert str(results / "anna.jsonl") in str(caught.value)
+    assert "symbolic link" in str(caught.value)
+    assert victim.read_bytes() == before
+    assert not list(results.glob("*.torn-*"))
+    assert not list(tmp_path.glob("bashrc.torn-*"))
+
+
+def test_a_fifo_where_the_results_file_belongs_is_refused(tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    results.mkdir()
+    os.mkfifo(results / "anna.jsonl")
+    with pytest.raises(UnsafeFileError, match="not a regular file"):
+        ResultsStore(results, "anna", "b").open()
+
+
+def test_a_symlinked_results_folder_is_refused(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "results").symlink_to(elsewhere)
+    with pytest.raises(UnsafeFileError) as caught:
+        ResultsStore(tmp_path / "results", "anna", "b").open()
+    assert str(tmp_path / "results") in str(caught.value)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_symlinked_audit_file_is_refused(tmp_path: Path, victim: Path) -> None:
+    audits = tmp_path / "audits"
+    audits.mkdir()
+    (audits / "dora.jsonl").symlink_to(victim)
+    with pytest.raises(UnsafeFileError):
+        AppendOnlyJsonl(audits / "dora.jsonl").open()
+    assert victim.read_text() == "export PATH=/usr/bin\n"
+
+
+def test_the_data_file_itself_is_locked_so_deleting_the_lock_file_lets_no_second_writer_in(
+    tmp_path: Path,
+) -> None:
+    import fcntl
+
+    results = tmp_path / "results"
+    first = ResultsStore(results, "anna", "b")
+    first.open()
+    try:
+        (results / "anna.jsonl.lock").unlink()
+        fd = os.open(results / "anna.jsonl", os.O_RDONLY)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(fd)
+    finally:
+        first.close()
+
+
+def test_folders_and_files_are_private_under_umask_000(tmp_path: Path, open_umask: None) -> None:
+    results = tmp_path / "deep" / "er" / "results"
+    store = ResultsStore(results, "anna", "b")
+    store.open()
+    store.append(record("t1"))
+    store.close()
+    for folder in (tmp_path / "deep", tmp_path / "deep" / "er", results):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE((results / "anna.jsonl").stat().st_mode) == 0o600
+    assert stat.S_IMODE((results / "anna.jsonl.lock").stat().st_mode) == 0o600
+
+
+def test_make_private_dirs_keeps_existing_folders_as_they_are(tmp_path: Path) -> None:
+    existing = tmp_path / "shared"
+    existing.mkdir(mode=0o755)
+    os.chmod(existing, 0o755)
+    made = make_private_dirs(existing / "a" / "b")
+    assert made == existing / "a" / "b"
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o755
+    assert stat.S_IMODE((existing / "a").stat().st_mode) == 0o700
+
+
+def test_the_torn_tail_of_a_read_only_results_file_leaves_no_side_file(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes read-only files")
+    results = tmp_path / "results"
+    results.mkdir()
+    path = results / "anna.jsonl"
+    path.write_bytes(orjson.dumps(record("t1").to_json_dict()) + b'\n{"task_id": "t2", "an')
+    path.chmod(0o400)
+    for _ in range(3):
+        with pytest.raises(StoreNotWritableError) as caught:
+            ResultsStore(results, "anna", "b").open()
+        assert "read-only" in str(caught.value) or "permission" in str(caught.value).lower()
+        assert str(path) in str(caught.value)
+    assert not list(results.glob("*.torn-*"))
+
+
+def test_media_cache_folders_are_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, open_umask: None
+) -> None:
+    from tui.core.media import cache
+
+    monkeypatch.setenv("LABELDESK_CACHE_DIR", str(tmp_path / "cache"))
+    cache.write("abcdef", b"data")
+    assert cache.read("abcdef") == b"data"
+    folder = tmp_path / "cache"
+    for sub in [folder, *[p for p in folder.rglob("*") if p.is_dir()]]:
+        assert stat.S_IMODE(sub.stat().st_mode) == 0o700, sub
+
+
+def test_a_symlinked_cache_entry_is_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, victim: Path
+) -> None:
+    from tui.core.media import cache
+
+    monkeypatch.setenv("LABELDESK_CACHE_DIR", str(tmp_path / "cache"))
+    cache.write("abcdef", b"data")
+    entry = next(p for p in (tmp_path / "cache").rglob("abcdef"))
+    entry.unlink()
+    entry.symlink_to(victim)
+    assert cache.read("abcdef") is None
