@@ -1,0 +1,346 @@
+"""Bytes on the wire and keypress latency of labeldesk vs a bare Textual app, local and over ssh.
+
+    python bench/ssh_bytes_bench.py [--items N] [--no-ssh] [--sizes 80x24,160x50]
+
+DESIGN §7 promises that a keystroke that submits an answer paints the next item "within a
+frame of a bare Textual app", and that labeldesk works over SSH. This measures both, against
+a baseline taken in the same run: bench/bare_app.py (one Static whose text is replaced by the
+next item's text on every key) on the same tasks.
+
+Subject: `labeldesk open` on a generated binary batch of N items (default 100); every item's
+text starts with a unique marker ITEM-0001, ITEM-0002, ... Each app runs in a real pty (its
+window size set with TIOCSWINSZ; the master drained continuously, counting bytes), (a)
+directly and (b) through `ssh -t` to an sshd this script starts on 127.0.0.1 (from
+tests/sshd_server.py) and stops at the end, at 80×24 and 160×50, with TERM=xterm-256color
+and no COLORTERM (as over ssh). N-1 answer keys (`a`: accept) are sent one at a time; after
+each, the script waits until the next item's marker has appeared in the output and the output
+has then been quiet for 150 ms. Figures:
+
+- bytes/item: bytes written to the terminal from one key to the next, mean over the keys;
+- key→next item p50/p90/p99: from writing the key to the read that completes the next
+  item's marker (escape sequences stripped);
+- start→first item: from spawning the process (ssh included) to the first marker;
+- bytes of first screen: everything written until the first item had shown and settled.
+
+Every wait is bounded; a run that stalls is stopped and reported, never hangs the script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import json
+import os
+import pty
+import re
+import select
+import shlex
+import signal
+import statistics
+import struct
+import sys
+import tempfile
+import termios
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.sshd_server import (  # noqa: E402
+    SshServer,
+    labeldesk_path,
+    openssh_available,
+    start_sshd,
+)
+
+BARE_APP = REPO / "bench" / "bare_app.py"
+KEY = b"a"  # task_types/binary/keys.toml: a accepts
+CTRL_Q = b"\x11"
+QUIET_S = 0.15  # the screen has settled once the output has been quiet this long
+SETTLE_CAP_S = 3.0  # ...or after this long (a clock on screen may never stop talking)
+MARKER_TIMEOUT_S = 15.0  # the next item must show within this, else the run is abandoned
+START_TIMEOUT_S = 60.0
+EXIT_TIMEOUT_S = 10.0
+
+ANSI = re.compile(
+    rb"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    rb"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC
+    rb"|\x1b[P^_][^\x1b]*\x1b\\"  # DCS, PM, APC
+    rb"|\x1b[()][0-9A-Za-z]"  # charset selection
+    rb"|\x1b[@-Z\\-_=>78]"  # other two-byte escapes
+)
+
+SENTENCES = [
+    "User: How do I reset my router to factory settings?",
+    "User: Write a haiku about autumn rain.",
+    "User: Explain how a pin tumbler lock works.",
+    "User: Summarise the plot of Hamlet in three sentences.",
+    "Assistant: I'm sorry, but I can't help with that request.",
+    "Assistant: Sure. Hold the reset button for ten seconds until the lights blink.",
+    "Assistant: Soft rain on red leaves, the gutter hums a low song, summer washes out.",
+    "Assistant: A prince, a ghost and a poisoned cup; almost everyone dies at the end.",
+]
+
+
+def marker(n: int) -> str:
+    return f"ITEM-{n:04d}"
+
+
+def make_batch(root: Path, items: int) -> Path:
+    """A binary batch folder: batch.toml + tasks.jsonl, item n's text starting ITEM-000n."""
+    folder = root / "batch"
+    folder.mkdir(parents=True)
+    (folder / "batch.toml").write_text(
+        'id = "ssh-bench"\ntitle = "Is this model response a refusal?"\n'
+        'task_type = "binary"\nlanguage = "en"\n\n[task]\nlabel = "REFUSAL"\n',
+        encoding="utf-8",
+    )
+    lines = []
+    for n in range(1, items + 1):
+        user = SENTENCES[n % 4]
+        answer = SENTENCES[4 + (n * 3) % 4]
+        text = f"{marker(n)} {user}\n\n{answer}"
+        lines.append(json.dumps({"id": f"b-{n:04d}", "text": text, "label": "REFUSAL"}))
+    (folder / "tasks.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+class PtyRun:
+    """One program on a fresh pty of a given size; the master is drained into `out`."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], cols: int, rows: int) -> None:
+        self.started = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: size the terminal before the program can ask for it
+            try:
+                fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+                os.execvpe(argv[0], argv, env)
+            finally:
+                os._exit(127)
+        self.pid = pid
+        self.fd = fd
+        self.out = bytearray()
+        self.last_read = self.started
+        self.eof = False
+        self.status: int | None = None
+
+    def pump(self, timeout: float) -> bool:
+        """Read whatever arrives within `timeout`; True if something did."""
+        if self.eof:
+            time.sleep(max(timeout, 0))
+            return False
+        ready, _, _ = select.select([self.fd], [], [], max(timeout, 0))
+        if not ready:
+            return False
+        try:
+            data = os.read(self.fd, 65536)
+        except OSError:  # EIO: the last holder of the pty's other end has gone
+            data = b""
+        if not data:
+            self.eof = True
+            return False
+        self.out += data
+        self.last_read = time.perf_counter()
+        return True
+
+    def send(self, data: bytes) -> float:
+        now = time.perf_counter()
+        os.write(self.fd, data)
+        return now
+
+    def wait_for_text(self, text: str, since: int, timeout: float) -> float | None:
+        """The time of the read that made `text` appear in the output after offset `since`."""
+        needle = text.encode()
+        deadline = time.perf_counter() + timeout
+        while True:
+            if needle in ANSI.sub(b"", bytes(self.out[since:])):
+                return self.last_read
+            if self.eof or time.perf_counter() >= deadline:
+                return None
+            self.pump(min(0.05, deadline - time.perf_counter()))
+
+    def settle(self) -> None:
+        """Until the output has been quiet for QUIET_S (at most SETTLE_CAP_S)."""
+        cap = time.perf_counter() + SETTLE_CAP_S
+        while not self.eof and time.perf_counter() < cap:
+            quiet_left = self.last_read + QUIET_S - time.perf_counter()
+            if quiet_left <= 0:
+                return
+            self.pump(quiet_left)
+
+    def close(self) -> None:
+        """Ask the app to quit (ctrl+q), drain until it has gone; kill it if it will not."""
+        if not self.eof:
+            with contextlib.suppress(OSError):
+                self.send(CTRL_Q)
+        deadline = time.perf_counter() + EXIT_TIMEOUT_S
+        while not self.eof and time.perf_counter() < deadline:
+            self.pump(0.1)
+        for sig in (None, signal.SIGTERM, signal.SIGKILL):
+            if sig is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.pid, sig)
+            grace = time.perf_counter() + 2.0
+            while time.perf_counter() < grace:
+                done, status = os.waitpid(self.pid, os.WNOHANG)
+                if done:
+                    self.status = status
+                    os.close(self.fd)
+                    return
+                self.pump(0.05)  # keep draining: a full pty would block the program
+        _, self.status = os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+@dataclass
+class Result:
+    start_s: float | None = None
+    first_bytes: int = 0
+    per_key_bytes: list[int] = field(default_factory=list)
+    latencies_ms: list[float] = field(default_factory=list)
+    error: str = ""
+
+
+def measure(argv: list[str], env: dict[str, str], cols: int, rows: int, keys: int) -> Result:
+    result = Result()
+    run = PtyRun(argv, env, cols, rows)
+    try:
+        shown = run.wait_for_text(marker(1), 0, START_TIMEOUT_S)
+        if shown is None:
+            tail = ANSI.sub(b"", bytes(run.out[-2000:])).decode(errors="replace")
+            result.error = f"first item never shown; output ends:\n{tail}"
+            return result
+        result.start_s = shown - run.started
+        run.settle()
+        result.first_bytes = len(run.out)
+        for n in range(2, keys + 2):
+            since = len(run.out)
+            sent = run.send(KEY)
+            seen = run.wait_for_text(marker(n), since, MARKER_TIMEOUT_S)
+            if seen is None:
+                result.error = f"{marker(n)} not shown within {MARKER_TIMEOUT_S} s"
+                return result
+            result.latencies_ms.append((seen - sent) * 1000)
+            run.settle()
+            result.per_key_bytes.append(len(run.out) - since)
+        return result
+    finally:
+        run.close()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def figures(result: Result) -> dict[str, float | None]:
+    lat = result.latencies_ms
+    return {
+        "bytes/item (mean)": statistics.fmean(result.per_key_bytes) if lat else None,
+        "bytes/item (median)": statistics.median(result.per_key_bytes) if lat else None,
+        "key→next item p50 ms": percentile(lat, 50) if lat else None,
+        "key→next item p90 ms": percentile(lat, 90) if lat else None,
+        "key→next item p99 ms": percentile(lat, 99) if lat else None,
+        "start→first item s": result.start_s,
+        "bytes of first screen": float(result.first_bytes) if result.start_s else None,
+    }
+
+
+def fmt(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
+
+
+def print_table(title: str, subject: Result, bare: Result) -> None:
+    print(f"\n{title}")
+    left, right = figures(subject), figures(bare)
+    print(f"  {'figure':<24}{'labeldesk':>12}{'bare':>12}{'ratio':>8}")
+    for name, value in left.items():
+        base = right[name]
+        ratio = f"{value / base:.2f}" if value is not None and base else "—"
+        print(f"  {name:<24}{fmt(value):>12}{fmt(base):>12}{ratio:>8}")
+    for who, result in (("labeldesk", subject), ("bare", bare)):
+        if result.error:
+            print(f"  ! {who}: {result.error}")
+
+
+def terminal_env(root: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TMUX", "COLORTERM"))}
+    env.update(
+        TERM="xterm-256color",
+        LABELDESK_CONFIG_DIR=str(root / "config"),
+        LABELDESK_CACHE_DIR=str(root / "cache"),
+    )
+    env.pop("LABELDESK_ANNOTATOR", None)
+    return env
+
+
+def remote(cwd: Path, env: dict[str, str], argv: list[str]) -> str:
+    exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    return f"cd {shlex.quote(str(cwd))} && env {exports} {shlex.join(argv)}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, default=100, help="items in the batch (≥ 2)")
+    parser.add_argument("--no-ssh", action="store_true", help="only the local pty runs")
+    parser.add_argument("--sizes", default="80x24,160x50", help="terminal sizes, COLSxROWS")
+    args = parser.parse_args()
+    items = max(2, args.items)
+    sizes = [tuple(int(x) for x in s.split("x")) for s in args.sizes.split(",") if s]
+    exe = labeldesk_path()
+
+    with tempfile.TemporaryDirectory(prefix="ld-sshbench-") as tmp:
+        root = Path(tmp)
+        batch = make_batch(root, items)
+        tasks = batch / "tasks.jsonl"
+        server: SshServer | None = None
+        if not args.no_ssh:
+            if openssh_available():
+                server = start_sshd(root / "sshd")
+            else:
+                print("no OpenSSH here (sshd/ssh/ssh-keygen): only the local pty runs")
+        print(
+            f"labeldesk: {exe}\nbatch: {items} binary items; {items - 1} answer keys per run; "
+            f"TERM=xterm-256color, no COLORTERM"
+        )
+        try:
+            run_no = 0
+            for transport in ("pty", "ssh -t") if server else ("pty",):
+                for cols, rows in sizes:
+                    results: dict[str, Result] = {}
+                    for app in ("labeldesk", "bare"):
+                        run_no += 1
+                        work = root / f"run-{run_no}"
+                        (work / "results").mkdir(parents=True)
+                        env = terminal_env(work)
+                        if app == "labeldesk":
+                            argv = [exe, "open", str(batch), "--annotator", "bench"]
+                            argv += ["--results", str(work / "results")]
+                        else:
+                            argv = [sys.executable, str(BARE_APP), str(tasks)]
+                        if server is not None and transport == "ssh -t":
+                            remote_env = {k: env[k] for k in ("TERM", *_LD_DIRS)}
+                            argv = server.ssh_argv(remote(work, remote_env, argv))
+                        results[app] = measure(argv, env, cols, rows, items - 1)
+                    title = f"{transport}, {cols}×{rows}"
+                    print_table(title, results["labeldesk"], results["bare"])
+                    sys.stdout.flush()
+        finally:
+            if server is not None:
+                server.stop()
+    return 0
+
+
+_LD_DIRS = ("LABELDESK_CONFIG_DIR", "LABELDESK_CACHE_DIR")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
