@@ -63,17 +63,38 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_summary(session: Any) -> None:
-    """The session summary on exit, for the annotator's own record of the day."""
+    """The session summary on exit, for the annotator's own record of the day. Text from
+    files (the batch title, labels, task ids) passes through safe_text.visible; when the
+    results file is gone (batch folder deleted or replaced), it says NOT SAVED."""
     if not session.records:
         return
     from rich.console import Console
+    from rich.text import Text
 
-    from tui.screens.summary import summary_renderable
+    from tui.core.kpi import render_session_summary, session_summary
+    from tui.core.safe_text import visible
 
     console = Console()
     title = session.batch.config.title or session.batch.id
-    console.print(title, style="bold", markup=False, highlight=False)
-    console.print(summary_renderable(session, width=min(console.width, 100)))
+    console.print(Text(visible(str(title)), style="bold"))
+    store = session.store
+    gone = None if store.present() else str(store.path)
+    summary = session_summary(
+        session.records,
+        active_s=session.clock.active_s,
+        idle_s=session.clock.idle_s,
+        min_seconds=session.batch.config.min_seconds,
+    )
+    if gone is not None:
+        console.print(
+            Text(
+                f"NOT SAVED: {visible(gone)} was removed or replaced while labeldesk had it "
+                f"open; the {len(session.records)} answer line(s) of this session are not in it.",
+                style="bold red",
+            ),
+            soft_wrap=True,
+        )
+    console.print(render_session_summary(summary, width=min(console.width, 100), not_saved=gone))
 
 
 def run_picker(root: Path, args: argparse.Namespace) -> int:

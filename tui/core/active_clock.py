@@ -70,6 +70,12 @@ class ActiveClock:
         keys = self.keys.pop(task_id, 0)
         return round(seconds * 1000), keys
 
+    def give_back(self, task_id: str, ms: int, keys: int) -> None:
+        """Undo a take() whose answer could not be saved: the time and keys stay the item's."""
+        self._pending[task_id] = self._pending.get(task_id, 0.0) + ms / 1000
+        if keys:
+            self.keys[task_id] = self.keys.get(task_id, 0) + keys
+
     @property
     def idle(self) -> bool:
         return self._now() - self._last > self.idle_threshold_s

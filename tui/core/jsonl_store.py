@@ -114,6 +114,8 @@ class AppendOnlyJsonl:
         self._fd: int | None = None
         self._dirty = False
         self.loaded = LoadedLines()
+        self.identity: tuple[int, int] | None = None  # (st_dev, st_ino) of the file opened
+        self.gone = False
 
     # -- opening -------------------------------------------------------------------------
     def open(self) -> LoadedLines:
@@ -141,6 +143,8 @@ class AppendOnlyJsonl:
                 + ". Close that one first: two writers would interleave answers."
             ) from None
         self._fd = fd
+        info = os.fstat(fd)
+        self.identity = (info.st_dev, info.st_ino)
         try:
             self._write_lock_note()
             self.loaded = self._recover_and_load()
@@ -258,6 +262,8 @@ class AppendOnlyJsonl:
     # -- writing -------------------------------------------------------------------------
     def append(self, record: dict[str, Any]) -> None:
         """Append one line; returns only once it is on disk (flushed and fsynced)."""
+        if self.gone:
+            raise StoreGoneError(self.path, record)
         if self._fd is None:
             raise RuntimeError("store is not open")
         line = orjson.dumps(record) + b"\n"
@@ -287,7 +293,19 @@ class AppendOnlyJsonl:
             # rename): saying "saved" now would be a lie. Stop writing there.
             fd, self._fd = self._fd, None
             os.close(fd)
+            self.gone = True
             raise StoreGoneError(self.path, record)
+
+    def present(self) -> bool:
+        """Whether the path still names the file this store opened (also after close()): a
+        deleted batch folder or a file replaced by rename means what was written is lost."""
+        if self.gone or self.identity is None:
+            return not self.gone and self.identity is None
+        try:
+            info = os.stat(self.path, follow_symlinks=False)
+        except OSError:
+            return False
+        return (info.st_dev, info.st_ino) == self.identity
 
     def close(self) -> None:
         if self._fd is not None:

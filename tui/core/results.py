@@ -63,10 +63,17 @@ class ResultsStore:
         return value if isinstance(value, int) else 0
 
     def append(self, record: ResultRecord) -> None:
-        """Durable before it returns: flushed and fsynced."""
+        """Durable before it returns: flushed and fsynced, and still at self.path. Raises
+        OSError when the write fails, StoreGoneError (an OSError) when the file was removed
+        or replaced while open: the answer is then NOT saved, say so."""
         data = record.to_json_dict()
         self._file.append(data)
         self._remember(data)
+
+    def present(self) -> bool:
+        """Whether the results file is still where it was opened (same inode): when it is
+        not, nothing written this session can be found, and no one may say "saved"."""
+        return self._file.present()
 
     def answered_count(self) -> int:
         return sum(1 for r in self.latest.values() if r.get("answer") != "undone")

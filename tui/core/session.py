@@ -43,6 +43,7 @@ class LabelingSession:
         self._undo_stack: list[tuple[str, int, dict[str, Any] | None]] = []
         self._shown_at = now()
         self._item: Item | None = None
+        self._taken = (0, 0)  # what the last _record() took from the clock
         # Running KPI tallies: O(1) per answer, so the live figures never rescan files.
         self.batch_tally = AnswerTally(store.latest.values())
         self.session_tally = AnswerTally()
@@ -160,7 +161,7 @@ class LabelingSession:
                 raise SubmitRefusedError(str(exc)) from exc
         before = self.store.latest.get(item.task_id)
         record = self._record(item.task_id, answer, checked, flag, item)
-        self.store.append(record)  # flushed and fsynced before we move on
+        self._append(record)  # flushed and fsynced before we move on
         self._remember(record)
         self._undo_stack.append((item.task_id, item.index, before))
         nxt = self.first_unanswered(item.index + 1)
@@ -178,10 +179,12 @@ class LabelingSession:
         answer before (an edit of an earlier answer), that answer is restored by a new line;
         otherwise an `undone` line withdraws it. Nothing is ever rewritten."""
         while self._undo_stack:
-            task_id, index, before = self._undo_stack.pop()
+            task_id, index, before = self._undo_stack[-1]
             if not self.store.is_answered(task_id):
+                self._undo_stack.pop()
                 continue
             item = self.batch.item(index)
+            focus = self.clock.focus_id
             self.clock.reassign(task_id)  # the time spent undoing belongs to that item
             if before is not None and before.get("answer") not in (None, "undone"):
                 flag = Flag.model_validate(before["flag"]) if before.get("flag") else None
@@ -189,11 +192,27 @@ class LabelingSession:
                 record = record.model_copy(update={"restored_revision": before.get("revision")})
             else:
                 record = self._record(task_id, "undone", None, None, item)
-            self.store.append(record)
+            try:
+                self._append(record)
+            except OSError:
+                # Nothing changed: the stack keeps the entry (the next undo withdraws the
+                # same answer), the screen's item keeps the focus, the item keeps its time.
+                self.clock.focus(focus)
+                raise
+            self._undo_stack.pop()
             self._remember(record)
             self._go(index)
             return record
         return None
+
+    def _append(self, record: ResultRecord) -> None:
+        """Write the line; on failure the clock gets back the time and keys the line took."""
+        try:
+            self.store.append(record)
+        except OSError:
+            ms, keys = self._taken
+            self.clock.give_back(record.task_id, ms, keys)
+            raise
 
     def _record(
         self,
@@ -204,6 +223,7 @@ class LabelingSession:
         item: Item,
     ) -> ResultRecord:
         ms, keys = self.clock.take(task_id)
+        self._taken = (ms, keys)
         gold_correct = None
         if item.task is not None and item.task.gold is not None and answer in ("accept", "reject"):
             full = dict(value or {})

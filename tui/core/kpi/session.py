@@ -171,39 +171,55 @@ def _clock_time(stamp: str) -> str:
     return stamp[11:16] if len(stamp) >= 16 and stamp[10] == "T" else stamp
 
 
-def render_session_summary(summary: SessionSummary, width: int = 80) -> RenderableType:
-    """A Rich renderable (figures, distributions, slowest items, rate plot) within `width`."""
+def render_session_summary(
+    summary: SessionSummary, width: int = 80, *, not_saved: str | None = None
+) -> RenderableType:
+    """A Rich renderable (figures, distributions, slowest items, rate plot) within `width`.
+
+    Every text from files (labels, task ids, times) passes through safe_text.visible and is
+    a Text, never markup. `not_saved`: the results file was removed or replaced while open
+    (ResultsStore.present() is False); the summary says the answers are NOT saved there."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
     from tui.core.plot import column_chart
+    from tui.core.safe_text import visible
 
     figures = Table.grid(padding=(0, 2))
     figures.add_column(style="bold")
     figures.add_column()
-    figures.add_row("items", f"{summary.items}  ({summary.answers} answers written)")
+
+    def row(name: str, value: str) -> None:
+        figures.add_row(Text(name), Text(visible(value)))
+
+    if not_saved is None:
+        row("items", f"{summary.items}  ({summary.answers} answers written)")
+    else:
+        figures.add_row(
+            Text("items"),
+            Text(
+                f"{summary.items}  (NOT SAVED: {summary.answers} answers went to a file "
+                f"that was removed or replaced while open: {visible(not_saved)})",
+                style="bold red",
+            ),
+        )
     active, idle = format_duration(summary.active_s), format_duration(summary.idle_s)
-    figures.add_row("time", f"active {active}, idle {idle}")
-    figures.add_row("rate", f"{format_rate(summary.rate)} of active time")
+    row("time", f"active {active}, idle {idle}")
+    row("rate", f"{format_rate(summary.rate)} of active time")
     median, p90 = format_seconds(summary.median_s), format_seconds(summary.p90_s)
-    figures.add_row("per item", f"median {median}, p90 {p90}")
-    figures.add_row(
-        "answers", ", ".join(f"{kind} {n}" for kind, n in summary.answer_counts.items())
-    )
-    figures.add_row("undos", str(summary.undos))
+    row("per item", f"median {median}, p90 {p90}")
+    row("answers", ", ".join(f"{kind} {n}" for kind, n in summary.answer_counts.items()))
+    row("undos", str(summary.undos))
     if summary.min_seconds:
-        figures.add_row("fast", f"{summary.fast} answers under {summary.min_seconds:g}s")
+        row("fast", f"{summary.fast} answers under {summary.min_seconds:g}s")
     if summary.label_counts:
         shown = summary.label_counts[:8]
         rest = sum(n for _, n in summary.label_counts[8:])
         text = ", ".join(f"{label} {n}" for label, n in shown)
-        figures.add_row("labels", text + (f", other {rest}" if rest else ""))
+        row("labels", text + (f", other {rest}" if rest else ""))
     if summary.slowest:
-        figures.add_row(
-            "slowest",
-            ", ".join(f"{task} {format_seconds(s)}" for task, s in summary.slowest),
-        )
+        row("slowest", ", ".join(f"{task} {format_seconds(s)}" for task, s in summary.slowest))
     parts: list[RenderableType] = [Text("Session summary", style="bold underline"), figures]
     rated = [p for p in summary.rate_series if p.rate is not None]
     if len(rated) >= 2:
@@ -211,8 +227,8 @@ def render_session_summary(summary: SessionSummary, width: int = 80) -> Renderab
             [p.rate or 0.0 for p in summary.rate_series],
             height=5,
             width=max(10, min(60, width - 10)),
-            first_label=_clock_time(summary.rate_series[0].ended_at),
-            last_label=_clock_time(summary.rate_series[-1].ended_at),
+            first_label=visible(_clock_time(summary.rate_series[0].ended_at)),
+            last_label=visible(_clock_time(summary.rate_series[-1].ended_at)),
             title="answers per active hour over the session",
         )
         parts.append(Text(chart))

@@ -1,0 +1,167 @@
+"""'Saved' means findable, and a failed write changes nothing (issue 11, items 4 and 5)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.batch_factory import make_batch, read_results, texts
+from tui.core.active_clock import ActiveClock
+from tui.core.batch import Batch
+from tui.core.jsonl_store import StoreGoneError
+from tui.core.results import ResultsStore
+from tui.core.session import LabelingSession
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+    def wall(self) -> datetime:
+        return datetime(2026, 11, 22, 10, 0, tzinfo=UTC) + timedelta(seconds=self.t - 1000.0)
+
+
+def open_session(folder: Path, clock: FakeTime | None = None) -> LabelingSession:
+    batch = Batch.open(folder)
+    store = ResultsStore(batch.results_dir, "anna", batch.id)
+    store.open()
+    if clock is None:
+        session = LabelingSession(batch, store)
+    else:
+        session = LabelingSession(batch, store, ActiveClock(30.0, now=clock), now=clock.wall)
+    session.resume()
+    return session
+
+
+def test_a_save_into_a_deleted_batch_folder_is_not_confirmed(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b", texts(5))
+    s = open_session(folder)
+    s.submit("accept", {"labels": ["pos"]})
+    shutil.rmtree(folder / "results")
+    with pytest.raises(StoreGoneError) as caught:
+        s.submit("accept", {"labels": ["neg"]})
+    message = str(caught.value)
+    assert "NOT SAVED" in message
+    assert str(folder / "results" / "anna.jsonl") in message
+    assert "removed or replaced" in message
+    assert caught.value.record["task_id"] == "t1"
+    assert s.position == 1  # still on the item whose answer is not saved
+    assert [r.task_id for r in s.records] == ["t0"]
+    assert not s.store.present()
+    s.store.close()
+
+
+def test_a_results_file_replaced_by_rename_is_not_confirmed(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b", texts(5))
+    s = open_session(folder)
+    path = folder / "results" / "anna.jsonl"
+    copy = path.with_name("copy")
+    copy.write_bytes(path.read_bytes())
+    os.replace(copy, path)  # a sync tool writes a new file and renames it over the old one
+    with pytest.raises(StoreGoneError):
+        s.submit("accept", {"labels": ["pos"]})
+    s.store.close()
+
+
+def test_the_exit_summary_does_not_claim_answers_written_to_a_file_that_is_gone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.commands.open import print_summary
+
+    folder = make_batch(tmp_path / "b", texts(5))
+    s = open_session(folder)
+    for _ in range(3):
+        s.submit("accept", {"labels": ["pos"]})
+    shutil.rmtree(folder)
+    s.store.close()
+    print_summary(s)
+    out = capsys.readouterr().out
+    assert "NOT SAVED" in out
+    assert "answers written" not in out
+    assert str(folder / "results" / "anna.jsonl") in out
+
+
+class FullDisk:
+    """Makes the store's next writes fail as a full disk does."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
+        self.real = os.write
+
+    def __enter__(self) -> FullDisk:
+        def no_space(fd: int, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        self.monkeypatch.setattr(os, "write", no_space)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.monkeypatch.setattr(os, "write", self.real)
+
+
+def test_a_failed_undo_keeps_the_undo_stack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_batch(tmp_path / "b", texts(5))
+    s = open_session(folder)
+    s.submit("accept", {"labels": ["pos"]})  # t0
+    s.submit("accept", {"labels": ["neg"]})  # t1
+    with FullDisk(monkeypatch), pytest.raises(OSError):
+        s.undo()
+    # Space is back: the next undo withdraws t1 (the last answer), not t0.
+    undone = s.undo()
+    assert undone is not None and undone.task_id == "t1" and undone.answer == "undone"
+    assert s.current().task_id == "t1"
+    again = s.undo()
+    assert again is not None and again.task_id == "t0"
+    lines = read_results(folder / "results" / "anna.jsonl")
+    assert [(line["task_id"], line["answer"]) for line in lines] == [
+        ("t0", "accept"),
+        ("t1", "accept"),
+        ("t1", "undone"),
+        ("t0", "undone"),
+    ]
+    s.store.close()
+
+
+def test_a_failed_save_keeps_the_items_active_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeTime()
+    s = open_session(make_batch(tmp_path / "b", texts(3)), clock=clock)
+    clock.t += 5
+    s.clock.touch()
+    with FullDisk(monkeypatch), pytest.raises(OSError):
+        s.submit("accept", {"labels": ["pos"]})
+    assert s.position == 0
+    clock.t += 2
+    s.clock.touch()
+    record = s.submit("accept", {"labels": ["pos"]})
+    assert record.active_ms == 7000 and record.keys == 2
+    s.store.close()
+
+
+def test_a_failed_undo_keeps_the_time_with_the_item(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeTime()
+    s = open_session(make_batch(tmp_path / "b", texts(3)), clock=clock)
+    clock.t += 1
+    s.clock.touch()
+    s.submit("accept", {"labels": ["pos"]})  # t0, 1 s
+    clock.t += 3
+    s.clock.touch()
+    with FullDisk(monkeypatch), pytest.raises(OSError):
+        s.undo()
+    assert s.position == 1  # the screen did not move
+    undone = s.undo()
+    assert undone is not None and undone.active_ms == 1000 + 3000
+    s.store.close()
