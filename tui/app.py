@@ -6,15 +6,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual import events
-from textual.app import App
 
 from tui.core.batch_discovery import BatchEntry
 from tui.core.keymap import Keymap
 from tui.core.session import LabelingSession
+from tui.key_gate import KeyGateApp
 from tui.screens.labeling import LabelingScreen
 
 
-class LabelDeskApp(App[None], inherit_bindings=False):
+class LabelDeskApp(KeyGateApp, inherit_bindings=False):
     """No inherited bindings: every key is the keymap's (ctrl+q included)."""
 
     TITLE = "labeldesk"
@@ -37,11 +37,10 @@ class LabelDeskApp(App[None], inherit_bindings=False):
         self.opener = opener
         self.finished: list[LabelingSession] = []  # closed sessions, for their summaries
 
-    async def on_event(self, event: events.Event) -> None:
+    def on_key_activity(self, event: events.Key) -> None:
         # Every key counts as activity, on any screen (guidelines and help included).
-        if isinstance(event, events.Key) and not event.is_forwarded and self.session is not None:
+        if self.session is not None:
             self.session.clock.touch()
-        await super().on_event(event)
 
     def on_mount(self) -> None:
         if self.batches is not None:

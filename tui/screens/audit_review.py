@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 from rich.text import Text
 from textual import events, on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
@@ -26,6 +26,7 @@ from tui.core.keymap import Keymap
 from tui.core.problems import Problem
 from tui.core.records import AuditRecord
 from tui.core.safe_text import visible
+from tui.key_gate import ItemPaintGate, KeyGateApp, PaintedGate
 from tui.screens.audit_session import AuditSession, help_keymap
 from tui.screens.guidelines import GuidelinesScreen
 from tui.screens.help import HelpScreen
@@ -77,7 +78,7 @@ def _key_bar(keymap: Keymap, hints: Sequence[tuple[str, str]]) -> Text:
     return out
 
 
-class ErrorsScreen(ModalScreen[ErrorsChoice | None]):
+class ErrorsScreen(PaintedGate, ModalScreen[ErrorsChoice | None]):
     """Error categories (toggled with the label keys) and an optional comment."""
 
     DEFAULT_CSS = """
@@ -178,7 +179,7 @@ class ErrorsScreen(ModalScreen[ErrorsChoice | None]):
         self.dismiss((ordered, self._comment().value.strip()))
 
 
-class AuditReviewScreen(Screen[None]):
+class AuditReviewScreen(ItemPaintGate, Screen[None]):
     DEFAULT_CSS = """
     AuditReviewScreen { layout: vertical; }
     #audit-header { height: 1; background: $primary-background; padding: 0 1; }
@@ -368,15 +369,15 @@ class AuditReviewScreen(Screen[None]):
                     f"{self.keymap.display('app.back')} goes back; "
                     f"{self.keymap.display('app.quit')} quits (verdicts so far are saved)."
                 )
-            body.mount(Static(msg, classes="notice"))
+            mounted = body.mount(Static(msg, classes="notice"))
         else:
             answer.update(self._answer_line(status))
             why_not = self._can_show_view(status)
             if why_not is not None:
-                body.mount(Static(literal_text(why_not), classes="notice"))
+                mounted = body.mount(Static(literal_text(why_not), classes="notice"))
             else:
                 self.view = self._make_view(status, "review")
-                body.mount(self.view)
+                mounted = body.mount(self.view)
                 self.call_after_refresh(self._unfocus)
         s.show()
         body.scroll_home(animate=False)
@@ -385,6 +386,8 @@ class AuditReviewScreen(Screen[None]):
         self.query_one("#audit-status", Static).update(self._status)
         self.refresh_progress()
         self._render_keys()
+        # Keys wait until this item is mounted and painted (tui/key_gate.py).
+        self.item_shown(mounted, status.item.task_id if status is not None and self.view else None)
 
     def _unfocus(self) -> None:
         """A view that focuses one of its widgets on mount must not eat the verdict keys."""
@@ -653,7 +656,7 @@ class AuditReviewScreen(Screen[None]):
         self.app.exit()
 
 
-class AuditApp(App[None], inherit_bindings=False):
+class AuditApp(KeyGateApp, inherit_bindings=False):
     """No inherited bindings: every key is the keymap's (ctrl+q included)."""
 
     TITLE = "labeldesk audit"
@@ -664,11 +667,9 @@ class AuditApp(App[None], inherit_bindings=False):
         self.session = session
         self.problems = list(problems)
 
-    async def on_event(self, event: events.Event) -> None:
+    def on_key_activity(self, event: events.Key) -> None:
         # Every key the auditor presses (dialogs and the comment included) is active time.
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            self.session.clock.touch()
-        await super().on_event(event)
+        self.session.clock.touch()
 
     def on_mount(self) -> None:
         self.push_screen(AuditReviewScreen(self.session))

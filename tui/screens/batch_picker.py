@@ -11,6 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.batch_discovery import BatchEntry, count_progress
+from tui.key_gate import PaintedGate
 from tui.widgets.task_text import literal_text
 
 
@@ -21,7 +22,7 @@ def _label(entry: BatchEntry, progress: tuple[int, int] | None) -> Text:
     return literal_text(f"{entry.title}  ({kind} · {done})")
 
 
-class BatchPickerScreen(Screen[None]):
+class BatchPickerScreen(PaintedGate, Screen[None]):
     DEFAULT_CSS = """
     BatchPickerScreen > Static { padding: 0 1; height: auto; }
     BatchPickerScreen > OptionList { height: 1fr; }

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui.core.records import FLAG_REASONS, Flag
+from tui.key_gate import PaintedGate
 
 _EXPLAIN = {
     "ambiguous": "the item can be read more than one way",
@@ -20,7 +21,7 @@ _EXPLAIN = {
 }
 
 
-class FlagScreen(ModalScreen[Flag | None]):
+class FlagScreen(PaintedGate, ModalScreen[Flag | None]):
     DEFAULT_CSS = """
     FlagScreen { align: center middle; }
     FlagScreen > Vertical { width: 70; height: auto; border: round $warning; padding: 0 1; background: $surface; }

@@ -9,9 +9,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
 from tui.core.safe_text import visible
+from tui.key_gate import PaintedGate
 
 
-class GuidelinesScreen(ModalScreen[None]):
+class GuidelinesScreen(PaintedGate, ModalScreen[None]):
     DEFAULT_CSS = """
     GuidelinesScreen { align: center middle; }
     GuidelinesScreen > VerticalScroll { width: 95%; height: 95%; border: round $accent; padding: 0 1; background: $surface; }

@@ -10,9 +10,10 @@ from textual.widgets import Static
 
 from tui.core.keymap import Keymap
 from tui.core.keymap_table import keymap_table
+from tui.key_gate import PaintedGate
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(PaintedGate, ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 90%; height: 90%; border: round $accent; padding: 0 1; background: $surface; }

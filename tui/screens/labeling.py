@@ -15,6 +15,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.widgets import Static
 
 from tui.core.keymap import Keymap
@@ -22,6 +23,7 @@ from tui.core.kpi import format_live
 from tui.core.problems import BatchError
 from tui.core.records import Flag
 from tui.core.session import LabelingSession, SubmitRefusedError
+from tui.key_gate import ItemPaintGate
 from tui.screens.flag import FlagScreen
 from tui.screens.guidelines import GuidelinesScreen
 from tui.screens.help import HelpScreen
@@ -52,7 +54,7 @@ _HINT_WORDS = {
 }
 
 
-class LabelingScreen(Screen[None]):
+class LabelingScreen(ItemPaintGate, Screen[None]):
     DEFAULT_CSS = """
     LabelingScreen { layout: vertical; }
     #header { height: 1; background: $primary-background; padding: 0 1; }
@@ -249,6 +251,7 @@ class LabelingScreen(Screen[None]):
                     annotator=s.store.annotator,
                     viewer_commands=self.viewer_commands,
                 )
+        mounted: AwaitMount | None = None
         # Reusing the view avoids a remove-and-mount, which costs frames on every answer.
         if ctx is not None and self.view is not None and self.view.reload(ctx):
             pass
@@ -262,9 +265,9 @@ class LabelingScreen(Screen[None]):
             if ctx is not None:
                 self.view = self.session.batch.task_type.view_class()(ctx)
                 self.view.submit_handler = self._submit_from_view
-                body.mount(self.view)
+                mounted = body.mount(self.view)
             elif placeholder is not None:
-                body.mount(placeholder)
+                mounted = body.mount(placeholder)
         self._showing_done = s.done
         # A view may have asked for focus on its way out (focus requests are deferred):
         # once things settle, a focus left on a removed widget goes back to this screen.
@@ -274,6 +277,8 @@ class LabelingScreen(Screen[None]):
             self.query_one("#status", Line).set(self._status)
         self.refresh_progress()
         self._render_keys()
+        # Keys wait until this item is mounted and painted (tui/key_gate.py).
+        self.item_shown(mounted, ctx.task.id if ctx is not None else None)
 
     def _settle_focus(self) -> None:
         focused = self.focused

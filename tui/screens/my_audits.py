@@ -20,6 +20,7 @@ from tui.core.audit import OwnAuditSummary, own_audit_summary
 from tui.core.audit.report import AuditedItem
 from tui.core.problems import BatchError
 from tui.core.safe_text import visible
+from tui.key_gate import PaintedGate
 from tui.widgets.task_text import literal_text
 
 _VERDICT_STYLE = {"fail": "bold red", "corrected": "bold yellow"}
@@ -84,7 +85,7 @@ def render_summary(summary: OwnAuditSummary) -> RenderableType:
     return Group(*parts)
 
 
-class MyAuditsScreen(ModalScreen[None]):
+class MyAuditsScreen(PaintedGate, ModalScreen[None]):
     """What the auditors said about `annotator`'s work in `batch_folder`."""
 
     DEFAULT_CSS = """

@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from tui.core.kpi import render_session_summary, session_summary
 from tui.core.session import LabelingSession
+from tui.key_gate import PaintedGate
 
 
 def summary_renderable(session: LabelingSession, width: int = 80) -> RenderableType:
@@ -26,7 +27,7 @@ def summary_renderable(session: LabelingSession, width: int = 80) -> RenderableT
     return render_session_summary(summary, width=width)
 
 
-class _Overlay(ModalScreen[None]):
+class _Overlay(PaintedGate, ModalScreen[None]):
     DEFAULT_CSS = """
     _Overlay { align: center middle; }
     _Overlay > VerticalScroll { width: 95%; height: 95%; border: round $accent; padding: 0 1; background: $surface; }

@@ -1,0 +1,205 @@
+"""One rule for keys, for every screen: a key acts on what is on screen, in the order typed.
+
+Textual hands a key to the focused widget's queue and resolves most bindings only once the
+key has bubbled back up to the app, so several keys can be in flight at once: a second quick
+key could reach a view that has not composed yet, or one that is already being replaced (a
+crash in compare, a lost draft in write). Here every key from the terminal is queued by the
+app and delivered one at a time:
+
+- a key is delivered only when the current screen says `keys_ready` (a labeling screen says
+  so once the item's view is mounted *and painted*; an overlay once it has been painted);
+- the next key waits until the previous one has been handled completely: stopped by the
+  widget that took it, or bubbled back to the app and resolved against its bindings.
+
+A completion barrier follows the key up the widget tree (one callback per node, behind the
+key in that node's queue), so nothing depends on timing. `alt+x` that nothing binds is an
+Esc typed just before x (terminals and ssh send both in one packet, and Textual's parser joins
+them): it is delivered as Esc, then x.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from typing import Any
+
+from textual import events
+from textual.app import App
+from textual.dom import DOMNode
+from textual.message_pump import MessagePump
+from textual.widget import AwaitMount
+
+from tui.paint_log import paint_log
+
+# A key whose handling never reported back (a widget removed with the key still in its
+# queue) stops holding the keys after this long; nothing else depends on a timeout.
+_STUCK_AFTER_S = 2.0
+
+
+class KeyGateApp(App[None]):
+    """Base app: serialises keys and holds them while the screen is not ready for them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held: deque[events.Key] = deque()
+        self._in_flight: events.Key | None = None
+        self._in_flight_since = 0.0
+        self._pumping = False
+
+    # -- what the screens tell the gate ----------------------------------------------------
+    def keys_ready(self) -> bool:
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet (starting) or none any more (closing)
+            return False
+        return bool(getattr(screen, "keys_ready", True))
+
+    def pump_keys(self) -> None:
+        """Called when a screen becomes ready: deliver what was typed meanwhile."""
+        if self._held:
+            self.call_later(self._pump)
+
+    @property
+    def held_keys(self) -> int:
+        return len(self._held)
+
+    def on_key_activity(self, event: events.Key) -> None:
+        """Every key from the terminal, as it arrives (the active-time clock listens)."""
+
+    # -- the gate --------------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            if not event.is_forwarded:
+                self.on_key_activity(event)
+                self._held.extend(self._split_alt(event))
+                await self._pump()
+                return
+            # A key that bubbled back from the widget tree: resolve it, then it is done.
+            await super().on_event(event)
+            if event is self._in_flight:
+                self._done(event)
+            return
+        await super().on_event(event)
+
+    def _split_alt(self, event: events.Key) -> list[events.Key]:
+        key = event.key
+        if not key.startswith("alt+") or self._is_bound(key):
+            return [event]
+        rest = key[len("alt+") :]
+        character = event.character if event.character and event.character.isprintable() else None
+        if len(rest) == 1:
+            character = rest
+        return [events.Key("escape", "\x1b"), events.Key(rest, character)]
+
+    def _is_bound(self, key: str) -> bool:
+        try:
+            chain = self.screen._modal_binding_chain
+        except Exception:
+            return False
+        return any(key in bindings.key_to_bindings for _node, bindings in chain)
+
+    async def _pump(self) -> None:
+        if self._pumping:
+            return
+        self._pumping = True
+        try:
+            while self._held and self._in_flight is None and self.keys_ready():
+                await self._deliver(self._held.popleft())
+        finally:
+            self._pumping = False
+
+    async def _deliver(self, event: events.Key) -> None:
+        target: MessagePump = self.focused or self.screen
+        self._in_flight = event
+        self._in_flight_since = time.monotonic()
+        # Textual's own handling: priority bindings act now; otherwise the key is forwarded.
+        await super().on_event(event)
+        if not event.is_forwarded:
+            self._done(event)
+            return
+        if not target.call_later(self._after_node, target, event):
+            self._done(event)
+        elif self._stuck_timer is None:
+            self._stuck_timer = self.set_interval(_STUCK_AFTER_S / 2, self._unstick)
+
+    _stuck_timer: Any = None
+
+    def _after_node(self, node: MessagePump, event: events.Key) -> None:
+        """Runs behind `event` in `node`'s queue: the node has handled it."""
+        if event is not self._in_flight:
+            return
+        parent = node._parent
+        if event._stop_propagation or not isinstance(node, DOMNode) or not node.is_attached:
+            self._done(event)
+        elif parent is None or parent is self:
+            return  # bubbled to the app: on_event finishes it
+        elif not parent.call_later(self._after_node, parent, event):
+            self._done(event)
+
+    def _done(self, event: events.Key) -> None:
+        if event is self._in_flight:
+            self._in_flight = None
+            if self._held:
+                self.call_later(self._pump)
+
+    def _unstick(self) -> None:
+        if (
+            self._in_flight is not None
+            and time.monotonic() - self._in_flight_since > _STUCK_AFTER_S
+        ):
+            self.log.warning(f"key {self._in_flight.key!r} never reported back; going on")
+            self._done(self._in_flight)
+
+
+class PaintedGate:
+    """For screens: `keys_ready` once the screen has been painted (keys typed while an
+    overlay is still being built wait for it instead of reaching half-made widgets)."""
+
+    _painted_once = False
+
+    @property
+    def keys_ready(self) -> bool:
+        return self._painted_once
+
+    def on_mount(self) -> None:
+        # Textual calls each class's on_mount along the MRO, so subclasses need no super().
+        self.call_after_refresh(self._first_paint)  # type: ignore[attr-defined]
+
+    def _first_paint(self) -> None:
+        self._painted_once = True
+        self.app.pump_keys()  # type: ignore[attr-defined]
+
+
+class ItemPaintGate:
+    """For screens that show one item at a time: keys wait until the item on screen has been
+    mounted and painted, so no key answers an item nobody saw (nor reaches a view that has
+    not composed yet). Call `item_shown()` each time another item (or notice) is put up."""
+
+    _shown_seq = 0
+    _painted_seq = -1
+    painted_task_id: str | None = None
+    painted_at = 0.0
+
+    @property
+    def keys_ready(self) -> bool:
+        return self._painted_seq == self._shown_seq
+
+    def item_shown(self, mounted: AwaitMount | None, task_id: str | None) -> None:
+        self._shown_seq += 1
+        self.call_later(self._when_mounted, self._shown_seq, mounted, task_id)  # type: ignore[attr-defined]
+
+    async def _when_mounted(
+        self, seq: int, mounted: AwaitMount | None, task_id: str | None
+    ) -> None:
+        if mounted is not None:
+            await mounted
+        self.call_after_refresh(self._item_painted, seq, task_id)  # type: ignore[attr-defined]
+
+    def _item_painted(self, seq: int, task_id: str | None) -> None:
+        if seq != self._shown_seq:
+            return  # another item replaced it before it was drawn
+        self._painted_seq = seq
+        self.painted_task_id = task_id
+        self.painted_at = time.monotonic()
+        paint_log(task_id)
+        self.app.pump_keys()  # type: ignore[attr-defined]
