@@ -202,6 +202,7 @@ class Result:
     per_key_bytes: list[int] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
     error: str = ""
+    note: str = ""
 
 
 def measure(argv: list[str], env: dict[str, str], cols: int, rows: int, keys: int) -> Result:
@@ -267,6 +268,8 @@ def print_table(title: str, subject: Result, bare: Result) -> None:
         ratio = f"{value / base:.2f}" if value is not None and base else "—"
         print(f"  {name:<24}{fmt(value):>12}{fmt(base):>12}{ratio:>8}")
     for who, result in (("labeldesk", subject), ("bare", bare)):
+        if result.note:
+            print(f"  {who}: {result.note}")
         if result.error:
             print(f"  ! {who}: {result.error}")
 
@@ -330,6 +333,10 @@ def main() -> int:
                             remote_env = {k: env[k] for k in ("TERM", *_LD_DIRS)}
                             argv = server.ssh_argv(remote(work, remote_env, argv))
                         results[app] = measure(argv, env, cols, rows, items - 1)
+                        if app == "labeldesk":  # the keys were answers: each one saved
+                            saved = work / "results" / "bench.jsonl"
+                            count = len(saved.read_bytes().splitlines()) if saved.exists() else 0
+                            results[app].note = f"answers saved: {count} of {items - 1}"
                     title = f"{transport}, {cols}×{rows}"
                     print_table(title, results["labeldesk"], results["bare"])
                     sys.stdout.flush()
