@@ -44,9 +44,9 @@ def discover_batches(root: Path) -> list[BatchEntry]:
 
 def count_progress(entry: BatchEntry, annotator: str) -> tuple[int, int]:
     """(answered by annotator, tasks) without locking anything: for the batch list."""
-    import orjson
-
     from tui.core.jsonl_index import JsonlIndex
+    from tui.core.problems import Problem
+    from tui.core.result_lines import answered, latest_by_task, read_result_lines
 
     config, _ = read_batch_config(entry.folder / "batch.toml")
     tasks_file = entry.folder / (config.tasks if config else "tasks.jsonl")
@@ -55,16 +55,7 @@ def count_progress(entry: BatchEntry, annotator: str) -> tuple[int, int]:
         index = JsonlIndex(tasks_file)
         index.scan()
         total = len(index)
-    latest: dict[str, str] = {}
     results = entry.folder / "results" / f"{annotator}.jsonl"
-    if results.is_file():
-        with results.open("rb") as fh:
-            for raw in fh:
-                try:
-                    line = orjson.loads(raw)
-                except orjson.JSONDecodeError:
-                    continue
-                if isinstance(line, dict) and isinstance(line.get("task_id"), str):
-                    latest[line["task_id"]] = str(line.get("answer"))
-    answered = sum(1 for answer in latest.values() if answer != "undone")
-    return answered, total
+    problems: list[Problem] = []
+    latest = latest_by_task(read_result_lines(results, problems)) if results.exists() else {}
+    return len(answered(latest)), total

@@ -59,6 +59,7 @@ class StoreGoneError(OSError):
 @dataclass
 class LoadedLines:
     records: list[dict[str, Any]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)  # the line number of each record
     problems: list[Problem] = field(default_factory=list)
     torn_saved_to: Path | None = None
 
@@ -245,6 +246,7 @@ class AppendOnlyJsonl:
                 loaded.problems.append(Problem(self.path, error or "bad line", number))
             else:
                 loaded.records.append(obj)
+                loaded.numbers.append(number)
         return loaded
 
     def _new_side_file(self, stamp: str) -> tuple[Path, int]:

@@ -8,6 +8,7 @@ from typing import Any
 from tui.core.jsonl_store import AppendOnlyJsonl
 from tui.core.problems import Problem
 from tui.core.records import ResultRecord
+from tui.core.result_lines import check_records
 
 
 class ResultsStore:
@@ -26,14 +27,13 @@ class ResultsStore:
         loaded = self._file.open()
         self.problems = list(loaded.problems)
         foreign = 0
-        for record in loaded.records:
-            task_id = record.get("task_id")
-            if not isinstance(task_id, str):
-                continue
-            if record.get("batch_id") not in (None, self.batch_id):
+        # The one validated reader: a line that does not fit is a problem, never a crash.
+        numbered = zip(loaded.numbers, loaded.records, strict=True)
+        for line in check_records(numbered, self.path, self.problems):
+            if line.batch_id not in (None, self.batch_id):
                 foreign += 1
                 continue
-            self._remember(record)
+            self._remember(line.raw)
         if foreign:
             self.problems.append(
                 Problem(
@@ -48,7 +48,10 @@ class ResultsStore:
     def _remember(self, record: dict[str, Any]) -> None:
         task_id = record["task_id"]
         self.latest[task_id] = record
-        self.revisions[task_id] = self.revisions.get(task_id, 0) + 1
+        count = self.revisions.get(task_id, 0) + 1
+        revision = record.get("revision")
+        # Never reuse a revision number a line already carries (lines may have been skipped).
+        self.revisions[task_id] = max(count, revision) if type(revision) is int else count
 
     def is_answered(self, task_id: str) -> bool:
         record = self.latest.get(task_id)
@@ -60,7 +63,7 @@ class ResultsStore:
     def previous_active_ms(self, task_id: str) -> int:
         record = self.latest.get(task_id)
         value = record.get("active_ms", 0) if record else 0
-        return value if isinstance(value, int) else 0
+        return value if type(value) is int and value >= 0 else 0
 
     def append(self, record: ResultRecord) -> None:
         """Durable before it returns: flushed and fsynced, and still at self.path. Raises

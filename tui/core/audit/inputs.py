@@ -7,20 +7,20 @@ the line and the field, and is otherwise ignored, so one bad line never hides a 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import orjson
 from pydantic import BaseModel, ValidationError
 
 from task_types.base import AnswerValue, TaskContent, TaskOptions, TaskType
 from tui.core.batch_config import read_batch_config
-from tui.core.jsonl_store import read_jsonl_records
 from tui.core.problems import BatchError, Problem, pydantic_problems
 from tui.core.records import AuditRecord, ResultRecord
+from tui.core.result_lines import check_audit_line, check_result_line, read_lines
 
 # Only decisions about the item can be right or wrong; skip, flag and undone say nothing.
 AUDITABLE_ANSWERS = frozenset({"accept", "reject"})
@@ -107,61 +107,55 @@ def label_key(labels: list[str], answer: str) -> str:
     labels_of already says accept or reject). An empty set is "(none)", or "(rejected)" for
     a reject answer whose value names no label."""
     if labels:
-        return " + ".join(sorted(set(labels)))
+        return " + ".join(sorted({str(label) for label in labels}))
     return "(rejected)" if answer == "reject" else NO_LABEL
-
-
-def _ends_with_newline(path: Path) -> bool:
-    try:
-        with path.open("rb") as fh:
-            fh.seek(0, os.SEEK_END)
-            if fh.tell() == 0:
-                return True
-            fh.seek(-1, os.SEEK_END)
-            return fh.read(1) == b"\n"
-    except OSError:
-        return True
 
 
 def read_model_lines(
     path: Path, model: type[ModelT], problems: list[Problem]
 ) -> Iterator[tuple[int, ModelT]]:
-    """Yield (line number, validated record); bad lines go to `problems` with file:line."""
-    try:
-        entries = list(read_jsonl_records(path))
-    except OSError as exc:
-        problems.append(Problem(path, f"cannot read: {exc.strerror or exc}"))
-        return
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(path, f"not valid UTF-8 at byte {exc.start}"))
-        return
-    last_line = entries[-1][0] if entries else 0
-    open_tail = not _ends_with_newline(path)
-    for number, obj, error in entries:
-        if obj is None:
-            if open_tail and number == last_line:
-                # The writer may be mid-append, or crashed; its own open() keeps the tail aside.
-                problems.append(
-                    Problem(
-                        path,
-                        "the last line is incomplete (being written, or torn by a crash); ignored",
-                        number,
-                        severity="warning",
-                    )
-                )
-            else:
-                problems.append(Problem(path, error or "not a JSON object", number))
+    """Yield (line number, validated record); bad lines go to `problems` with file:line.
+
+    Lines go through the one shared reader first (tui.core.result_lines: types of every
+    field, absurd numbers), then the model (pydantic) for the rest."""
+    is_audit = issubclass(model, AuditRecord)
+    for number, raw in read_lines(path, problems):
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            problems.append(Problem(path, f"not valid JSON: {exc}", number))
+            continue
+        if type(obj) is not dict:
+            kind = "null" if obj is None else type(obj).__name__
+            problems.append(Problem(path, f"expected a JSON object, got {kind}", number))
             continue
         try:
-            yield number, model.model_validate(obj)
+            record = model.model_validate(obj)
         except ValidationError as exc:
             problems.extend(pydantic_problems(exc, path, number))
+            continue
+        # pydantic is lax ("2" passes as a revision, 1e12 as active time): the shared
+        # checker has the last word on types and ranges.
+        if is_audit:
+            problem = check_audit_line(obj, path, number)
+        else:
+            checked = check_result_line(obj, path, number)
+            if isinstance(checked, Problem):
+                problem = checked
+            else:
+                problem = None
+                problems.extend(checked.notes)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        yield number, record
 
 
 def _jsonl_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob("*.jsonl") if p.is_file())
+    # Symlinks are read through the shared reader, which refuses them with a problem.
+    return sorted(p for p in folder.glob("*.jsonl") if p.is_file() or p.is_symlink())
 
 
 @dataclass

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
+from tui.core.result_lines import MAX_ACTIVE_MS
+
 ANSWER_KINDS: tuple[str, ...] = ("accept", "reject", "skip", "flag", "undone")
 ITEM_KINDS = frozenset({"accept", "reject", "skip", "flag"})
 # Only these carry a labeling decision; a quick skip or flag is not a rushed answer.
@@ -35,9 +37,9 @@ def active_ms_of(record: Mapping[str, Any]) -> int:
     """active_ms of a line; a missing or malformed value counts as no time rather than
     crashing a live screen (stats reports such lines instead)."""
     value = record.get("active_ms")
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    if type(value) is int and 0 <= value <= MAX_ACTIVE_MS:
         return value
-    if isinstance(value, float) and value >= 0:
+    if type(value) is float and 0 <= value <= MAX_ACTIVE_MS:  # NaN and inf fail both tests
         return round(value)
     return 0
 
@@ -58,7 +60,11 @@ class AnswerTally:
         line = as_mapping(record)
         answer = line.get("answer")
         task_id = line.get("task_id")
-        if answer not in self.counts or not isinstance(task_id, str | int):
+        # A list or dict here must not reach a dict lookup (unhashable): such a line is
+        # reported by tui.core.result_lines where it is read, and simply not counted here.
+        if type(answer) is not str or answer not in self.counts:
+            return
+        if type(task_id) is not str and type(task_id) is not int:
             return
         key = str(task_id)
         self.lines += 1

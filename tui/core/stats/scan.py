@@ -18,6 +18,13 @@ import orjson
 
 from tui.core.kpi.numbers import per_hour, quantile
 from tui.core.problems import Problem
+from tui.core.result_lines import (
+    MAX_ACTIVE_MS,
+    MAX_KEYS,
+    MAX_REVISION,
+    check_audit_line,
+    check_result_line,
+)
 from tui.core.stats.report import GroupBy, GroupFigures, StatsReport, TimePoint, TimeUnit
 from tui.core.stats.sources import Source, find_sources
 
@@ -122,6 +129,19 @@ class _Group:
         )
 
 
+# A line labeldesk writes has these many fields; more (restored_revision, gold_correct, a
+# newer version's) or odd keys/task_type send the line through the full check.
+_USUAL_FIELDS = 15
+
+
+def _rare(obj: dict[str, Any]) -> bool:
+    keys = obj.get("keys")
+    task_type = obj.get("task_type")
+    return (keys is not None and (type(keys) is not int or not 0 <= keys <= MAX_KEYS)) or (
+        task_type is not None and type(task_type) is not str
+    )
+
+
 def _type_name(value: object) -> str:
     return "null" if value is None else type(value).__name__
 
@@ -206,7 +226,9 @@ class StatsScanner:
             task_id = obj.get("task_id")
             annotator = obj.get("annotator")
             batch = obj.get("batch_id")
-            answer = codes.get(obj.get("answer"))  # type: ignore[arg-type]
+            kind = obj.get("answer")
+            # A list or dict would be unhashable here: only a string is looked up.
+            answer = codes.get(kind) if type(kind) is str else None
             active = obj.get("active_ms")
             submitted = obj.get("submitted_at")
             if not (
@@ -217,17 +239,29 @@ class StatsScanner:
                 and submitted[19] == "."
             ):
                 submitted = canonical_time(submitted)
+            value = obj.get("value")
+            revision = obj.get("revision")
             if (
                 type(task_id) is not str
                 or type(annotator) is not str
                 or type(batch) is not str
                 or answer is None
                 or type(active) is not int
-                or active < 0
+                or not 0 <= active <= MAX_ACTIVE_MS
                 or submitted is None
+                or (value is not None and type(value) is not dict)
+                or (revision is not None and (type(revision) is not int or revision < 1))
+                or (type(revision) is int and revision > MAX_REVISION)
+                or not task_id.strip()
             ):
                 self._explain_result(obj, path, number)
                 continue
+            if obj.get("flag") is not None or len(obj) > _USUAL_FIELDS or _rare(obj):
+                # The fields stats does not use are checked by the one shared reader.
+                checked = check_result_line(obj, path, number)
+                if isinstance(checked, Problem):
+                    self._bad_line(path, number, checked.message, checked.field)
+                    continue
             if wanted and annotator not in wanted:
                 continue
             if since is not None and submitted < since:
@@ -278,6 +312,12 @@ class StatsScanner:
         return self._names.setdefault(found, found) if type(found) is str else "?"
 
     def _explain_result(self, obj: dict[str, Any], path: Path, number: int) -> None:
+        # The shared reader's word first (file:line: [field] expected ...), then what only
+        # stats needs (annotator, batch_id, submitted_at, active_ms present).
+        checked = check_result_line(obj, path, number)
+        if isinstance(checked, Problem):
+            self._bad_line(path, number, checked.message, checked.field)
+            return
         for name in ("task_id", "annotator", "batch_id"):
             value = obj.get(name)
             if value is None:
@@ -303,6 +343,10 @@ class StatsScanner:
         self._bad_line(path, number, message, "submitted_at")
 
     def _audit_line(self, obj: dict[str, Any], path: Path, number: int, source: int) -> None:
+        checked = check_audit_line(obj, path, number)
+        if checked is not None:
+            self._bad_line(path, number, checked.message, checked.field)
+            return
         names = ("task_id", "annotator", "auditor", "batch_id")
         values = [obj.get(name) for name in names]
         for name, value in zip(names, values, strict=True):
