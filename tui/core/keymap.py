@@ -194,6 +194,23 @@ class Keymap:
         source = self.sources.get(binding_id, "default")
         return source == "default" or source.endswith(" default")
 
+    def resolved(self, contexts: Iterable[str] | None = None) -> dict[str, list[str]]:
+        """Each active binding id with the keys it really gets: a key bound twice goes to the
+        binding lookup() picks (bound on purpose before default, then context order). The
+        screens build their Textual bindings from this, so there is one rule for both."""
+        order = list(contexts if contexts is not None else self.contexts)
+        ids = [b for b in self.bindings if b.split(".", 1)[0] in order]
+        winner: dict[str, str | None] = {}
+        for binding_id in ids:
+            for key in self.bindings[binding_id]:
+                if key not in winner:
+                    winner[key] = self.lookup([key], order)
+        return {b: [k for k in self.bindings[b] if winner.get(k) == b] for b in ids}
+
+    def textual_keymap(self) -> dict[str, str]:
+        """binding id -> "key,key" for Textual's App.set_keymap (every context)."""
+        return {b: ",".join(keys) for b, keys in self.bindings.items() if keys}
+
     def active_ids(self) -> list[str]:
         return [b for b in self.bindings if b.split(".", 1)[0] in self.contexts]
 

@@ -18,16 +18,18 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Static
 
-from tui.core.keymap import Keymap
+from tui.core.keymap import Keymap, key_display
 from tui.core.kpi import format_live
 from tui.core.problems import BatchError
 from tui.core.records import Flag
 from tui.core.session import LabelingSession, SubmitRefusedError
 from tui.key_gate import ItemPaintGate
+from tui.keymap_bindings import active_keys, install_keymap
 from tui.screens.flag import FlagScreen
 from tui.screens.guidelines import GuidelinesScreen
 from tui.screens.help import HelpScreen
 from tui.task_view import Refusal, TaskView, ViewContext
+from tui.widgets.key_bar import lay_out_key_bar
 from tui.widgets.line import Line
 from tui.widgets.task_text import literal_text
 
@@ -80,6 +82,7 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
         self.session = session
         self.keymap = keymap
         self.view: TaskView | None = None
+        install_keymap(self, keymap, keymap.contexts, self._action_for)
         self.revealed: set[int] = set()
         self._status = Text("")
         self.validation_summary = ""
@@ -286,50 +289,32 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
             self.set_focus(None)
 
     def _render_keys(self) -> None:
-        out = Text()
-        if self.view is not None and self.view.editing:
-            # Every key types text now: showing skip/undo/quit here would be a lie.
-            out.append(" typing ", style="reverse bold")
-            out.append("  every key types text  ")
+        """The key bar, from the bindings active right now (what a key would really do)."""
+        active = active_keys(self, self.keymap)
+        cells: list[tuple[str, str, str]] = []  # (binding id, key, word)
+        lead = Text()
+        editing = self.view is not None and self.view.editing
+        if editing and self.view is not None:
+            # Letters type text now: only the ways out and the keys that still act are shown.
+            lead.append(" typing ", style="reverse bold")
+            lead.append(" ")
             for binding_id in self.view.editing_hint_ids():
                 keys = self.keymap.display(binding_id, limit=1)
-                word = binding_id.split(".", 1)[1].replace("_", " ")
-                out.append(f" {keys} ", style="reverse")
-                out.append(f" {word} the editor  ")
-            self.query_one("#keys", Line).set(out)
-            return
-        ids = (self.view.hint_ids() if self.view else []) + list(APP_HINTS)
-        cells: list[tuple[str, str]] = []
+                word = binding_id.split(".", 1)[1].replace("_", " ") + " the editor"
+                cells.append((binding_id, keys, word))
+            ids: list[str] = ["app.submit", "app.guidelines", "app.help", "app.quit"]
+        else:
+            ids = (self.view.hint_ids() if self.view else []) + list(APP_HINTS)
         for binding_id in ids:
-            keys = self.keymap.display(binding_id, limit=1)
-            if keys:
+            now = active.get(binding_id)
+            if now:
                 word = _HINT_WORDS.get(binding_id) or binding_id.split(".", 1)[1].replace("_", " ")
-                cells.append((binding_id, f" {keys} |{word}  "))
-        # Two lines at most, laid out here (no word wrap): hints that do not fit are dropped,
-        # but never help (it lists every key) and quit, so nothing is out of reach.
-        width = max(20, self.size.width - 2)
-        keep = [c for c in cells if c[0] in ("app.help", "app.quit")]
-        rest = [c for c in cells if c[0] not in ("app.help", "app.quit")]
-        reserved = sum(len(c) for _, c in keep)  # "|" becomes the space before the word
-        lines: list[list[str]] = [[], []]
-        used = [0, 0]
-        row = 0
-        for _, cell in rest:
-            size = len(cell)
-            if row == 0 and used[0] + size > width:
-                row = 1  # keep the order: once the first line is full, fill the second
-            if used[row] + size <= width - (reserved if row == 1 else 0):
-                lines[row].append(cell)
-                used[row] += size
-        lines[1] += [c for _, c in keep]
-        for row, row_cells in enumerate(lines):
-            if row:
-                out.append("\n")
-            for cell in row_cells:
-                key, word = cell.split("|", 1)
-                out.append(key, style="reverse")
-                out.append(f" {word}")
-        self.query_one("#keys", Line).set(out)
+                cells.append((binding_id, key_display(now[0]), word))
+        self.query_one("#keys", Line).set(lay_out_key_bar(lead, cells, self.size.width - 2))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._render_keys()
+        self.refresh_progress()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._render_keys()
@@ -338,30 +323,45 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
         self._render_keys()
 
     # -- keys ------------------------------------------------------------------------------
-    def on_key(self, event: events.Key) -> None:
-        if self.view is not None and self.view.editing:
-            return
-        binding_id = self.keymap.lookup([event.key, *event.aliases])
-        if binding_id is None:
-            return
-        event.stop()
-        event.prevent_default()
-        self.dispatch_binding(binding_id)
+    # Keys are Textual bindings built from the keymap (tui/keymap_bindings.py): app.* ids run
+    # this screen's actions, the task type's ids and the label keys go to the item's view.
+    # While an editor in the view has focus, letters type text (Textual leaves the keys an
+    # Input consumes to it); of the rest only these still act, so nothing leaves a draft by
+    # accident:
+    WHILE_EDITING = frozenset(
+        {"submit", "help", "guidelines", "summary", "stats", "my_audits", "quit"}
+        | {"scroll_up", "scroll_down"}
+    )
 
-    def dispatch_binding(self, binding_id: str) -> None:
-        context = binding_id.split(".", 1)[0]
-        if context != "app":
-            if self.view is None:
-                self.set_status("nothing to label here", error=True)
-            elif not self.view.handle(binding_id):
-                self.set_status(f"{binding_id} does nothing here", error=True)
-            return
-        action = binding_id.split(".", 1)[1]
-        handler = getattr(self, f"do_{action}", None)
-        if handler is not None:
-            handler()
+    def _action_for(self, binding_id: str) -> str | None:
+        context, _, name = binding_id.partition(".")
+        if context == "app":
+            return name if hasattr(self, f"action_{name}") else None
+        return f"view({binding_id!r})"
 
-    def do_submit(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        view = self.view
+        if view is None or not view.editing:
+            return True
+        if action == "view":
+            return bool(parameters) and parameters[0] in view.editing_hint_ids()
+        return action in self.WHILE_EDITING
+
+    def action_view(self, binding_id: str) -> None:
+        if self.view is None:
+            self.set_status(self._no_view_reason(), error=True)
+        elif not self.view.handle(binding_id):
+            self.set_status(f"{binding_id} does nothing here", error=True)
+
+    def _no_view_reason(self) -> str:
+        s = self.session
+        if s.done:
+            return f"every item is answered: {self.keymap.display('app.back', 1)} goes back"
+        if not s.current_valid():
+            return f"this item is invalid: {self.keymap.display('app.skip', 1)} skips it"
+        return f"the item is hidden: {self.keymap.display('app.reveal', 1)} reveals it first"
+
+    def action_submit(self) -> None:
         if self.view is None:
             self.set_status("nothing to submit here", error=True)
             return
@@ -411,10 +411,10 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
         self.set_status(f"✓ saved {task_id} ({record.answer}, revision {record.revision})")
         self.show_current(keep_status=True)
 
-    def do_skip(self) -> None:
+    def action_skip(self) -> None:
         self.save("skip")
 
-    def do_undo(self) -> None:
+    def action_undo(self) -> None:
         try:
             record = self.session.undo()
         except OSError as exc:
@@ -429,19 +429,19 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
             self.set_status(f"↶ {record.task_id} is back to your earlier answer ({record.answer})")
         self.show_current(keep_status=True)
 
-    def do_back(self) -> None:
+    def action_back(self) -> None:
         if self.session.back():
             self.show_current()
         else:
             self.set_status("this is the first item", error=True)
 
-    def do_forward(self) -> None:
+    def action_forward(self) -> None:
         if self.session.forward():
             self.show_current()
         else:
             self.set_status("answer this item first (or skip it)", error=True)
 
-    def do_flag(self) -> None:
+    def action_flag(self) -> None:
         if self.session.done:
             return
 
@@ -451,7 +451,7 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
 
         self.app.push_screen(FlagScreen(), flagged)
 
-    def do_guidelines(self) -> None:
+    def action_guidelines(self) -> None:
         path = self.session.batch.guidelines_path
         if path is None:
             self.set_status("this batch has no guidelines file", error=True)
@@ -463,41 +463,41 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
             return
         self.app.push_screen(GuidelinesScreen(path.name, text))
 
-    def do_help(self) -> None:
+    def action_help(self) -> None:
         count = self.view.label_count() if self.view is not None else None
         self.app.push_screen(HelpScreen(self.keymap, count))
 
-    def do_summary(self) -> None:
+    def action_summary(self) -> None:
         from tui.screens.summary import SummaryScreen
 
         self.app.push_screen(SummaryScreen(self.session))
 
-    def do_stats(self) -> None:
+    def action_stats(self) -> None:
         from tui.screens.summary import StatsScreen
 
         batch = self.session.batch
         self.app.push_screen(StatsScreen(batch.folder, batch.config.min_seconds))
 
-    def do_my_audits(self) -> None:
+    def action_my_audits(self) -> None:
         from tui.screens.my_audits import MyAuditsScreen
 
         s = self.session
         self.app.push_screen(MyAuditsScreen(s.batch.folder, s.store.annotator))
 
-    def do_scroll_down(self) -> None:
+    def action_scroll_down(self) -> None:
         body = self.query_one("#body", VerticalScroll)
         body.scroll_to(y=body.scroll_y + max(1, body.size.height - 2), animate=False)
 
-    def do_scroll_up(self) -> None:
+    def action_scroll_up(self) -> None:
         body = self.query_one("#body", VerticalScroll)
         body.scroll_to(y=body.scroll_y - max(1, body.size.height - 2), animate=False)
 
-    def do_reveal(self) -> None:
+    def action_reveal(self) -> None:
         if not self.session.done:
             self.revealed.add(self.session.position)
             self.show_current()
 
-    def do_quit(self) -> None:
+    def action_quit(self) -> None:
         if self.from_picker:
             # Back to the list of batches: this batch's results file is released.
             self.workers.cancel_all()
