@@ -200,6 +200,35 @@ class Batch:
     def index_rest(self) -> None:
         self.index.scan()
 
+    def tasks_changed(self) -> Problem | None:
+        """What happened to tasks.jsonl while open, if anything but growth (the index
+        notices at its next scan): replaced by another file (by rename, as sync tools do) or
+        rewritten in place. None when it only grew or did not change."""
+        change = self.index.change
+        if change == "replaced":
+            return Problem(
+                self.tasks_path,
+                "was replaced by another file while the batch was open (a new file under the "
+                f"same name, as sync tools write it); still showing the file as it was opened "
+                f"({len(self)} tasks), no line of the new file is mixed in. Reopen the batch "
+                "to label the new file.",
+                severity="warning",
+            )
+        if change == "rewritten":
+            return Problem(
+                self.tasks_path,
+                "was rewritten in place while the batch was open; it was indexed again from "
+                f"the start ({len(self)} tasks now), so item numbers may have changed",
+                severity="warning",
+            )
+        return None
+
+    def reload_tasks(self) -> None:
+        """Index the file now at tasks_path from scratch (after tasks_changed() said it was
+        replaced). Item indexes held elsewhere are meaningless afterwards."""
+        self.index.reopen()
+        self.index.scan(max_lines=FIRST_SCAN_LINES)
+
     def raw_line(self, index: int) -> tuple[int, dict[str, Any] | None, Problem | None]:
         _, length, line_no = self.index.entry(index)
         if length > MAX_LINE_BYTES:

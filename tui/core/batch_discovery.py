@@ -53,7 +53,10 @@ def count_progress(entry: BatchEntry, annotator: str) -> tuple[int, int]:
     total = 0
     if tasks_file.is_file():
         index = JsonlIndex(tasks_file)
-        index.scan()
+        try:
+            index.scan()
+        finally:
+            index.close()
         total = len(index)
     results = entry.folder / "results" / f"{annotator}.jsonl"
     problems: list[Problem] = []

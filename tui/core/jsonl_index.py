@@ -3,6 +3,13 @@
 Scanning is incremental: the first lines are indexed synchronously (the first item appears at
 once), the rest by a worker calling scan() until it reports completion. A file that grows
 while open (tasks.jsonl may be appended to) is picked up by scanning again.
+
+Offsets only mean something in the file they were taken from, so every scan and every line
+is read through one descriptor opened at the first scan. A file replaced by a rename (what
+sync tools do) is noticed by its inode: the index keeps serving the file it opened, whole
+and consistent, and `change` says "replaced" (reopen to see the new one). A file rewritten
+in place (shrunk, or its indexed bytes changed) is indexed again from the start and
+`change` says "rewritten".
 """
 
 from __future__ import annotations
@@ -14,6 +21,23 @@ from pathlib import Path
 
 BOM = b"\xef\xbb\xbf"
 _CHUNK = 8 * 1024 * 1024
+_PROBE = 64  # bytes before the end of the indexed part, compared on every scan
+
+
+class _FdReader:
+    """read()/seek() over os.pread: the shared descriptor's offset is never moved."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.pos = 0
+
+    def seek(self, pos: int) -> None:
+        self.pos = pos
+
+    def read(self, size: int) -> bytes:
+        data = os.pread(self.fd, size, self.pos)
+        self.pos += len(data)
+        return data
 
 
 class JsonlIndex:
@@ -29,6 +53,10 @@ class JsonlIndex:
         self._open_tail = False  # the last indexed line had no line end yet
         self._seen = 0  # bytes looked at, an unterminated last line included
         self._fd: int | None = None
+        self._identity: tuple[int, int] | None = None
+        self._probe = b""  # the last bytes of the indexed part, as they were read
+        self._head = b""  # the first bytes of the file, as they were read
+        self.change: str | None = None  # None, "replaced" or "rewritten"
         # Readers (the UI) and the scanning worker share the arrays: the lock keeps a
         # reader from seeing them mid-update (three arrays, and the open tail's pop).
         self._lock = threading.Lock()
@@ -40,10 +68,54 @@ class JsonlIndex:
     @property
     def complete(self) -> bool:
         try:
-            size = os.stat(self.path).st_size
+            size = os.fstat(self._fd).st_size if self._fd is not None else self.path.stat().st_size
         except OSError:
             return True
         return self._seen >= size
+
+    def _descriptor(self) -> int:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            info = os.fstat(self._fd)
+            self._identity = (info.st_dev, info.st_ino)
+        return self._fd
+
+    def _notice_changes(self, fd: int) -> None:
+        """Say "replaced" when the path names another file now; start again from scratch
+        when the file we read was rewritten in place (shrunk, or indexed bytes changed)."""
+        try:
+            info = os.stat(self.path)
+            if (info.st_dev, info.st_ino) != self._identity:
+                self.change = "replaced"
+        except OSError:
+            self.change = "replaced"  # deleted (or renamed away): the open file stays whole
+        size = os.fstat(fd).st_size
+        rewritten = size < self._seen
+        if not rewritten and self._probe:
+            at = self._scanned - len(self._probe)
+            rewritten = os.pread(fd, len(self._probe), at) != self._probe
+        if not rewritten and self._head:
+            rewritten = os.pread(fd, len(self._head), 0) != self._head
+        if rewritten:
+            self.change = "rewritten"
+            for arr in (self.offsets, self.lengths, self.line_numbers):
+                del arr[:]
+            self.has_bom = self.crlf = self._open_tail = False
+            self._scanned = self._line_no = self._seen = 0
+            self._probe = self._head = b""
+
+    def reopen(self) -> None:
+        """Forget everything and index the file now at the path from the start."""
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+            self._fd = None
+            for arr in (self.offsets, self.lengths, self.line_numbers):
+                del arr[:]
+            self.has_bom = self.crlf = self._open_tail = False
+            self._scanned = self._line_no = self._seen = 0
+            self._probe = self._head = b""
+            self.change = None
 
     def scan(self, max_lines: int | None = None) -> bool:
         """Index more lines; returns True when the whole file (as of now) is indexed."""
@@ -51,6 +123,19 @@ class JsonlIndex:
             return self._scan(max_lines)
 
     def _scan(self, max_lines: int | None) -> bool:
+        fresh = self._fd is None
+        fd = self._descriptor()
+        if not fresh:
+            self._notice_changes(fd)
+        try:
+            return self._scan_from(fd, max_lines)
+        finally:
+            if self._scanned:
+                start = max(0, self._scanned - _PROBE)
+                self._probe = os.pread(fd, self._scanned - start, start)
+                self._head = os.pread(fd, min(_PROBE, self._scanned), 0)
+
+    def _scan_from(self, fd: int, max_lines: int | None) -> bool:
         if self._open_tail:
             # The unterminated last line may have been completed since; index it again.
             self.offsets.pop()
@@ -59,54 +144,54 @@ class JsonlIndex:
             self._line_no -= 1
             self._open_tail = False
         added = 0
-        with self.path.open("rb") as fh:
-            if self._scanned == 0:
-                head = fh.read(3)
-                if head == BOM:
-                    self.has_bom = True
-                    self._scanned = 3
-            fh.seek(self._scanned)
-            pos = self._scanned
-            carry = b""
+        fh = _FdReader(fd)
+        if self._scanned == 0:
+            head = fh.read(3)
+            if head == BOM:
+                self.has_bom = True
+                self._scanned = 3
+        fh.seek(self._scanned)
+        pos = self._scanned
+        carry = b""
+        while True:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                break
+            buf = carry + chunk
+            base = pos - len(carry)
+            start = 0
+            find = buf.find
             while True:
-                chunk = fh.read(_CHUNK)
-                if not chunk:
+                nl = find(b"\n", start)
+                if nl < 0:
                     break
-                buf = carry + chunk
-                base = pos - len(carry)
-                start = 0
-                find = buf.find
-                while True:
-                    nl = find(b"\n", start)
-                    if nl < 0:
-                        break
-                    self._line_no += 1
-                    end = nl
-                    if end > start and buf[end - 1] == 13:  # CR of a CRLF
-                        end -= 1
-                        self.crlf = True
-                    if end > start and buf[start:end].strip():
-                        self.offsets.append(base + start)
-                        self.lengths.append(end - start)
-                        self.line_numbers.append(self._line_no)
-                        added += 1
-                    start = nl + 1
-                    if max_lines is not None and added >= max_lines:
-                        self._scanned = self._seen = base + start
-                        return False
-                carry = buf[start:]
-                pos = base + len(buf)
-                self._scanned = pos - len(carry)
-                self._seen = self._scanned
-            if carry.strip():
-                # A last line without a line end: index it, but look at it again next scan.
                 self._line_no += 1
-                self.offsets.append(self._scanned)
-                self.lengths.append(len(carry.rstrip(b"\r")))
-                self.line_numbers.append(self._line_no)
-                self._open_tail = True
-            self._seen = self._scanned + len(carry)
-            return True
+                end = nl
+                if end > start and buf[end - 1] == 13:  # CR of a CRLF
+                    end -= 1
+                    self.crlf = True
+                if end > start and buf[start:end].strip():
+                    self.offsets.append(base + start)
+                    self.lengths.append(end - start)
+                    self.line_numbers.append(self._line_no)
+                    added += 1
+                start = nl + 1
+                if max_lines is not None and added >= max_lines:
+                    self._scanned = self._seen = base + start
+                    return False
+            carry = buf[start:]
+            pos = base + len(buf)
+            self._scanned = pos - len(carry)
+            self._seen = self._scanned
+        if carry.strip():
+            # A last line without a line end: index it, but look at it again next scan.
+            self._line_no += 1
+            self.offsets.append(self._scanned)
+            self.lengths.append(len(carry.rstrip(b"\r")))
+            self.line_numbers.append(self._line_no)
+            self._open_tail = True
+        self._seen = self._scanned + len(carry)
+        return True
 
     def entry(self, index: int) -> tuple[int, int, int]:
         """(offset, length, line number) of one indexed line, read consistently."""
@@ -115,18 +200,18 @@ class JsonlIndex:
 
     def line(self, index: int) -> bytes:
         offset, length, _ = self.entry(index)
-        if self._fd is None:
-            # One descriptor for every read: opening the file per line cost 4/5 of the time
-            # of looking a line up. pread needs no seek, so threads can share it.
-            with self._lock:
-                if self._fd is None:
-                    self._fd = os.open(self.path, os.O_RDONLY)
-        return os.pread(self._fd, length, offset)
+        # One descriptor for every read (opening the file per line cost 4/5 of the time of
+        # looking a line up), and the same one the offsets were taken from. pread needs no
+        # seek, so threads can share it.
+        with self._lock:
+            fd = self._descriptor()
+        return os.pread(fd, length, offset)
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
 
     def line_number(self, index: int) -> int:
         return self.entry(index)[2]
