@@ -94,6 +94,17 @@ class TaskView(Widget, can_focus=True):
         """True while a text editor in the view has the keys (the screen then stays out)."""
         return False
 
+    @property
+    def editing_label(self) -> str:
+        """Where typed keys go while editing, for the status and key bar ("the reason")."""
+        return "the editor"
+
+    @property
+    def draft_changed(self) -> bool:
+        """True while the view holds changes not yet saved that leaving the item would throw
+        away (typed text, marks). The screen then asks before skip, back, forward or undo."""
+        return False
+
     def handle(self, binding_id: str) -> bool:
         """Act on a binding id of this type or a label key; False if not handled."""
         return False

@@ -84,6 +84,7 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
         self.view: TaskView | None = None
         install_keymap(self, keymap, keymap.contexts, self._action_for)
         self.revealed: set[int] = set()
+        self._discard_armed: tuple[str, int] | None = None
         self._status = Text("")
         self.validation_summary = ""
         self._showing_done = False
@@ -200,8 +201,32 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
         self.query_one("#kpi", Line).set(kpi)
 
     def set_status(self, text: str, error: bool = False) -> None:
+        view = self.view
+        if error and view is not None and view.editing:
+            # After a refusal the annotator must see where the next keys go.
+            text += f" · keys type into {view.editing_label}"
         self._status = Text(text, style="bold red" if error else "green")
         self.query_one("#status", Line).set(self._status)
+
+    def _may_leave(self, action: str) -> bool:
+        """A changed draft is never thrown away by one key: the first press says so, the
+        same key again on this item goes on."""
+        view = self.view
+        if (
+            view is None
+            or not view.draft_changed
+            or self._discard_armed == (action, self._shown_seq)
+        ):
+            return True
+        self._discard_armed = (action, self._shown_seq)
+        again = self.keymap.display(f"app.{action}", 1)
+        save = self.keymap.display("app.submit", 1)
+        self.set_status(
+            f"your changes to this item are not saved: {again} again throws them away, "
+            f"{save} saves",
+            error=True,
+        )
+        return False
 
     def _hide_sensitive(self, index: int) -> bool:
         s = self.session
@@ -412,9 +437,12 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
         self.show_current(keep_status=True)
 
     def action_skip(self) -> None:
-        self.save("skip")
+        if self._may_leave("skip"):
+            self.save("skip")
 
     def action_undo(self) -> None:
+        if not self._may_leave("undo"):
+            return
         try:
             record = self.session.undo()
         except OSError as exc:
@@ -430,12 +458,16 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
         self.show_current(keep_status=True)
 
     def action_back(self) -> None:
+        if not self._may_leave("back"):
+            return
         if self.session.back():
             self.show_current()
         else:
             self.set_status("this is the first item", error=True)
 
     def action_forward(self) -> None:
+        if not self._may_leave("forward"):
+            return
         if self.session.forward():
             self.show_current()
         else:
