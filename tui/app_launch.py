@@ -17,6 +17,7 @@ from tui.core.audit.inputs import check_person_name
 from tui.core.batch import Batch
 from tui.core.jsonl_store import StoreLockedError, StoreNotWritableError
 from tui.core.problems import BatchError, Problem
+from tui.core.safe_text import echo
 from tui.core.user_config import load_user_config, user_keymap_file
 from tui.screens.audit_session import AuditSession, build_audit_keymap
 
@@ -92,14 +93,14 @@ def open_audit(batch: Path, auditor: str) -> int:
     try:
         app = make_audit_app(batch, auditor)
     except AuditLaunchError as exc:
-        print(f"labeldesk: {exc}", file=sys.stderr)
+        echo(f"labeldesk: {exc}", file=sys.stderr)
         return 2
     try:
         app.run()
     finally:
         app.session.writer.close()
     done, total = app.session.done, app.session.total
-    print(
+    echo(
         f"labeldesk audit: {len(app.session.recorded)} verdict(s) saved this session; "
         f"{done} of {total} planned items audited ({app.session.writer.path})"
     )

@@ -12,6 +12,7 @@ from tui.core.jsonl_store import StoreLockedError, StoreNotWritableError
 from tui.core.keymap import Keymap, build_keymap
 from tui.core.problems import BatchError
 from tui.core.results import ResultsStore
+from tui.core.safe_text import echo
 from tui.core.session import LabelingSession
 from tui.core.user_config import load_user_config, resolve_annotator, user_keymap_file
 
@@ -37,7 +38,7 @@ def prepare(
 ) -> Prepared:
     config, config_problems = load_user_config()
     for problem in config_problems:
-        print(f"warning: {problem}", file=sys.stderr)
+        echo(f"warning: {problem}", file=sys.stderr)
     try:
         name = resolve_annotator(annotator, config)
     except ValueError as exc:

@@ -127,9 +127,9 @@ def register(sub: Any) -> None:
 
 
 def _print(renderables: list[Any]) -> None:
-    from rich.console import Console
+    from tui.core.safe_text import safe_console
 
-    console = Console(markup=False, highlight=False)  # every text here comes from files
+    console = safe_console()  # every text here comes from files
     for renderable in renderables:
         console.print(renderable)
 
@@ -137,12 +137,16 @@ def _print(renderables: list[Any]) -> None:
 def _print_json(data: dict[str, Any]) -> None:
     import orjson
 
-    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    from tui.core.safe_text import echo, json_text
+
+    echo(json_text(orjson.dumps(data, option=orjson.OPT_INDENT_2)))
 
 
 def _problems(problems: list[Any]) -> None:
+    from tui.core.safe_text import echo
+
     for problem in problems:
-        print(f"{problem.severity}: {problem}", file=sys.stderr)
+        echo(f"{problem.severity}: {problem}", file=sys.stderr)
 
 
 def _auditor(name: str | None) -> str:
@@ -174,7 +178,9 @@ def run(args: argparse.Namespace) -> int:
         _problems([exc.problem])
         return 2
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        from tui.core.safe_text import echo
+
+        echo(f"error: {exc}", file=sys.stderr)
         return 2
 
 

@@ -38,5 +38,7 @@ def run(args: argparse.Namespace) -> int:
         shutil.copytree(
             data_dir("samples"), target, ignore=shutil.ignore_patterns("results", "audits")
         )
-        print(f"demo batches copied to {target}")
+        from tui.core.safe_text import echo
+
+        echo(f"demo batches copied to {target}")
     return run_picker(target, args)

@@ -18,12 +18,13 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
+    from rich.text import Text
 
     from task_types.registry import get_task_type
     from tui.core.batch_config import read_batch_config
     from tui.core.keymap import build_keymap
     from tui.core.keymap_table import keymap_table
+    from tui.core.safe_text import echo, json_text, safe_console
     from tui.core.user_config import load_user_config, user_keymap_file
 
     config, _ = load_user_config()
@@ -36,14 +37,14 @@ def run(args: argparse.Namespace) -> int:
         batch_config, problems = read_batch_config(batch_toml)
         if batch_config is None:
             for p in problems:
-                print(f"error: {p}")
+                echo(f"error: {p}")
             return 1
         batch_table = batch_config.keymap
         type_name = type_name or batch_config.task_type
     try:
         task_type = get_task_type(type_name) if type_name else None
     except KeyError as exc:
-        print(f"error: {exc.args[0]}")
+        echo(f"error: {exc.args[0]}")
         return 1
     keymap = build_keymap(
         task_type,
@@ -67,14 +68,15 @@ def run(args: argparse.Namespace) -> int:
             "conflicts": [{"key": c.key, "ids": list(c.ids)} for c in conflicts],
             "problems": [str(p) for p in keymap.problems],
         }
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        echo(json_text(json.dumps(out, indent=2, ensure_ascii=False)))
     else:
-        console = Console()
+        console = safe_console()
         console.print(keymap_table(keymap, sources=True))
         for c in conflicts:
-            console.print(f"[bold red]conflict:[/] {c}", highlight=False)
+            # Text, not markup: a key or id from a keymap file may hold "[/x]".
+            console.print(Text.assemble(("conflict:", "bold red"), f" {c}"))
         for p in keymap.problems:
-            console.print(f"[yellow]warning:[/] {p}", highlight=False, markup=False)
+            console.print(Text.assemble(("warning:", "yellow"), f" {p}"))
         if not conflicts:
             console.print("no conflicts")
     return 1 if conflicts else 0

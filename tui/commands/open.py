@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tui.core.safe_text import echo
+
 
 def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -48,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             keymap_name=args.keymap,
         )
     except LaunchError as exc:
-        print(f"labeldesk: {exc}", file=sys.stderr)
+        echo(f"labeldesk: {exc}", file=sys.stderr)
         return 2
     from tui.app import LabelDeskApp
 
@@ -68,13 +70,12 @@ def print_summary(session: Any) -> None:
     results file is gone (batch folder deleted or replaced), it says NOT SAVED."""
     if not session.records:
         return
-    from rich.console import Console
     from rich.text import Text
 
     from tui.core.kpi import render_session_summary, session_summary
-    from tui.core.safe_text import visible
+    from tui.core.safe_text import safe_console, visible
 
-    console = Console()
+    console = safe_console()
     title = session.batch.config.title or session.batch.id
     console.print(Text(visible(str(title)), style="bold"))
     store = session.store
@@ -106,7 +107,7 @@ def run_picker(root: Path, args: argparse.Namespace) -> int:
 
     entries = discover_batches(root)
     if not entries:
-        print(
+        echo(
             f"labeldesk: {root} has no batch.toml and no batch folders inside it "
             "(a batch folder holds batch.toml and tasks.jsonl)",
             file=sys.stderr,
@@ -116,7 +117,7 @@ def run_picker(root: Path, args: argparse.Namespace) -> int:
     try:
         name = resolve_annotator(args.annotator, config)
     except ValueError as exc:
-        print(f"labeldesk: {exc}", file=sys.stderr)
+        echo(f"labeldesk: {exc}", file=sys.stderr)
         return 2
     from tui.app import LabelDeskApp
     from tui.core.keymap import Keymap

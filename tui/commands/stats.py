@@ -61,6 +61,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tui.core.safe_text import echo, json_text, safe_console
     from tui.core.stats import compute_stats, parse_since, problem_lines
 
     since = None
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             since = parse_since(args.since)
         except ValueError as exc:
-            print(f"labeldesk stats: --since: {exc}", file=sys.stderr)
+            echo(f"labeldesk stats: --since: {exc}", file=sys.stderr)
             return 2
     paths: list[Path] = args.paths or [Path(".")]
     report = compute_stats(
@@ -79,19 +80,16 @@ def run(args: argparse.Namespace) -> int:
         min_seconds=args.min_seconds,
     )
     for line in problem_lines(report):
-        print(line, file=sys.stderr)
+        echo(line, file=sys.stderr)
     if args.json:
         import orjson
 
-        sys.stdout.buffer.write(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2))
-        sys.stdout.buffer.write(b"\n")
+        echo(json_text(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2)))
         sys.stdout.flush()
     else:
-        from rich.console import Console
-
         from tui.core.stats import render_stats
 
-        console = Console(markup=False, highlight=False)  # names and ids come from files
+        console = safe_console()  # names and ids come from files
         console.print(render_stats(report, width=console.width))
     missing = [p for p in paths if not p.exists()]
     return 1 if missing else 0

@@ -20,19 +20,20 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tui.core.batch import Batch
     from tui.core.problems import BatchError
+    from tui.core.safe_text import echo
 
     try:
         batch = Batch.open(args.batch, task_type=args.task_type, labels=labels_arg(args.labels))
     except BatchError as exc:
         for problem in exc.problems:
-            print(f"error: {problem}")
-        print(f"{len(exc.problems)} problem(s); the batch cannot be opened")
+            echo(f"error: {problem}")
+        echo(f"{len(exc.problems)} problem(s); the batch cannot be opened")
         return 1
     problems, invalid = batch.validate_all()
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
-        print(f"{problem.severity}: {problem}")
-    print(
+        echo(f"{problem.severity}: {problem}")
+    echo(
         f"{len(batch)} task(s), {len(invalid)} invalid, {len(errors)} error(s), "
         f"{len(problems) - len(errors)} warning(s)"
     )

@@ -9,6 +9,7 @@ annotator over SSH never waits for a window that cannot open.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.core.media.errors import MediaKind
+from tui.core.safe_text import visible
 
 Which = Callable[[str], str | None]
 
@@ -95,7 +97,9 @@ def plan_viewer(
             exe = which(cand[0])
             if exe:
                 argv = _fill((exe, *cand[1:]), path, start)
-                return ViewerPlan(argv, True, False, f"opening {path.name} in {cand[0]}", cand[0])
+                return ViewerPlan(
+                    argv, True, False, f"opening {_shown(path.name)} in {cand[0]}", cand[0]
+                )
     for cand in TERMINAL[kind]:
         tried.append(cand[0])
         exe = which(cand[0])
@@ -103,14 +107,16 @@ def plan_viewer(
             argv = _fill((exe, *cand[1:]), path, start)
             if cand[0] in _PAUSE_AFTER:
                 argv = ("sh", "-c", _PAUSE_SCRIPT, "labeldesk-viewer", *argv)
-            return ViewerPlan(argv, False, True, f"showing {path.name} with {cand[0]}", cand[0])
+            return ViewerPlan(
+                argv, False, True, f"showing {_shown(path.name)} with {cand[0]}", cand[0]
+            )
     where = "" if display else " in the terminal (no display: DISPLAY/WAYLAND_DISPLAY unset)"
     wanted = ", ".join(dict.fromkeys(tried))
     return ViewerPlan(
         (),
         False,
         False,
-        f"no program to show the {kind} {path}{where}; install one of {wanted}, "
+        f"no program to show the {kind} {_shown(path)}{where}; install one of {wanted}, "
         f"or set a viewer command for {kind} in the configuration",
         None,
         tuple(dict.fromkeys(tried)),
@@ -118,8 +124,20 @@ def plan_viewer(
 
 
 def _fill(template: Sequence[str], path: Path, start: str) -> tuple[str, ...]:
-    # Per token, after splitting: a path with spaces or quotes stays one argument.
-    return tuple(tok.replace("{path}", str(path)).replace("{start}", start) for tok in template)
+    # Per token, after splitting: a path with spaces or quotes stays one argument. One pass
+    # over the template, so a file named "{start}.png" is never filled in a second time.
+    return tuple(
+        _PLACEHOLDER.sub(lambda m: str(path) if m[0] == "{path}" else start, tok)
+        for tok in template
+    )
+
+
+_PLACEHOLDER = re.compile(r"\{path\}|\{start\}")
+
+
+def _shown(path: Path | str) -> str:
+    """A file name for a message: controls made visible (the name comes from a task)."""
+    return visible(str(path))
 
 
 def _from_template(
@@ -128,7 +146,9 @@ def _from_template(
     try:
         tokens = shlex.split(template)
     except ValueError as exc:
-        return ViewerPlan((), False, False, f"viewer command {template!r} is malformed: {exc}")
+        return ViewerPlan(
+            (), False, False, f"viewer command {_shown(repr(template))} is malformed: {exc}"
+        )
     if not tokens:
         return ViewerPlan((), False, False, "the configured viewer command is empty")
     if not any("{path}" in tok for tok in tokens):
@@ -136,11 +156,16 @@ def _from_template(
     exe = which(tokens[0])
     if exe is None:
         return ViewerPlan(
-            (), False, False, f"configured viewer {tokens[0]!r} is not on PATH; cannot show {path}"
+            (),
+            False,
+            False,
+            f"configured viewer {_shown(repr(tokens[0]))} is not on PATH; cannot show "
+            f"{_shown(path)}",
         )
     argv = _fill((exe, *tokens[1:]), path, start)
     verb = "opening" if display else "showing"
-    return ViewerPlan(argv, display, not display, f"{verb} {path.name} with {tokens[0]}", tokens[0])
+    message = f"{verb} {_shown(path.name)} with {_shown(tokens[0])}"
+    return ViewerPlan(argv, display, not display, message, tokens[0])
 
 
 def launch_detached(argv: Sequence[str]) -> subprocess.Popen[bytes]:
