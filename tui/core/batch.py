@@ -7,6 +7,7 @@ task type (and labels) from the command line.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,34 @@ def task_id_of(raw: dict[str, Any], line_no: int) -> str:
     return _fallback_id(raw, line_no)
 
 
+def _label_lookalikes(labels: object, config_file: Path) -> list[Problem]:
+    """Labels with invisible characters (zero-width, bidi, controls) look like others, or
+    like themselves without them: an annotator cannot tell which one a key applies."""
+    if not isinstance(labels, list):
+        return []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for label in labels:
+        if not isinstance(label, str):
+            continue
+        hidden = [ch for ch in label if unicodedata.category(ch) in ("Cf", "Cc", "Co", "Zl", "Zp")]
+        shown = "".join(ch for ch in label if ch not in hidden)
+        key = unicodedata.normalize("NFKC", shown).casefold()
+        codes = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(hidden))
+        if key in seen and seen[key] != label:
+            message = (
+                f"labels {seen[key]!r} and {label!r} look identical on screen"
+                + (f" (they differ by invisible {codes})" if codes else "")
+                + "; rename one"
+            )
+            problems.append(Problem(config_file, message, field="task.labels"))
+        elif hidden:
+            message = f"label {label!r} contains invisible {codes}; it looks like {shown!r}"
+            problems.append(Problem(config_file, message, field="task.labels", severity="warning"))
+        seen.setdefault(key, label)
+    return problems
+
+
 @dataclass
 class Batch:
     folder: Path
@@ -69,6 +98,26 @@ class Batch:
     problems: list[Problem] = field(default_factory=list)
     guidelines_path: Path | None = None
     guidelines_sha256: str | None = None
+    _guidelines_key: tuple[int, int, int] | None = None
+
+    def refresh_guidelines(self) -> bool:
+        """Look at guidelines.md again (cheap: a stat, hashing only when it changed); True
+        when its content changed since last looked at, so the UI can tell the annotator.
+        Answers record guidelines_sha256 of the file as it is when they are saved."""
+        if self.guidelines_path is None:
+            return False
+        try:
+            info = self.guidelines_path.stat()
+        except OSError:
+            return False
+        key = (info.st_ino, info.st_size, info.st_mtime_ns)
+        if key == self._guidelines_key:
+            return False
+        self._guidelines_key = key
+        digest = sha256_of(self.guidelines_path)
+        changed = digest != self.guidelines_sha256
+        self.guidelines_sha256 = digest
+        return changed
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -170,8 +219,9 @@ class Batch:
                     severity="warning",
                 )
             )
+        problems.extend(_label_lookalikes(config.task.get("labels"), config_file))
         res_dir = results_dir if results_dir is not None else folder / "results"
-        return cls(
+        opened = cls(
             folder=folder,
             config=config,
             task_type=ttype,
@@ -182,8 +232,9 @@ class Batch:
             index=index,
             problems=problems,
             guidelines_path=guidelines_path,
-            guidelines_sha256=sha256_of(guidelines_path) if guidelines_path else None,
         )
+        opened.refresh_guidelines()
+        return opened
 
     # -- reading ---------------------------------------------------------------------------
     @property

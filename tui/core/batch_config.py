@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator
 
 from tui.core.problems import Problem, pydantic_problems
 from tui.core.toml_lines import line_of
@@ -46,6 +47,25 @@ class BatchConfig(BaseModel):
     task: dict[str, Any] = Field(default_factory=dict)
     audit: AuditSettings = Field(default_factory=AuditSettings)
     keymap: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("tasks", "guidelines")
+    @classmethod
+    def _inside_the_folder(cls, value: str | None) -> str | None:
+        # A shared batch.toml must not make labeldesk show (or index) any file on disk.
+        if value is not None and not stays_inside(value):
+            raise ValueError(
+                "must stay inside the batch folder: write a path relative to it, without "
+                "'..' leading out"
+            )
+        return value
+
+
+def stays_inside(relative: str) -> bool:
+    """Whether a path written in batch.toml names something inside the batch folder."""
+    if not relative or os.path.isabs(relative) or relative.startswith("~"):
+        return False
+    normal = os.path.normpath(relative)
+    return normal != ".." and not normal.startswith(".." + os.sep)
 
 
 def read_batch_config(path: Path) -> tuple[BatchConfig | None, list[Problem]]:

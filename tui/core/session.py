@@ -224,6 +224,7 @@ class LabelingSession:
     ) -> ResultRecord:
         ms, keys = self.clock.take(task_id)
         self._taken = (ms, keys)
+        self.batch.refresh_guidelines()  # record the guidelines as they are now
         gold_correct = None
         if item.task is not None and item.task.gold is not None and answer in ("accept", "reject"):
             full = dict(value or {})

@@ -61,7 +61,7 @@ def resolve_annotator(cli_name: str | None, config: UserConfig) -> str:
             name = getpass.getuser()
         except (KeyError, OSError):
             name = "annotator"
-    if not ANNOTATOR_NAME.match(name):
+    if not ANNOTATOR_NAME.fullmatch(name):  # match() lets "anna\n" through ($)
         raise ValueError(
             f"annotator name {name!r} is not usable as a file name: use letters, digits, "
             "'.', '_' or '-' (at most 64)"

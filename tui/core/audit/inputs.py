@@ -52,7 +52,7 @@ class BatchInfo:
 
 def check_person_name(name: str, role: str) -> str:
     """A person's name becomes a file name (audits/<name>.jsonl): keep it to safe characters."""
-    if not _NAME_RE.match(name):
+    if not _NAME_RE.fullmatch(name):  # match() lets "dora\n" through ($)
         raise ValueError(
             f"{role} name {name!r} cannot be used as a file name: use 1-64 letters, digits, "
             "'.', '_' or '-', starting with a letter or digit"

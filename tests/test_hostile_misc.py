@@ -1,0 +1,76 @@
+"""The smaller attacks of issue 11 (item 8) that the engine answers."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from tests.batch_factory import make_batch, read_results, texts
+from tui.core.audit.inputs import check_person_name
+from tui.core.batch import Batch
+from tui.core.problems import BatchError
+from tui.core.results import ResultsStore
+from tui.core.session import LabelingSession
+from tui.core.user_config import UserConfig, resolve_annotator
+
+
+@pytest.mark.parametrize("name", ["anna\n", "anna\r", "an\x1bna", "anna\n\n"])
+def test_a_name_with_a_line_end_is_refused(name: str) -> None:
+    with pytest.raises(ValueError, match="file name"):
+        resolve_annotator(name, UserConfig())
+    with pytest.raises(ValueError, match="file name"):
+        check_person_name(name, "auditor")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("tasks", "/etc/passwd"),
+        ("tasks", "../../outside.jsonl"),
+        ("guidelines", "/etc/passwd"),
+        ("guidelines", "../secret.md"),
+    ],
+)
+def test_batch_paths_must_stay_inside_the_batch_folder(
+    tmp_path: Path, field: str, value: str
+) -> None:
+    folder = make_batch(tmp_path / "b", texts(3))
+    toml = folder / "batch.toml"
+    first, rest = toml.read_text().split("\n", 1)
+    toml.write_text(f'{first}\n{field} = "{value}"\n{rest}')
+    (tmp_path / "outside.jsonl").write_text('{"id": "x", "text": "y"}\n')
+    with pytest.raises(BatchError) as caught:
+        Batch.open(folder)
+    [problem] = caught.value.problems
+    assert problem.field == field
+    assert "inside the batch folder" in problem.message
+    assert Path(problem.file) == folder / "batch.toml"
+
+
+def test_answers_record_the_guidelines_as_they_are_now(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b", texts(3), guidelines="# v1\n")
+    batch = Batch.open(folder)
+    store = ResultsStore(batch.results_dir, "anna", batch.id)
+    store.open()
+    session = LabelingSession(batch, store)
+    session.resume()
+    session.submit("accept", {"labels": ["pos"]})
+    (folder / "guidelines.md").write_text("# v2, with a new rule\n")
+    assert batch.refresh_guidelines() is True  # the UI can tell the annotator
+    assert batch.refresh_guidelines() is False
+    session.submit("accept", {"labels": ["pos"]})
+    store.close()
+    lines = read_results(folder / "results" / "anna.jsonl")
+    assert lines[0]["guidelines_sha256"] == hashlib.sha256(b"# v1\n").hexdigest()
+    assert lines[1]["guidelines_sha256"] == hashlib.sha256(b"# v2, with a new rule\n").hexdigest()
+
+
+def test_labels_that_only_look_identical_are_reported(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b", texts(3), task={"labels": ["pos", "po\u200bs", "neg"]})
+    batch = Batch.open(folder)
+    warnings = [p for p in batch.problems if p.field == "task.labels"]
+    assert warnings, batch.problems
+    assert "U+200B" in warnings[0].message
+    assert "look identical" in warnings[0].message
