@@ -86,3 +86,16 @@ def test_a_growing_tasks_file_is_still_picked_up_quietly(tmp_path: Path) -> None
     assert len(batch) == 6 and batch.item(5).task_id == "t5"
     assert batch.tasks_changed() is None
     batch.index.close()
+
+
+def test_a_fifo_named_tasks_jsonl_is_refused_without_hanging(tmp_path: Path) -> None:
+    import pytest
+
+    from tui.core.problems import BatchError
+
+    folder = make_batch(tmp_path / "b", texts(2))
+    (folder / "tasks.jsonl").unlink()
+    os.mkfifo(folder / "tasks.jsonl")
+    with pytest.raises(BatchError) as caught:
+        Batch.open(folder)
+    assert "not a regular file" in str(caught.value)

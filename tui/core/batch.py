@@ -199,7 +199,8 @@ class Batch:
                 )
             raise BatchError(probs) from None
         if not tasks_path.is_file():
-            raise BatchError([Problem(tasks_path, "the tasks file is missing")])
+            what = "is not a regular file" if tasks_path.exists() else "the tasks file is missing"
+            raise BatchError([Problem(tasks_path, what)])
         index = JsonlIndex(tasks_path)
         index.scan(max_lines=FIRST_SCAN_LINES)
         if len(index) == 0 and index.complete:

@@ -14,7 +14,9 @@ in place (shrunk, or its indexed bytes changed) is indexed again from the start 
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import threading
 from array import array
 from pathlib import Path
@@ -75,8 +77,15 @@ class JsonlIndex:
 
     def _descriptor(self) -> int:
         if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-            info = os.fstat(self._fd)
+            # Never blocks on a FIFO planted under the name; only a regular file is read.
+            flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+            fd = os.open(self.path, flags)
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                os.close(fd)
+                raise OSError(errno.EINVAL, f"{self.path} is not a regular file")
+            os.set_blocking(fd, True)
+            self._fd = fd
             self._identity = (info.st_dev, info.st_ino)
         return self._fd
 
