@@ -305,3 +305,17 @@ def test_messages_name_the_file_line_and_field(field: str, value: Any, expected:
     problem = check_result_line(result(1, **{field: value}), "results/anna.jsonl", 4)
     assert isinstance(problem, Problem)
     assert str(problem).startswith(f"results/anna.jsonl:4: {expected}"), str(problem)
+
+
+def test_a_fifo_among_the_results_files_does_not_hang_stats(folder: Path) -> None:
+    import os
+
+    from tui.core.stats import compute_stats
+
+    write_fuzzed(folder, 4, lines=20)
+    os.mkfifo(folder / "results" / "mallory.jsonl")
+    report = compute_stats([folder])
+    assert any(
+        "not a regular file" in p.message and Path(p.file).name == "mallory.jsonl"
+        for p in report.problems
+    )

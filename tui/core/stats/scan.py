@@ -8,6 +8,7 @@ gigabytes; see DESIGN §7).
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
@@ -24,6 +25,7 @@ from tui.core.result_lines import (
     MAX_REVISION,
     check_audit_line,
     check_result_line,
+    open_for_reading,
 )
 from tui.core.stats.report import GroupBy, GroupFigures, StatsReport, TimePoint, TimeUnit
 from tui.core.stats.sources import Source, find_sources
@@ -187,7 +189,8 @@ class StatsScanner:
         self.thresholds.append(source.min_seconds)
         self.files.append(str(path))
         try:
-            handle = path.open("rb")
+            # A FIFO or device named *.jsonl must not hang or feed the scan: regular files only.
+            handle = os.fdopen(open_for_reading(path, follow=True), "rb")
         except OSError as exc:
             self.problem(Problem(path, f"cannot read: {exc.strerror or exc}"))
             return
