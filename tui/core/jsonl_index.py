@@ -14,6 +14,7 @@ in place (shrunk, or its indexed bytes changed) is indexed again from the start 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -221,6 +222,13 @@ class JsonlIndex:
             if self._fd is not None:
                 os.close(self._fd)
                 self._fd = None
+
+    def __del__(self) -> None:
+        # The descriptor is held from the first scan: do not leak it with the index.
+        fd = getattr(self, "_fd", None)
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     def line_number(self, index: int) -> int:
         return self.entry(index)[2]
