@@ -16,9 +16,10 @@ from tests.batch_factory import make_batch, read_results
 from tests.screen_text import screen_text as _screen_text
 from tests.test_audit_support import result, write_results
 from tui.app_launch import AuditLaunchError, make_audit_app, open_audit, prepare_audit
+from tui.audit_app import AuditApp
 from tui.core.active_clock import ActiveClock
 from tui.core.audit import SampleSpec, assign_audit
-from tui.screens.audit_review import AuditApp, AuditReviewScreen, ErrorsScreen
+from tui.screens.audit_review import AuditReviewScreen, ErrorsScreen
 
 TASKS = [{"id": f"t{i}", "text": f"Recensie {i}: het product is prima."} for i in range(4)]
 CATEGORIES = ["wrong_label", "guideline_violation", "typo"]

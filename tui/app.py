@@ -56,6 +56,8 @@ class LabelDeskApp(KeyGateApp, inherit_bindings=False):
         from tui.core.user_config import load_user_config
 
         viewers = load_user_config()[0].viewers
+        # The overlays' keys (help, guidelines, flag, ...) come from the same keymap.
+        self.set_keymap(keymap.textual_keymap())
         screen = LabelingScreen(session, keymap, self.batches is not None, viewers)
         self.push_screen(screen)
         for problem in session.store.problems:

@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING
 from tui.core.active_clock import ActiveClock
 from tui.core.audit import AuditWriter, PlanError, plan_progress
 from tui.core.audit.inputs import check_person_name
+from tui.core.audit.review_session import AuditSession, build_audit_keymap
 from tui.core.batch import Batch
 from tui.core.jsonl_store import StoreLockedError, StoreNotWritableError
 from tui.core.problems import BatchError, Problem
 from tui.core.safe_text import echo
 from tui.core.user_config import load_user_config, user_keymap_file
-from tui.screens.audit_session import AuditSession, build_audit_keymap
 
 if TYPE_CHECKING:
-    from tui.screens.audit_review import AuditApp
+    from tui.audit_app import AuditApp
 
 
 class AuditLaunchError(Exception):
@@ -82,7 +82,7 @@ def prepare_audit(batch: Path, auditor: str) -> tuple[AuditSession, list[Problem
 
 def make_audit_app(batch: Path, auditor: str) -> AuditApp:
     """The app, ready to run (for tests: `async with make_audit_app(...).run_test()`)."""
-    from tui.screens.audit_review import AuditApp
+    from tui.audit_app import AuditApp
 
     session, problems = prepare_audit(batch, auditor)
     return AuditApp(session, problems)

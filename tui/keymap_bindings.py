@@ -21,11 +21,12 @@ def install_keymap(
     keymap: Keymap,
     contexts: Iterable[str],
     action_for: Callable[[str], str | None],
+    only: Callable[[str], bool] | None = None,
 ) -> None:
     """Give `node` a binding for every id of `contexts` that has keys; `action_for(id)`
     names the node's action (None: the id has no action here)."""
     bindings: list[Binding] = []
-    for binding_id, keys in keymap.resolved(contexts).items():
+    for binding_id, keys in keymap.resolved(contexts, only).items():
         action = action_for(binding_id)
         if not keys or action is None:
             continue

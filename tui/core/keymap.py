@@ -12,7 +12,7 @@ the same reads `[keymap] app.help = "f1"`. Keys use Textual's key names.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ APP_BINDINGS: dict[str, str] = {
     "app.stats": "statistics of this batch, every annotator",
     "app.my_audits": "audits of your own work: pass rate, errors, auditors' comments",
     "app.quit": "quit (every answer is already saved)",
+    "app.interrupt": "Ctrl+c does not quit here: it says which key does",
 }
 
 # The audit review screen's own bindings (tui/screens/audit_review.py).
@@ -50,6 +51,17 @@ AUDIT_BINDINGS: dict[str, str] = {
     "audit.comment": "error dialog: move between the categories and the comment",
     "audit.scroll_up": "scroll the item up",
     "audit.scroll_down": "scroll the item down",
+}
+
+# The overlays' own bindings (help, guidelines, summary, flag, ...). Their keys reach the
+# overlays' Textual bindings through App.set_keymap (see textual_keymap()).
+MODAL_BINDINGS: dict[str, str] = {
+    "help.close": "close the key list",
+    "guidelines.close": "close the guidelines",
+    "overlay.close": "close the session summary or the statistics",
+    "my_audits.close": "close the audits of your work",
+    "flag.cancel": "close the flag dialog without flagging",
+    "picker.quit": "quit from the list of batches",
 }
 
 _DISPLAY = {
@@ -194,22 +206,33 @@ class Keymap:
         source = self.sources.get(binding_id, "default")
         return source == "default" or source.endswith(" default")
 
-    def resolved(self, contexts: Iterable[str] | None = None) -> dict[str, list[str]]:
-        """Each active binding id with the keys it really gets: a key bound twice goes to the
-        binding lookup() picks (bound on purpose before default, then context order). The
-        screens build their Textual bindings from this, so there is one rule for both."""
+    def resolved(
+        self, contexts: Iterable[str] | None = None, only: Callable[[str], bool] | None = None
+    ) -> dict[str, list[str]]:
+        """Each active binding id (of `contexts`, passing `only`) with the keys it really
+        gets: a key bound twice goes to the binding lookup() picks (bound on purpose before
+        default, then context order). The screens build their Textual bindings from this, so
+        there is one rule for both."""
         order = list(contexts if contexts is not None else self.contexts)
-        ids = [b for b in self.bindings if b.split(".", 1)[0] in order]
+        ids = [
+            b for b in self.bindings if b.split(".", 1)[0] in order and (only is None or only(b))
+        ]
+        among = Keymap(
+            bindings={b: self.bindings[b] for b in ids}, sources=self.sources, contexts=tuple(order)
+        )
         winner: dict[str, str | None] = {}
         for binding_id in ids:
             for key in self.bindings[binding_id]:
                 if key not in winner:
-                    winner[key] = self.lookup([key], order)
+                    winner[key] = among.lookup([key])
         return {b: [k for k in self.bindings[b] if winner.get(k) == b] for b in ids}
 
     def textual_keymap(self) -> dict[str, str]:
-        """binding id -> "key,key" for Textual's App.set_keymap (every context)."""
-        return {b: ",".join(keys) for b, keys in self.bindings.items() if keys}
+        """binding id -> "key,key" for Textual's App.set_keymap: the overlays' bindings (the
+        item screens install theirs from resolved(), which settles shared keys first)."""
+        return {
+            b: ",".join(keys) for b, keys in self.bindings.items() if keys and b in MODAL_BINDINGS
+        }
 
     def active_ids(self) -> list[str]:
         return [b for b in self.bindings if b.split(".", 1)[0] in self.contexts]
@@ -245,7 +268,7 @@ def build_keymap(
     """The effective keymap of the labeling screen (or, with audit=True, the review screen,
     whose audit.* bindings come first)."""
     contexts: tuple[str, ...] = ("app",)
-    keymap = Keymap(descriptions={**APP_BINDINGS, **AUDIT_BINDINGS})
+    keymap = Keymap(descriptions={**APP_BINDINGS, **AUDIT_BINDINGS, **MODAL_BINDINGS})
     for n in range(1, MAX_LABEL_KEYS + 1):
         keymap.descriptions[f"label.{n}"] = f"choose / toggle label {n}"
     if task_type is None or task_type.uses_label_keys:

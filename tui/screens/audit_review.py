@@ -2,54 +2,51 @@
 task type's own view, and a verdict on one key — pass, fail (error categories + comment) or
 correct (the task type's view in correct mode, then categories + comment).
 
-Keys are mapped to binding ids through the keymap (audit.* from audit_keys.toml, app.* from
-keymaps/default.toml); every verdict is appended and fsynced by AuditWriter before the next
-item is shown.
+Keys are Textual bindings built from the keymap (audit.* and app.* from keymaps/default.toml
+and its layers; ItemScreen); every verdict is appended and fsynced by AuditWriter before the
+next item is shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from task_types.base import TaskType
 from tui.core.audit import AuditInputError, PlanItemStatus
+from tui.core.audit.review_session import AUDIT_APP_IDS, AuditSession
 from tui.core.keymap import Keymap
-from tui.core.problems import Problem
 from tui.core.records import AuditRecord
 from tui.core.safe_text import visible
-from tui.key_gate import ItemPaintGate, KeyGateApp, PaintedGate
-from tui.screens.audit_session import AuditSession, help_keymap
-from tui.screens.guidelines import GuidelinesScreen
-from tui.screens.help import HelpScreen
+from tui.key_gate import PaintedGate
+from tui.keymap_bindings import install_keymap
+from tui.screens.item_screen import ItemScreen
 from tui.task_view import Refusal, TaskView, ViewContext
+from tui.widgets.line import Line
 from tui.widgets.task_text import literal_text
 
 ReviewMode = Literal["review", "correct"]
 ErrorsChoice = tuple[list[str], str]
 
 _REVIEW_HINTS = (
-    ("audit.pass", "pass"),
-    ("audit.fail", "fail"),
-    ("audit.correct", "correct"),
-    ("app.skip", "skip"),
-    ("app.back", "back"),
-    ("app.forward", "next"),
-    ("app.help", "keys"),
-    ("app.quit", "quit"),
-)
-_CORRECT_HINTS = (
-    ("app.submit", "save correction"),
-    ("audit.cancel", "cancel"),
-    ("app.help", "keys"),
+    "audit.pass",
+    "audit.fail",
+    "audit.correct",
+    "app.skip",
+    "app.back",
+    "app.forward",
+    "app.help",
+    "app.quit",
 )
 _VERDICT_STYLE = {"pass": "bold green", "fail": "bold red", "corrected": "bold yellow"}
 
@@ -66,16 +63,6 @@ def _same_answer(
     except ValidationError:
         return False
     return bool(mine == theirs)
-
-
-def _key_bar(keymap: Keymap, hints: Sequence[tuple[str, str]]) -> Text:
-    out = Text()
-    for binding_id, word in hints:
-        keys = keymap.display(binding_id, limit=1)
-        if keys:
-            out.append(f" {keys} ", style="reverse")
-            out.append(f" {word}  ")
-    return out
 
 
 class ErrorsScreen(PaintedGate, ModalScreen[ErrorsChoice | None]):
@@ -99,6 +86,16 @@ class ErrorsScreen(PaintedGate, ModalScreen[ErrorsChoice | None]):
         self.verdict = verdict
         self.about = about
         self.chosen: list[str] = []
+        # Categories toggle on the label keys; while the comment has focus the Input takes
+        # the keys it types (Textual's rule), so only record, cancel and comment act.
+        wanted = {"app.submit", "audit.cancel", "audit.comment"}
+        install_keymap(
+            self,
+            keymap,
+            ("label", "audit", "app"),
+            self._action_for,
+            lambda b: b.startswith("label.") or b in wanted,
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -135,26 +132,32 @@ class ErrorsScreen(PaintedGate, ModalScreen[ErrorsChoice | None]):
     def _comment(self) -> Input:
         return self.query_one("#comment", Input)
 
-    def on_key(self, event: events.Key) -> None:
-        typing = self._comment().has_focus
-        binding_id = self.keymap.lookup([event.key, *event.aliases], ("label", "audit", "app"))
-        if binding_id is None:
-            return
-        if typing and binding_id not in ("app.submit", "audit.cancel", "audit.comment"):
-            return
+    def _action_for(self, binding_id: str) -> str | None:
+        context, _, name = binding_id.partition(".")
+        if context == "label":
+            return f"toggle_category({int(name)})"
+        actions = {"app.submit": "confirm", "audit.cancel": "cancel", "audit.comment": "comment"}
+        return actions.get(binding_id)
+
+    def action_comment(self) -> None:
+        if self._comment().has_focus:
+            self.set_focus(None)
+        else:
+            self._comment().focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_toggle_category(self, n: int) -> None:
+        self.toggle(n)
+
+    def action_confirm(self) -> None:
+        self.confirm()
+
+    @on(Input.Submitted, "#comment")
+    def _comment_entered(self, event: Input.Submitted) -> None:
         event.stop()
-        event.prevent_default()
-        if binding_id.startswith("label."):
-            self.toggle(int(binding_id.split(".", 1)[1]))
-        elif binding_id == "audit.comment":
-            if typing:
-                self.set_focus(None)
-            else:
-                self._comment().focus()
-        elif binding_id == "app.submit":
-            self.confirm()
-        elif binding_id == "audit.cancel":
-            self.dismiss(None)
+        self.confirm()
 
     def toggle(self, n: int) -> None:
         if not 1 <= n <= len(self.categories):
@@ -179,38 +182,38 @@ class ErrorsScreen(PaintedGate, ModalScreen[ErrorsChoice | None]):
         self.dismiss((ordered, self._comment().value.strip()))
 
 
-class AuditReviewScreen(ItemPaintGate, Screen[None]):
+class AuditReviewScreen(ItemScreen):
     DEFAULT_CSS = """
-    AuditReviewScreen { layout: vertical; }
-    #audit-header { height: 1; background: $primary-background; padding: 0 1; }
-    #audit-progress { height: 1; padding: 0 1; color: $text-muted; }
-    #audit-answer { height: auto; max-height: 5; padding: 0 1; }
-    #audit-body { height: 1fr; border: round $panel; }
-    #audit-status { height: 1; padding: 0 1; }
-    #audit-keys { height: auto; max-height: 2; padding: 0 1; background: $panel; }
-    .notice { padding: 1 2; }
-    .problem { color: $error; padding: 0 1; }
+    AuditReviewScreen > #answer { height: auto; max-height: 5; padding: 0 1; }
     """
 
-    AUTO_FOCUS = ""  # in review mode no widget of the view takes the keys
-
     def __init__(self, session: AuditSession) -> None:
-        super().__init__()
+        super().__init__(session.keymap)
         self.session = session
-        self.keymap = session.keymap
-        self.view: TaskView | None = None
         self.mode: ReviewMode = "review"
         self.revealed: set[int] = set()
-        self._status = Text("")
+        self._bind_mode()
+
+    def _bind_mode(self) -> None:
+        """Review: verdicts, navigation, and the view's keys that only look (scroll, cursor,
+        zoom, play). Correcting: the view's keys and label keys first, then what leaves it."""
+        task_type = self.session.batch.task_type
+        if self.mode == "correct":
+            label = ("label",) if task_type.uses_label_keys else ()
+            self.bind_keys((task_type.name, *label, "audit", "app"), self._in_review)
+        else:
+            looking = task_type.review_ids()
+            self.bind_keys(
+                ("audit", task_type.name, "app"),
+                lambda b: self._in_review(b) and (b.startswith(("audit.", "app.")) or b in looking),
+            )
+
+    def _in_review(self, binding_id: str) -> bool:
+        return not binding_id.startswith("app.") or binding_id in AUDIT_APP_IDS
 
     # -- layout ----------------------------------------------------------------------------
-    def compose(self) -> ComposeResult:
-        yield Static(id="audit-header")
-        yield Static(id="audit-progress")
-        yield Static(id="audit-answer")
-        yield VerticalScroll(id="audit-body")
-        yield Static(id="audit-status")
-        yield Static(id="audit-keys")
+    def compose_info(self) -> ComposeResult:
+        yield Static(id="answer")
 
     def on_mount(self) -> None:
         self.show_current()
@@ -227,10 +230,6 @@ class AuditReviewScreen(ItemPaintGate, Screen[None]):
             self.show_current(keep_status=True)
 
     # -- rendering -------------------------------------------------------------------------
-    def set_status(self, text: str, error: bool = False) -> None:
-        self._status = Text(text, style="bold red" if error else "green")
-        self.query_one("#audit-status", Static).update(self._status)
-
     def refresh_progress(self) -> None:
         s = self.session
         batch = s.batch
@@ -239,7 +238,7 @@ class AuditReviewScreen(ItemPaintGate, Screen[None]):
         header.append(" ")
         header.append(literal_text(batch.config.title or batch.id, style="bold"))
         header.append(f"  ·  {batch.task_type.name}  ·  auditor {visible(s.auditor)}")
-        self.query_one("#audit-header", Static).update(header)
+        self.query_one("#header", Line).set(header)
         counts = s.verdict_counts()
         tally = f"{counts['pass']} pass, {counts['fail']} fail, {counts['corrected']} corrected"
         if s.finished:
@@ -247,7 +246,7 @@ class AuditReviewScreen(ItemPaintGate, Screen[None]):
         else:
             where = f"item {s.position + 1} of {s.total}"
         line = f"{where}  ·  {s.done} of {s.total} done ({tally})  ·  {s.total - s.done} to go"
-        self.query_one("#audit-progress", Static).update(line)
+        self.query_one("#progress", Line).set(Text(line))
 
     def _answer_line(self, status: PlanItemStatus) -> Text:
         task_type = self.session.batch.task_type
@@ -343,13 +342,14 @@ class AuditReviewScreen(ItemPaintGate, Screen[None]):
         return None
 
     def show_current(self, keep_status: bool = False) -> None:
-        body = self.query_one("#audit-body", VerticalScroll)
-        body.remove_children()
         self.view = None
-        self.mode = "review"
+        if self.mode != "review":
+            self.mode = "review"
+            self._bind_mode()
         s = self.session
         status = s.current()
-        answer = self.query_one("#audit-answer", Static)
+        answer = self.query_one("#answer", Static)
+        item: Widget
         if status is None:
             answer.update("")
             counts = s.verdict_counts()
@@ -369,93 +369,63 @@ class AuditReviewScreen(ItemPaintGate, Screen[None]):
                     f"{self.keymap.display('app.back')} goes back; "
                     f"{self.keymap.display('app.quit')} quits (verdicts so far are saved)."
                 )
-            mounted = body.mount(Static(msg, classes="notice"))
+            item = Static(msg, classes="notice")
         else:
             answer.update(self._answer_line(status))
             why_not = self._can_show_view(status)
             if why_not is not None:
-                mounted = body.mount(Static(literal_text(why_not), classes="notice"))
+                item = Static(literal_text(why_not), classes="notice")
             else:
                 self.view = self._make_view(status, "review")
-                mounted = body.mount(self.view)
+                item = self.view
                 self.call_after_refresh(self._unfocus)
         s.show()
-        body.scroll_home(animate=False)
         if not keep_status:
             self._status = Text("")
-        self.query_one("#audit-status", Static).update(self._status)
+        self.query_one("#status", Line).set(self._status)
         self.refresh_progress()
-        self._render_keys()
-        # Keys wait until this item is mounted and painted (tui/key_gate.py).
-        self.item_shown(mounted, status.item.task_id if status is not None and self.view else None)
+        self.put_item(item, status.item.task_id if status is not None and self.view else None)
+        self.render_keys()
 
     def _unfocus(self) -> None:
         """A view that focuses one of its widgets on mount must not eat the verdict keys."""
         if self.mode == "review":
             self.set_focus(None)
 
-    def _render_keys(self) -> None:
-        hints = _CORRECT_HINTS if self.mode == "correct" else _REVIEW_HINTS
-        ids: list[tuple[str, str]] = []
-        if self.mode == "correct" and self.view is not None:
-            for binding_id in self.view.hint_ids():
-                if binding_id != "app.submit":
-                    ids.append((binding_id, binding_id.split(".", 1)[1].replace("_", " ")))
-        self.query_one("#audit-keys", Static).update(_key_bar(self.keymap, [*hints, *ids]))
+    def hint_ids(self) -> list[str]:
+        if self.mode == "correct":
+            view = [b for b in super().hint_ids() if b != "app.submit"]
+            return ["app.submit", "audit.cancel", *view, "app.help"]
+        return list(_REVIEW_HINTS)
 
     # -- keys ------------------------------------------------------------------------------
-    def _contexts(self) -> tuple[str, ...]:
-        if self.mode == "correct":
-            task_type = self.session.batch.task_type
-            label = ("label",) if task_type.uses_label_keys else ()
-            return (task_type.name, *label, "audit", "app")
-        return ("audit", "app")
+    # While correcting, only these leave or look; other verdict and navigation keys say so.
+    CORRECTING_IDS = frozenset(
+        {"app.submit", "audit.cancel", "app.help", "app.guidelines", "app.quit"}
+        | {"audit.scroll_up", "audit.scroll_down", "app.interrupt"}
+    )
 
-    def on_key(self, event: events.Key) -> None:
-        if self.mode == "correct" and self.view is not None and self.view.editing:
-            return
-        keys = [event.key, *event.aliases]
-        binding_id = self.keymap.lookup(keys, self._contexts())
-        if self.mode == "review" and self.view is not None:
-            # Keys that only look (scroll, cursor, zoom, play, open externally) work in review.
-            task_type = self.session.batch.task_type
-            looking = self.keymap.lookup(keys, ("audit", task_type.name))
-            if looking is not None and looking in task_type.review_ids():
-                binding_id = looking
-        if binding_id is None:
-            return
-        event.stop()
-        event.prevent_default()
-        self.dispatch_binding(binding_id)
+    def action_for(self, binding_id: str) -> str | None:
+        is_screens = binding_id.startswith(("app.", "audit."))
+        if self.mode == "correct" and is_screens and binding_id not in self.CORRECTING_IDS:
+            return "finish_correction"
+        return super().action_for(binding_id)
 
-    def dispatch_binding(self, binding_id: str) -> None:
-        context, _, action = binding_id.partition(".")
-        if context not in ("audit", "app"):
-            looking = binding_id in self.session.batch.task_type.review_ids()
-            in_view = (self.mode == "correct" or looking) and self.view is not None
-            if in_view and self.view is not None and not self.view.handle(binding_id):
-                self.set_status(f"{binding_id} does nothing here", error=True)
-            return
-        if self.mode == "correct" and binding_id not in (
-            "app.submit",
-            "audit.cancel",
-            "app.help",
-            "app.guidelines",
-            "app.quit",
-            "audit.scroll_up",
-            "audit.scroll_down",
-        ):
-            self.set_status(
-                f"finish the correction ({self.keymap.display('app.submit', 1)}) or "
-                f"{self.keymap.display('audit.cancel', 1)} to leave it",
-                error=True,
-            )
-            return
-        handler = getattr(self, f"do_{context}_{action}", None)
-        if handler is not None:
-            handler()
-        else:
-            self.set_status(f"{binding_id} does nothing in the audit review", error=True)
+    def action_finish_correction(self) -> None:
+        self.set_status(
+            f"finish the correction ({self.keymap.display('app.submit', 1)}) or "
+            f"{self.keymap.display('audit.cancel', 1)} to leave it",
+            error=True,
+        )
+
+    def no_view_reason(self) -> str:
+        return "no item to act on here"
+
+    def help_label_count(self) -> int | None:
+        return max(len(self.session.writer.batch.error_categories), 9)
+
+    def guidelines_file(self) -> Path | None:
+        return self.session.batch.guidelines_path
 
     # -- verdicts --------------------------------------------------------------------------
     def _auditable(self) -> PlanItemStatus | None:
@@ -468,17 +438,17 @@ class AuditReviewScreen(ItemPaintGate, Screen[None]):
             return None
         return status
 
-    def do_audit_pass(self) -> None:
+    def action_audit_pass(self) -> None:
         if self._auditable() is not None:
             self._record("pass")
 
-    def do_audit_fail(self) -> None:
+    def action_audit_fail(self) -> None:
         status = self._auditable()
         if status is None:
             return
         self._ask_errors("fail", None, status)
 
-    def do_audit_correct(self) -> None:
+    def action_audit_correct(self) -> None:
         status = self._auditable()
         if status is None:
             return
@@ -486,23 +456,22 @@ class AuditReviewScreen(ItemPaintGate, Screen[None]):
         if why_not is not None:
             self.set_status("cannot correct here: " + why_not.split(":")[0], error=True)
             return
-        body = self.query_one("#audit-body", VerticalScroll)
-        body.remove_children()
         self.view = self._make_view(status, "correct")
         self.mode = "correct"
-        body.mount(self.view)
+        self._bind_mode()
+        self.put_item(self.view, status.item.task_id)
         self.set_status(
             f"correcting: change the answer, {self.keymap.display('app.submit', 1)} saves it, "
             f"{self.keymap.display('audit.cancel', 1)} cancels"
         )
-        self._render_keys()
+        self.render_keys()
 
-    def do_audit_cancel(self) -> None:
+    def action_audit_cancel(self) -> None:
         if self.mode == "correct":
             self.show_current()
             self.set_status("correction cancelled")
 
-    def do_app_submit(self) -> None:
+    def action_submit(self) -> None:
         if self.mode != "correct" or self.view is None:
             self.set_status(
                 f"choose a verdict: {self.keymap.display('audit.pass', 1)} pass · "
@@ -606,72 +575,32 @@ class AuditReviewScreen(ItemPaintGate, Screen[None]):
         self.show_current(keep_status=True)
 
     # -- navigation and overlays -----------------------------------------------------------
-    def do_app_back(self) -> None:
+    def action_back(self) -> None:
         if self.session.back():
             self.show_current()
         else:
             self.set_status("this is the first planned item", error=True)
 
-    def do_app_forward(self) -> None:
+    def action_forward(self) -> None:
         if self.session.forward():
             self.show_current()
         else:
             self.set_status("this is the last planned item", error=True)
 
-    def do_app_skip(self) -> None:
+    def action_skip(self) -> None:
         if self.session.skip():
             self.show_current()
             self.set_status("skipped: it stays in your plan")
         else:
             self.set_status("no other unaudited item to go to", error=True)
 
-    def do_app_reveal(self) -> None:
+    def action_reveal(self) -> None:
         if self.session.current() is not None:
             self.revealed.add(self.session.position)
             self.show_current()
 
-    def do_app_guidelines(self) -> None:
-        path = self.session.batch.guidelines_path
-        if path is None:
-            self.set_status("this batch has no guidelines file", error=True)
-            return
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            self.set_status(f"cannot read {path}: {exc.strerror or exc}", error=True)
-            return
-        self.app.push_screen(GuidelinesScreen(path.name, text))
+    def action_audit_scroll_up(self) -> None:
+        self.body.scroll_up(animate=False)
 
-    def do_app_help(self) -> None:
-        count = max(len(self.session.writer.batch.error_categories), 9)
-        self.app.push_screen(HelpScreen(help_keymap(self.keymap), count))
-
-    def do_audit_scroll_up(self) -> None:
-        self.query_one("#audit-body", VerticalScroll).scroll_up(animate=False)
-
-    def do_audit_scroll_down(self) -> None:
-        self.query_one("#audit-body", VerticalScroll).scroll_down(animate=False)
-
-    def do_app_quit(self) -> None:
-        self.app.exit()
-
-
-class AuditApp(KeyGateApp, inherit_bindings=False):
-    """No inherited bindings: every key is the keymap's (ctrl+q included)."""
-
-    TITLE = "labeldesk audit"
-    ENABLE_COMMAND_PALETTE = False
-
-    def __init__(self, session: AuditSession, problems: Sequence[Problem] = ()) -> None:
-        super().__init__()
-        self.session = session
-        self.problems = list(problems)
-
-    def on_key_activity(self, event: events.Key) -> None:
-        # Every key the auditor presses (dialogs and the comment included) is active time.
-        self.session.clock.touch()
-
-    def on_mount(self) -> None:
-        self.push_screen(AuditReviewScreen(self.session))
-        for problem in self.problems:
-            self.notify(str(problem), severity="warning", timeout=10, markup=False)
+    def action_audit_scroll_down(self) -> None:
+        self.body.scroll_down(animate=False)

@@ -9,8 +9,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui.core.keymap import Keymap
 from tui.core.records import FLAG_REASONS, Flag
 from tui.key_gate import PaintedGate
+from tui.keymap_bindings import install_keymap
 
 _EXPLAIN = {
     "ambiguous": "the item can be read more than one way",
@@ -24,18 +26,27 @@ _EXPLAIN = {
 class FlagScreen(PaintedGate, ModalScreen[Flag | None]):
     DEFAULT_CSS = """
     FlagScreen { align: center middle; }
-    FlagScreen > Vertical { width: 70; height: auto; border: round $warning; padding: 0 1; background: $surface; }
+    FlagScreen > Vertical { width: 70; max-width: 100%; height: auto; border: round $warning; padding: 0 1; background: $surface; }
     FlagScreen Input { margin-top: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "cancel", id="flag.cancel")]
+    # Priority: Ctrl+c cancels even while the note (an Input, where it would copy) has focus.
+    BINDINGS = [Binding("escape,ctrl+c", "cancel", "cancel", id="flag.cancel", priority=True)]
 
-    def __init__(self) -> None:
+    def __init__(self, keymap: Keymap) -> None:
         super().__init__()
+        self.keymap = keymap
         self.reason: str | None = None
+        # The reasons are chosen with the label keys (1, 2, 3, ... unless remapped).
+        install_keymap(self, keymap, ("label",), self._action_for)
+
+    def _action_for(self, binding_id: str) -> str | None:
+        n = int(binding_id.split(".", 1)[1])
+        return f"reason({n})" if n <= len(FLAG_REASONS) else None
 
     def compose(self) -> ComposeResult:
+        cancel = self.keymap.display("flag.cancel", limit=2) or "Esc"
         with Vertical() as box:
-            box.border_title = "Flag this item (Esc cancels)"
+            box.border_title = f"Flag this item ({cancel} cancels)"
             yield Static(self._reasons(), id="reasons")
             yield Input(placeholder="optional note, Enter saves the flag", id="note", disabled=True)
 
@@ -43,22 +54,18 @@ class FlagScreen(PaintedGate, ModalScreen[Flag | None]):
         lines = ["Why? Press a number:"]
         for n, reason in enumerate(FLAG_REASONS, start=1):
             mark = "▶" if reason == self.reason else " "
-            lines.append(f"{mark} {n}  {reason:<11} {_EXPLAIN[reason]}")
+            key = self.keymap.display(f"label.{n}", limit=1) or str(n)
+            lines.append(f"{mark} {key}  {reason:<11} {_EXPLAIN[reason]}")
         return "\n".join(lines)
 
-    def on_key(self, event: object) -> None:
-        from textual.events import Key
-
-        assert isinstance(event, Key)
-        if self.reason is None and event.character and event.character.isdigit():
-            n = int(event.character)
-            if 1 <= n <= len(FLAG_REASONS):
-                event.stop()
-                self.reason = FLAG_REASONS[n - 1]
-                self.query_one("#reasons", Static).update(self._reasons())
-                note = self.query_one("#note", Input)
-                note.disabled = False
-                note.focus()
+    def action_reason(self, n: int) -> None:
+        if self.reason is not None:
+            return
+        self.reason = FLAG_REASONS[n - 1]
+        self.query_one("#reasons", Static).update(self._reasons())
+        note = self.query_one("#note", Input)
+        note.disabled = False
+        note.focus()
 
     @on(Input.Submitted, "#note")
     def _save(self, event: Input.Submitted) -> None:

@@ -1,35 +1,29 @@
 """The labeling screen: one item, its labels and keys, position, and saving.
 
-Key presses are mapped to binding ids through the effective keymap (keymaps are data); this
-screen acts on app.* ids and hands the task type's ids to its view. Saving goes through
+Keys are Textual bindings built from the effective keymap (ItemScreen): this screen's
+actions are the app.* ids, the task type's ids go to its view. Saving goes through
 LabelingSession, which fsyncs every answer before the next item is shown.
 """
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widget import AwaitMount
 from textual.widgets import Static
 
-from tui.core.keymap import Keymap, key_display
+from tui.core.keymap import Keymap
 from tui.core.kpi import format_live
 from tui.core.problems import BatchError
 from tui.core.records import Flag
 from tui.core.session import LabelingSession, SubmitRefusedError
-from tui.key_gate import ItemPaintGate
-from tui.keymap_bindings import active_keys, install_keymap
 from tui.screens.flag import FlagScreen
-from tui.screens.guidelines import GuidelinesScreen
-from tui.screens.help import HelpScreen
+from tui.screens.item_screen import ItemScreen
 from tui.task_view import Refusal, TaskView, ViewContext
-from tui.widgets.key_bar import lay_out_key_bar
 from tui.widgets.line import Line
 from tui.widgets.task_text import literal_text
 
@@ -42,31 +36,11 @@ APP_HINTS = (
     "app.help",
     "app.quit",
 )
-_HINT_WORDS = {
-    "app.submit": "submit",
-    "app.skip": "skip",
-    "app.undo": "undo",
-    "app.back": "back",
-    "app.forward": "fwd",
-    "app.flag": "flag",
-    "app.guidelines": "guide",
-    "app.help": "keys",
-    "app.quit": "quit",
-    "app.reveal": "reveal",
-}
 
 
-class LabelingScreen(ItemPaintGate, Screen[None]):
+class LabelingScreen(ItemScreen):
     DEFAULT_CSS = """
-    LabelingScreen { layout: vertical; }
-    #header { height: 1; background: $primary-background; padding: 0 1; }
-    #progress { height: 1; padding: 0 1; }
-    #kpi { height: 1; padding: 0 1; color: $text-muted; }
-    #body { height: 1fr; border: round $panel; padding: 0 0; }
-    #status { height: 1; padding: 0 1; }
-    #keys { height: 2; padding: 0 1; background: $panel; }
-    .problem { color: $error; padding: 0 1; }
-    .notice { padding: 1 2; }
+    LabelingScreen > #kpi { height: 1; padding: 0 1; color: $text-muted; }
     """
 
     def __init__(
@@ -76,28 +50,20 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
         from_picker: bool = False,
         viewer_commands: dict[str, str] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(keymap)
         self.viewer_commands = viewer_commands or {}
         self.from_picker = from_picker
         self.session = session
-        self.keymap = keymap
-        self.view: TaskView | None = None
-        install_keymap(self, keymap, keymap.contexts, self._action_for)
+        self.bind_keys(keymap.contexts)
         self.revealed: set[int] = set()
         self._discard_armed: tuple[str, int] | None = None
-        self._status = Text("")
         self.validation_summary = ""
         self._showing_done = False
         self.audit_text = ""
 
     # -- layout ----------------------------------------------------------------------------
-    def compose(self) -> ComposeResult:
-        yield Line(id="header")
-        yield Line(id="progress")
+    def compose_info(self) -> ComposeResult:
         yield Line(id="kpi")
-        yield VerticalScroll(id="body")
-        yield Line(id="status")
-        yield Line(id="keys")
 
     def on_mount(self) -> None:
         self.show_current()
@@ -200,14 +166,6 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
             kpi.stylize("bold yellow")
         self.query_one("#kpi", Line).set(kpi)
 
-    def set_status(self, text: str, error: bool = False) -> None:
-        view = self.view
-        if error and view is not None and view.editing:
-            # After a refusal the annotator must see where the next keys go.
-            text += f" · keys type into {view.editing_label}"
-        self._status = Text(text, style="bold red" if error else "green")
-        self.query_one("#status", Line).set(self._status)
-
     def _may_leave(self, action: str) -> bool:
         """A changed draft is never thrown away by one key: the first press says so, the
         same key again on this item goes on."""
@@ -239,7 +197,6 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
         return isinstance(meta, dict) and bool(meta.get("sensitive"))
 
     def show_current(self, keep_status: bool = False) -> None:
-        body = self.query_one("#body", VerticalScroll)
         s = self.session
         placeholder: Static | None = None
         ctx: ViewContext | None = None
@@ -279,106 +236,25 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
                     annotator=s.store.annotator,
                     viewer_commands=self.viewer_commands,
                 )
-        mounted: AwaitMount | None = None
+        self._showing_done = s.done
+        if not keep_status:
+            self.query_one("#status", Line).set(self._status)
+        self.refresh_progress()
         # Reusing the view avoids a remove-and-mount, which costs frames on every answer.
         if ctx is not None and self.view is not None and self.view.reload(ctx):
-            pass
+            self.put_item(None, ctx.task.id)
         else:
-            if self.focused is not None and body in self.focused.ancestors:
-                # Keys typed while the old view goes away must reach this screen, not a
-                # widget that is being removed (they would be lost).
-                self.set_focus(None)
-            body.remove_children()
             self.view = None
             if ctx is not None:
                 self.view = self.session.batch.task_type.view_class()(ctx)
                 self.view.submit_handler = self._submit_from_view
-                mounted = body.mount(self.view)
-            elif placeholder is not None:
-                mounted = body.mount(placeholder)
-        self._showing_done = s.done
-        # A view may have asked for focus on its way out (focus requests are deferred):
-        # once things settle, a focus left on a removed widget goes back to this screen.
-        self.call_after_refresh(self._settle_focus)
-        body.scroll_home(animate=False)
-        if not keep_status:
-            self.query_one("#status", Line).set(self._status)
-        self.refresh_progress()
-        self._render_keys()
-        # Keys wait until this item is mounted and painted (tui/key_gate.py).
-        self.item_shown(mounted, ctx.task.id if ctx is not None else None)
+            self.put_item(self.view or placeholder, ctx.task.id if ctx is not None else None)
+        self.render_keys()
 
-    def _settle_focus(self) -> None:
-        focused = self.focused
-        if focused is not None and (not focused.is_attached or focused.screen is not self):
-            self.set_focus(None)
+    def hint_ids(self) -> list[str]:
+        return super().hint_ids() + list(APP_HINTS)
 
-    def _render_keys(self) -> None:
-        """The key bar, from the bindings active right now (what a key would really do)."""
-        active = active_keys(self, self.keymap)
-        cells: list[tuple[str, str, str]] = []  # (binding id, key, word)
-        lead = Text()
-        editing = self.view is not None and self.view.editing
-        if editing and self.view is not None:
-            # Letters type text now: only the ways out and the keys that still act are shown.
-            lead.append(" typing ", style="reverse bold")
-            lead.append(" ")
-            for binding_id in self.view.editing_hint_ids():
-                keys = self.keymap.display(binding_id, limit=1)
-                word = binding_id.split(".", 1)[1].replace("_", " ") + " the editor"
-                cells.append((binding_id, keys, word))
-            ids: list[str] = ["app.submit", "app.guidelines", "app.help", "app.quit"]
-        else:
-            ids = (self.view.hint_ids() if self.view else []) + list(APP_HINTS)
-        for binding_id in ids:
-            now = active.get(binding_id)
-            if now:
-                word = _HINT_WORDS.get(binding_id) or binding_id.split(".", 1)[1].replace("_", " ")
-                cells.append((binding_id, key_display(now[0]), word))
-        self.query_one("#keys", Line).set(lay_out_key_bar(lead, cells, self.size.width - 2))
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._render_keys()
-        self.refresh_progress()
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self._render_keys()
-
-    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
-        self._render_keys()
-
-    # -- keys ------------------------------------------------------------------------------
-    # Keys are Textual bindings built from the keymap (tui/keymap_bindings.py): app.* ids run
-    # this screen's actions, the task type's ids and the label keys go to the item's view.
-    # While an editor in the view has focus, letters type text (Textual leaves the keys an
-    # Input consumes to it); of the rest only these still act, so nothing leaves a draft by
-    # accident:
-    WHILE_EDITING = frozenset(
-        {"submit", "help", "guidelines", "summary", "stats", "my_audits", "quit"}
-        | {"scroll_up", "scroll_down"}
-    )
-
-    def _action_for(self, binding_id: str) -> str | None:
-        context, _, name = binding_id.partition(".")
-        if context == "app":
-            return name if hasattr(self, f"action_{name}") else None
-        return f"view({binding_id!r})"
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        view = self.view
-        if view is None or not view.editing:
-            return True
-        if action == "view":
-            return bool(parameters) and parameters[0] in view.editing_hint_ids()
-        return action in self.WHILE_EDITING
-
-    def action_view(self, binding_id: str) -> None:
-        if self.view is None:
-            self.set_status(self._no_view_reason(), error=True)
-        elif not self.view.handle(binding_id):
-            self.set_status(f"{binding_id} does nothing here", error=True)
-
-    def _no_view_reason(self) -> str:
+    def no_view_reason(self) -> str:
         s = self.session
         if s.done:
             return f"every item is answered: {self.keymap.display('app.back', 1)} goes back"
@@ -409,11 +285,6 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
             self.set_status("that key was meant for the previous item: not saved", error=True)
             return
         self.save(answer, value)
-
-    @on(TaskView.Notice)
-    def _view_notice(self, message: TaskView.Notice) -> None:
-        message.stop()
-        self.set_status(message.text, error=message.error)
 
     def save(
         self, answer: str, value: dict[str, Any] | None = None, flag: Flag | None = None
@@ -481,23 +352,10 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
             if flag is not None:
                 self.save("flag", None, flag)
 
-        self.app.push_screen(FlagScreen(), flagged)
+        self.app.push_screen(FlagScreen(self.keymap), flagged)
 
-    def action_guidelines(self) -> None:
-        path = self.session.batch.guidelines_path
-        if path is None:
-            self.set_status("this batch has no guidelines file", error=True)
-            return
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            self.set_status(f"cannot read {path}: {exc.strerror or exc}", error=True)
-            return
-        self.app.push_screen(GuidelinesScreen(path.name, text))
-
-    def action_help(self) -> None:
-        count = self.view.label_count() if self.view is not None else None
-        self.app.push_screen(HelpScreen(self.keymap, count))
+    def guidelines_file(self) -> Path | None:
+        return self.session.batch.guidelines_path
 
     def action_summary(self) -> None:
         from tui.screens.summary import SummaryScreen
@@ -515,14 +373,6 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
 
         s = self.session
         self.app.push_screen(MyAuditsScreen(s.batch.folder, s.store.annotator))
-
-    def action_scroll_down(self) -> None:
-        body = self.query_one("#body", VerticalScroll)
-        body.scroll_to(y=body.scroll_y + max(1, body.size.height - 2), animate=False)
-
-    def action_scroll_up(self) -> None:
-        body = self.query_one("#body", VerticalScroll)
-        body.scroll_to(y=body.scroll_y - max(1, body.size.height - 2), animate=False)
 
     def action_reveal(self) -> None:
         if not self.session.done:

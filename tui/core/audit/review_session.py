@@ -59,17 +59,6 @@ def build_audit_keymap(
     )
 
 
-def help_keymap(keymap: Keymap) -> Keymap:
-    """The bindings the review screen acts on, for the help overlay."""
-    keep = [b for b in keymap.bindings if not b.startswith("app.") or b in AUDIT_APP_IDS]
-    return Keymap(
-        bindings={b: keymap.bindings[b] for b in keep},
-        descriptions=keymap.descriptions,
-        sources=keymap.sources,
-        contexts=keymap.contexts,
-    )
-
-
 def clock_key(status: PlanItemStatus) -> str:
     """The same task can be planned for two annotators: time is kept per (annotator, task)."""
     return f"{status.item.annotator}/{status.item.task_id}"

@@ -1,0 +1,243 @@
+"""The base of the screens that show one item at a time: labeling and audit review.
+
+What they share lives here once: the layout (header, progress, an info line, the item, the
+status line, the key bar), keys as Textual bindings built from the keymap, the rule that keys
+wait for the item to be painted (ItemPaintGate), putting an item's view on screen without
+leaving focus on a removed widget, the key bar and help from the active bindings, and the
+overlays every item screen opens (guidelines, help).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import BindingsMap
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widget import AwaitMount, Widget
+
+from tui.core.keymap import Keymap, key_display
+from tui.key_gate import ItemPaintGate
+from tui.keymap_bindings import active_keys, install_keymap
+from tui.screens.guidelines import GuidelinesScreen
+from tui.screens.help import HelpScreen, help_rows
+from tui.task_view import TaskView
+from tui.widgets.key_bar import lay_out_key_bar
+from tui.widgets.line import Line
+
+# Short words for the key bar (the help overlay shows the full descriptions).
+HINT_WORDS = {
+    "app.submit": "submit",
+    "app.skip": "skip",
+    "app.undo": "undo",
+    "app.back": "back",
+    "app.forward": "fwd",
+    "app.flag": "flag",
+    "app.guidelines": "guide",
+    "app.help": "keys",
+    "app.quit": "quit",
+    "app.reveal": "reveal",
+}
+
+
+def hint_word(binding_id: str) -> str:
+    return HINT_WORDS.get(binding_id) or binding_id.split(".", 1)[1].replace("_", " ")
+
+
+class ItemScreen(ItemPaintGate, Screen[None]):
+    DEFAULT_CSS = """
+    ItemScreen { layout: vertical; }
+    ItemScreen > #header { height: 1; background: $primary-background; padding: 0 1; }
+    ItemScreen > #progress { height: 1; padding: 0 1; }
+    ItemScreen > #body { height: 1fr; border: round $panel; padding: 0 0; }
+    ItemScreen > #status { height: 1; padding: 0 1; }
+    ItemScreen > #keys { height: 2; padding: 0 1; background: $panel; }
+    ItemScreen .problem { color: $error; padding: 0 1; }
+    ItemScreen .notice { padding: 1 2; }
+    """
+
+    AUTO_FOCUS = ""  # no widget of a view takes the keys unless the view asks for them
+
+    # While an editor in the view has focus, letters type text (Textual leaves the keys an
+    # Input consumes to it); of the rest only these actions still act, so nothing leaves a
+    # draft by accident. The view's own ways out (editing_hint_ids) act too.
+    WHILE_EDITING = frozenset(
+        {"submit", "help", "guidelines", "summary", "stats", "my_audits", "quit"}
+        | {"scroll_up", "scroll_down"}
+    )
+
+    def __init__(self, keymap: Keymap) -> None:
+        super().__init__()
+        self.keymap = keymap
+        self.view: TaskView | None = None
+        self._status = Text("")
+        self._class_bindings = self._bindings
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Line(id="header")
+        yield Line(id="progress")
+        yield from self.compose_info()
+        yield VerticalScroll(id="body")
+        yield Line(id="status")
+        yield Line(id="keys")
+
+    def compose_info(self) -> ComposeResult:
+        """Lines between the progress line and the item (the KPIs, the audited answer)."""
+        yield from ()
+
+    @property
+    def body(self) -> VerticalScroll:
+        return self.query_one("#body", VerticalScroll)
+
+    def put_item(self, widget: Widget | None, task_id: str | None) -> None:
+        """Show `widget` (a view or a notice) as the item; keys wait until it is painted.
+        With widget None the current view stays (it was reloaded in place)."""
+        body = self.body
+        mounted: AwaitMount | None = None
+        if widget is not None:
+            if self.focused is not None and body in self.focused.ancestors:
+                # Keys must reach this screen, not a widget that is being removed.
+                self.set_focus(None)
+            body.remove_children()
+            mounted = body.mount(widget)
+        # A view may have asked for focus on its way out (focus requests are deferred):
+        # once things settle, a focus left on a removed widget goes back to this screen.
+        self.call_after_refresh(self._settle_focus)
+        body.scroll_home(animate=False)
+        self.item_shown(mounted, task_id)
+
+    def _settle_focus(self) -> None:
+        focused = self.focused
+        if focused is not None and (not focused.is_attached or focused.screen is not self):
+            self.set_focus(None)
+
+    # -- keys ------------------------------------------------------------------------------
+    def bind_keys(
+        self, contexts: tuple[str, ...], only: Callable[[str], bool] | None = None
+    ) -> None:
+        """(Re)build this screen's bindings from the keymap for these contexts."""
+        self._bindings = BindingsMap.merge([BindingsMap(), self._class_bindings])
+        install_keymap(self, self.keymap, contexts, self.action_for, only)
+        if self.is_mounted:
+            self.refresh_bindings()
+            self.render_keys()
+
+    def action_for(self, binding_id: str) -> str | None:
+        """The action a binding id runs here: app.X -> X, audit.X -> audit_X (when this
+        screen has it); the task type's ids and the label keys go to the view."""
+        context, _, name = binding_id.partition(".")
+        if context in ("app", "audit"):
+            action = name if context == "app" else f"audit_{name}"
+            return action if hasattr(self, f"action_{action}") else None
+        return f"view({binding_id!r})"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        view = self.view
+        if view is None or not view.editing:
+            return True
+        if action == "view":
+            return bool(parameters) and parameters[0] in view.editing_hint_ids()
+        return action in self.WHILE_EDITING
+
+    def action_view(self, binding_id: str) -> None:
+        if self.view is None:
+            self.set_status(self.no_view_reason(), error=True)
+        elif not self.view.handle(binding_id):
+            self.set_status(f"{binding_id} does nothing here", error=True)
+
+    def no_view_reason(self) -> str:
+        return "nothing to act on here"
+
+    # -- status and key bar ----------------------------------------------------------------
+    def set_status(self, text: str, error: bool = False) -> None:
+        view = self.view
+        if error and view is not None and view.editing:
+            # After a refusal the annotator must see where the next keys go.
+            text += f" · keys type into {view.editing_label}"
+        self._status = Text(text, style="bold red" if error else "green")
+        self.query_one("#status", Line).set(self._status)
+
+    def hint_ids(self) -> list[str]:
+        """Binding ids for the key bar, most useful first."""
+        return self.view.hint_ids() if self.view else []
+
+    def render_keys(self) -> None:
+        """The key bar, from the bindings active right now (what a key would really do)."""
+        active = active_keys(self, self.keymap)
+        cells: list[tuple[str, str, str]] = []  # (binding id, key, word)
+        lead = Text()
+        view = self.view
+        if view is not None and view.editing:
+            # Letters type text now: only the ways out and the keys that still act are shown.
+            lead.append(f" typing into {view.editing_label} ", style="reverse bold")
+            lead.append(" ")
+            for binding_id in view.editing_hint_ids():
+                keys = self.keymap.display(binding_id, limit=1)
+                cells.append((binding_id, keys, hint_word(binding_id) + " the editor"))
+            ids = ["app.submit", "app.guidelines", "app.help", "app.quit"]
+        else:
+            ids = self.hint_ids()
+        for binding_id in ids:
+            now = active.get(binding_id)
+            if now:
+                cells.append((binding_id, key_display(now[0]), hint_word(binding_id)))
+        self.query_one("#keys", Line).set(lay_out_key_bar(lead, cells, self.size.width - 2))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.render_keys()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.render_keys()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.render_keys()
+
+    @on(TaskView.Notice)
+    def _view_notice(self, message: TaskView.Notice) -> None:
+        message.stop()
+        self.set_status(message.text, error=message.error)
+
+    # -- what every item screen offers -----------------------------------------------------
+    def guidelines_file(self) -> Path | None:
+        return None
+
+    def action_guidelines(self) -> None:
+        path = self.guidelines_file()
+        if path is None:
+            self.set_status("this batch has no guidelines file", error=True)
+            return
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            self.set_status(f"cannot read {path}: {exc.strerror or exc}", error=True)
+            return
+        self.app.push_screen(GuidelinesScreen(path.name, text))
+
+    def help_label_count(self) -> int | None:
+        return self.view.label_count() if self.view is not None else None
+
+    def action_help(self) -> None:
+        rows = help_rows(self, self.keymap, self.help_label_count())
+        self.app.push_screen(HelpScreen(rows, self.keymap))
+
+    def action_scroll_down(self) -> None:
+        body = self.body
+        body.scroll_to(y=body.scroll_y + max(1, body.size.height - 2), animate=False)
+
+    def action_scroll_up(self) -> None:
+        body = self.body
+        body.scroll_to(y=body.scroll_y - max(1, body.size.height - 2), animate=False)
+
+    def action_interrupt(self) -> None:
+        self.set_status(
+            f"Ctrl+c does not quit: {self.keymap.display('app.quit', 1)} quits "
+            "(everything is already saved)"
+        )
+
+    def action_quit(self) -> None:
+        self.app.exit()
