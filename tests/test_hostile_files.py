@@ -12,6 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from tui.core import safe_files
 from tui.core.jsonl_store import AppendOnlyJsonl, StoreNotWritableError, UnsafeFileError
 from tui.core.records import ResultRecord
 from tui.core.results import ResultsStore
@@ -194,3 +195,104 @@ def test_a_symlinked_cache_entry_is_not_followed(
     entry.unlink()
     entry.symlink_to(victim)
     assert cache.read("abcdef") is None
+
+
+def test_a_results_file_owned_by_someone_else_is_refused(tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    results.mkdir()
+    planted = results / "anna.jsonl"
+    planted.write_bytes(orjson.dumps(record("t1").to_json_dict()) + b"\n")
+    other = os.geteuid() + 4242
+    try:
+        os.chown(planted, other, -1)
+    except PermissionError:
+        pytest.skip("only root can give a file to another user here")
+    with pytest.raises(UnsafeFileError) as caught:
+        ResultsStore(results, "anna", "b").open()
+    assert str(planted) in str(caught.value)
+    assert "another user" in str(caught.value)
+
+
+def test_audit_folders_and_plans_are_private_under_umask_000(
+    tmp_path: Path, open_umask: None
+) -> None:
+    from tests.batch_factory import make_batch, texts
+    from tui.core.audit import SampleSpec, assign_audit
+
+    folder = make_batch(tmp_path / "b", texts(4), id="b")
+    store = ResultsStore(folder / "results", "anna", "b")
+    store.open()
+    for i in range(4):
+        line = record(f"t{i}").to_json_dict()
+        line["task_type"] = "classify"
+        line["value"] = {"labels": ["pos"]}
+        store._file.append(line)
+    store.close()
+    assign_audit(folder, "dora", SampleSpec(per_annotator=2), seed="1")
+    assert stat.S_IMODE((folder / "audits").stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "audits" / "dora.plan.json").stat().st_mode) == 0o600
+    with AppendOnlyJsonl(folder / "audits" / "dora.jsonl") as audit_file:
+        audit_file.append({"task_id": "t0"})
+    assert stat.S_IMODE((folder / "audits" / "dora.jsonl").stat().st_mode) == 0o600
+
+
+def test_a_symlink_at_the_plans_temporary_name_is_not_followed(
+    tmp_path: Path, victim: Path
+) -> None:
+    from tui.core.audit.plan import AuditPlan
+
+    audits = tmp_path / "audits"
+    audits.mkdir()
+    plan = AuditPlan(audits / "dora.plan.json", "b", "dora", "1", {}, "now", [])
+    (audits / f".dora.plan.json.{os.getpid()}.tmp").symlink_to(victim)
+    with pytest.raises(safe_files.UnsafeFileError, match="symbolic link"):
+        plan.save()
+    assert victim.read_text() == "export PATH=/usr/bin\n"
+
+
+def test_audit_assign_never_writes_through_a_planted_plan_symlink(
+    tmp_path: Path, victim: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.batch_factory import make_batch, texts
+    from tui.cli import main
+
+    folder = make_batch(tmp_path / "b", texts(4), id="b")
+    store = ResultsStore(folder / "results", "anna", "b")
+    store.open()
+    for i in range(4):
+        line = record(f"t{i}").to_json_dict()
+        line["task_type"] = "classify"
+        line["value"] = {"labels": ["pos"]}
+        store._file.append(line)
+    store.close()
+    (folder / "audits").mkdir()
+    (folder / "audits" / "dora.plan.json").symlink_to(victim)
+    argv = ["audit", "assign", str(folder), "--auditor", "dora", "--per-annotator", "2"]
+    assert main([*argv, "--replace"]) == 0
+    assert victim.read_text() == "export PATH=/usr/bin\n"
+    plan = folder / "audits" / "dora.plan.json"
+    assert not plan.is_symlink() and plan.is_file()  # the link was replaced, not followed
+
+
+def test_audit_assign_says_why_when_a_symlink_blocks_the_plan(
+    tmp_path: Path, victim: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.batch_factory import make_batch, texts
+    from tui.cli import main
+
+    folder = make_batch(tmp_path / "b", texts(4), id="b")
+    store = ResultsStore(folder / "results", "anna", "b")
+    store.open()
+    for i in range(4):
+        line = record(f"t{i}").to_json_dict()
+        line["task_type"] = "classify"
+        line["value"] = {"labels": ["pos"]}
+        store._file.append(line)
+    store.close()
+    (folder / "audits").mkdir()
+    (folder / "audits" / f".dora.plan.json.{os.getpid()}.tmp").symlink_to(victim)
+    argv = ["audit", "assign", str(folder), "--auditor", "dora", "--per-annotator", "2"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert ".dora.plan.json." in err and "symbolic link" in err
+    assert victim.read_text() == "export PATH=/usr/bin\n"

@@ -177,7 +177,9 @@ def run(args: argparse.Namespace) -> int:
     except PlanError as exc:
         _problems([exc.problem])
         return 2
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:
+        # OSError: a plan or audit file that cannot be written, or a symlink refused in its
+        # place (tui.core.safe_files); the message names the path.
         from tui.core.safe_text import echo
 
         echo(f"error: {exc}", file=sys.stderr)
