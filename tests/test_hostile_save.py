@@ -72,10 +72,11 @@ def test_a_results_file_replaced_by_rename_is_not_confirmed(tmp_path: Path) -> N
 
 
 def test_the_exit_summary_does_not_claim_answers_written_to_a_file_that_is_gone(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tui.commands.open import print_summary
 
+    monkeypatch.setenv("LABELDESK_DATA_DIR", str(tmp_path / "data"))
     folder = make_batch(tmp_path / "b", texts(5))
     s = open_session(folder)
     for _ in range(3):
@@ -87,6 +88,9 @@ def test_the_exit_summary_does_not_claim_answers_written_to_a_file_that_is_gone(
     assert "NOT SAVED" in out
     assert "answers written" not in out
     assert str(folder / "results" / "anna.jsonl") in out
+    [rescued] = (tmp_path / "data" / "rescued").glob("*.jsonl")
+    assert [line["task_id"] for line in read_results(rescued)] == ["t0", "t1", "t2"]
+    assert "3 answer line(s) that are in no results file were written to" in out
 
 
 class FullDisk:
@@ -164,4 +168,30 @@ def test_a_failed_undo_keeps_the_time_with_the_item(
     assert s.position == 1  # the screen did not move
     undone = s.undo()
     assert undone is not None and undone.active_ms == 1000 + 3000
+    s.store.close()
+
+
+def test_answers_that_are_nowhere_can_be_written_to_a_path_the_annotator_gives(
+    tmp_path: Path,
+) -> None:
+    import stat
+
+    folder = make_batch(tmp_path / "b", texts(5))
+    s = open_session(folder)
+    s.submit("accept", {"labels": ["pos"]})  # t0: written, then the folder goes
+    shutil.rmtree(folder)
+    for _ in range(2):  # a retry of the same answer is kept once
+        with pytest.raises(StoreGoneError):
+            s.submit("accept", {"labels": ["neg"]})
+    lost = s.lost_lines()
+    assert [(line["task_id"], line["value"]) for line in lost] == [
+        ("t0", {"labels": ["pos"]}),
+        ("t1", {"labels": ["neg"]}),
+    ]
+    rescue = tmp_path / "elsewhere" / "anna-rescued.jsonl"
+    assert s.rescue(rescue) == 2
+    assert [line["task_id"] for line in read_results(rescue)] == ["t0", "t1"]
+    assert stat.S_IMODE(rescue.stat().st_mode) == 0o600
+    with pytest.raises(FileExistsError):
+        s.rescue(rescue)  # never overwrites
     s.store.close()

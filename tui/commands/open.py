@@ -69,6 +69,10 @@ def print_summary(session: Any) -> None:
     files (the batch title, labels, task ids) passes through safe_text.visible; when the
     results file is gone (batch folder deleted or replaced), it says NOT SAVED."""
     if not session.records:
+        if session.lost_lines():
+            from tui.core.safe_text import safe_console
+
+            _rescue(session, safe_console())
         return
     from rich.text import Text
 
@@ -95,7 +99,46 @@ def print_summary(session: Any) -> None:
             ),
             soft_wrap=True,
         )
+    _rescue(session, console)
     console.print(render_session_summary(summary, width=min(console.width, 100), not_saved=gone))
+
+
+def rescue_folder() -> Path:
+    import os
+
+    override = os.environ.get("LABELDESK_DATA_DIR")
+    if override:
+        return Path(override) / "rescued"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("labeldesk", appauthor=False)) / "rescued"
+
+
+def _rescue(session: Any, console: Any) -> None:
+    """Answers that are in no results file (the batch folder deleted, the file replaced)
+    are written to a new file in the data folder, and the path is said."""
+    from datetime import UTC, datetime
+
+    from rich.text import Text
+
+    from tui.core.safe_text import visible
+
+    if not session.lost_lines():
+        return
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    name = f"{session.batch.id}-{session.store.annotator}-{stamp}.jsonl"
+    target = rescue_folder() / "".join(c if c.isalnum() or c in "._-" else "_" for c in name)
+    try:
+        count = session.rescue(target)
+    except OSError as exc:
+        message = f"the lost answers could not be written to {target} either: {exc}"
+        console.print(Text(visible(message), style="bold red"), soft_wrap=True)
+        return
+    message = (
+        f"{count} answer line(s) that are in no results file were written to {target}; "
+        "hand that file to whoever runs the batch"
+    )
+    console.print(Text(visible(message), style="bold yellow"), soft_wrap=True)
 
 
 def run_picker(root: Path, args: argparse.Namespace) -> int:

@@ -6,17 +6,23 @@ which item comes next is made here, in plain Python, and tested without a termin
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+
+import orjson
 
 from tui import __version__
 from tui.core.active_clock import ActiveClock
 from tui.core.batch import Batch, Item
+from tui.core.jsonl_store import StoreGoneError
 from tui.core.kpi import AnswerTally, LiveFigures, live_figures_from_clock
 from tui.core.records import AnswerKind, Flag, FlagReason, ResultRecord, utc_now
 from tui.core.results import ResultsStore
+from tui.core.safe_files import make_private_dirs, open_regular
 
 
 class SubmitRefusedError(ValueError):
@@ -44,6 +50,7 @@ class LabelingSession:
         self._shown_at = now()
         self._item: Item | None = None
         self._taken = (0, 0)  # what the last _record() took from the clock
+        self._unsaved: list[dict[str, Any]] = []  # refused with StoreGoneError
         # Running KPI tallies: O(1) per answer, so the live figures never rescan files.
         self.batch_tally = AnswerTally(store.latest.values())
         self.session_tally = AnswerTally()
@@ -206,13 +213,43 @@ class LabelingSession:
         return None
 
     def _append(self, record: ResultRecord) -> None:
-        """Write the line; on failure the clock gets back the time and keys the line took."""
+        """Write the line; on failure the clock gets back the time and keys the line took.
+        StoreGoneError (the results file was removed or replaced): the line is kept in
+        memory, see lost_lines() and rescue()."""
         try:
             self.store.append(record)
-        except OSError:
+        except OSError as exc:
             ms, keys = self._taken
             self.clock.give_back(record.task_id, ms, keys)
+            if isinstance(exc, StoreGoneError):
+                self._unsaved.append(exc.record)
             raise
+
+    def lost_lines(self) -> list[dict[str, Any]]:
+        """This session's lines that are in no results file anyone will find: the ones
+        refused with StoreGoneError and, when the file is gone, the ones written to it. A
+        retried answer (same task and revision) is kept once, the latest."""
+        lines = [] if self.store.present() else [r.to_json_dict() for r in self.records]
+        lines += self._unsaved
+        latest: dict[tuple[object, object], dict[str, Any]] = {}
+        for line in lines:
+            key = (line.get("task_id"), line.get("revision"))
+            latest.pop(key, None)
+            latest[key] = line
+        return list(latest.values())
+
+    def rescue(self, path: Path) -> int:
+        """Write lost_lines() to a new file at `path` (never an existing one, never through a
+        symlink; 0600; fsynced), for the annotator to hand over. Returns the line count."""
+        lines = self.lost_lines()
+        make_private_dirs(path.parent)
+        fd, _ = open_regular(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+        try:
+            os.write(fd, b"".join(orjson.dumps(line) + b"\n" for line in lines))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return len(lines)
 
     def _record(
         self,
