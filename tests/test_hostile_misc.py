@@ -74,3 +74,24 @@ def test_labels_that_only_look_identical_are_reported(tmp_path: Path) -> None:
     assert warnings, batch.problems
     assert "U+200B" in warnings[0].message
     assert "look identical" in warnings[0].message
+
+
+def test_validate_reports_media_leading_outside_and_missing_media(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.png"
+    outside.write_bytes(b"\x89PNG\r\n\x1a\n")
+    tasks = [
+        {"id": "ok", "image": "media/ok.png"},
+        {"id": "link", "image": "media/link.png"},
+        {"id": "gone", "image": "media/gone.png"},
+        {"id": "up", "image": "../secret.png"},
+    ]
+    folder = make_batch(tmp_path / "b", tasks, task_type="image", task={"labels": ["a", "b"]})
+    (folder / "media").mkdir()
+    (folder / "media" / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (folder / "media" / "link.png").symlink_to(outside)
+    problems, _ = Batch.open(folder).validate_all()
+    by_line = {p.line: p for p in problems if p.field == "image"}
+    assert set(by_line) == {2, 3, 4}, [str(p) for p in problems]
+    assert "outside the batch folder" in by_line[2].message
+    assert "not found" in by_line[3].message
+    assert "outside the batch folder" in by_line[4].message

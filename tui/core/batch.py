@@ -25,6 +25,8 @@ from tui.core.toml_lines import line_of
 
 MAX_LINE_BYTES = 1_000_000  # a task line above this is refused: it would freeze the screen
 FIRST_SCAN_LINES = 256
+# Task types whose task line names a media file in the field of the type's own name.
+MEDIA_FIELDS = frozenset({"image", "video", "audio"})
 
 
 @dataclass
@@ -349,6 +351,25 @@ class Batch:
             yield self.item(i)
 
     # -- validation ------------------------------------------------------------------------
+    def _media_problems(self, item: Item) -> list[Problem]:
+        """A media item's file: inside the batch folder (symlinks resolved) and present.
+        The view says the same when the item is shown; validate says it up front."""
+        field = self.task_type.name
+        if field not in MEDIA_FIELDS or item.raw is None or field not in item.raw:
+            return []
+        from tui.core.media.errors import MediaError
+        from tui.core.media.paths import resolve_media_path
+
+        try:
+            real = resolve_media_path(self.folder, item.raw[field], field)
+        except MediaError as exc:
+            return [Problem(self.tasks_path, str(exc), item.line_no, field)]
+        if not real.is_file():
+            what = "not found" if not real.exists() else "is not a regular file"
+            shown = str(item.raw[field])
+            return [Problem(self.tasks_path, f"media file {shown!r}: {what}", item.line_no, field)]
+        return []
+
     def validate_all(
         self, progress: Callable[[int, int], None] | None = None, max_problems: int = 10_000
     ) -> tuple[list[Problem], set[int]]:
@@ -365,6 +386,8 @@ class Batch:
                 invalid.add(i)
                 if len(problems) < max_problems:
                     problems.extend(item.problems)
+            elif item.raw is not None and len(problems) < max_problems:
+                problems.extend(self._media_problems(item))
             previous = first_seen.setdefault(item.task_id, item.line_no)
             if previous != item.line_no:
                 invalid.add(i)
