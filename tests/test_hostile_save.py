@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -195,3 +196,63 @@ def test_answers_that_are_nowhere_can_be_written_to_a_path_the_annotator_gives(
     with pytest.raises(FileExistsError):
         s.rescue(rescue)  # never overwrites
     s.store.close()
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 256 KiB tmpfs, so a full disk is real (ENOSPC from the kernel); skipped where this
+    process may not mount one."""
+    import subprocess
+
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {made.stderr.strip() or made.returncode}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(folder: Path) -> Path:
+    """Fill the file system until the kernel says ENOSPC; returns the filler to free it."""
+    filler = folder / "filler"
+    with filler.open("wb", buffering=0) as fh:
+        try:
+            while True:
+                fh.write(b"\0" * 4096)
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+    return filler
+
+
+def test_a_real_full_disk_during_save_and_undo(tiny_disk: Path) -> None:
+    folder = make_batch(tiny_disk / "b", texts(20))
+    s = open_session(folder)
+    path = folder / "results" / "anna.jsonl"
+    s.submit("accept", {"labels": ["pos"]})
+    # Answers until the file's last page has too little room for an `undone` line.
+    while 4096 - path.stat().st_size % 4096 > 250:
+        room = 4096 - path.stat().st_size % 4096
+        s.flag("other", "n" * max(0, min(3000, room - 480)))
+    last = s.records[-1].task_id
+    filler = fill(tiny_disk)
+    before = path.read_bytes()
+    with pytest.raises(OSError) as caught:
+        s.undo()
+    assert caught.value.errno == errno.ENOSPC
+    with pytest.raises(OSError):
+        s.submit("accept", {"labels": ["neg"]})
+    assert path.read_bytes() == before  # no torn line
+    filler.unlink()
+    undone = s.undo()  # the same answer as the failed undo wanted to withdraw
+    assert undone is not None and undone.task_id == last and undone.answer == "undone"
+    s.store.close()
+    lines = read_results(path)
+    assert lines[-1]["task_id"] == last and lines[-1]["answer"] == "undone"
