@@ -209,3 +209,32 @@ def test_a_viewer_template_is_filled_once(tmp_path: Path) -> None:
         which=lambda name: f"/usr/bin/{name}",
     )
     assert plan.argv[-1] == "media/{start}.png"  # the file name is not a template
+
+
+@pytest.mark.e2e
+def test_the_raw_terminal_stream_after_the_app_carries_no_escape_from_files(
+    tmp_path: Path,
+) -> None:
+    """The real labeldesk in tmux: what it prints after leaving the full screen (the batch
+    title and the session summary, with labels and task ids) is read from the raw stream."""
+    from tests.tmux_terminal import LABELDESK, TmuxTerminal
+
+    folder = hostile_batch(tmp_path)
+    raw = tmp_path / "raw.bin"
+    term = TmuxTerminal(tmp_path, width=100, height=30)
+    try:
+        term.start([str(LABELDESK), "open", str(folder), "--annotator", "cees"], cwd=tmp_path)
+        term._tmux("pipe-pane", "-t", term.name, "-o", f"cat >> {raw}")
+        term.wait_for("neg", timeout=60)
+        term.keys("1", "2", "1")
+        term.keys("C-q")
+        term.wait_for("LABELDESK-EXIT=", timeout=60)
+    finally:
+        term.close()
+    stream = raw.read_bytes().decode("utf-8", "replace")
+    after = stream.rsplit("\x1b[?1049l", 1)[-1]  # what is printed once the app has left
+    assert "Session summary" in after
+    assert "Title" in after
+    # Rich's own colours (ESC [ ... m) may be there; nothing that came from the files may.
+    for bad in ("\x1b]", "\x1b[2J", "\x07", "\x9b", "\x9c", "\x9d", "\u202e"):
+        assert bad not in after, repr(bad)
