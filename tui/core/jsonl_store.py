@@ -71,27 +71,11 @@ def _holder_note(lock_path: Path) -> str:
         return ""
 
 
-def read_jsonl_records(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
-    """Yield (line number, parsed object or None, error or None) for each non-empty line."""
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                obj = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                yield number, None, f"not valid JSON: {exc}"
-                continue
-            if not isinstance(obj, dict):
-                yield number, None, f"expected a JSON object, got {type(obj).__name__}"
-                continue
-            yield number, obj, None
-
-
 def parse_jsonl_bytes(
     data: bytes,
 ) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
-    """read_jsonl_records over bytes already read."""
+    """(line number, parsed object or None, error or None) for each non-blank line of the
+    bytes read through the writer's own descriptor (readers use tui.core.result_lines)."""
     for number, raw in enumerate(data.split(b"\n"), start=1):
         if not raw.strip():
             continue
