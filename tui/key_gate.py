@@ -55,7 +55,10 @@ class KeyGateApp(App[None]):
         return bool(getattr(screen, "keys_ready", True))
 
     def pump_keys(self) -> None:
-        """Called when a screen becomes ready: deliver what was typed meanwhile."""
+        """Called when a screen becomes ready (a new item or screen painted): deliver what
+        was typed meanwhile. A key still settling set this off, so it is complete."""
+        if self._in_flight is not None and self._settling:
+            self._release(self._in_flight)
         if self._held:
             self.call_later(self._pump)
 
@@ -76,8 +79,7 @@ class KeyGateApp(App[None]):
                 return
             # A key that bubbled back from the widget tree: resolve it, then it is done.
             await super().on_event(event)
-            if event is self._in_flight:
-                self._done(event)
+            self._done(event)
             return
         await super().on_event(event)
 
@@ -109,20 +111,21 @@ class KeyGateApp(App[None]):
             self._pumping = False
 
     async def _deliver(self, event: events.Key) -> None:
-        target: MessagePump = self.focused or self.screen
+        origin: MessagePump = self.focused or self.screen
         self._in_flight = event
+        self._origin = origin
+        self._settling = False
         self._in_flight_since = time.monotonic()
+        if self._stuck_timer is None:
+            self._stuck_timer = self.set_interval(_STUCK_AFTER_S / 2, self._unstick)
         # Textual's own handling: priority bindings act now; otherwise the key is forwarded.
         await super().on_event(event)
-        if not event.is_forwarded:
+        if not event.is_forwarded or not origin.call_later(self._after_node, origin, event):
             self._done(event)
-            return
-        if not target.call_later(self._after_node, target, event):
-            self._done(event)
-        elif self._stuck_timer is None:
-            self._stuck_timer = self.set_interval(_STUCK_AFTER_S / 2, self._unstick)
 
     _stuck_timer: Any = None
+    _origin: MessagePump | None = None
+    _settling = False
 
     def _after_node(self, node: MessagePump, event: events.Key) -> None:
         """Runs behind `event` in `node`'s queue: the node has handled it."""
@@ -137,8 +140,33 @@ class KeyGateApp(App[None]):
             self._done(event)
 
     def _done(self, event: events.Key) -> None:
+        """The key itself is handled. What it set off may still be queued on the way from
+        where it was typed up to the screen (an Input's Submitted, a view's message that
+        saves and dismisses): a second barrier walks that path before the next key goes."""
+        if event is not self._in_flight or self._settling:
+            return
+        self._settling = True
+        origin = self._origin
+        if origin is None or not origin.call_later(self._settle_node, origin, event):
+            self._release(event)
+
+    def _settle_node(self, node: MessagePump, event: events.Key) -> None:
+        if event is not self._in_flight:
+            return
+        parent = node._parent
+        attached = isinstance(node, DOMNode) and node.is_attached
+        if (
+            not attached
+            or parent is None
+            or parent is self
+            or not parent.call_later(self._settle_node, parent, event)
+        ):
+            self._release(event)
+
+    def _release(self, event: events.Key) -> None:
         if event is self._in_flight:
             self._in_flight = None
+            self._origin = None
             if self._held:
                 self.call_later(self._pump)
 
@@ -148,7 +176,7 @@ class KeyGateApp(App[None]):
             and time.monotonic() - self._in_flight_since > _STUCK_AFTER_S
         ):
             self.log.warning(f"key {self._in_flight.key!r} never reported back; going on")
-            self._done(self._in_flight)
+            self._release(self._in_flight)
 
 
 class PaintedGate:
@@ -168,6 +196,17 @@ class PaintedGate:
     def _first_paint(self) -> None:
         self._painted_once = True
         _pump(self)
+
+    _dismissing = False
+
+    def dismiss_once(self, result: Any = None) -> None:
+        """Dismiss this overlay if it is still the top screen and not already closing: a
+        second close (Esc right after Enter) must never pop the screen beneath it."""
+        app = self.app  # type: ignore[attr-defined]
+        if self._dismissing or app.screen is not self:
+            return
+        self._dismissing = True
+        self.dismiss(result)
 
 
 class ItemPaintGate:

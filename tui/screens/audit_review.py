@@ -146,7 +146,7 @@ class ErrorsScreen(PaintedGate, ModalScreen[ErrorsChoice | None]):
             self._comment().focus()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss_once(None)
 
     def action_toggle_category(self, n: int) -> None:
         self.toggle(n)
@@ -179,7 +179,7 @@ class ErrorsScreen(PaintedGate, ModalScreen[ErrorsChoice | None]):
             )
             return
         ordered = [c for c in self.categories if c in self.chosen]
-        self.dismiss((ordered, self._comment().value.strip()))
+        self.dismiss_once((ordered, self._comment().value.strip()))
 
 
 class AuditReviewScreen(ItemScreen):

@@ -70,7 +70,9 @@ class FlagScreen(PaintedGate, ModalScreen[Flag | None]):
     @on(Input.Submitted, "#note")
     def _save(self, event: Input.Submitted) -> None:
         if self.reason is not None:
-            self.dismiss(Flag.model_validate({"reason": self.reason, "note": event.value.strip()}))
+            self.dismiss_once(
+                Flag.model_validate({"reason": self.reason, "note": event.value.strip()})
+            )
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss_once(None)

@@ -33,4 +33,4 @@ class GuidelinesScreen(PaintedGate, ModalScreen[None]):
         self.query_one(VerticalScroll).focus()
 
     async def action_dismiss(self, result: None = None) -> None:
-        self.dismiss(result)
+        self.dismiss_once(result)

@@ -66,4 +66,4 @@ class HelpScreen(PaintedGate, ModalScreen[None]):
         self.query_one(VerticalScroll).focus()
 
     async def action_dismiss(self, result: None = None) -> None:
-        self.dismiss(result)
+        self.dismiss_once(result)

@@ -150,4 +150,4 @@ class MyAuditsScreen(PaintedGate, ModalScreen[None]):
         actions[where](animate=False)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.dismiss_once(None)

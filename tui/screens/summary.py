@@ -44,7 +44,7 @@ class _Overlay(PaintedGate, ModalScreen[None]):
         self.query_one(VerticalScroll).focus()
 
     async def action_dismiss(self, result: None = None) -> None:
-        self.dismiss(result)
+        self.dismiss_once(result)
 
 
 class SummaryScreen(_Overlay):
