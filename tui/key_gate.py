@@ -29,7 +29,10 @@ from textual.dom import DOMNode
 from textual.message_pump import MessagePump
 from textual.widget import AwaitMount
 
+from tui.escape_keys import install as install_escape_keys
 from tui.paint_log import paint_log
+
+install_escape_keys()
 
 # A key whose handling never reported back (a widget removed with the key still in its
 # queue) stops holding the keys after this long; nothing else depends on a timeout.
@@ -88,9 +91,7 @@ class KeyGateApp(App[None]):
         if not key.startswith("alt+") or self._is_bound(key):
             return [event]
         rest = key[len("alt+") :]
-        character = event.character if event.character and event.character.isprintable() else None
-        if len(rest) == 1:
-            character = rest
+        character = rest if len(rest) == 1 else event.character
         return [events.Key("escape", "\x1b"), events.Key(rest, character)]
 
     def _is_bound(self, key: str) -> bool:
