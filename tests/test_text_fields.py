@@ -98,6 +98,69 @@ def focus_is_sane(app: LabelDeskApp) -> None:
         node = node.parent
 
 
+# -- image -----------------------------------------------------------------------------------
+
+
+async def test_image_refusal_keeps_the_description_focused(tmp_path: Path) -> None:
+    folder = sample(tmp_path, "image-en")
+    async with running(folder) as (app, pilot):
+        v = view(app)
+        await press(pilot, "1")
+        assert v.draft_changed
+        await press(pilot, "tab")
+        assert v.editing and v.editing_label == "the description"
+        await type_in(pilot, "short")
+        await press(pilot, "enter")
+        assert results(folder) == []
+        assert v.editing and "10 characters" in status(app) and "the description" in status(app)
+        await press(pilot, "2", "3")
+        assert v.field.value == "short23"
+        await press(pilot, "tab")  # Tab does not leave: Esc does
+        assert v.editing
+        await press(pilot, "escape")
+        assert not v.editing and v.field.value == "short23"
+        focus_is_sane(app)
+        await press(pilot, "tab")
+        await type_in(pilot, " is long enough")
+        await press(pilot, "enter")
+    value = results(folder)[0]["value"]
+    assert value["description"] == "short23 is long enough"
+
+
+async def test_image_describe_only_opens_typing(tmp_path: Path) -> None:
+    folder = sample(tmp_path, "image-en")
+    toml = (folder / "batch.toml").read_text(encoding="utf-8")
+    toml = toml.split("[task]")[0] + "[task]\ndescribe = true\n"
+    (folder / "batch.toml").write_text(toml, encoding="utf-8")
+    async with running(folder) as (app, pilot):
+        await type_in(pilot, "a test card")
+        await press(pilot, "enter")
+        assert view(app).editing  # the next item opens typing too
+        await press(pilot, "escape")
+        assert not view(app).editing
+    assert results(folder)[0]["value"]["description"] == "a test card"
+
+
+# -- audio -----------------------------------------------------------------------------------
+
+
+async def test_audio_transcription_opens_in_the_transcript(tmp_path: Path) -> None:
+    folder = sample(tmp_path, "audio-en")
+    async with running(folder) as (app, pilot):
+        v = view(app)
+        assert v.editing and v.editing_label == "the transcript" and not v.draft_changed
+        await type_in(pilot, "Good morning")
+        assert v.draft_changed
+        await press(pilot, "enter")
+        assert [r["value"]["transcript"] for r in results(folder)] == ["Good morning"]
+        assert view(app).editing  # the next item opens typing too
+        await press(pilot, "escape")
+        assert not view(app).editing
+        focus_is_sane(app)
+        await press(pilot, "ctrl+t")
+        assert view(app).editing
+
+
 # -- classify, spans, binary -------------------------------------------------------------------
 
 
