@@ -98,6 +98,58 @@ def focus_is_sane(app: LabelDeskApp) -> None:
         node = node.parent
 
 
+# -- compare ---------------------------------------------------------------------------------
+
+
+async def test_compare_nl_reason_enter_saves_and_the_next_keys_work(tmp_path: Path) -> None:
+    folder = sample(tmp_path, "compare-nl")
+    async with running(folder) as (app, pilot):
+        first = view(app).ctx.task.id
+        await press(pilot, "b")
+        v = view(app)
+        assert v.editing and v.editing_label == "the reason"
+        assert v.draft_changed  # a pick not saved yet
+        await type_in(pilot, "korter en juist")
+        await press(pilot, "enter")
+        assert [r["task_id"] for r in results(folder)] == [first]
+        assert results(folder)[0]["value"]["reason"] == "korter en juist"
+        nxt = view(app)
+        assert nxt.ctx.task.id != first and not nxt.editing
+        focus_is_sane(app)
+        await press(pilot, "a")  # acts on the next item: the pick asks for its reason
+        assert view(app).editing and view(app).choice is not None
+        await press(pilot, "ctrl+q")  # quits while typing the reason
+    assert app.return_code in (0, None)
+    assert len(results(folder)) == 1
+
+
+async def test_compare_reason_refusal_keeps_the_keys_in_the_field(tmp_path: Path) -> None:
+    folder = sample(tmp_path, "compare-en")
+    async with running(folder) as (app, pilot):
+        await press(pilot, "r")
+        await type_in(pilot, "shorter")
+        v = view(app)
+        assert v.draft_changed
+        await press(pilot, "enter")  # no pick yet: refused, still typing the reason
+        assert results(folder) == []
+        assert v.editing and "pick" in status(app) and "the reason" in status(app)
+        await type_in(pilot, " and right")
+        await press(pilot, "escape")
+        assert not v.editing and v.reason == "shorter and right"
+        focus_is_sane(app)
+        await press(pilot, "a")
+    assert results(folder)[0]["value"]["reason"] == "shorter and right"
+
+
+async def test_compare_ctrl_s_saves_from_the_reason(tmp_path: Path) -> None:
+    folder = sample(tmp_path, "compare-nl")
+    async with running(folder) as (_app, pilot):
+        await press(pilot, "a")
+        await type_in(pilot, "klopt")
+        await press(pilot, "ctrl+s")
+    assert results(folder)[0]["value"]["reason"] == "klopt"
+
+
 # -- image -----------------------------------------------------------------------------------
 
 
