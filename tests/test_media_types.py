@@ -312,7 +312,9 @@ async def test_video_thumbnails_cursor_segments_and_item_labels(
         await pilot.press("a", "shift+right", "shift+right", "f")
         assert (ed.mark_in, ed.mark_out) == (0.0, 2.0)
         await pilot.press("enter")
-        assert "an in/out mark has no segment" in _status(app)  # pending marks are not lost silently
+        assert "an in/out mark has no segment" in _status(
+            app
+        )  # pending marks are not lost silently
         await pilot.press("1")
         assert ed.values() == [{"start_s": 0.0, "end_s": 2.0, "label": "bars"}]
         await pilot.press("full_stop")  # next thumbnail after 2.0 s
