@@ -150,6 +150,34 @@ async def test_compare_ctrl_s_saves_from_the_reason(tmp_path: Path) -> None:
     assert results(folder)[0]["value"]["reason"] == "klopt"
 
 
+# -- rate ------------------------------------------------------------------------------------
+
+
+async def test_rate_note_enter_saves_ctrl_j_is_a_newline(tmp_path: Path) -> None:
+    folder = sample(tmp_path, "rate-en")
+    async with running(folder) as (app, pilot):
+        v = view(app)
+        assert not v.draft_changed
+        await press(pilot, "4")
+        assert v.draft_changed
+        await press(pilot, "n")
+        assert v.editing and v.editing_label == "the note"
+        await type_in(pilot, "fine")
+        await press(pilot, "enter")  # correctness is required: refused, still in the note
+        assert results(folder) == [] and v.editing
+        assert "correctness" in status(app) and "the note" in status(app)
+        await press(pilot, "ctrl+j")
+        await type_in(pilot, "ok")
+        await press(pilot, "escape")
+        assert not v.editing and v.note == "fine\nok"
+        focus_is_sane(app)
+        await press(pilot, "5", "n")
+        await type_in(pilot, "!")
+        await press(pilot, "enter")
+    value = results(folder)[0]["value"]
+    assert value["note"] == "fine\nok!" and value["ratings"]["correctness"] == 5
+
+
 # -- image -----------------------------------------------------------------------------------
 
 
