@@ -178,6 +178,70 @@ async def test_rate_note_enter_saves_ctrl_j_is_a_newline(tmp_path: Path) -> None
     assert value["note"] == "fine\nok!" and value["ratings"]["correctness"] == 5
 
 
+# -- write -----------------------------------------------------------------------------------
+
+
+async def test_write_enter_saves_from_the_editor(tmp_path: Path) -> None:
+    folder = sample(tmp_path, "write-en")
+    async with running(folder) as (app, pilot):
+        v = view(app)
+        assert v.editing and v.editing_label == "your text" and not v.draft_changed
+        await type_in(pilot, "Hello {name}, your order {order_id} is on its way.")
+        await press(pilot, "ctrl+j")
+        await type_in(pilot, "Track it at https://track.example.com/{order_id}.")
+        await press(pilot, "shift+enter")  # where the terminal tells it apart
+        await type_in(pilot, "Thanks!")
+        assert v.draft_changed and v.area.text.count("\n") == 2
+        await press(pilot, "enter")
+    rows = results(folder)
+    assert len(rows) == 1 and rows[0]["answer"] == "accept"
+    assert rows[0]["value"]["text"].count("\n") == 2
+
+
+async def test_write_refused_enter_stays_in_the_editor(tmp_path: Path) -> None:
+    folder = sample(tmp_path, "write-en")
+    async with running(folder) as (app, pilot):
+        v = view(app)
+        await type_in(pilot, "Hi")
+        await press(pilot, "enter")
+        assert results(folder) == [] and v.editing and v.area.text == "Hi"
+        assert "your text" in status(app)
+        await press(pilot, "o")  # typed, not the override key
+        assert v.area.text == "Hio"
+
+
+async def test_write_override_reason_label(tmp_path: Path) -> None:
+    folder = sample(tmp_path, "write-en")
+    async with running(folder) as (app, pilot):
+        v = view(app)
+        await type_in(pilot, "Hello there my friend, how are you")
+        await press(pilot, "escape", "o")
+        assert v.editing and v.editing_label == "the override reason"
+        await press(pilot, "escape")
+        assert not v.editing
+        focus_is_sane(app)
+
+
+async def test_write_e_after_a_skip_never_crashes(tmp_path: Path) -> None:
+    folder = sample(tmp_path, "write-en")
+    async with running(folder) as (app, pilot):
+        await type_in(pilot, "Hello")
+        await press(pilot, "escape")
+        v = view(app)
+        assert not v.editing and v.area.text == "Hello"  # the draft stays in the view
+        await press(pilot, "space")  # asks first: a draft is never thrown away by one key
+        assert results(folder) == [] and "not saved" in status(app)
+        await press(pilot, "space")
+        assert results(folder)[0]["answer"] == "skip"
+        await press(pilot, "e")
+        assert view(app).editing
+        focus_is_sane(app)
+        await type_in(pilot, "x")
+        assert view(app).area.text.endswith("x")
+        await press(pilot, "escape", "e", "escape", "e")
+        assert view(app).editing
+
+
 # -- image -----------------------------------------------------------------------------------
 
 
