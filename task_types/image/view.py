@@ -89,8 +89,21 @@ class ImageView(MediaView):
 
     def _fit(self) -> None:
         height = self.app.size.height
-        rows = max(6, height - 11 - (1 if self.task_.text else 0))
+        rows = max(6, height - 11 - (1 if self.task_.text else 0) - self._detail_rows())
         self.picture.styles.height = rows
+
+    def _detail_rows(self) -> int:
+        """Rows the wrapped detail message takes under the metadata (the picture gives
+        them up, so the side panel stays on screen)."""
+        if not self.detail:
+            return 0
+        width = max(20, self.app.size.width - 4)
+        return sum(1 + len(line) // width for line in self.detail.splitlines() or [""])
+
+    def refresh_meta(self) -> None:
+        super().refresh_meta()
+        if self.is_mounted:
+            self._fit()
 
     # -- loading (thread) ------------------------------------------------------------------
     def load(self, path: Path) -> Any:
@@ -128,9 +141,9 @@ class ImageView(MediaView):
         if self.field is not None:
             title = Text("Description", style="bold")
             if self.field.has_focus:
+                # The side panel is 34 columns: this fits it on one line.
                 title.append(
-                    f" typing · {self.key_of('app.submit')} saves · "
-                    f"{self.key_of('image.leave')} leaves",
+                    f" {self.key_of('app.submit')} saves · {self.key_of('image.leave')} leaves",
                     style="green",
                 )
             else:
