@@ -347,3 +347,29 @@ async def test_going_back_to_a_skipped_item_says_so(tmp_path: Path) -> None:
         await press(pilot, "space", "pageup")
         assert view(app).ctx.task.id == "t0"
         assert "you skipped this item" in shown(app)
+
+
+async def test_transcripts_typed_ahead_go_to_their_own_items(tmp_path: Path) -> None:
+    """Keys typed right after Enter wait for the next item and land in its transcript."""
+    folder = sample(tmp_path, "audio-en")
+    async with running(folder) as (app, pilot):
+        keys = [*"one", "enter", *"two", "enter", *"three"]
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert view(app).field.value == "three" and view(app).editing
+    rows = results(folder)
+    assert [(r["task_id"], r["value"]["transcript"]) for r in rows] == [
+        ("aud-en-001", "one"),
+        ("aud-en-002", "two"),
+    ]
+
+
+async def test_write_texts_typed_ahead_go_to_their_own_items(tmp_path: Path) -> None:
+    folder = sample(tmp_path, "write-en")
+    async with running(folder) as (app, pilot):
+        first = "Hello {name}, your order {order_id} is on its way: https://track.example.com/{order_id}."
+        await type_in(pilot, first)
+        await pilot.press("enter", *"Dear")
+        await pilot.pause()
+        assert view(app).area.text == "Dear" and view(app).editing
+    assert [r["value"]["text"] for r in results(folder)] == [first]
