@@ -373,3 +373,37 @@ async def test_write_texts_typed_ahead_go_to_their_own_items(tmp_path: Path) -> 
         await pilot.pause()
         assert view(app).area.text == "Dear" and view(app).editing
     assert [r["value"]["text"] for r in results(folder)] == [first]
+
+
+async def burst(app: LabelDeskApp, pilot: Pilot[None], keys: list[str]) -> None:
+    """Keys arriving in one packet (ssh, a fast typist): all queued before any is handled,
+    as the terminal driver posts them."""
+    from textual import events
+
+    names = {"enter": "\r", "escape": "\x1b", "space": " "}
+    for key in keys:
+        character = names.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_a_burst_after_a_pick_types_into_the_reason(tmp_path: Path) -> None:
+    folder = sample(tmp_path, "compare-nl")
+    async with running(folder) as (app, pilot):
+        await burst(app, pilot, ["b", "k", "o", "r", "t", "enter", "a"])
+        assert view(app).editing and view(app).choice is not None  # 'a' on the next item
+    assert [r["value"]["reason"] for r in results(folder)] == ["kort"]
+
+
+async def test_a_burst_esc_then_a_key_acts_on_the_item(tmp_path: Path) -> None:
+    folder = sample(tmp_path, "image-en")
+    async with running(folder) as (app, pilot):
+        await burst(app, pilot, ["1", "tab", "a", "b", "escape", "2"])
+        v = view(app)
+        assert v.field.value == "ab" and v.chosen == ["test card", "colour bars"]
+    folder = sample(tmp_path, "rate-en")
+    async with running(folder) as (app, pilot):
+        await burst(app, pilot, ["n", "o", "k", "escape", "4", "5", "n", "!", "enter"])
+    value = results(folder)[0]["value"]
+    assert value["note"] == "ok!" and value["ratings"] == {"helpfulness": 4, "correctness": 5}

@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from task_types.audio.models import QUALITIES, AudioOptions, AudioTask, Quality
-from task_types.media_common.view import FieldInput, TimedMediaView, legend
+from task_types.media_common.view import FieldInput, TimedMediaView, focus_now, legend
 from tui.core.media.errors import MediaError
 from tui.core.media.probe import MediaInfo, format_time
 from tui.core.media.waveform import Waveform
@@ -90,9 +90,9 @@ class AudioView(TimedMediaView):
         super().on_mount()
         if self.field is not None and self.ctx.mode != "review":
             # A transcription batch: typing starts at once (Esc leaves the transcript).
-            self.field.focus()
+            focus_now(self.field)
         else:
-            self.focus()
+            focus_now(self)
         self.cursor_moved()
 
     def on_unmount(self) -> None:
@@ -283,7 +283,7 @@ class AudioView(TimedMediaView):
         elif event.key in self.leave_keys:
             event.stop()
             event.prevent_default()
-            self.focus()
+            focus_now(self)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if self.field is not None:
@@ -313,7 +313,7 @@ class AudioView(TimedMediaView):
             if self.field is None:
                 self.post_message(self.Notice("this batch asks for no transcript", error=True))
             else:
-                self.field.focus()
+                focus_now(self.field)
         elif binding_id == "audio.external":
             self._stop_playback()
             self.open_external(self.editor.cursor_s)

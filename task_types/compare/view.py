@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from task_types.compare.models import CompareOptions, CompareTask, Outcome, seed_for, shuffled
-from task_types.media_common.view import FieldInput
+from task_types.media_common.view import FieldInput, focus_now
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.task_text import literal_text
@@ -291,14 +291,14 @@ class CompareView(TaskView):
 
     def _open_reason(self) -> None:
         self._reason.add_class("open")
-        self._reason.focus()
+        focus_now(self._reason)
         self._refresh()
 
     def _close_reason(self, refocus: bool = True) -> None:
         if not self.reason:
             self._reason.remove_class("open")
         if refocus:
-            self.focus()
+            focus_now(self)
         self._refresh()
 
     def on_key(self, event: events.Key) -> None:

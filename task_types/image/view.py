@@ -13,7 +13,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from task_types.image.models import ImageOptions, ImageTask
-from task_types.media_common.view import FieldInput, MediaView, Picture, ZoomScreen, legend
+from task_types.media_common.view import (
+    FieldInput,
+    MediaView,
+    Picture,
+    ZoomScreen,
+    focus_now,
+    legend,
+)
 from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
 from tui.task_view import Refusal, ViewContext
 
@@ -79,9 +86,9 @@ class ImageView(MediaView):
         self._fit()
         self._refresh_side()
         if self.field is not None and not self.labels and self.ctx.mode != "review":
-            self.field.focus()  # describe only: typing starts at once (Esc leaves)
+            focus_now(self.field)  # describe only: typing starts at once (Esc leaves)
         else:
-            self.focus()
+            focus_now(self)
         self._refresh_side()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -186,7 +193,7 @@ class ImageView(MediaView):
         if event.key in self.leave_keys:
             event.stop()
             event.prevent_default()
-            self.focus()
+            focus_now(self)
         elif event.key in self.edit_keys:
             # Already typing: the edit key (Tab) does not leave; the leave key (Esc) does.
             event.stop()
@@ -207,7 +214,7 @@ class ImageView(MediaView):
             if self.field is None:
                 self.post_message(self.Notice("this batch asks for no description", error=True))
             else:
-                self.field.focus()
+                focus_now(self.field)
         elif binding_id == "image.leave":
             return True
         elif binding_id == "image.clear":

@@ -554,6 +554,18 @@ class TimedMediaView(MediaView):
 NEWLINE_KEYS = ("ctrl+j", "shift+enter")
 
 
+def focus_now(widget: Widget) -> None:
+    """Give `widget` the keys at once. Widget.focus() defers the move to the app's queue,
+    behind keys that already arrived: in a burst ("b", then a reason typed at once; Esc
+    then a label key) the next key would still reach the old focus and be lost or typed."""
+    try:
+        screen = widget.screen
+    except Exception:  # not on a screen (yet): the deferred way is all there is
+        widget.focus()
+        return
+    screen.set_focus(widget)
+
+
 class FieldInput(Input):
     """A one-line text field: Enter calls `on_enter` (the view saves the item); compact (one
     row, no border) unless told otherwise."""
@@ -631,6 +643,7 @@ __all__ = [
     "TextField",
     "TimedMediaView",
     "ZoomScreen",
+    "focus_now",
     "legend",
     "marks_text",
     "segments_text",

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static, TextArea
 
-from task_types.media_common.view import TextField
+from task_types.media_common.view import TextField, focus_now
 from task_types.rate.models import Criterion, RateOptions, RateTask
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from tui.task_view import Refusal, TaskView, ViewContext
@@ -217,7 +217,7 @@ class RateView(TaskView):
     def _open_note(self) -> None:
         self._note_open = True
         self._note.add_class("open")
-        self._note.focus()
+        focus_now(self._note)
         self._refresh_criteria()
 
     def _close_note(self, refocus: bool = True) -> None:
@@ -225,7 +225,7 @@ class RateView(TaskView):
         if not self.note:
             self._note.remove_class("open")
         if refocus:
-            self.focus()
+            focus_now(self)
         self._refresh_criteria()
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:

@@ -11,7 +11,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from task_types.media_common.view import Picture, TimedMediaView, legend
+from task_types.media_common.view import Picture, TimedMediaView, focus_now, legend
 from task_types.video.models import VideoOptions, VideoTask
 from task_types.view_notes import not_a_label
 from tui.core.media.probe import MediaInfo, format_time
@@ -59,7 +59,7 @@ class VideoView(TimedMediaView):
     def on_mount(self) -> None:
         super().on_mount()
         self._fit()
-        self.focus()
+        focus_now(self)
         self.cursor_moved()
 
     def on_resize(self, event: events.Resize) -> None:

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
-from task_types.media_common.view import FieldInput, TextField
+from task_types.media_common.view import FieldInput, TextField, focus_now
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from task_types.write.external import ExternalEditorError, edit_text, editor_command
 from task_types.write.models import Violation, WriteOptions, WriteTask
@@ -122,7 +122,7 @@ class WriteView(TaskView):
 
     def on_mount(self) -> None:
         self._fit(self.app.size.height)
-        self.area.focus()
+        focus_now(self.area)
         self._refresh_title()
         self._check()
 
@@ -220,7 +220,7 @@ class WriteView(TaskView):
         return self.area.text != self.initial_text
 
     def _leave_editor(self) -> None:
-        self.focus()
+        focus_now(self)
         self._refresh_title()
 
     def on_key(self, event: events.Key) -> None:
@@ -240,7 +240,7 @@ class WriteView(TaskView):
         if not self.is_attached:
             return True  # this item was replaced: its widgets may not take the focus
         if binding_id == "write.edit":
-            self.area.focus()
+            focus_now(self.area)
             self._refresh_title()
         elif binding_id == "write.leave":
             self.post_message(self.Notice(f"not editing: {self.key_of('write.edit')} edits"))
@@ -283,7 +283,7 @@ class WriteView(TaskView):
         self._external_text = text
         # replace() rather than load_text(): ctrl+z in the editor can undo the external edit.
         self.area.replace(text, (0, 0), self.area.document.end, maintain_selection_offset=False)
-        self.focus()
+        focus_now(self)
         self._refresh_title()
         self.post_message(self.Notice(f"text from {command[0]}: {self._editor_summary(text)}"))
 
@@ -354,13 +354,13 @@ class WriteView(TaskView):
             return
         self._pending = list(report.violations)
         self.add_class("overriding")
-        self.reason.focus()
+        focus_now(self.reason)
         self.call_after_refresh(self.reason.scroll_visible, animate=False)
 
     def _cancel_override(self) -> None:
         self.remove_class("overriding")
         self.reason.value = ""
-        self.focus()
+        focus_now(self)
         self._refresh_title()
 
     def _reason_given(self) -> None:
