@@ -34,9 +34,10 @@ def not_a_label(keymap: Keymap, n: int, count: int, what: str = "label") -> str:
     """A label key past the item's labels: "z is not a label key here: labels are 1–3"."""
     key = keymap.label_key(n)
     name = key_display(key) if key else f"label {n}"
+    article = "an" if what[:1] in "aeiou" else "a"
     if count <= 0:
-        return f"{name} is not a {what} key here: there are no {what}s"
-    return f"{name} is not a {what} key here: {what}s are {label_keys_text(keymap, count)}"
+        return f"{name} is not {article} {what} key here: there are no {what}s"
+    return f"{name} is not {article} {what} key here: {what}s are {label_keys_text(keymap, count)}"
 
 
 def saved_answer_kind(ctx: Any, app: Any) -> str | None:

@@ -407,3 +407,40 @@ async def test_a_burst_esc_then_a_key_acts_on_the_item(tmp_path: Path) -> None:
         await burst(app, pilot, ["n", "o", "k", "escape", "4", "5", "n", "!", "enter"])
     value = results(folder)[0]["value"]
     assert value["note"] == "ok!" and value["ratings"] == {"helpfulness": 4, "correctness": 5}
+
+
+async def test_compare_ranking_moved_is_a_draft(tmp_path: Path) -> None:
+    from tests.test_compare import TRIO
+    from tests.test_compare import make_batch as compare_batch
+
+    folder = compare_batch(tmp_path, "optional", TRIO)
+    async with running(folder) as (app, pilot):
+        v = view(app)
+        await press(pilot, "down")
+        assert not v.draft_changed  # selecting only looks
+        await press(pilot, "shift+up")
+        assert v.draft_changed
+        await press(pilot, "space")  # asks before the new order is thrown away
+        assert results(folder) == [] and "not saved" in status(app)
+
+
+async def test_video_segments_and_item_labels_are_a_draft(tmp_path: Path) -> None:
+    import asyncio
+
+    folder = sample(tmp_path, "video-en")
+    async with running(folder) as (app, pilot):
+        v = view(app)
+        for _ in range(200):
+            if v.editor.known:
+                break
+            await asyncio.sleep(0.05)
+        assert v.editor.known and not v.draft_changed
+        await press(pilot, "a", "shift+right", "f", "1")
+        assert len(v.editor.segments) == 1 and v.draft_changed
+        await press(pilot, "x")  # the segment under the cursor goes again
+        assert not v.draft_changed
+        await press(pilot, "tab", "1")  # an item label
+        assert v.draft_changed
+        await press(pilot, "9")
+        assert "9 is not a item label key here" not in status(app)
+        assert "9 is not an item label key here: item labels are 1–3" in status(app)
