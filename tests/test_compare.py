@@ -208,9 +208,10 @@ async def test_optional_reason_written_first_goes_with_the_pick(
     tmp_path: Path, size: tuple[int, int]
 ) -> None:
     batch = make_batch(tmp_path, "optional", PAIR)
+    # Enter saves the item; without a pick it is refused and the keys stay in the reason.
     seen = await run_keys(batch, size, ["r", "a", "b", "enter"])
-    assert "now pick" in seen["status"] and results(batch) == []
-    assert seen["editing"] is False
+    assert "no pick yet: Esc, then a/b/t/x" in seen["status"] and results(batch) == []
+    assert seen["editing"] is True
     await run_keys(batch, size, ["r", "a", "b", "escape", "t"])
     assert results(batch)[0]["value"]["reason"] == "ab"
 

@@ -233,10 +233,13 @@ async def test_note_opens_takes_every_key_and_escape_leaves(
     tmp_path: Path, size: tuple[int, int]
 ) -> None:
     batch = make_batch(tmp_path, note_required=True)
-    # Digits and Enter typed in the note are text, not scores or submits.
-    keys = ["4", "2", "n", "D", "e", "n", "space", "H", "a", "a", "g", "5", "enter", "x"]
+    # Digits typed in the note are text, not scores; Ctrl+j is a new line; Enter saves.
+    keys = ["4", "2", "n", "D", "e", "n", "space", "H", "a", "a", "g", "5", "ctrl+j", "x"]
     _, state = await run_keys(batch, size, keys)
     assert state[0] == {"helpfulness": 4, "correctness": 2} and state[2] is True
+    assert results(batch) == []
+    status, state = await run_keys(batch, size, ["4", "2", "n", "enter"])  # an empty note
+    assert "a note is required: write why" in status and state[2] is True
     assert results(batch) == []
     status, state = await run_keys(batch, size, ["4", "2", "n", "o", "k", "escape", "enter"])
     assert "saved r1" in status

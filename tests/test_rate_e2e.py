@@ -20,9 +20,9 @@ def test_rate_one_item_with_keys(tmp_path: Path, terminal: TmuxTerminal) -> None
     terminal.wait_for("the turn you rate")
     terminal.keys("5", "4")
     terminal.keys("n")
-    terminal.wait_for("Esc leaves the note")
+    terminal.wait_for("Esc leaves")
     terminal.type_text("Correct timing 6 min")
-    terminal.keys("Escape", "Enter")
+    terminal.keys("Enter")  # Enter saves from the note
     terminal.wait_for("saved rate-en-001")
     terminal.keys("C-q")
     terminal.wait_for("LABELDESK-EXIT=0")

@@ -129,7 +129,9 @@ async def test_up_down_extend_lines_and_cancel(tmp_path: Path) -> None:
         await pilot.press("x")
         assert "no span under the cursor" in str(app.screen.query_one("#status").render())
         await pilot.press("9")
-        assert "there is no label 9 here" in str(app.screen.query_one("#status").render())
+        assert "9 is not a label key here: labels are 1–3" in str(
+            app.screen.query_one("#status").render()
+        )
         await pilot.press("enter")
         await pilot.pause()
     assert results(batch)[0]["value"] == {"spans": []}

@@ -38,7 +38,7 @@ def test_type_leave_submit_then_external_editor(terminal: TmuxTerminal, tmp_path
         ["env", f"EDITOR={editor}", "labeldesk", "open", str(folder), "--annotator", "anna"],
         cwd=tmp_path,
     )
-    terminal.wait_for("leaves the editor")
+    terminal.wait_for("new line")  # typing: Enter saves, Ctrl+j is a new line
     terminal.type_text(TEXT)
     terminal.wait_for("every rule is met")
     terminal.keys("Escape")

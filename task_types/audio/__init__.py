@@ -47,7 +47,7 @@ TASK_TYPE = AudioType(
     view_path="task_types.audio.view:AudioView",
     bindings=(
         BindingSpec("play", "play / stop from the cursor (also while typing)", review=True),
-        BindingSpec("edit", "type the transcript"),
+        BindingSpec("edit", "type the transcript (⏎ saves the item, Esc leaves)"),
         BindingSpec("noise", "toggle quality: background noise"),
         BindingSpec("overlap", "toggle quality: overlapping speech"),
         BindingSpec("unintelligible", "toggle quality: unintelligible"),

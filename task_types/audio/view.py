@@ -8,13 +8,13 @@ from typing import Any
 
 from rich.console import Group
 from rich.text import Text
-from textual import events, on
+from textual import events
 from textual.app import ComposeResult
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from task_types.audio.models import QUALITIES, AudioOptions, AudioTask, Quality
-from task_types.media_common.view import FieldInput, TimedMediaView, legend
+from task_types.media_common.view import FieldInput, TimedMediaView, focus_now, legend
 from tui.core.media.errors import MediaError
 from tui.core.media.probe import MediaInfo, format_time
 from tui.core.media.waveform import Waveform
@@ -60,8 +60,12 @@ class AudioView(TimedMediaView):
         self.field: FieldInput | None = None
         if options.transcribe:
             self.field = FieldInput(
-                str(previous.get("transcript") or ""), "type what is said", "transcript"
+                str(previous.get("transcript") or ""),
+                "type what is said",
+                "transcript",
+                on_enter=self.submit_current,  # Enter saves the item, as app.submit does
             )
+        self._initial = self._state()
         self.field_title = Static(classes="field-title")
         self.player: Any = None  # tui.core.media.playback.AudioPlayer, made on first play
         self._timer: Timer | None = None
@@ -84,7 +88,11 @@ class AudioView(TimedMediaView):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.focus()
+        if self.field is not None and self.ctx.mode != "review":
+            # A transcription batch: typing starts at once (Esc leaves the transcript).
+            focus_now(self.field)
+        else:
+            focus_now(self)
         self.cursor_moved()
 
     def on_unmount(self) -> None:
@@ -168,8 +176,8 @@ class AudioView(TimedMediaView):
         title = Text("Transcript", style="bold")
         if self.field is not None and self.field.has_focus:
             title.append(
-                f"  typing · {self.key_of('audio.play')} play/stop · "
-                f"{self.key_of('audio.cancel')} leaves · ⏎ submits",
+                f"  typing · {self.key_of('app.submit')} saves · "
+                f"{self.key_of('audio.play')} play/stop · {self.key_of('audio.cancel')} leaves",
                 style="green",
             )
         else:
@@ -195,9 +203,11 @@ class AudioView(TimedMediaView):
             self.cursor_moved()
             return
         if self.path is None or self.media_error is not None:
-            self.post_message(self.Notice(f"cannot play: {self.media_error}", error=True))
+            self.tell(
+                "cannot play this file: see the message above", f"cannot play: {self.media_error}"
+            )
             return
-        from tui.core.media.playback import AudioPlayer
+        from tui.core.media.playback import NO_PLAYER_NOTICE, AudioPlayer
 
         if self.player is None:
             self.player = AudioPlayer()
@@ -207,7 +217,11 @@ class AudioView(TimedMediaView):
         try:
             name = self.player.start(self.path, start, self.editor.duration_s)
         except MediaError as exc:
-            self.post_message(self.Notice(self.short(exc.message), error=True))
+            whole = self.short(exc.message)
+            short = "cannot play: see the message above"
+            if NO_PLAYER_NOTICE in whole:
+                short = "no audio player here: install ffmpeg (ffplay) or mpv (see above)"
+            self.tell(short, whole)
             return
         self.post_message(self.Notice(f"playing from {format_time(start)} with {name}"))
         if self._timer is not None:
@@ -247,6 +261,18 @@ class AudioView(TimedMediaView):
     def editing(self) -> bool:
         return self.field is not None and self.field.has_focus
 
+    @property
+    def editing_label(self) -> str:
+        return "the transcript"
+
+    def _state(self) -> tuple[str, list[str], list[dict[str, Any]]]:
+        transcript = " ".join(self.field.value.split()) if self.field is not None else ""
+        return transcript, sorted(self.quality), self.editor.values()
+
+    @property
+    def draft_changed(self) -> bool:
+        return self._state() != self._initial
+
     def on_key(self, event: events.Key) -> None:
         if not self.editing:
             return
@@ -257,7 +283,7 @@ class AudioView(TimedMediaView):
         elif event.key in self.leave_keys:
             event.stop()
             event.prevent_default()
-            self.focus()
+            focus_now(self)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if self.field is not None:
@@ -266,11 +292,6 @@ class AudioView(TimedMediaView):
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         if self.field is not None:
             self.field_title.update(self._field_title())
-
-    @on(Input.Submitted)
-    def _field_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.submit_current()
 
     def handle(self, binding_id: str) -> bool:
         if binding_id.startswith("label."):
@@ -292,7 +313,7 @@ class AudioView(TimedMediaView):
             if self.field is None:
                 self.post_message(self.Notice("this batch asks for no transcript", error=True))
             else:
-                self.field.focus()
+                focus_now(self.field)
         elif binding_id == "audio.external":
             self._stop_playback()
             self.open_external(self.editor.cursor_s)
@@ -309,9 +330,11 @@ class AudioView(TimedMediaView):
         transcript = " ".join(self.field.value.split()) if self.field is not None else ""
         quality = [q for q in QUALITIES if q in self.quality]
         if self.field is not None and not transcript and not quality:
+            if self.editing:
+                return Refusal("type what is said first")
             return Refusal(
-                f"type the transcript ({self.key_of('audio.edit')}), or mark why it cannot be "
-                f"transcribed (e.g. {self.key_of('audio.unintelligible')} unintelligible)"
+                f"type the transcript ({self.key_of('audio.edit')}) or mark why not "
+                f"(e.g. {self.key_of('audio.unintelligible')} unintelligible)"
             )
         if self.field is None and not quality and not self.editor.segments:
             return Refusal("mark a segment or a quality label, or skip the item")

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from task_types.binary.models import BinaryOptions, BinaryTask
+from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.task_text import highlighted, literal_text
 
@@ -57,6 +58,8 @@ class BinaryView(TaskView):
             style="dim",
         )
         previous = self.ctx.previous
+        if was_skipped(self):
+            return Group(line, Text(SKIPPED_NOTE, style="italic yellow"))
         if previous is not None:
             verdict = "accepted" if previous.get("accept") else "rejected"
             whose = "your saved answer" if self.ctx.mode == "label" else "the annotator's answer"

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from task_types.classify import choices_for
 from task_types.classify.models import ClassifyOptions, ClassifyTask
+from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
 from tui.core.keymap import key_display
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.task_text import literal_text
@@ -38,6 +39,7 @@ class ClassifyView(TaskView):
         self.choices = choices_for(task, options)
         previous = ctx.previous.get("labels", []) if ctx.previous else []
         self.chosen: list[str] = [c for c, _ in self.choices if c in previous]
+        self.initial = list(self.chosen)
 
     def compose(self) -> ComposeResult:
         yield self._text_widget
@@ -64,10 +66,17 @@ class ClassifyView(TaskView):
             out.append(f" {mark} ", style="green" if stored in self.chosen else "")
             out.append(literal_text(shown, style="bold" if stored in self.chosen else ""))
             out.append("\n")
-        if self.ctx.previous is not None:
+        if was_skipped(self):
+            out.append(SKIPPED_NOTE, style="italic yellow")
+        elif self.ctx.previous is not None:
             whose = "your saved answer" if self.ctx.mode == "label" else "the annotator's answer"
             out.append(f"{whose} is preselected", style="italic yellow")
         return out
+
+    @property
+    def draft_changed(self) -> bool:
+        # Single-label: one key answers, nothing is ever pending.
+        return self.multi and sorted(self.chosen) != sorted(self.initial)
 
     def handle(self, binding_id: str) -> bool:
         if binding_id == "classify.clear":
@@ -78,7 +87,8 @@ class ClassifyView(TaskView):
             return False
         n = int(binding_id.split(".", 1)[1])
         if n > len(self.choices):
-            self.post_message(self.Notice(f"there is no label {n} here", error=True))
+            text = not_a_label(self.ctx.keymap, n, len(self.choices))
+            self.post_message(self.Notice(text, error=True))
             return True
         stored = self.choices[n - 1][0]
         if not self.multi:

@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from task_types.compare.models import CompareOptions, CompareTask, Outcome, seed_for, shuffled
+from task_types.media_common.view import FieldInput, focus_now
+from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.task_text import literal_text
 
@@ -64,9 +66,16 @@ class CompareView(TaskView):
         self._content = VerticalScroll(id="content")
         self._content.can_focus = False  # its arrow bindings would shadow ours
         self._decision = Static(id="decision")
-        self._reason = Input(
-            str(previous.get("reason") or ""), id="reason", placeholder="why (⏎ saves)"
+        self._reason = FieldInput(
+            str(previous.get("reason") or ""),
+            "why (⏎ saves)",
+            "reason",
+            on_enter=self.submit_current,  # Enter saves the item, as app.submit does
         )
+        self.leave_keys = ctx.keymap.keys_for("compare.leave") or ["escape"]
+        self._initial_reason = self._reason.value.strip()
+        self._initial_choice = self.choice
+        self._initial_ranking: list[str] = list(self.ranking)
         self._pair = Horizontal(id="pair")
         self._panes: list[Vertical] = []
         self._rows: list[Static] = []
@@ -101,6 +110,7 @@ class CompareView(TaskView):
             self.shown_order = shuffled([r.id for r in self.task_.responses], self.seed)
         if not self.ranking:
             self.ranking = list(self.shown_order)
+            self._initial_ranking = list(self.ranking)
         with self._content:
             prompt = Text("PROMPT\n", style="bold cyan")
             prompt.append_text(literal_text(self.task_.prompt))
@@ -150,6 +160,8 @@ class CompareView(TaskView):
 
     def _decision_text(self) -> Text:
         out = Text()
+        if was_skipped(self):
+            out.append(SKIPPED_NOTE + "\n", style="italic yellow")
         if self.pairwise:
             for binding, word in (
                 ("pick_a", "A better"),
@@ -178,7 +190,11 @@ class CompareView(TaskView):
             out.append("\nReason", style="bold")
             out.append(f" ({self.reason_mode}): ", style="dim")
             if self._reason.has_class("open"):
-                out.append("writing… ⏎ saves, Esc leaves the reason", style="bold yellow")
+                out.append(
+                    f"writing… {self.key_of('app.submit')} saves · "
+                    f"{self.key_of('compare.leave')} leaves the reason",
+                    style="bold yellow",
+                )
             elif self.reason:
                 out.append_text(literal_text(self.reason, "italic"))
             else:
@@ -194,6 +210,18 @@ class CompareView(TaskView):
     def editing(self) -> bool:
         return self._reason.has_focus
 
+    @property
+    def editing_label(self) -> str:
+        return "the reason"
+
+    @property
+    def draft_changed(self) -> bool:
+        return (
+            self.reason != self._initial_reason
+            or self.choice != self._initial_choice
+            or (not self.pairwise and self.ranking != self._initial_ranking)
+        )
+
     # -- keys ------------------------------------------------------------------------------
     def handle(self, binding_id: str) -> bool:
         action = binding_id.removeprefix("compare.")
@@ -201,6 +229,8 @@ class CompareView(TaskView):
             step = max(1, self._content.size.height // 2)
             self._content.scroll_relative(y=step if action == "scroll_down" else -step)
             return True
+        if action == "leave":
+            return True  # not typing: nothing to leave
         if action == "reason":
             if self.reason_mode == "none":
                 self.post_message(self.Notice("this batch takes no reasons", error=True))
@@ -261,29 +291,21 @@ class CompareView(TaskView):
 
     def _open_reason(self) -> None:
         self._reason.add_class("open")
-        self._reason.focus()
+        focus_now(self._reason)
         self._refresh()
 
     def _close_reason(self, refocus: bool = True) -> None:
         if not self.reason:
             self._reason.remove_class("open")
         if refocus:
-            self.focus()
+            focus_now(self)
         self._refresh()
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "escape" and self.editing:
+        if event.key in self.leave_keys and self.editing:
             event.stop()
             event.prevent_default()
             self._close_reason()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._close_reason()
-        if self.pairwise and self.choice is None:
-            self.post_message(self.Notice("reason kept: now pick A, B, tie or both bad"))
-            return
-        self.submit_current()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -295,6 +317,12 @@ class CompareView(TaskView):
     # -- answer ----------------------------------------------------------------------------
     def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
         if self.pairwise and self.choice is None:
+            if self.editing:
+                return Refusal(
+                    f"no pick yet: {self.key_of('compare.leave')}, then {self.key_of('compare.pick_a')}/"
+                    f"{self.key_of('compare.pick_b')}/{self.key_of('compare.tie')}/"
+                    f"{self.key_of('compare.both_bad')}"
+                )
             return Refusal(
                 f"pick {self.key_of('compare.pick_a')} (A better), "
                 f"{self.key_of('compare.pick_b')} (B better), "
@@ -302,6 +330,8 @@ class CompareView(TaskView):
                 "(both bad)"
             )
         if self.reason_mode == "required" and not self.reason:
+            if self.editing:
+                return Refusal("a reason is required: write why")
             return Refusal(
                 f"this batch requires a reason: press {self.key_of('compare.reason')} and say why"
             )

@@ -35,8 +35,8 @@ TASK_TYPE = ImageType(
     bindings=(
         BindingSpec("zoom", "show the picture filling the screen", review=True),
         BindingSpec("external", "open the picture in an external viewer", review=True),
-        BindingSpec("edit", "type the description"),
-        BindingSpec("leave", "leave the description field"),
+        BindingSpec("edit", "type the description (⏎ saves the item, Esc leaves)"),
+        BindingSpec("leave", "leave the description, keeping its text"),
         BindingSpec("clear", "clear the chosen labels"),
     ),
     package_dir=Path(__file__).parent,

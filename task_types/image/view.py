@@ -7,13 +7,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import events, on
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from task_types.image.models import ImageOptions, ImageTask
-from task_types.media_common.view import FieldInput, MediaView, Picture, ZoomScreen, legend
+from task_types.media_common.view import (
+    FieldInput,
+    MediaView,
+    Picture,
+    ZoomScreen,
+    focus_now,
+    legend,
+)
+from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
 from tui.task_view import Refusal, ViewContext
 
 if TYPE_CHECKING:
@@ -52,8 +60,12 @@ class ImageView(MediaView):
         self.field: FieldInput | None = None
         if options.describe:
             self.field = FieldInput(
-                str(previous.get("description") or ""), "describe the picture", "description"
+                str(previous.get("description") or ""),
+                "describe the picture",
+                "description",
+                on_enter=self.submit_current,  # Enter saves the item, as app.submit does
             )
+        self._initial = (sorted(self.chosen), self._description())
 
     def compose(self) -> ComposeResult:
         question = self.question()
@@ -73,10 +85,10 @@ class ImageView(MediaView):
         super().on_mount()
         self._fit()
         self._refresh_side()
-        if self.field is not None and not self.labels:
-            self.field.focus()
+        if self.field is not None and not self.labels and self.ctx.mode != "review":
+            focus_now(self.field)  # describe only: typing starts at once (Esc leaves)
         else:
-            self.focus()
+            focus_now(self)
         self._refresh_side()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -84,8 +96,21 @@ class ImageView(MediaView):
 
     def _fit(self) -> None:
         height = self.app.size.height
-        rows = max(6, height - 11 - (1 if self.task_.text else 0))
+        rows = max(6, height - 11 - (1 if self.task_.text else 0) - self._detail_rows())
         self.picture.styles.height = rows
+
+    def _detail_rows(self) -> int:
+        """Rows the wrapped detail message takes under the metadata (the picture gives
+        them up, so the side panel stays on screen)."""
+        if not self.detail:
+            return 0
+        width = max(20, self.app.size.width - 4)
+        return sum(1 + len(line) // width for line in self.detail.splitlines() or [""])
+
+    def refresh_meta(self) -> None:
+        super().refresh_meta()
+        if self.is_mounted:
+            self._fit()
 
     # -- loading (thread) ------------------------------------------------------------------
     def load(self, path: Path) -> Any:
@@ -107,6 +132,8 @@ class ImageView(MediaView):
     # -- side panel ------------------------------------------------------------------------
     def _refresh_side(self) -> None:
         out = Text()
+        if was_skipped(self):
+            out.append(SKIPPED_NOTE + "\n", style="italic yellow")
         if self.labels:
             mode = "one key answers"
             if self.options.multi:
@@ -121,7 +148,11 @@ class ImageView(MediaView):
         if self.field is not None:
             title = Text("Description", style="bold")
             if self.field.has_focus:
-                title.append(f"  typing · {self.key_of('image.leave')} leaves", style="green")
+                # The side panel is 34 columns: this fits it on one line.
+                title.append(
+                    f" {self.key_of('app.submit')} saves · {self.key_of('image.leave')} leaves",
+                    style="green",
+                )
             else:
                 title.append(f"  {self.key_of('image.edit')} types", style="dim")
             self.query_one("#field-title", Static).update(title)
@@ -143,22 +174,37 @@ class ImageView(MediaView):
     def editing(self) -> bool:
         return self.field is not None and self.field.has_focus
 
+    @property
+    def editing_label(self) -> str:
+        return "the description"
+
+    def _description(self) -> str:
+        return " ".join(self.field.value.split()) if self.field is not None else ""
+
+    @property
+    def draft_changed(self) -> bool:
+        if self.labels and not self.options.multi and self.field is None:
+            return False  # one key answers: nothing is ever pending
+        return (sorted(self.chosen), self._description()) != self._initial
+
     def on_key(self, event: events.Key) -> None:
-        if self.editing and event.key in (*self.leave_keys, *self.edit_keys):
+        if not self.editing:
+            return
+        if event.key in self.leave_keys:
             event.stop()
             event.prevent_default()
-            self.focus()
-
-    @on(Input.Submitted)
-    def _field_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.submit_current()
+            focus_now(self)
+        elif event.key in self.edit_keys:
+            # Already typing: the edit key (Tab) does not leave; the leave key (Esc) does.
+            event.stop()
+            event.prevent_default()
 
     def handle(self, binding_id: str) -> bool:
         if binding_id == "image.zoom":
             if self.image is None:
-                self.post_message(
-                    self.Notice(self.media_error or "the picture is still loading", error=True)
+                self.tell(
+                    "no picture to zoom: see the message above",
+                    self.media_error or "the picture is still loading",
                 )
             else:
                 self.app.push_screen(ZoomScreen(self.image, str(self.task_.image)))
@@ -168,7 +214,7 @@ class ImageView(MediaView):
             if self.field is None:
                 self.post_message(self.Notice("this batch asks for no description", error=True))
             else:
-                self.field.focus()
+                focus_now(self.field)
         elif binding_id == "image.leave":
             return True
         elif binding_id == "image.clear":
@@ -182,7 +228,8 @@ class ImageView(MediaView):
 
     def _label(self, n: int) -> None:
         if n > len(self.labels):
-            self.post_message(self.Notice(f"there is no label {n} here", error=True))
+            text = not_a_label(self.ctx.keymap, n, len(self.labels))
+            self.post_message(self.Notice(text, error=True))
             return
         label = self.labels[n - 1]
         if not self.options.multi and self.field is None:
@@ -201,10 +248,16 @@ class ImageView(MediaView):
     def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
         value: dict[str, Any] = {"labels": [x for x in self.labels if x in self.chosen]}
         if self.labels and not value["labels"]:
+            if self.editing:
+                return Refusal(f"no label yet: {self.key_of('image.leave')}, then a label key")
             return Refusal("choose a label (or skip the item)")
         if self.field is not None:
             text = " ".join(self.field.value.split())
             if len(text) < max(1, self.options.min_chars):
+                if self.editing:
+                    return Refusal(
+                        f"too short: at least {max(1, self.options.min_chars)} characters"
+                    )
                 return Refusal(
                     f"write a description of at least {max(1, self.options.min_chars)} "
                     f"characters ({self.key_of('image.edit')} types)"

@@ -1,4 +1,5 @@
-"""Textual parts shared by the image, video and audio views.
+"""Textual parts shared by the image, video and audio views, and the text fields every
+view uses (FieldInput, TextField: one convention for free text).
 
 MediaView resolves the item's path (refusing escapes), loads previews in a thread worker
 (ffmpeg never runs on the UI thread), shows bad media as a message in the view, and opens
@@ -10,9 +11,9 @@ from __future__ import annotations
 import subprocess
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from rich.console import Group
 from rich.text import Text
@@ -20,9 +21,10 @@ from textual import events
 from textual.app import ComposeResult, RenderResult, SuspendNotSupported
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TextArea
 
 from task_types.media_common.models import Segment, SegmentEditor, steps_for
+from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
 from tui.core.keymap import key_display
 from tui.core.media.errors import MediaError, MediaKind
 from tui.core.media.paths import resolve_media_path
@@ -33,6 +35,9 @@ from tui.widgets.task_text import SPAN_STYLES, literal_text
 
 if TYPE_CHECKING:
     from PIL.Image import Image
+
+# The status line's width at 80 columns (inside its padding): messages must fit it.
+STATUS_WIDTH = 78
 
 LABEL_COLOURS = ("#8fbcbb", "#ebcb8b", "#b48ead", "#a3be8c", "#d08770", "#81a1c1", "#bf616a")
 
@@ -128,6 +133,8 @@ class MediaView(TaskView):
         self.shown_at = time.perf_counter()
         self._cancel = threading.Event()
         self.preview_ready_s: float | None = None  # item shown -> preview painted, measured
+        # A message too long for the status line, shown whole (wrapped) under the metadata.
+        self.detail: str | None = None
         try:
             self.path = resolve_media_path(ctx.batch_dir, raw, self.kind)
         except MediaError as exc:
@@ -161,7 +168,23 @@ class MediaView(TaskView):
             out.append("  " + self.info.describe(), style="")
         else:
             out.append("  probing…", style="dim italic")
+        if self.detail:
+            out.append("\n")
+            out.append(literal_text(self.detail, style="yellow"))
+        if was_skipped(self):
+            out.append("\n" + SKIPPED_NOTE, style="italic yellow")
         return out
+
+    def tell(self, short: str, whole: str, error: bool = True) -> None:
+        """A status line that fits 80 columns (`short`), and `whole` under the metadata when
+        it would not fit there."""
+        if len(whole) <= STATUS_WIDTH:
+            self.post_message(self.Notice(whole, error=error))
+            return
+        if not (self.media_error and self.media_error in whole):  # else it is shown already
+            self.detail = whole
+            self.refresh_meta()
+        self.post_message(self.Notice(short, error=error))
 
     def refresh_meta(self) -> None:
         self.meta.update(self._meta_text())
@@ -245,7 +268,17 @@ class MediaView(TaskView):
         templates = self.ctx.viewer_commands or None
         plan = plan_viewer(self.path, self.kind, templates=templates, start_s=start_s)
         if not plan.ok:
-            self.post_message(self.Notice(self.short(plan.message), error=True))
+            kind = self.kind
+            if plan.candidates:
+                short = (
+                    f"no {kind} viewer here: install {plan.candidates[0]}, "
+                    f"or set [viewers] {kind} in config.toml"
+                )
+                if len(short) > STATUS_WIDTH:
+                    short = f"no {kind} viewer here: see the remedy above"
+            else:
+                short = f"the configured {kind} viewer cannot run: see above"
+            self.tell(short, self.short(plan.message))
             return
         if plan.detached:
             try:
@@ -371,9 +404,14 @@ class TimedMediaView(MediaView):
             except ValueError:
                 continue
         self.editor = SegmentEditor(segments=segments)
+        self.initial_segments = self.editor.values()
         self.timeline = Static(classes="timeline")
         self.marks = Static(classes="marks")
         self.segment_list = Static(classes="segments")
+
+    @property
+    def draft_changed(self) -> bool:
+        return self.editor.values() != self.initial_segments
 
     @property
     def segment_labels(self) -> list[str]:
@@ -416,7 +454,9 @@ class TimedMediaView(MediaView):
         needs_time = action in moves or action in ("start", "end", "mark_in", "mark_out")
         if needs_time and not ed.known:
             why = self.media_error or "the duration is not known yet (still probing)"
-            self.post_message(self.Notice(f"no time cursor: {why}", error=True))
+            self.tell(
+                "no time cursor: the file cannot be read (see above)", f"no time cursor: {why}"
+            )
             return True
         if action in moves:
             small, large = moves[action]
@@ -466,7 +506,7 @@ class TimedMediaView(MediaView):
             self.post_message(self.Notice("this batch has no segment labels", error=True))
             return
         if n > len(labels):
-            self.post_message(self.Notice(f"there is no label {n} here", error=True))
+            self.post_message(self.Notice(not_a_label(self.ctx.keymap, n, len(labels)), True))
             return
         if not self.editor.known:
             self.post_message(self.Notice("no time cursor: the duration is unknown", True))
@@ -499,31 +539,111 @@ class TimedMediaView(MediaView):
         if self.editor.mark_in is None and self.editor.mark_out is None:
             return None
         return Refusal(
-            "an in/out mark has no segment yet: press a label key to make one, or "
-            f"{self.key_of(self.ctx.task_type.name + '.cancel')} to drop the marks"
+            "an in/out mark has no segment: a label key makes one, "
+            f"{self.key_of(self.ctx.task_type.name + '.cancel')} drops the marks"
         )
 
 
+# -- text fields -------------------------------------------------------------------------------
+# One convention for free text in every task type: Enter saves the item (as app.submit does; a
+# refusal is shown and the keys stay in the field), Ctrl+j (Shift+Enter where the terminal
+# tells it apart) is a newline in a multi-line field, Esc leaves the field keeping its text,
+# Ctrl+s saves from anywhere (the screen's app.submit). Enter calls the view at once, inside
+# the key's handling, so a key typed next can never reach the item that was just saved.
+
+NEWLINE_KEYS = ("ctrl+j", "shift+enter")
+
+
+def focus_now(widget: Widget) -> None:
+    """Give `widget` the keys at once. Widget.focus() defers the move to the app's queue,
+    behind keys that already arrived: in a burst ("b", then a reason typed at once; Esc
+    then a label key) the next key would still reach the old focus and be lost or typed."""
+    try:
+        screen = widget.screen
+    except Exception:  # not on a screen (yet): the deferred way is all there is
+        widget.focus()
+        return
+    screen.set_focus(widget)
+
+
 class FieldInput(Input):
-    """A compact one-line text field (one row, no border): the view's leave key gives the
-    keys back, and Enter submits the item."""
+    """A one-line text field: Enter calls `on_enter` (the view saves the item); compact (one
+    row, no border) unless told otherwise."""
 
     DEFAULT_CSS = """
     FieldInput { background: $boost; }
     FieldInput:focus { background: $primary 25%; }
     """
 
-    def __init__(self, value: str, placeholder: str, id: str) -> None:
-        super().__init__(value=value, placeholder=placeholder, id=id, compact=True)
+    def __init__(
+        self,
+        value: str,
+        placeholder: str,
+        id: str,
+        on_enter: Callable[[], None] | None = None,
+        compact: bool = True,
+    ) -> None:
+        # Focus never selects the text: a key typed on coming back must not replace it.
+        super().__init__(
+            value=value, placeholder=placeholder, id=id, compact=compact, select_on_focus=False
+        )
+        self.on_enter = on_enter
+
+    async def action_submit(self) -> None:
+        if self.on_enter is None:
+            await super().action_submit()
+        else:
+            self.on_enter()
+
+
+class TextField(TextArea):
+    """A multi-line text field: Enter calls `on_enter` (the view saves the item), Ctrl+j or
+    Shift+Enter insert a newline, a leave key calls `on_leave` (TextArea would keep it)."""
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        on_enter: Callable[[], None],
+        on_leave: Callable[[], None],
+        leave_keys: Sequence[str] = ("escape",),
+        id: str | None = None,
+        tab_behavior: Literal["focus", "indent"] = "focus",
+    ) -> None:
+        super().__init__(
+            text, id=id, soft_wrap=True, show_line_numbers=False, tab_behavior=tab_behavior
+        )
+        self.on_enter = on_enter
+        self.on_leave = on_leave
+        self.leave_keys = list(leave_keys)
+
+    async def _on_key(self, event: events.Key) -> None:
+        # prevent_default keeps TextArea._on_key (next in the MRO) from seeing the key.
+        if event.key in self.leave_keys:
+            event.stop()
+            event.prevent_default()
+            self.on_leave()
+        elif event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.on_enter()
+        elif event.key in NEWLINE_KEYS and not self.read_only:
+            event.stop()
+            event.prevent_default()
+            start, end = self.selection
+            self.replace("\n", start, end, maintain_selection_offset=False)
 
 
 __all__ = [
+    "NEWLINE_KEYS",
     "SPAN_STYLES",
     "FieldInput",
     "MediaView",
     "Picture",
+    "TextField",
     "TimedMediaView",
     "ZoomScreen",
+    "focus_now",
     "legend",
     "marks_text",
     "segments_text",

@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static, TextArea
 
+from task_types.media_common.view import TextField, focus_now
 from task_types.rate.models import Criterion, RateOptions, RateTask
+from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.task_text import literal_text
 
@@ -56,7 +58,14 @@ class RateView(TaskView):
         self._dialogue = VerticalScroll(id="dialogue")
         self._dialogue.can_focus = False  # its arrow bindings would shadow criterion keys
         self._criteria = Static(id="criteria")
-        self._note = TextArea(str(previous.get("note") or ""), id="note", soft_wrap=True)
+        self._note = TextField(
+            str(previous.get("note") or ""),
+            id="note",
+            on_enter=self.submit_current,
+            on_leave=self._close_note,
+            leave_keys=ctx.keymap.keys_for("rate.leave") or ["escape"],
+        )
+        self._initial = (dict(self.ratings), self._note.text.strip())
         # The header the dialogue opens at: the turn before the rated one, for context.
         self._anchor: Static | None = None
         self._note_open = False
@@ -102,11 +111,21 @@ class RateView(TaskView):
     def editing(self) -> bool:
         return self._note.has_focus
 
+    @property
+    def editing_label(self) -> str:
+        return "the note"
+
+    @property
+    def draft_changed(self) -> bool:
+        return (self.ratings, self.note) != self._initial
+
     # -- rendering -------------------------------------------------------------------------
     def _refresh_criteria(self) -> None:
         out = Text(no_wrap=True, overflow="ellipsis")
         scales = {c.scale for c in self.criteria}
         digits = "-".join(str(p) for p in next(iter(scales))) if len(scales) == 1 else "digits"
+        if was_skipped(self):
+            out.append(SKIPPED_NOTE + "\n", style="italic yellow")
         out.append(f"Rate turn #{self.target}", style="bold")
         out.append(
             f"  {self.key_of('rate.up')}{self.key_of('rate.down')} criterion · "
@@ -143,18 +162,16 @@ class RateView(TaskView):
         line.append(" (required)" if self.note_required else " (optional)", style="dim")
         line.append(": ")
         if self._note_open:
-            line.append(f"writing… {self.key_of_escape()} leaves the note", style="bold yellow")
+            line.append(
+                f"writing… {self.key_of('app.submit')} saves · Ctrl+j new line · "
+                f"{self.key_of('rate.leave')} leaves",
+                style="bold yellow",
+            )
         elif self.note:
             line.append_text(literal_text(self.note.splitlines()[0], "italic"))
         else:
             line.append(f"— press {self.key_of('rate.note')} to write one", style="dim")
         return line
-
-    @staticmethod
-    def key_of_escape() -> str:
-        # Escape is the editor's own exit, not a keymap binding: the screen routes no keys
-        # while the note has focus.
-        return "Esc"
 
     # -- keys ------------------------------------------------------------------------------
     def handle(self, binding_id: str) -> bool:
@@ -168,6 +185,8 @@ class RateView(TaskView):
             self.ratings.pop(self.criteria[self.selected].name, None)
         elif action == "note":
             self._open_note()
+        elif action == "leave":
+            return True  # not typing: nothing to leave
         elif action in ("scroll_up", "scroll_down"):
             step = max(1, self._dialogue.size.height // 2)
             self._dialogue.scroll_relative(
@@ -198,7 +217,7 @@ class RateView(TaskView):
     def _open_note(self) -> None:
         self._note_open = True
         self._note.add_class("open")
-        self._note.focus()
+        focus_now(self._note)
         self._refresh_criteria()
 
     def _close_note(self, refocus: bool = True) -> None:
@@ -206,19 +225,13 @@ class RateView(TaskView):
         if not self.note:
             self._note.remove_class("open")
         if refocus:
-            self.focus()
+            focus_now(self)
         self._refresh_criteria()
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         # Focus can leave the note by other means (Tab); the screen must get its keys back.
         if event.widget is self._note and self._note_open:
             self._close_note(refocus=False)
-
-    def on_key(self, event: events.Key) -> None:
-        if event.key == "escape" and self.editing:
-            event.stop()
-            event.prevent_default()
-            self._close_note()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
@@ -229,8 +242,14 @@ class RateView(TaskView):
         if missing:
             self.selected = next(i for i, c in enumerate(self.criteria) if c.name == missing[0])
             self._refresh_criteria()
+            if self.editing:
+                return Refusal(
+                    f"rate {', '.join(missing)} first: {self.key_of('rate.leave')}, then a digit"
+                )
             return Refusal(f"rate {', '.join(missing)} first (required)")
         if self.note_required and not self.note:
+            if self.editing:
+                return Refusal("a note is required: write why")
             return Refusal(
                 f"this batch requires a note: press {self.key_of('rate.note')} and say why"
             )

@@ -15,6 +15,7 @@ from task_types.spans import tokens_of
 from task_types.spans.editor import SpanEditor
 from task_types.spans.models import SpansOptions, SpansTask
 from task_types.spans.text_area import SpanText
+from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
 from tui.core.keymap import key_display
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.task_text import SPAN_STYLES, literal_text
@@ -70,6 +71,7 @@ class SpansView(TaskView):
         else:
             given = [(s.start, s.end, s.label) for s in task.spans]
         self.editor = SpanEditor(task.text, tokens_of(task), given)
+        self.initial_spans = self._marks()
         self.label_styles = {
             label: Style.parse(SPAN_STYLES[n % len(SPAN_STYLES)])
             for n, label in enumerate(self.labels)
@@ -91,7 +93,9 @@ class SpansView(TaskView):
             out.append(f"{key_display(key) if key else '·'}", style="bold")
             out.append(self._badge(label))
             out.append("  ")
-        if self.ctx.previous is not None:
+        if was_skipped(self):
+            out.append(SKIPPED_NOTE, style="italic yellow")
+        elif self.ctx.previous is not None:
             out.append("(your saved spans)", style="italic yellow")
         return out
 
@@ -131,6 +135,14 @@ class SpansView(TaskView):
     def _changed(self) -> None:
         self.text_view.changed()
         self._info.show(self._render_info())
+
+    # -- state ---------------------------------------------------------------------------
+    def _marks(self) -> set[tuple[int, int, str]]:
+        return {(s.start, s.end, s.label) for s in self.editor.spans}
+
+    @property
+    def draft_changed(self) -> bool:
+        return self._marks() != self.initial_spans
 
     # -- keys ------------------------------------------------------------------------------
     def handle(self, binding_id: str) -> bool:
@@ -177,7 +189,8 @@ class SpansView(TaskView):
 
     def _label(self, n: int) -> bool:
         if n > len(self.labels):
-            self.post_message(self.Notice(f"there is no label {n} here", error=True))
+            text = not_a_label(self.ctx.keymap, n, len(self.labels))
+            self.post_message(self.Notice(text, error=True))
             return True
         how, span = self.editor.apply_label(self.labels[n - 1])
         quoted = " ".join(self.editor.text[span.start : span.end].split())[:_QUOTE_MAX]

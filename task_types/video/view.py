@@ -11,8 +11,9 @@ from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from task_types.media_common.view import Picture, TimedMediaView, legend
+from task_types.media_common.view import Picture, TimedMediaView, focus_now, legend
 from task_types.video.models import VideoOptions, VideoTask
+from task_types.view_notes import not_a_label
 from tui.core.media.probe import MediaInfo, format_time
 from tui.task_view import Refusal, ViewContext
 
@@ -36,6 +37,7 @@ class VideoView(TimedMediaView):
         previous = ctx.previous or {}
         saved = previous.get("labels") or []
         self.chosen: list[str] = [x for x in self.item_labels if x in saved]
+        self.initial_chosen = sorted(self.chosen)
         self.item_mode = False
         self.strip = Picture(classes="thumbs")
         self.thumb_times = Static(classes="thumb-times")
@@ -57,7 +59,7 @@ class VideoView(TimedMediaView):
     def on_mount(self) -> None:
         super().on_mount()
         self._fit()
-        self.focus()
+        focus_now(self)
         self.cursor_moved()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -141,6 +143,10 @@ class VideoView(TimedMediaView):
                 out.append("  item: " + ", ".join(self.chosen), style="green")
         return out
 
+    @property
+    def draft_changed(self) -> bool:
+        return super().draft_changed or sorted(self.chosen) != self.initial_chosen
+
     # -- keys ------------------------------------------------------------------------------
     def handle(self, binding_id: str) -> bool:
         if binding_id.startswith("label."):
@@ -176,7 +182,9 @@ class VideoView(TimedMediaView):
 
     def _jump_thumb(self, direction: int) -> None:
         if not self.times or not self.editor.known:
-            self.post_message(self.Notice(self.media_error or "no thumbnails yet", error=True))
+            self.tell(
+                "no thumbnails: see the message above", self.media_error or "no thumbnails yet"
+            )
             return
         t = self.editor.cursor_s
         if direction > 0:
@@ -190,7 +198,8 @@ class VideoView(TimedMediaView):
 
     def _toggle_item_label(self, n: int) -> None:
         if n > len(self.item_labels):
-            self.post_message(self.Notice(f"there is no item label {n} here", error=True))
+            text = not_a_label(self.ctx.keymap, n, len(self.item_labels), "item label")
+            self.post_message(self.Notice(text, error=True))
             return
         label = self.item_labels[n - 1]
         if label in self.chosen:
@@ -206,8 +215,8 @@ class VideoView(TimedMediaView):
         if not self.editor.segments and not self.chosen:
             return Refusal(
                 f"mark a segment ({self.key_of('video.mark_in')} in, "
-                f"{self.key_of('video.mark_out')} out, then a label key) or choose an item "
-                f"label ({self.key_of('video.mode')}), or skip the item"
+                f"{self.key_of('video.mark_out')} out, a label key) or an item label "
+                f"({self.key_of('video.mode')})"
             )
         labels = [x for x in self.item_labels if x in self.chosen]
         return "accept", {"segments": self.editor.values(), "labels": labels}

@@ -49,8 +49,8 @@ TASK_TYPE = WriteType(
     answer_model=WriteAnswer,
     view_path="task_types.write.view:WriteView",
     bindings=(
-        BindingSpec("edit", "type in the built-in editor"),
-        BindingSpec("leave", "leave the editor (the one key that does, while typing)"),
+        BindingSpec("edit", "type in the built-in editor (⏎ saves the item, Ctrl+j new line)"),
+        BindingSpec("leave", "leave the editor, keeping the text"),
         BindingSpec("external", "edit the text in $EDITOR"),
         BindingSpec("override", "submit despite broken rules, with a reason"),
     ),

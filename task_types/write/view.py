@@ -4,16 +4,18 @@ reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Static, TextArea
 
+from task_types.media_common.view import FieldInput, TextField, focus_now
+from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from task_types.write.external import ExternalEditorError, edit_text, editor_command
 from task_types.write.models import Violation, WriteOptions, WriteTask
 from task_types.write.rules import LANGUAGE_NAMES, Report, check_text, clean
@@ -24,22 +26,24 @@ from tui.widgets.task_text import literal_text
 CHECK_DELAY_S = 0.25  # live checks wait for a pause in typing, not every key
 
 
-class WriteEditor(TextArea):
-    """A TextArea that lets its leave key through (TextArea would keep it) as a message."""
+class WriteEditor(TextField):
+    """The built-in editor: Enter saves the item, Ctrl+j (or Shift+Enter) is a newline, the
+    leave key leaves; Tab indents."""
 
-    class Leave(Message):
-        pass
-
-    def __init__(self, text: str, leave_keys: list[str]) -> None:
-        super().__init__(text, tab_behavior="indent", soft_wrap=True, show_line_numbers=False)
-        self.leave_keys = leave_keys
-
-    async def _on_key(self, event: events.Key) -> None:
-        if event.key in self.leave_keys:
-            # prevent_default keeps TextArea._on_key (next in the MRO) from seeing the key.
-            event.stop()
-            event.prevent_default()
-            self.post_message(self.Leave())
+    def __init__(
+        self,
+        text: str,
+        leave_keys: list[str],
+        on_enter: Callable[[], None],
+        on_leave: Callable[[], None],
+    ) -> None:
+        super().__init__(
+            text,
+            on_enter=on_enter,
+            on_leave=on_leave,
+            leave_keys=leave_keys,
+            tab_behavior="indent",
+        )
 
 
 class WriteView(TaskView):
@@ -69,8 +73,18 @@ class WriteView(TaskView):
         self._external_text: str | None = (
             start if previous.get("editor") == "external" and start else None
         )
-        self.area = WriteEditor(start, self.leave_keys)
-        self.reason = Input(placeholder="why the rules do not apply here", id="reason")
+        self.initial_text = start
+        self.area = WriteEditor(
+            start, self.leave_keys, on_enter=self.submit_current, on_leave=self._leave_editor
+        )
+        self.reason = FieldInput(
+            "",
+            "why the rules do not apply here",
+            "reason",
+            on_enter=self._reason_given,
+            compact=False,
+        )
+        self._title = Static(id="editor-title", classes="title")
         self._timer: Timer | None = None
         self._report: Report | None = None
         self._pending: list[Violation] = []
@@ -79,13 +93,13 @@ class WriteView(TaskView):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="source"):
             yield Static(self._source_text())
-        yield Static(id="editor-title", classes="title")
+        yield self._title
         yield self.area
         yield Static(id="checks")
         yield Static(
             Text(
                 f"Reason for submitting despite the broken rules "
-                f"(⏎ saves, {self.key_of('write.leave')} cancels):",
+                f"({self.key_of('app.submit')} saves, {self.key_of('write.leave')} cancels):",
                 style="bold yellow",
             ),
             id="reason-title",
@@ -108,7 +122,7 @@ class WriteView(TaskView):
 
     def on_mount(self) -> None:
         self._fit(self.app.size.height)
-        self.area.focus()
+        focus_now(self.area)
         self._refresh_title()
         self._check()
 
@@ -122,11 +136,20 @@ class WriteView(TaskView):
         self.area.styles.height = max(5, room // 2)
 
     def _refresh_title(self) -> None:
+        if not self.is_attached:
+            return  # called back after this item was replaced
         title = Text("Your text", style="bold")
-        if self.area.has_focus:
-            title.append("  ✎ typing — every key types; ", style="green")
-            title.append(f" {self.key_of('write.leave')} ", style="reverse bold")
-            title.append(" leaves the editor", style="green")
+        if was_skipped(self) and not self.draft_changed:
+            title.append(f"  {SKIPPED_NOTE}", style="italic yellow")
+        elif self.area.has_focus:
+            title.append("  ✎ typing · ", style="green")
+            for key, word in (
+                (self.key_of("app.submit"), "saves"),
+                ("Ctrl+j", "new line"),
+                (self.key_of("write.leave"), "leaves"),
+            ):
+                title.append(f" {key} ", style="reverse bold")
+                title.append(f" {word} ", style="green")
         else:
             for binding_id, word in (
                 ("write.edit", "edit"),
@@ -135,7 +158,7 @@ class WriteView(TaskView):
             ):
                 title.append(f"  {self.key_of(binding_id)} ", style="reverse")
                 title.append(f" {word}")
-        self.query_one("#editor-title", Static).update(title)
+        self._title.update(title)
 
     # -- live checks -----------------------------------------------------------------------
     @on(TextArea.Changed)
@@ -188,10 +211,16 @@ class WriteView(TaskView):
     def editing(self) -> bool:
         return self.area.has_focus or self.reason.has_focus
 
-    @on(WriteEditor.Leave)
-    def _leave_editor(self, message: WriteEditor.Leave) -> None:
-        message.stop()
-        self.focus()
+    @property
+    def editing_label(self) -> str:
+        return "the override reason" if self.reason.has_focus else "your text"
+
+    @property
+    def draft_changed(self) -> bool:
+        return self.area.text != self.initial_text
+
+    def _leave_editor(self) -> None:
+        focus_now(self)
         self._refresh_title()
 
     def on_key(self, event: events.Key) -> None:
@@ -208,8 +237,10 @@ class WriteView(TaskView):
         self.call_after_refresh(self._refresh_title)
 
     def handle(self, binding_id: str) -> bool:
+        if not self.is_attached:
+            return True  # this item was replaced: its widgets may not take the focus
         if binding_id == "write.edit":
-            self.area.focus()
+            focus_now(self.area)
             self._refresh_title()
         elif binding_id == "write.leave":
             self.post_message(self.Notice(f"not editing: {self.key_of('write.edit')} edits"))
@@ -252,7 +283,7 @@ class WriteView(TaskView):
         self._external_text = text
         # replace() rather than load_text(): ctrl+z in the editor can undo the external edit.
         self.area.replace(text, (0, 0), self.area.document.end, maintain_selection_offset=False)
-        self.focus()
+        focus_now(self)
         self._refresh_title()
         self.post_message(self.Notice(f"text from {command[0]}: {self._editor_summary(text)}"))
 
@@ -287,6 +318,8 @@ class WriteView(TaskView):
         report = self._checked()
         self._show_report(report)
         if not report.text:
+            if self.editing:
+                return Refusal("nothing written yet")
             return Refusal(
                 f"nothing written yet: {self.key_of('write.edit')} edits, "
                 f"{self.key_of('write.external')} opens $EDITOR (or skip the item)"
@@ -300,6 +333,9 @@ class WriteView(TaskView):
         if report.violations:
             first = report.violations[0].message
             more = f" (+{len(report.violations) - 1} more)" if len(report.violations) > 1 else ""
+            if self.editing:
+                # Short: the screen adds where the keys go; the rules are listed below.
+                return Refusal(f"rule broken: {first}{more}")
             return Refusal(
                 f"rule broken: {first}{more}: fix it, or "
                 f"{self.key_of('write.override')} to submit anyway with a reason"
@@ -318,19 +354,17 @@ class WriteView(TaskView):
             return
         self._pending = list(report.violations)
         self.add_class("overriding")
-        self.reason.focus()
+        focus_now(self.reason)
         self.call_after_refresh(self.reason.scroll_visible, animate=False)
 
     def _cancel_override(self) -> None:
         self.remove_class("overriding")
         self.reason.value = ""
-        self.focus()
+        focus_now(self)
         self._refresh_title()
 
-    @on(Input.Submitted, "#reason")
-    def _reason_given(self, event: Input.Submitted) -> None:
-        event.stop()
-        reason = " ".join(event.value.split())
+    def _reason_given(self) -> None:
+        reason = " ".join(self.reason.value.split())
         if len(reason) < 3:
             self.post_message(self.Notice("give a reason (a few words) for the override", True))
             return

@@ -1,0 +1,70 @@
+"""Short messages the task-type views share (no Textual here): what a label key that this
+item does not use means, and whether the item on screen was skipped earlier.
+
+Status messages must fit one 80-column line (78 cells inside the padding), so each one says
+what to do in a few words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.core.keymap import Keymap, key_display
+
+
+def label_keys_text(keymap: Keymap, count: int) -> str:
+    """The keys of labels 1..count, runs of neighbouring keys joined: "1–3", "1–9, b–d"."""
+    keys = [keymap.label_key(n) for n in range(1, count + 1)]
+    shown = [key_display(k) for k in keys if k]
+    runs: list[list[str]] = []
+    for key in shown:
+        last = runs[-1][-1] if runs else ""
+        if len(key) == 1 and len(last) == 1 and ord(key) == ord(last) + 1:
+            runs[-1].append(key)
+        else:
+            runs.append([key])
+    parts = [
+        run[0] if len(run) == 1 else f"{run[0]}{'–' if len(run) > 2 else ', '}{run[-1]}"
+        for run in runs
+    ]
+    return ", ".join(parts)
+
+
+def not_a_label(keymap: Keymap, n: int, count: int, what: str = "label") -> str:
+    """A label key past the item's labels: "z is not a label key here: labels are 1–3"."""
+    key = keymap.label_key(n)
+    name = key_display(key) if key else f"label {n}"
+    article = "an" if what[:1] in "aeiou" else "a"
+    if count <= 0:
+        return f"{name} is not {article} {what} key here: there are no {what}s"
+    return f"{name} is not {article} {what} key here: {what}s are {label_keys_text(keymap, count)}"
+
+
+def saved_answer_kind(ctx: Any, app: Any) -> str | None:
+    """The kind of the latest saved answer of the item ("accept", "skip", …) when labeling,
+    None when it has none. ViewContext carries only the value (None for a skip), so this
+    asks the session the app holds (ctx.previous_answer wins once the screen passes it)."""
+    if getattr(ctx, "mode", "label") != "label":
+        return None
+    given = getattr(ctx, "previous_answer", None)
+    if isinstance(given, str):
+        return given
+    store = getattr(getattr(app, "session", None), "store", None)
+    latest = getattr(store, "latest", None)
+    if not isinstance(latest, dict):
+        return None
+    record = latest.get(ctx.task.id)
+    answer = record.get("answer") if isinstance(record, dict) else None
+    return answer if isinstance(answer, str) else None
+
+
+def was_skipped(view: Any) -> bool:
+    """Whether the view's item was skipped the last time (a view not in an app: False)."""
+    try:
+        app = view.app
+    except Exception:  # no running app (a view built in a unit test)
+        return False
+    return saved_answer_kind(view.ctx, app) == "skip"
+
+
+SKIPPED_NOTE = "you skipped this item: answer it now, or skip it again"
