@@ -27,8 +27,10 @@ from textual import events
 from textual.app import App
 from textual.dom import DOMNode
 from textual.message_pump import MessagePump
+from textual.notifications import SeverityLevel
 from textual.widget import AwaitMount
 
+from tui.core.safe_text import visible
 from tui.escape_keys import install as install_escape_keys
 from tui.paint_log import paint_log
 
@@ -48,6 +50,24 @@ class KeyGateApp(App[None]):
         self._in_flight: events.Key | None = None
         self._in_flight_since = 0.0
         self._pumping = False
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification passes the one sanitizer (problems quote lines from files)."""
+        super().notify(
+            visible(message),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     # -- what the screens tell the gate ----------------------------------------------------
     def keys_ready(self) -> bool:

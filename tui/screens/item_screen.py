@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
 
 from tui.core.keymap import Keymap, key_display
+from tui.core.safe_text import visible
 from tui.key_gate import ItemPaintGate
 from tui.keymap_bindings import active_keys, install_keymap
 from tui.screens.guidelines import GuidelinesScreen
@@ -159,7 +160,8 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         if error and view is not None and view.editing:
             # After a refusal the annotator must see where the next keys go.
             text += f" · keys type into {view.editing_label}"
-        self._status = Text(text, style="bold red" if error else "green")
+        # Task ids, labels and file names reach the terminal only through the sanitizer.
+        self._status = Text(visible(text), style="bold red" if error else "green")
         self.query_one("#status", Line).set(self._status)
 
     def hint_ids(self) -> list[str]:

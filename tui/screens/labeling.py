@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from tui.core.jsonl_store import StoreGoneError
 from tui.core.keymap import Keymap
 from tui.core.kpi import format_live
 from tui.core.problems import BatchError
@@ -299,6 +300,11 @@ class LabelingScreen(ItemScreen):
         except SubmitRefusedError as exc:
             self.set_status(f"not saved: {exc}", error=True)
             return
+        except StoreGoneError as exc:
+            # The results file was removed or replaced: pressing again cannot help; the
+            # answers are kept in memory and written to the rescue folder on quit.
+            self.set_status(f"{exc} · quit: your answers are rescued", error=True)
+            return
         except OSError as exc:
             self.set_status(
                 f"NOT SAVED ({exc.strerror or exc}): fix the disk and press again", error=True
@@ -316,6 +322,9 @@ class LabelingScreen(ItemScreen):
             return
         try:
             record = self.session.undo()
+        except StoreGoneError as exc:
+            self.set_status(f"undo {exc}", error=True)
+            return
         except OSError as exc:
             self.set_status(f"undo NOT saved ({exc.strerror or exc})", error=True)
             return

@@ -1,0 +1,65 @@
+"""The app's own lines (status, notifications) are hostile-input safe, and a save into a
+file that is gone is said as NOT SAVED, never as saved (issue 11, the UI side)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.batch_factory import make_batch
+from tui.app import LabelDeskApp
+from tui.launch import prepare
+from tui.screens.labeling import LabelingScreen
+
+OSC52 = "\x1b]52;c;ZXZpbA==\x07"
+
+
+def _status(app: LabelDeskApp) -> str:
+    screen = app.screen
+    assert isinstance(screen, LabelingScreen)
+    return str(screen._status)
+
+
+async def test_a_task_id_with_escape_sequences_never_reaches_the_status_raw(
+    tmp_path: Path,
+) -> None:
+    tasks = [{"id": f"t{OSC52}\x9b2J", "text": "een"}, {"id": "t2", "text": "twee"}]
+    folder = make_batch(tmp_path / "b", tasks)
+    p = prepare(folder, annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        status = _status(app)
+        assert "saved" in status
+        assert "\x1b" not in status and "\x07" not in status and "\x9b" not in status
+    app.session.store.close()
+
+
+async def test_notifications_pass_the_sanitizer(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b", [{"id": "t1", "text": "een"}])
+    p = prepare(folder, annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.notify(f"bad line {OSC52}", title="\x1b[2J")
+        await pilot.pause()
+        [note] = list(app._notifications)
+        assert "\x1b" not in note.message and "\x07" not in note.message
+        assert "\x1b" not in note.title
+    app.session.store.close()
+
+
+async def test_a_removed_results_file_is_said_not_saved(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b", [{"id": f"t{n}", "text": "x"} for n in range(3)])
+    p = prepare(folder, annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        (folder / "results" / "anna.jsonl").unlink()
+        await pilot.press("2")
+        await pilot.pause()
+        status = _status(app)
+        assert "NOT SAVED" in status and "✓" not in status
+        assert "press again" not in status  # pressing again cannot help here
+        assert app.session.position == 1  # the item stays: nothing moved on
+    app.session.store.close()
