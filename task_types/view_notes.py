@@ -40,31 +40,10 @@ def not_a_label(keymap: Keymap, n: int, count: int, what: str = "label") -> str:
     return f"{name} is not {article} {what} key here: {what}s are {label_keys_text(keymap, count)}"
 
 
-def saved_answer_kind(ctx: Any, app: Any) -> str | None:
-    """The kind of the latest saved answer of the item ("accept", "skip", …) when labeling,
-    None when it has none. ViewContext carries only the value (None for a skip), so this
-    asks the session the app holds (ctx.previous_answer wins once the screen passes it)."""
-    if getattr(ctx, "mode", "label") != "label":
-        return None
-    given = getattr(ctx, "previous_answer", None)
-    if isinstance(given, str):
-        return given
-    store = getattr(getattr(app, "session", None), "store", None)
-    latest = getattr(store, "latest", None)
-    if not isinstance(latest, dict):
-        return None
-    record = latest.get(ctx.task.id)
-    answer = record.get("answer") if isinstance(record, dict) else None
-    return answer if isinstance(answer, str) else None
-
-
 def was_skipped(view: Any) -> bool:
-    """Whether the view's item was skipped the last time (a view not in an app: False)."""
-    try:
-        app = view.app
-    except Exception:  # no running app (a view built in a unit test)
-        return False
-    return saved_answer_kind(view.ctx, app) == "skip"
+    """Whether the view's item was skipped the last time it was answered (labeling only)."""
+    ctx = view.ctx
+    return getattr(ctx, "mode", "label") == "label" and ctx.previous_answer == "skip"
 
 
 SKIPPED_NOTE = "you skipped this item: answer it now, or skip it again"

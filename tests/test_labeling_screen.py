@@ -117,6 +117,10 @@ async def test_flag_with_reason_and_note(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LabelingScreen)
+        assert "noted" in str(app.screen._status)  # the flag waits for the answer
+        assert not (folder / "results" / "anna.jsonl").read_bytes()
+        await pilot.press("space")  # no answer: the flag alone is saved
+        await pilot.pause()
         await pilot.press("ctrl+f", "escape")  # cancel: nothing written
         await pilot.pause()
         assert isinstance(app.screen, LabelingScreen)
@@ -314,3 +318,52 @@ async def test_tasks_appended_while_open_are_picked_up(tmp_path: Path) -> None:
         assert "arrived later" in screen_text(app)
         assert not app.session.done and app.session.current().task_id == "late"
     app.session.store.close()
+
+
+async def test_a_flag_before_the_answer_is_saved_with_it(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b", texts(2))
+    app = _app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("exclamation_mark", "1", *"twijfel", "enter")
+        await pilot.pause()
+        await pilot.press("2")  # the answer: one line carries both
+        await pilot.pause()
+        assert "⚑ ambiguous" in str(app.screen._status)  # type: ignore[attr-defined]
+        await pilot.press("1")  # the next item: no flag left over
+        await pilot.pause()
+    app.session.store.close()
+    first, second = _lines(folder)
+    assert first["answer"] == "accept" and first["value"] == {"labels": ["neg"]}
+    assert first["flag"] == {"reason": "ambiguous", "note": "twijfel"}
+    assert second["flag"] is None
+
+
+async def test_a_flag_on_an_answered_item_is_added_to_its_answer(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b", texts(3))
+    app = _app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("pageup")  # back to the answered item
+        await pilot.pause()
+        await pilot.press("exclamation_mark", "2", "enter")
+        await pilot.pause()
+    app.session.store.close()
+    first, again = _lines(folder)
+    assert again["task_id"] == first["task_id"] == "t0"
+    assert again["answer"] == "accept" and again["value"] == {"labels": ["neu"]}
+    assert again["flag"] == {"reason": "guidelines", "note": ""}
+    assert again["revision"] == 2
+
+
+async def test_every_answer_records_how_long_its_item_was_on_screen(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b", texts(3))
+    app = _app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("1", "2")
+        await pilot.pause()
+    app.session.store.close()
+    first, second = _lines(folder)
+    assert first["shown_ms"] >= 150  # painted, then looked at for the pause
+    assert second["shown_ms"] >= 0

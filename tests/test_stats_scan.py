@@ -339,3 +339,30 @@ def test_empty_inputs(tmp_path: Path) -> None:
     assert report.timeline == [] and report.problems == []
     nothing = compute_stats([])
     assert nothing.files == [] and nothing.total.items == 0
+
+
+def test_an_answer_with_a_flag_counts_as_an_item_and_as_flagged(tmp_path: Path) -> None:
+    flagged = answer("f1", "anna", "accept", 4000, D22 + "12:00:00.000Z", batch="bf")
+    flagged["flag"] = {"reason": "ambiguous", "note": "twijfel"}
+    alone = answer("f2", "anna", "flag", 3000, D22 + "12:01:00.000Z", batch="bf")
+    alone["flag"] = {"reason": "guidelines", "note": ""}
+    plain = answer("f3", "anna", "reject", 1000, D22 + "12:02:00.000Z", batch="bf")
+    write(tmp_path / "flags.jsonl", [flagged, alone, plain])
+    total = compute_stats([tmp_path / "flags.jsonl"], min_seconds=2).total
+    assert (total.items, total.flags, total.skips) == (3, 2, 0)
+    assert total.fast == 1  # the flagged accept is still a decision, timed like one
+
+
+def test_the_live_tally_counts_flags_given_with_answers() -> None:
+    from tui.core.kpi.tally import AnswerTally
+
+    tally = AnswerTally(
+        [
+            {"task_id": "a", "answer": "accept", "flag": {"reason": "other", "note": ""}},
+            {"task_id": "b", "answer": "flag", "flag": {"reason": "other", "note": ""}},
+            {"task_id": "c", "answer": "reject", "flag": None},
+        ]
+    )
+    assert tally.flagged == 2
+    tally.add({"task_id": "a", "answer": "accept", "flag": None})  # the flag taken back
+    assert tally.flagged == 1

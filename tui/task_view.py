@@ -34,6 +34,9 @@ class ViewContext:
     annotator: str = ""  # whose answer this is (seeds per-annotator shuffles)
     # The user's external viewer commands per media kind (config.toml [viewers]).
     viewer_commands: dict[str, str] = field(default_factory=dict)
+    # The kind of the latest saved answer ("accept", "skip", "flag", ...), None if none:
+    # `previous` is None for a skip, and a view says when an item was skipped before.
+    previous_answer: str | None = None
 
 
 class Refusal(str):

@@ -55,6 +55,9 @@ class ResultRecord(BaseModel):
     app_version: str = ""
     # Gold items are scored silently at submit time: None when the task carries no gold.
     gold_correct: bool | None = None
+    # Milliseconds the item had been painted on screen when the answer was given (the app
+    # holds an answer key until its item is painted); absent where no screen was involved.
+    shown_ms: int | None = Field(default=None, ge=0)
 
     def to_json_dict(self) -> dict[str, Any]:
         data = self.model_dump(mode="python", exclude_none=False)
@@ -62,6 +65,8 @@ class ResultRecord(BaseModel):
         data["submitted_at"] = iso_ms(self.submitted_at)
         if self.gold_correct is None:
             data.pop("gold_correct", None)
+        if self.shown_ms is None:
+            data.pop("shown_ms", None)
         return data
 
 

@@ -138,6 +138,14 @@ class LabelingSession:
         value = record.get("value")
         return value if isinstance(value, dict) else None
 
+    def previous_answer(self) -> str | None:
+        """The kind of the current item's latest saved answer (None: unanswered, undone)."""
+        if self.done:
+            return None
+        record = self.store.latest.get(self.current().task_id)
+        answer = record.get("answer") if record is not None else None
+        return answer if isinstance(answer, str) and answer != "undone" else None
+
     def back(self) -> bool:
         if self.position == 0:
             return False
@@ -157,8 +165,10 @@ class LabelingSession:
         answer: AnswerKind,
         value: Mapping[str, Any] | None = None,
         flag: Flag | None = None,
+        shown_ms: int | None = None,
     ) -> ResultRecord:
-        """Save an answer for the current item (durably), then move to the next unanswered."""
+        """Save an answer for the current item (durably), then move to the next unanswered.
+        `shown_ms`: how long the item had been painted on screen (the UI knows)."""
         item = self.current()
         checked: dict[str, Any] | None = None
         if value is not None:
@@ -168,6 +178,8 @@ class LabelingSession:
                 raise SubmitRefusedError(str(exc)) from exc
         before = self.store.latest.get(item.task_id)
         record = self._record(item.task_id, answer, checked, flag, item)
+        if shown_ms is not None:
+            record = record.model_copy(update={"shown_ms": shown_ms})
         self._append(record)  # flushed and fsynced before we move on
         self._remember(record)
         self._undo_stack.append((item.task_id, item.index, before))

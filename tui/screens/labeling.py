@@ -8,6 +8,7 @@ LabelingSession, which fsyncs every answer before the next item is shown.
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,8 @@ class LabelingScreen(ItemScreen):
         self.bind_keys(keymap.contexts)
         self.revealed: set[int] = set()
         self._discard_armed: tuple[str, int] | None = None
+        # A flag given before the answer: (item position, flag), saved with the answer.
+        self._pending_flag: tuple[int, Flag] | None = None
         self.validation_summary = ""
         self._showing_done = False
         self.audit_text = ""
@@ -236,6 +239,7 @@ class LabelingScreen(ItemScreen):
                     batch_dir=s.batch.folder,
                     annotator=s.store.annotator,
                     viewer_commands=self.viewer_commands,
+                    previous_answer=s.previous_answer(),
                 )
         self._showing_done = s.done
         if not keep_status:
@@ -295,22 +299,34 @@ class LabelingScreen(ItemScreen):
             self.set_status("every item is answered", error=True)
             return
         task_id = s.current().task_id
+        pending = self._take_pending_flag()
+        if flag is None and pending is not None:
+            flag = pending
+            if answer == "skip":
+                answer = "flag"  # a flag with no answer
+        shown_ms = None
+        if self.keys_ready and self.painted_task_id == task_id:
+            shown_ms = round((time.monotonic() - self.painted_at) * 1000)
         try:
-            record = s.submit(answer, value, flag)  # type: ignore[arg-type]
+            record = s.submit(answer, value, flag, shown_ms)  # type: ignore[arg-type]
         except SubmitRefusedError as exc:
+            self._pending_flag = (s.position, pending) if pending is not None else None
             self.set_status(f"not saved: {exc}", error=True)
             return
         except StoreGoneError as exc:
+            self._pending_flag = (s.position, pending) if pending is not None else None
             # The results file was removed or replaced: pressing again cannot help; the
             # answers are kept in memory and written to the rescue folder on quit.
             self.set_status(f"{exc} · quit: your answers are rescued", error=True)
             return
         except OSError as exc:
+            self._pending_flag = (s.position, pending) if pending is not None else None
             self.set_status(
                 f"NOT SAVED ({exc.strerror or exc}): fix the disk and press again", error=True
             )
             return
-        self.set_status(f"✓ saved {task_id} ({record.answer}, revision {record.revision})")
+        flagged = f", ⚑ {record.flag.reason}" if record.flag is not None else ""
+        self.set_status(f"✓ saved {task_id} ({record.answer}{flagged}, revision {record.revision})")
         self.show_current(keep_status=True)
 
     def action_skip(self) -> None:
@@ -354,14 +370,37 @@ class LabelingScreen(ItemScreen):
             self.set_status("answer this item first (or skip it)", error=True)
 
     def action_flag(self) -> None:
+        """A flag goes with an answer (Prodigy keeps both): on an answered item it is added
+        to that answer at once; before answering it waits for the answer, and Space then
+        saves it alone."""
         if self.session.done:
+            self.set_status("every item is answered: go back to the item to flag", error=True)
             return
+        position = self.session.position
 
         def flagged(flag: Flag | None) -> None:
-            if flag is not None:
-                self.save("flag", None, flag)
+            s = self.session
+            if flag is None or s.done or s.position != position:
+                return
+            latest = s.store.latest.get(s.current().task_id)
+            answer = latest.get("answer") if latest else None
+            if latest is not None and answer in ("accept", "reject"):
+                value = latest.get("value")
+                self.save(answer, value if isinstance(value, dict) else None, flag)
+                return
+            self._pending_flag = (position, flag)
+            skip = self.keymap.display("app.skip", 1)
+            self.set_status(
+                f"⚑ {flag.reason} noted: answer as usual to save both, or {skip} to save the flag alone"
+            )
 
         self.app.push_screen(FlagScreen(self.keymap), flagged)
+
+    def _take_pending_flag(self) -> Flag | None:
+        pending, self._pending_flag = self._pending_flag, None
+        if pending is not None and pending[0] == self.session.position:
+            return pending[1]
+        return None
 
     def guidelines_file(self) -> Path | None:
         return self.session.batch.guidelines_path

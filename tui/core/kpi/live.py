@@ -117,7 +117,7 @@ def live_figures(
         eta_s=eta_s,
         state=state,
         skips=session_tally.counts["skip"],
-        flags=session_tally.counts["flag"],
+        flags=session_tally.flagged,
         undos=session_tally.undos,
         fast=session_tally.fast_answers(min_seconds),
         min_seconds=min_seconds,

@@ -157,7 +157,7 @@ def session_summary(
         answer_counts={kind: tally.counts[kind] for kind in ANSWER_KINDS},
         label_counts=label_distribution(tally.latest.values()).most_common(),
         skips=tally.counts["skip"],
-        flags=tally.counts["flag"],
+        flags=tally.flagged,
         undos=tally.undos,
         fast=tally.fast_answers(min_seconds),
         min_seconds=min_seconds,

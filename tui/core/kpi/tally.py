@@ -44,6 +44,11 @@ def active_ms_of(record: Mapping[str, Any]) -> int:
     return 0
 
 
+def is_flagged(line: Mapping[str, Any]) -> bool:
+    """A flag alone, or an answer given with a flag (both count as flagged)."""
+    return line.get("answer") == "flag" or line.get("flag") is not None
+
+
 class AnswerTally:
     """Latest line per task_id of one annotator's answers (one batch or one session)."""
 
@@ -53,6 +58,8 @@ class AnswerTally:
         self.active_ms = 0
         self.undos = 0
         self.lines = 0
+        # Tasks whose latest line carries a flag: a flag alone or an answer with a flag.
+        self.flagged = 0
         for record in records:
             self.add(record)
 
@@ -74,9 +81,11 @@ class AnswerTally:
         if previous is not None:
             self.counts[str(previous["answer"])] -= 1
             self.active_ms -= active_ms_of(previous)
+            self.flagged -= is_flagged(previous)
         self.latest[key] = line
         self.counts[str(answer)] += 1
         self.active_ms += active_ms_of(line)
+        self.flagged += is_flagged(line)
 
     @property
     def items(self) -> int:

@@ -32,6 +32,9 @@ from tui.core.stats.sources import Source, find_sources
 
 ANSWER_CODES = {"accept": 0, "reject": 1, "skip": 2, "flag": 3, "undone": 4}
 ACCEPT, REJECT, SKIP, FLAG, UNDONE = range(5)
+# Added to an answer's code when its line also carries a flag (an answer with a flag: the
+# item counts as answered and as flagged).
+FLAGGED = 8
 VERDICT_PASSED = {"pass": True, "fail": False, "corrected": False}
 MAX_KEPT_PROBLEMS = 1000
 # Up to this many hours between the first and last answer the plot is per hour, else per day.
@@ -259,7 +262,8 @@ class StatsScanner:
             ):
                 self._explain_result(obj, path, number)
                 continue
-            if obj.get("flag") is not None or len(obj) > _USUAL_FIELDS or _rare(obj):
+            usual = _USUAL_FIELDS + ("shown_ms" in obj)  # shown_ms: not used by stats
+            if obj.get("flag") is not None or len(obj) > usual or _rare(obj):
                 # The fields stats does not use are checked by the one shared reader.
                 checked = check_result_line(obj, path, number)
                 if isinstance(checked, Problem):
@@ -303,6 +307,8 @@ class StatsScanner:
             # two files (a copy, a moved file) is settled by submitted_at.
             if previous is not None and previous[5] != source and previous[0] > submitted:
                 continue
+            if obj.get("flag") is not None and answer != FLAG:
+                answer |= FLAGGED
             latest[key] = (submitted, answer, active, group, gold_code, source)
         self.lines_read += read
 
@@ -401,6 +407,9 @@ class StatsScanner:
             bucket[0] += 1
             group.items += 1
             group.times.append(active)
+            if answer & FLAGGED:
+                group.flags += 1
+                answer &= ~FLAGGED
             if answer == SKIP:
                 group.skips += 1
             elif answer == FLAG:
