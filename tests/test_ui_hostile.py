@@ -63,3 +63,34 @@ async def test_a_removed_results_file_is_said_not_saved(tmp_path: Path) -> None:
         assert "press again" not in status  # pressing again cannot help here
         assert app.session.position == 1  # the item stays: nothing moved on
     app.session.store.close()
+
+
+async def test_changed_guidelines_are_said_while_labeling(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b", [{"id": f"t{n}", "text": "x"} for n in range(3)])
+    p = prepare(folder, annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        (folder / "guidelines.md").write_text("# New rules\n\nEverything changed.\n")
+        for _ in range(30):  # the screen looks once a second
+            await pilot.pause(0.1)
+            if any("guidelines changed" in n.message for n in app._notifications):
+                break
+        assert any("guidelines changed" in n.message for n in app._notifications)
+    app.session.store.close()
+
+
+async def test_a_replaced_tasks_file_is_said(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b", [{"id": f"t{n}", "text": "x"} for n in range(3)])
+    p = prepare(folder, annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.5)  # the watcher is running
+        new = folder / "tasks.new"
+        new.write_text('{"id": "n1", "text": "nieuw"}\n')
+        new.replace(folder / "tasks.jsonl")  # as a sync tool writes it
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if any("replaced" in n.message for n in app._notifications):
+                break
+        assert any("was replaced" in n.message for n in app._notifications)
+    app.session.store.close()

@@ -59,6 +59,8 @@ class LabelingScreen(ItemScreen):
         self.bind_keys(keymap.contexts)
         self.revealed: set[int] = set()
         self._discard_armed: tuple[str, int] | None = None
+        self._tasks_change_said = ""
+        self._guidelines_seen = session.batch.guidelines_sha256
         # A flag given before the answer: (item position, flag), saved with the answer.
         self._pending_flag: tuple[int, Flag] | None = None
         self.validation_summary = ""
@@ -75,7 +77,22 @@ class LabelingScreen(ItemScreen):
         self._watch_tasks()
         self._load_own_audits()
         # The live figures show idle/paused and a moving ETA even when no key is pressed.
-        self.set_interval(1.0, self.refresh_progress)
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        self.refresh_progress()
+        batch = self.session.batch
+        batch.refresh_guidelines()  # a stat; the file is hashed only when it changed
+        if batch.guidelines_sha256 != self._guidelines_seen:
+            self._guidelines_seen = batch.guidelines_sha256
+            keys = self.keymap.display("app.guidelines", 1)
+            self.notify(
+                f"the guidelines changed while you work: {keys} shows them; answers from now "
+                "on record the new version",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
 
     # -- workers ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
@@ -142,6 +159,11 @@ class LabelingScreen(ItemScreen):
         async for _changes in awatch(batch.tasks_path, debounce=200, recursive=False):
             was_done = self.session.done
             await asyncio.to_thread(batch.index.scan)
+            change = batch.tasks_changed()
+            if change is not None and str(change) != self._tasks_change_said:
+                # Replaced or rewritten, not grown: said once, and it stays on screen a while.
+                self._tasks_change_said = str(change)
+                self.notify(str(change), severity="warning", timeout=30, markup=False)
             if was_done and not self.session.done:
                 self.session.resume()
                 self.show_current()
