@@ -20,6 +20,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+# How many label keys (label.1, label.2, ...) a keymap may define: a task type with more
+# labels than this is refused (its options model checks), and the keymap stops here.
+MAX_LABEL_KEYS = 40
+
 
 class TaskOptions(BaseModel):
     """The [task] table of batch.toml. Unknown keys are errors, so typos are caught."""

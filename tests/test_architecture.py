@@ -72,3 +72,41 @@ def test_every_task_type_follows_the_contract() -> None:
             assert keymap.keys_for(f"{name}.{spec.id}"), f"{name}.{spec.id} has no default key"
         view = task_type.view_class()
         assert view.__name__.endswith("View")
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.append((node.lineno, node.module))
+    return found
+
+
+def test_the_task_type_contract_is_the_ground_floor() -> None:
+    """The contract (task_types/base.py, registry.py, common.py) and every type's
+    registration and models import nothing of the app: the engine and the views build on
+    them, never the other way round."""
+    ground = [REPO / "task_types" / n for n in ("base.py", "registry.py", "common.py")]
+    for package in sorted((REPO / "task_types").iterdir()):
+        if package.is_dir() and (package / "__init__.py").exists():
+            ground += [p for p in (package / "__init__.py", package / "models.py") if p.exists()]
+    offenders = [
+        f"{path.relative_to(REPO)}:{line} imports {name}"
+        for path in ground
+        for line, name in _imports(path)
+        if name == "tui" or name.startswith("tui.")
+    ]
+    assert offenders == []
+
+
+def test_the_engine_uses_only_the_contract_of_the_task_types() -> None:
+    allowed = {"task_types.base", "task_types.registry", "task_types.common"}
+    offenders = [
+        f"{path.relative_to(REPO)}:{line} imports {name}"
+        for path in sorted((REPO / "tui" / "core").rglob("*.py"))
+        for line, name in _imports(path)
+        if name.startswith("task_types") and name not in allowed
+    ]
+    assert offenders == []

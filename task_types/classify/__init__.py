@@ -6,9 +6,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType, TaskTypeError
+from task_types.base import (
+    MAX_LABEL_KEYS,
+    BindingSpec,
+    TaskContent,
+    TaskOptions,
+    TaskType,
+    TaskTypeError,
+)
 from task_types.classify.models import ClassifyAnswer, ClassifyOptions, ClassifyTask
-from tui.core.keymap_limits import MAX_LABEL_KEYS
 
 
 def choices_for(task: ClassifyTask, options: ClassifyOptions) -> list[tuple[str, str]]:

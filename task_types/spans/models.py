@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from task_types.base import AnswerValue, TaskContent, TaskOptions
+from task_types.base import MAX_LABEL_KEYS, AnswerValue, TaskContent, TaskOptions
 from task_types.common import unique_labels
-from tui.core.keymap_limits import MAX_LABEL_KEYS
 
 
 class SpansOptions(TaskOptions):

@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from task_types.base import TaskType
-from tui.core.keymap_limits import MAX_LABEL_KEYS
+from task_types.base import MAX_LABEL_KEYS, TaskType
 from tui.core.problems import Problem
 from tui.core.resources import data_dir
 
