@@ -48,13 +48,6 @@ class TaskView(Widget, can_focus=True):
     TaskView { height: auto; }
     """
 
-    class Submitted(Message):
-        def __init__(self, answer: str, value: dict[str, Any] | None, task_id: str = "") -> None:
-            super().__init__()
-            self.answer = answer
-            self.value = value
-            self.task_id = task_id
-
     class Notice(Message):
         """A short message for the status line (a refusal, a hint)."""
 
@@ -66,17 +59,16 @@ class TaskView(Widget, can_focus=True):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
-        # Set by the labeling screen: answers are saved at once, in key order.
+        # The one channel for answers, set by the screen that shows the view (labeling or
+        # audit review): called at once, so an answer is handled before the next key.
         self.submit_handler: Callable[[str, str, dict[str, Any] | None], None] | None = None
 
     def submit(self, answer: str, value: dict[str, Any] | None) -> None:
-        """Hand an answer over. With a submit_handler it is saved now, so keys typed ahead
-        act on the item they were meant for (a posted message would be handled after them);
-        without one a Submitted message is posted (the audit review listens for it)."""
-        if self.submit_handler is not None:
-            self.submit_handler(self.ctx.task.id, answer, value)
-        else:
-            self.post_message(self.Submitted(answer, value, self.ctx.task.id))
+        """Hand an answer (kind, value) for this view's task to its screen, now."""
+        if self.submit_handler is None:
+            self.post_message(self.Notice("nothing here takes an answer", error=True))
+            return
+        self.submit_handler(self.ctx.task.id, answer, value)
 
     def reload(self, ctx: ViewContext) -> bool:
         """Show another task in place of the current one, without a remount (a remount

@@ -486,11 +486,9 @@ class AuditReviewScreen(ItemScreen):
             return
         self._corrected(result[1])
 
-    @on(TaskView.Submitted)
-    def _view_submitted(self, message: TaskView.Submitted) -> None:
-        message.stop()
+    def receive_answer(self, task_id: str, answer: str, value: dict[str, Any] | None) -> None:
         if self.mode == "correct":
-            self._corrected(message.value)
+            self._corrected(value)
         else:
             self.set_status(
                 f"to change the answer press {self.keymap.display('audit.correct', 1)}",

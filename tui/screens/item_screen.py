@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import events, on
@@ -100,6 +101,8 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         With widget None the current view stays (it was reloaded in place)."""
         body = self.body
         mounted: AwaitMount | None = None
+        if isinstance(widget, TaskView):
+            widget.submit_handler = self.receive_answer
         if widget is not None:
             if self.focused is not None and body in self.focused.ancestors:
                 # Keys must reach this screen, not a widget that is being removed.
@@ -153,6 +156,10 @@ class ItemScreen(ItemPaintGate, Screen[None]):
 
     def no_view_reason(self) -> str:
         return "nothing to act on here"
+
+    def receive_answer(self, task_id: str, answer: str, value: dict[str, Any] | None) -> None:
+        """An answer from the item's view (the one channel, TaskView.submit)."""
+        self.set_status("answers are not taken here", error=True)
 
     # -- status and key bar ----------------------------------------------------------------
     def set_status(self, text: str, error: bool = False) -> None:

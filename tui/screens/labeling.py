@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
@@ -25,7 +25,7 @@ from tui.core.records import Flag
 from tui.core.session import LabelingSession, SubmitRefusedError
 from tui.screens.flag import FlagScreen
 from tui.screens.item_screen import ItemScreen
-from tui.task_view import Refusal, TaskView, ViewContext
+from tui.task_view import Refusal, ViewContext
 from tui.widgets.line import Line
 from tui.widgets.task_text import literal_text
 
@@ -274,7 +274,6 @@ class LabelingScreen(ItemScreen):
             self.view = None
             if ctx is not None:
                 self.view = self.session.batch.task_type.view_class()(ctx)
-                self.view.submit_handler = self._submit_from_view
             self.put_item(self.view or placeholder, ctx.task.id if ctx is not None else None)
         self.render_keys()
 
@@ -300,12 +299,7 @@ class LabelingScreen(ItemScreen):
         answer, value = result
         self.save(answer, value)
 
-    @on(TaskView.Submitted)
-    def _view_submitted(self, message: TaskView.Submitted) -> None:
-        message.stop()
-        self._submit_from_view(message.task_id, message.answer, message.value)
-
-    def _submit_from_view(self, task_id: str, answer: str, value: dict[str, Any] | None) -> None:
+    def receive_answer(self, task_id: str, answer: str, value: dict[str, Any] | None) -> None:
         # An answer built for another item than the one now current is never saved there.
         s = self.session
         if task_id and (s.done or s.current().task_id != task_id):
