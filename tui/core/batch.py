@@ -7,6 +7,8 @@ task type (and labels) from the command line.
 
 from __future__ import annotations
 
+import ctypes
+import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -85,6 +87,20 @@ def _label_lookalikes(labels: object, config_file: Path) -> list[Problem]:
             problems.append(Problem(config_file, message, field="task.labels", severity="warning"))
         seen.setdefault(key, label)
     return problems
+
+
+def release_free_memory() -> None:
+    """Give memory freed after a pass over every task back to the system (glibc keeps freed
+    heap pages otherwise, and a 1M-task validation leaves tens of MB resident)."""
+    if sys.platform != "linux":
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return  # not glibc (musl, ...): nothing to trim
+    trim = getattr(libc, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 @dataclass
@@ -407,4 +423,6 @@ class Batch:
             problems.append(
                 Problem(self.tasks_path, "uses CRLF line ends (accepted)", severity="warning")
             )
+        del first_seen
+        release_free_memory()
         return problems, invalid

@@ -25,6 +25,9 @@ from pathlib import Path
 BOM = b"\xef\xbb\xbf"
 _CHUNK = 8 * 1024 * 1024
 _PROBE = 64  # bytes before the end of the indexed part, compared on every scan
+# Lengths and line numbers are 4-byte; a longer line is refused anyway (MAX_LINE_BYTES), so
+# a capped length still says "too long".
+_CAP = 0xFFFFFFFF
 
 
 class _FdReader:
@@ -46,9 +49,10 @@ class _FdReader:
 class JsonlIndex:
     def __init__(self, path: Path) -> None:
         self.path = path
+        # 16 bytes per task: 1M tasks cost 16 MB, never a Python object per line.
         self.offsets = array("Q")  # start of each non-blank line
-        self.lengths = array("Q")  # its length without the line end
-        self.line_numbers = array("Q")  # its 1-based line number in the file
+        self.lengths = array("I")  # its length without the line end (capped, see _CAP)
+        self.line_numbers = array("I")  # its 1-based line number in the file (capped)
         self.has_bom = False
         self.crlf = False
         self._scanned = 0  # bytes consumed up to the end of the last complete line
@@ -182,8 +186,8 @@ class JsonlIndex:
                     self.crlf = True
                 if end > start and buf[start:end].strip():
                     self.offsets.append(base + start)
-                    self.lengths.append(end - start)
-                    self.line_numbers.append(self._line_no)
+                    self.lengths.append(min(end - start, _CAP))
+                    self.line_numbers.append(min(self._line_no, _CAP))
                     added += 1
                 start = nl + 1
                 if max_lines is not None and added >= max_lines:
@@ -197,8 +201,8 @@ class JsonlIndex:
             # A last line without a line end: index it, but look at it again next scan.
             self._line_no += 1
             self.offsets.append(self._scanned)
-            self.lengths.append(len(carry.rstrip(b"\r")))
-            self.line_numbers.append(self._line_no)
+            self.lengths.append(min(len(carry.rstrip(b"\r")), _CAP))
+            self.line_numbers.append(min(self._line_no, _CAP))
             self._open_tail = True
         self._seen = self._scanned + len(carry)
         return True

@@ -25,7 +25,6 @@ from tui.core.keymap import Keymap, key_display
 from tui.core.safe_text import visible
 from tui.key_gate import ItemPaintGate
 from tui.keymap_bindings import active_keys, install_keymap
-from tui.screens.guidelines import GuidelinesScreen
 from tui.screens.help import HelpScreen, help_rows
 from tui.task_view import TaskView
 from tui.widgets.key_bar import lay_out_key_bar
@@ -225,6 +224,9 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         except OSError as exc:
             self.set_status(f"cannot read {path}: {exc.strerror or exc}", error=True)
             return
+        # Imported here: the Markdown widget costs ~50 ms of start-up nobody needs at once.
+        from tui.screens.guidelines import GuidelinesScreen
+
         self.app.push_screen(GuidelinesScreen(path.name, text))
 
     def help_label_count(self) -> int | None:
