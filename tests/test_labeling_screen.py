@@ -367,3 +367,21 @@ async def test_every_answer_records_how_long_its_item_was_on_screen(tmp_path: Pa
     first, second = _lines(folder)
     assert first["shown_ms"] >= 150  # painted, then looked at for the pause
     assert second["shown_ms"] >= 0
+
+
+async def test_a_hidden_item_says_how_to_reveal_it_on_a_label_key_and_in_the_key_bar(
+    tmp_path: Path,
+) -> None:
+    folder = make_batch(tmp_path / "b", texts(2), sensitive=True)
+    app = _app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Ctrl+r" in str(app.screen._status) and "reveal" in str(app.screen._status)  # type: ignore[attr-defined]
+        assert "Ctrl+r  reveal" in text.splitlines()[-2] + text.splitlines()[-1]
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert "Ctrl+q" in str(app.screen._status)  # type: ignore[attr-defined]
+    app.session.store.close()
+    assert not (folder / "results" / "anna.jsonl").read_bytes()

@@ -278,6 +278,10 @@ class LabelingScreen(ItemScreen):
         self.render_keys()
 
     def hint_ids(self) -> list[str]:
+        s = self.session
+        if self.view is None and not s.done and s.current_valid():
+            # A hidden sensitive item: the key that shows it comes first.
+            return ["app.reveal", *APP_HINTS]
         return super().hint_ids() + list(APP_HINTS)
 
     def no_view_reason(self) -> str:
