@@ -16,8 +16,8 @@ from typing import Any, Literal
 from textual.message import Message
 from textual.widget import Widget
 
-from task_types.base import TaskContent, TaskOptions, TaskType
 from tui.core.keymap import Keymap
+from tui.core.task_type import TaskContent, TaskOptions, TaskType
 
 ViewMode = Literal["label", "review", "correct"]
 

@@ -20,11 +20,11 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.text import Text
 
-    from task_types.registry import get_task_type
     from tui.core.batch_config import read_batch_config
     from tui.core.keymap import build_keymap
     from tui.core.keymap_table import keymap_table
     from tui.core.safe_text import echo, json_text, safe_console
+    from tui.core.task_registry import get_task_type
     from tui.core.user_config import load_user_config, user_keymap_file
 
     config, _ = load_user_config()

@@ -18,11 +18,11 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from task_types.base import TaskContent, TaskOptions, TaskType, TaskTypeError
-from task_types.registry import get_task_type
 from tui.core.batch_config import BatchConfig, read_batch_config, sha256_of
 from tui.core.jsonl_index import JsonlIndex
 from tui.core.problems import BatchError, Problem, pydantic_problems
+from tui.core.task_registry import get_task_type
+from tui.core.task_type import TaskContent, TaskOptions, TaskType, TaskTypeError
 from tui.core.toml_lines import line_of
 
 MAX_LINE_BYTES = 1_000_000  # a task line above this is refused: it would freeze the screen

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from task_types.base import MAX_LABEL_KEYS, TaskType
 from tui.core.problems import Problem
 from tui.core.resources import data_dir
+from tui.core.task_type import MAX_LABEL_KEYS, TaskType
 
 # Descriptions live with the code that acts on them; which keys trigger them is data.
 APP_BINDINGS: dict[str, str] = {

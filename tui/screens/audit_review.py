@@ -22,12 +22,12 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from task_types.base import TaskType
 from tui.core.audit import AuditInputError, PlanItemStatus
 from tui.core.audit.review_session import AUDIT_APP_IDS, AuditSession
 from tui.core.keymap import Keymap
 from tui.core.records import AuditRecord
 from tui.core.safe_text import visible
+from tui.core.task_type import TaskType
 from tui.key_gate import PaintedGate
 from tui.keymap_bindings import install_keymap
 from tui.screens.item_screen import ItemScreen

@@ -16,11 +16,11 @@ from typing import TypeVar
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from task_types.base import AnswerValue, TaskContent, TaskOptions, TaskType
 from tui.core.batch_config import read_batch_config
 from tui.core.problems import BatchError, Problem, pydantic_problems
 from tui.core.records import AuditRecord, ResultRecord
 from tui.core.result_lines import check_audit_line, check_result_line, read_lines
+from tui.core.task_type import AnswerValue, TaskContent, TaskOptions, TaskType
 
 # Only decisions about the item can be right or wrong; skip, flag and undone say nothing.
 AUDITABLE_ANSWERS = frozenset({"accept", "reject"})
@@ -87,7 +87,7 @@ def read_batch_info(folder: Path) -> BatchInfo:
 def task_type_for(name: str) -> TaskType:
     """The registered task type, or a generic one (labels from `labels`/`label`) so that a
     report over a batch whose type is not installed still works."""
-    from task_types.registry import get_task_type
+    from tui.core.task_registry import get_task_type
 
     try:
         return get_task_type(name)

@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from task_types.base import TaskType
 from tui import __version__
 from tui.core.active_clock import ActiveClock
 from tui.core.audit import (
@@ -26,6 +25,7 @@ from tui.core.audit import (
 from tui.core.batch import Batch, Item, task_id_of
 from tui.core.keymap import Keymap, build_keymap
 from tui.core.records import AuditRecord, utc_now
+from tui.core.task_type import TaskType
 
 # The app.* ids the review screen acts on (keys from keymaps/default.toml and its layers).
 AUDIT_APP_IDS: tuple[str, ...] = (

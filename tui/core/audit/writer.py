@@ -123,7 +123,7 @@ def build_audit_record(
 def _check_correction(answer: ResultRecord, corrected_value: Mapping[str, Any] | None) -> None:
     if corrected_value is None:
         raise AuditInputError("a corrected verdict needs the corrected value", "corrected_value")
-    from task_types.registry import task_type_names
+    from tui.core.task_registry import task_type_names
 
     if answer.task_type in task_type_names():
         try:

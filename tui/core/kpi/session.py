@@ -70,7 +70,7 @@ def labels_function(task_type: str) -> Callable[[Mapping[str, Any] | None], list
     """The task type's labels_of, or a generic reading of `labels`/`label` when the type is
     unknown or its package fails to import (a summary must never die on that)."""
     try:
-        from task_types.registry import get_task_type
+        from tui.core.task_registry import get_task_type
 
         return get_task_type(task_type).labels_of
     except Exception:

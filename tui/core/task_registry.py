@@ -1,0 +1,49 @@
+"""Finds task types: every subpackage of the task_types package that defines TASK_TYPE.
+
+The engine names task types only through this registry and the contract beside it
+(tui/core/task_type.py); the packages themselves are found and imported at run time, so
+adding one touches task_types/ alone."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+from functools import cache
+from pathlib import Path
+
+from tui.core.task_type import TaskType
+
+_PACKAGE = "task_types"
+
+
+def _package_dirs() -> list[str]:
+    spec = importlib.util.find_spec(_PACKAGE)
+    if spec is None or spec.submodule_search_locations is None:
+        return []
+    return [str(Path(p)) for p in spec.submodule_search_locations]
+
+
+@cache
+def all_task_types() -> dict[str, TaskType]:
+    found: dict[str, TaskType] = {}
+    for info in sorted(pkgutil.iter_modules(_package_dirs()), key=lambda m: m.name):
+        if not info.ispkg:
+            continue
+        module = importlib.import_module(f"{_PACKAGE}.{info.name}")
+        task_type = getattr(module, "TASK_TYPE", None)
+        if isinstance(task_type, TaskType):
+            found[task_type.name] = task_type
+    return found
+
+
+def get_task_type(name: str) -> TaskType:
+    types = all_task_types()
+    if name not in types:
+        known = ", ".join(sorted(types))
+        raise KeyError(f"unknown task type {name!r}; known task types: {known}")
+    return types[name]
+
+
+def task_type_names() -> list[str]:
+    return sorted(all_task_types())
