@@ -7,12 +7,12 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Static
 
 from task_types.classify import choices_for
 from task_types.classify.models import ClassifyOptions, ClassifyTask
 from tui.core.keymap import key_display
 from tui.task_view import Refusal, TaskView, ViewContext
+from tui.widgets.line import DiffText
 from tui.widgets.task_text import literal_text
 
 
@@ -26,8 +26,10 @@ class ClassifyView(TaskView):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
         self._load(ctx)
-        self._text_widget = Static(literal_text(self.task_.text), classes="text")
-        self._choices_widget = Static(self._render_choices(), classes="choices")
+        # DiffText: the next item repaints only the cells that differ (the labels, mostly
+        # the same from item to item, are not sent again).
+        self._text_widget = DiffText(literal_text(self.task_.text), classes="text")
+        self._choices_widget = DiffText(self._render_choices(), keep_height=True, classes="choices")
 
     def _load(self, ctx: ViewContext) -> None:
         task, options = ctx.task, ctx.options
@@ -48,8 +50,8 @@ class ClassifyView(TaskView):
 
     def reload(self, ctx: ViewContext) -> bool:
         self._load(ctx)
-        self._text_widget.update(literal_text(self.task_.text))
-        self._choices_widget.update(self._render_choices())
+        self._text_widget.set(literal_text(self.task_.text))
+        self._choices_widget.set(self._render_choices())
         return True
 
     def _render_choices(self) -> Text:
@@ -72,7 +74,7 @@ class ClassifyView(TaskView):
     def handle(self, binding_id: str) -> bool:
         if binding_id == "classify.clear":
             self.chosen.clear()
-            self._choices_widget.update(self._render_choices())
+            self._choices_widget.set(self._render_choices())
             return True
         if not binding_id.startswith("label."):
             return False
@@ -90,7 +92,7 @@ class ClassifyView(TaskView):
             self.chosen.remove(stored)
         else:
             self.chosen.append(stored)
-        self._choices_widget.update(self._render_choices())
+        self._choices_widget.set(self._render_choices())
         return True
 
     def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
