@@ -174,12 +174,15 @@ class DiffText(Widget):
         if regions:  # none: the same cells, nothing to send (Textual's cache shows them)
             self.refresh(*regions)
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        lines = super().render_lines(crop)
-        if self._shown is None or self._shown_key is None:
-            # First paint (or after a layout or style change): remember what was drawn.
+    def render_line(self, y: int) -> Strip:
+        # Served from the render set() compared, so the content is rendered once per change.
+        key = (self.size.width, self._fixed_height(), self.visual_style, self.text_selection)
+        if self._shown is None or self._shown_key != key:
+            # First paint, or a new size or style: this render is what is on screen now.
             self._shown_key, self._shown = self._strips(self._content, self.size.height)
-        return lines
+        self._dirty_regions.clear()  # Textual's own render cache is not used
+        shown = self._shown
+        return shown[y] if 0 <= y < len(shown) else Strip([])
 
 
 class Line(DiffText):
