@@ -26,7 +26,6 @@ from tui.core.session import LabelingSession, SubmitRefusedError
 from tui.key_gate import ItemPaintGate
 from tui.keymap_bindings import active_keys, install_keymap
 from tui.screens.flag import FlagScreen
-from tui.screens.guidelines import GuidelinesScreen
 from tui.screens.help import HelpScreen
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.key_bar import lay_out_key_bar
@@ -106,6 +105,13 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
         self._load_own_audits()
         # The live figures show idle/paused and a moving ETA even when no key is pressed.
         self.set_interval(1.0, self.refresh_progress)
+        # Guidelines rendered once, in a thread, after the first item is up (Ctrl+g: at once).
+        self.set_timer(0.5, self._warm_guidelines)
+
+    def _warm_guidelines(self) -> None:
+        from tui.screens.guidelines import warm_guidelines
+
+        warm_guidelines(self, self.session.batch.guidelines_path)
 
     # -- workers ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
@@ -488,8 +494,10 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
         if path is None:
             self.set_status("this batch has no guidelines file", error=True)
             return
+        from tui.screens.guidelines import GuidelinesScreen, read_guidelines
+
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = read_guidelines(path)
         except OSError as exc:
             self.set_status(f"cannot read {path}: {exc.strerror or exc}", error=True)
             return
