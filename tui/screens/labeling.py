@@ -100,6 +100,11 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
 
     def on_mount(self) -> None:
         self.show_current()
+        # The first item is painted before the workers start: their imports (watchfiles,
+        # anyio, the audit reader) and threads would hold it back.
+        self.call_after_refresh(self._start_workers)
+
+    def _start_workers(self) -> None:
         self._complete_index()
         self._watch_tasks()
         self._load_own_audits()
