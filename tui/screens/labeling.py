@@ -314,8 +314,9 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
         body.scroll_home(animate=False)
         if not keep_status:
             self.query_one("#status", Line).set(self._status)
-        self.refresh_progress()
-        self._render_keys()
+        # The item is painted first; the position, KPI and key lines in the frame after.
+        self.call_after_refresh(self.refresh_progress)
+        self.call_after_refresh(self._render_keys)
         # Keys wait until this item is mounted and painted (tui/key_gate.py).
         self.item_shown(mounted, ctx.task.id if ctx is not None else None)
 

@@ -186,7 +186,12 @@ class DiffText(Widget):
 
 
 class Line(DiffText):
-    """A line (or a fixed number of lines, from CSS height) as wide as its container."""
+    """A line (or a fixed number of lines, from CSS height) as wide as its container.
+
+    Its new content reaches the screen in the frame after the one being made: the status,
+    position and key lines around an item never hold back the item itself (a key paints
+    the next item first). `content` and `render()` give the new content at once.
+    """
 
     DEFAULT_CSS = """
     Line { height: 1; width: 1fr; }
@@ -194,6 +199,27 @@ class Line(DiffText):
 
     def __init__(self, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(Text(""), id=id, classes=classes)
+        self._pending: RenderableType | None = None
 
     def _fixed_height(self) -> int | None:
         return self.size.height
+
+    @property
+    def content(self) -> RenderableType:
+        return self._content if self._pending is None else self._pending
+
+    def render(self) -> RenderableType:
+        return self.content
+
+    def set(self, content: RenderableType) -> None:
+        if not self.is_mounted:
+            super().set(content)
+            return
+        if self._pending is None:
+            self.call_after_refresh(self._apply)
+        self._pending = content
+
+    def _apply(self) -> None:
+        content, self._pending = self._pending, None
+        if content is not None:
+            super().set(content)
