@@ -17,8 +17,8 @@ from tui.widgets.task_text import highlighted, literal_text
 class BinaryView(TaskView):
     DEFAULT_CSS = """
     BinaryView { height: auto; }
-    BinaryView > .label { padding: 0 1; margin-bottom: 1; }
-    BinaryView > .text { padding: 0 1; }
+    BinaryView > .label { margin: 0 1 1 1; }
+    BinaryView > .text { margin: 0 1; }
     """
 
     def _label(self) -> str | None:

@@ -19,8 +19,8 @@ from tui.widgets.task_text import literal_text
 class ClassifyView(TaskView):
     DEFAULT_CSS = """
     ClassifyView { height: auto; }
-    ClassifyView > .text { padding: 0 1; margin-bottom: 1; }
-    ClassifyView > .choices { padding: 0 1; }
+    ClassifyView > .text { margin: 0 1 1 1; }
+    ClassifyView > .choices { margin: 0 1; }
     """
 
     def __init__(self, ctx: ViewContext) -> None:

@@ -59,10 +59,10 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
     DEFAULT_CSS = """
     LabelingScreen { layout: vertical; }
     #header { height: 1; background: $primary-background; padding: 0 1; }
-    #progress { height: 1; padding: 0 1; }
-    #kpi { height: 1; padding: 0 1; color: $text-muted; }
+    #progress { height: 1; margin: 0 1; }
+    #kpi { height: 1; margin: 0 1; color: $text-muted; }
     #body { height: 1fr; border: round $panel; padding: 0 0; }
-    #status { height: 1; padding: 0 1; }
+    #status { height: 1; margin: 0 1; }
     #keys { height: 2; padding: 0 1; background: $panel; }
     .problem { color: $error; padding: 0 1; }
     .notice { padding: 1 2; }
@@ -314,9 +314,9 @@ class LabelingScreen(ItemPaintGate, Screen[None]):
         body.scroll_home(animate=False)
         if not keep_status:
             self.query_one("#status", Line).set(self._status)
-        # The item is painted first; the position, KPI and key lines in the frame after.
-        self.call_after_refresh(self.refresh_progress)
-        self.call_after_refresh(self._render_keys)
+        # Line content is painted in the frame after the item's (tui/widgets/line.py).
+        self.refresh_progress()
+        self._render_keys()
         # Keys wait until this item is mounted and painted (tui/key_gate.py).
         self.item_shown(mounted, ctx.task.id if ctx is not None else None)
 
