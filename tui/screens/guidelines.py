@@ -26,8 +26,8 @@ from tui.core.safe_text import visible
 from tui.key_gate import PaintedGate
 
 # The overlay's frame: the view is the screen less these columns (see DEFAULT_CSS below):
-# margin 1 + border 1 + padding 1 on each side, and the vertical scrollbar's gutter (2).
-_FRAME_COLUMNS = 2 * (1 + 1 + 1) + 2
+# border 1 + padding 1 on each side, and the vertical scrollbar's gutter (2).
+_FRAME_COLUMNS = 2 * (1 + 1) + 2
 
 _cache: dict[tuple[str, int], list[Strip]] = {}
 _cache_lock = threading.Lock()
@@ -91,7 +91,7 @@ class GuidelinesView(ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     GuidelinesView {
-        margin: 1 1; border: round $accent; padding: 0 1; background: $surface;
+        border: round $accent; padding: 0 1; background: $surface;
         scrollbar-gutter: stable;
     }
     """
@@ -102,8 +102,14 @@ class GuidelinesView(ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._width = 0
 
+    def on_mount(self) -> None:
+        # Lines for the width the layout will give (cached): the first frame shows the text.
+        self._render_at(text_width(self.app.size.width))
+
     def on_resize(self) -> None:
-        width = self.scrollable_content_region.width
+        self._render_at(self.scrollable_content_region.width)
+
+    def _render_at(self, width: int) -> None:
         if width != self._width and width > 0:
             self._width = width
             self._lines = render_guidelines(self.markdown, width)
@@ -123,7 +129,7 @@ class GuidelinesView(ScrollView, can_focus=True):
 
 class GuidelinesScreen(PaintedGate, ModalScreen[None]):
     DEFAULT_CSS = """
-    GuidelinesScreen { align: center middle; }
+    GuidelinesScreen { align: center middle; background: $surface; }
     """
     BINDINGS = [Binding("escape,q,ctrl+g,f2", "dismiss", "close", id="guidelines.close")]
 
