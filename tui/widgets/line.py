@@ -121,7 +121,7 @@ class DiffText(Widget):
         try:
             top = self.content_region.y
             while isinstance(node, Widget):
-                if node.is_scrollable:
+                if node.styles.overflow_y in ("auto", "scroll"):
                     view = node.scrollable_content_region
                     top += round(node.scroll_y)  # where this widget is when scrolled home
                     return max(0, view.bottom - top - bottom - self.styles.gutter.bottom)
