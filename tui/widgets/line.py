@@ -27,15 +27,17 @@ _Cell = tuple[str, Style | None]
 
 
 def _cells(strip: Strip) -> list[_Cell]:
+    text = strip.text
+    if cell_len(text) == len(text):  # one cell per character: built at C speed
+        styles: list[Style | None] = []
+        for segment in strip:
+            styles += [segment.style] * len(segment.text)
+        return list(zip(text, styles, strict=True))
     cells: list[_Cell] = []
     for segment in strip:
-        text, style = segment.text, segment.style
-        if cell_len(text) == len(text):
-            cells.extend((ch, style) for ch in text)
-            continue
-        for ch in text:
-            cells.append((ch, style))
-            cells.extend(("", style) for _ in range(get_character_cell_size(ch) - 1))
+        for ch in segment.text:
+            cells.append((ch, segment.style))
+            cells.extend(("", segment.style) for _ in range(get_character_cell_size(ch) - 1))
     return cells
 
 
@@ -143,7 +145,8 @@ class DiffText(Widget):
         if (
             isinstance(content, Text)
             and isinstance(old_content, Text)
-            and content.markup == old_content.markup
+            and content.plain == old_content.plain
+            and content.spans == old_content.spans
             and content.style == old_content.style
         ):
             self._content = content
