@@ -330,7 +330,9 @@ def main() -> int:
                         else:
                             argv = [sys.executable, str(BARE_APP), str(tasks)]
                         if server is not None and transport == "ssh -t":
-                            remote_env = {k: env[k] for k in ("TERM", *_LD_DIRS)}
+                            # PYTHONPATH too: the remote side runs this checkout's code.
+                            names = ("TERM", "PYTHONPATH", *_LD_DIRS)
+                            remote_env = {k: env[k] for k in names if k in env}
                             argv = server.ssh_argv(remote(work, remote_env, argv))
                         results[app] = measure(argv, env, cols, rows, items - 1)
                         if app == "labeldesk":  # the keys were answers: each one saved

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 
-from tui.core.batch_discovery import BatchEntry
 from tui.core.keymap import Keymap
 from tui.core.session import LabelingSession
 from tui.key_gate import KeyGateApp
 from tui.screens.labeling import LabelingScreen
+
+if TYPE_CHECKING:  # the batch list's module (pydantic config) is not needed to label
+    from tui.core.batch_discovery import BatchEntry
 
 
 class LabelDeskApp(KeyGateApp, inherit_bindings=False):

@@ -7,19 +7,19 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Static
 
 from task_types.binary.models import BinaryOptions, BinaryTask
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from tui.task_view import Refusal, TaskView, ViewContext
+from tui.widgets.line import DiffText
 from tui.widgets.task_text import highlighted, literal_text
 
 
 class BinaryView(TaskView):
     DEFAULT_CSS = """
     BinaryView { height: auto; }
-    BinaryView > .label { padding: 0 1; margin-bottom: 1; }
-    BinaryView > .text { padding: 0 1; }
+    BinaryView > .label { margin: 0 1 1 1; }
+    BinaryView > .text { margin: 0 1; }
     """
 
     def _label(self) -> str | None:
@@ -30,8 +30,10 @@ class BinaryView(TaskView):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        self._label_widget = Static(self._label_line(), classes="label")
-        self._text_widget = Static(self._text(), classes="text")
+        # DiffText: the next item repaints only the cells that differ (the label line,
+        # mostly the same, is not sent again).
+        self._label_widget = DiffText(self._label_line(), classes="label")
+        self._text_widget = DiffText(self._text(), keep_height=True, classes="text")
 
     def compose(self) -> ComposeResult:
         yield self._label_widget
@@ -39,8 +41,8 @@ class BinaryView(TaskView):
 
     def reload(self, ctx: ViewContext) -> bool:
         self.ctx = ctx
-        self._label_widget.update(self._label_line())
-        self._text_widget.update(self._text())
+        self._label_widget.set(self._label_line())
+        self._text_widget.set(self._text())
         return True
 
     def _text(self) -> Text:

@@ -7,28 +7,30 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Static
 
 from task_types.classify import choices_for
 from task_types.classify.models import ClassifyOptions, ClassifyTask
 from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
 from tui.core.keymap import key_display
 from tui.task_view import Refusal, TaskView, ViewContext
+from tui.widgets.line import DiffText
 from tui.widgets.task_text import literal_text
 
 
 class ClassifyView(TaskView):
     DEFAULT_CSS = """
     ClassifyView { height: auto; }
-    ClassifyView > .text { padding: 0 1; margin-bottom: 1; }
-    ClassifyView > .choices { padding: 0 1; }
+    ClassifyView > .text { margin: 0 1 1 1; }
+    ClassifyView > .choices { margin: 0 1; }
     """
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
         self._load(ctx)
-        self._text_widget = Static(literal_text(self.task_.text), classes="text")
-        self._choices_widget = Static(self._render_choices(), classes="choices")
+        # DiffText: the next item repaints only the cells that differ (the labels, mostly
+        # the same from item to item, are not sent again).
+        self._text_widget = DiffText(literal_text(self.task_.text), classes="text")
+        self._choices_widget = DiffText(self._render_choices(), keep_height=True, classes="choices")
 
     def _load(self, ctx: ViewContext) -> None:
         task, options = ctx.task, ctx.options
@@ -50,8 +52,8 @@ class ClassifyView(TaskView):
 
     def reload(self, ctx: ViewContext) -> bool:
         self._load(ctx)
-        self._text_widget.update(literal_text(self.task_.text))
-        self._choices_widget.update(self._render_choices())
+        self._text_widget.set(literal_text(self.task_.text))
+        self._choices_widget.set(self._render_choices())
         return True
 
     def _render_choices(self) -> Text:
@@ -81,7 +83,7 @@ class ClassifyView(TaskView):
     def handle(self, binding_id: str) -> bool:
         if binding_id == "classify.clear":
             self.chosen.clear()
-            self._choices_widget.update(self._render_choices())
+            self._choices_widget.set(self._render_choices())
             return True
         if not binding_id.startswith("label."):
             return False
@@ -100,7 +102,7 @@ class ClassifyView(TaskView):
             self.chosen.remove(stored)
         else:
             self.chosen.append(stored)
-        self._choices_widget.update(self._render_choices())
+        self._choices_widget.set(self._render_choices())
         return True
 
     def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:

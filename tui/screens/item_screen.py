@@ -53,9 +53,9 @@ class ItemScreen(ItemPaintGate, Screen[None]):
     DEFAULT_CSS = """
     ItemScreen { layout: vertical; }
     ItemScreen > #header { height: 1; background: $primary-background; padding: 0 1; }
-    ItemScreen > #progress { height: 1; padding: 0 1; }
+    ItemScreen > #progress { height: 1; margin: 0 1; }
     ItemScreen > #body { height: 1fr; border: round $panel; padding: 0 0; }
-    ItemScreen > #status { height: 1; padding: 0 1; }
+    ItemScreen > #status { height: 1; margin: 0 1; }
     ItemScreen > #keys { height: 2; padding: 0 1; background: $panel; }
     ItemScreen .problem { color: $error; padding: 0 1; }
     ItemScreen .notice { padding: 1 2; }
@@ -219,14 +219,14 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         if path is None:
             self.set_status("this batch has no guidelines file", error=True)
             return
+        # Imported here: nothing of the guidelines is needed before the first Ctrl+g.
+        from tui.screens.guidelines import GuidelinesScreen, read_guidelines
+
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = read_guidelines(path)
         except OSError as exc:
             self.set_status(f"cannot read {path}: {exc.strerror or exc}", error=True)
             return
-        # Imported here: the Markdown widget costs ~50 ms of start-up nobody needs at once.
-        from tui.screens.guidelines import GuidelinesScreen
-
         self.app.push_screen(GuidelinesScreen(path.name, text))
 
     def help_label_count(self) -> int | None:

@@ -42,7 +42,7 @@ APP_HINTS = (
 
 class LabelingScreen(ItemScreen):
     DEFAULT_CSS = """
-    LabelingScreen > #kpi { height: 1; padding: 0 1; color: $text-muted; }
+    LabelingScreen > #kpi { height: 1; margin: 0 1; color: $text-muted; }
     """
 
     def __init__(
@@ -73,6 +73,11 @@ class LabelingScreen(ItemScreen):
 
     def on_mount(self) -> None:
         self.show_current()
+        # The first item is painted before the workers start: their imports (watchfiles,
+        # anyio, the audit reader) and threads would hold it back.
+        self.call_after_refresh(self._start_workers)
+
+    def _start_workers(self) -> None:
         self._complete_index()
         self._watch_tasks()
         self._load_own_audits()
@@ -93,6 +98,13 @@ class LabelingScreen(ItemScreen):
                 timeout=20,
                 markup=False,
             )
+        # Guidelines rendered once, in a thread, after the first item is up (Ctrl+g: at once).
+        self.set_timer(0.5, self._warm_guidelines)
+
+    def _warm_guidelines(self) -> None:
+        from tui.screens.guidelines import warm_guidelines
+
+        warm_guidelines(self, self.session.batch.guidelines_path)
 
     # -- workers ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
@@ -266,6 +278,7 @@ class LabelingScreen(ItemScreen):
         self._showing_done = s.done
         if not keep_status:
             self.query_one("#status", Line).set(self._status)
+        # Line content is painted in the frame after the item's (tui/widgets/line.py).
         self.refresh_progress()
         # Reusing the view avoids a remove-and-mount, which costs frames on every answer.
         if ctx is not None and self.view is not None and self.view.reload(ctx):

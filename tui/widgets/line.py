@@ -1,37 +1,228 @@
-"""A fixed-size line of text that repaints without asking the screen for a new layout.
+"""Text widgets that repaint only the cells that changed.
 
 Static.update() refreshes layout (its size may change), which reflows the whole screen on
-every key; status lines of a fixed height only need a repaint.
+every key, and even a plain refresh() sends every cell of the widget to the terminal, padded
+to its full width. Over SSH those bytes are the cost of a key. `DiffText.set()` renders the
+new content, compares it cell by cell with what is on screen, and asks Textual to repaint only
+the changed span of each changed line (a layout only when the number of lines changes).
+`Line` is a one-line (or fixed-height) DiffText as wide as its container.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from rich.cells import cell_len, get_character_cell_size
 from rich.console import RenderableType
+from rich.style import Style
 from rich.text import Text
+from textual.dom import NoScreen
+from textual.errors import NoWidget
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.visual import Visual, visualize
 from textual.widget import Widget
 
+_Cell = tuple[str, Style | None]
 
-class Line(Widget):
+
+def _cells(strip: Strip) -> list[_Cell]:
+    text = strip.text
+    if cell_len(text) == len(text):  # one cell per character: built at C speed
+        styles: list[Style | None] = []
+        for segment in strip:
+            styles += [segment.style] * len(segment.text)
+        return list(zip(text, styles, strict=True))
+    cells: list[_Cell] = []
+    for segment in strip:
+        for ch in segment.text:
+            cells.append((ch, segment.style))
+            cells.extend(("", segment.style) for _ in range(get_character_cell_size(ch) - 1))
+    return cells
+
+
+def changed_regions(old: Sequence[Strip], new: Sequence[Strip]) -> list[Region]:
+    """Per line, the span of cells that differ between two renders of the same height."""
+    regions: list[Region] = []
+    for y, (before, after) in enumerate(zip(old, new, strict=True)):
+        if before == after:
+            continue
+        a, b = _cells(before), _cells(after)
+        end = max(len(a), len(b))
+        first = 0
+        common = min(len(a), len(b))
+        while first < common and a[first] == b[first]:
+            first += 1
+        last = end
+        if len(a) == len(b):
+            while last > first and a[last - 1] == b[last - 1]:
+                last -= 1
+        if last > first:
+            regions.append(Region(first, y, last - first, 1))
+    return regions
+
+
+class DiffText(Widget):
+    """Shows one renderable; set() repaints only what changed."""
+
     DEFAULT_CSS = """
-    Line { height: 1; width: 1fr; }
+    DiffText { height: auto; }
     """
 
-    def __init__(self, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        content: RenderableType = "",
+        *,
+        keep_height: bool = False,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
-        self._content: RenderableType = Text("")
-        self._plain: str | None = ""
-
-    def set(self, content: RenderableType) -> None:
-        plain = content.markup if isinstance(content, Text) else None
-        if plain is not None and plain == self._plain:
-            return
-        self._content = content
-        self._plain = plain
-        self.refresh()
+        self._content: RenderableType = content
+        # keep_height: a shorter text keeps the height already laid out (blank lines below)
+        # while that fits on screen, so the next item needs no layout pass (for a widget
+        # that nothing follows, such as the item text at the end of a view).
+        self._keep_height = keep_height
+        self._min_lines = 0
+        # What is on screen: the strips of the last render and what they depend on.
+        self._shown: list[Strip] | None = None
+        self._shown_key: tuple[object, ...] | None = None
 
     @property
     def content(self) -> RenderableType:
         return self._content
 
     def render(self) -> RenderableType:
-        return self._content
+        content = self._content
+        return Text(content) if isinstance(content, str) else content
+
+    def _fixed_height(self) -> int | None:
+        """The height to render into, or None when the widget is as tall as its content."""
+        return None
+
+    def _strips(
+        self, content: RenderableType, lines: int | None = None
+    ) -> tuple[tuple[object, ...], list[Strip]]:
+        """The render of `content` at this width, as Textual draws it, `lines` lines tall."""
+        width = self.size.width
+        height = self._fixed_height()
+        style = self.visual_style
+        visual: Visual = visualize(self, Text(content) if isinstance(content, str) else content)
+        strips = Visual.to_strips(self, visual, width, height, style)
+        if lines is not None:
+            strips = strips[:lines] + [Strip([])] * (lines - len(strips))
+        return (width, height, style, self.text_selection), strips
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(super().get_content_height(container, viewport, width), self._min_lines)
+
+    def _room(self) -> int:
+        """Lines from this widget's top to the bottom of its scrolling container's view."""
+        bottom = 0
+        node = self.parent
+        try:
+            top = self.content_region.y
+            while isinstance(node, Widget):
+                if node.styles.overflow_y in ("auto", "scroll"):
+                    view = node.scrollable_content_region
+                    top += round(node.scroll_y)  # where this widget is when scrolled home
+                    return max(0, view.bottom - top - bottom - self.styles.gutter.bottom)
+                bottom += node.styles.gutter.bottom + node.styles.margin.bottom
+                node = node.parent
+        except (NoScreen, NoWidget):
+            pass
+        return 0
+
+    def _lines_for(self, content_lines: int, shown: int) -> int:
+        """The height to lay out for content of `content_lines` lines (shown: current)."""
+        if not self._keep_height or content_lines >= shown:
+            return content_lines
+        room = self._room() - self.styles.margin.bottom
+        return shown if shown <= room else max(content_lines, room)
+
+    def set(self, content: RenderableType) -> None:
+        old_content = self._content
+        if (
+            isinstance(content, Text)
+            and isinstance(old_content, Text)
+            and content.plain == old_content.plain
+            and content.spans == old_content.spans
+            and content.style == old_content.style
+        ):
+            self._content = content
+            return  # the same text, the same styles: nothing to send
+        self._content = content
+        if not self.is_mounted or not self.size.width or self._shown is None:
+            self._shown = None
+            self._min_lines = 0
+            self.refresh(layout=self._fixed_height() is None)
+            return
+        key, strips = self._strips(content)
+        if key != self._shown_key:
+            # Something else changed too (size, style): what is on screen is not known.
+            self._shown, self._shown_key = strips, key
+            self._min_lines = 0
+            self.refresh(layout=self._fixed_height() is None)
+            return
+        old = self._shown
+        if self._fixed_height() is None:
+            lines = self._lines_for(len(strips), len(old))
+            strips = strips + [Strip([])] * (lines - len(strips))
+            self._min_lines = lines if self._keep_height else 0
+        self._shown = strips
+        if len(old) != len(strips):
+            self.refresh(layout=True)
+            return
+        regions = changed_regions(old, strips)
+        if regions:  # none: the same cells, nothing to send (Textual's cache shows them)
+            self.refresh(*regions)
+
+    def render_line(self, y: int) -> Strip:
+        # Served from the render set() compared, so the content is rendered once per change.
+        key = (self.size.width, self._fixed_height(), self.visual_style, self.text_selection)
+        if self._shown is None or self._shown_key != key:
+            # First paint, or a new size or style: this render is what is on screen now.
+            self._shown_key, self._shown = self._strips(self._content, self.size.height)
+        self._dirty_regions.clear()  # Textual's own render cache is not used
+        shown = self._shown
+        return shown[y] if 0 <= y < len(shown) else Strip([])
+
+
+class Line(DiffText):
+    """A line (or a fixed number of lines, from CSS height) as wide as its container.
+
+    Its new content reaches the screen in the frame after the one being made: the status,
+    position and key lines around an item never hold back the item itself (a key paints
+    the next item first). `content` and `render()` give the new content at once.
+    """
+
+    DEFAULT_CSS = """
+    Line { height: 1; width: 1fr; }
+    """
+
+    def __init__(self, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(Text(""), id=id, classes=classes)
+        self._pending: RenderableType | None = None
+
+    def _fixed_height(self) -> int | None:
+        return self.size.height
+
+    @property
+    def content(self) -> RenderableType:
+        return self._content if self._pending is None else self._pending
+
+    def render(self) -> RenderableType:
+        return self.content
+
+    def set(self, content: RenderableType) -> None:
+        if not self.is_mounted:
+            super().set(content)
+            return
+        if self._pending is None:
+            self.call_after_refresh(self._apply)
+        self._pending = content
+
+    def _apply(self) -> None:
+        content, self._pending = self._pending, None
+        if content is not None:
+            super().set(content)
