@@ -71,14 +71,14 @@ def test_labels_use_the_registered_task_type(monkeypatch: pytest.MonkeyPatch) ->
         def labels_of(self, value: Mapping[str, Any] | None) -> list[str]:
             return [str(x).upper() for x in (value or {}).get("labels", [])]
 
-    import task_types.registry
+    import tui.core.task_registry
 
     def fake(name: str) -> Shouting:
         if name != "loud":
             raise KeyError(name)
         return Shouting()
 
-    monkeypatch.setattr(task_types.registry, "get_task_type", fake)
+    monkeypatch.setattr(tui.core.task_registry, "get_task_type", fake)
     lines = [
         line("a", "accept", 1, 1, {"labels": ["x"]}, task_type="loud"),
         line("b", "accept", 1, 1, {"labels": ["x"]}, task_type="unknown"),
