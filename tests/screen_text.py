@@ -48,3 +48,11 @@ def svg_lines(svg: str, width: int, height: int) -> list[str]:
 def screen_text(app: App[object]) -> str:
     width, height = app.size
     return "\n".join(svg_lines(app.export_screenshot(), width, height))
+
+
+def status_text(app: App[object]) -> str:
+    """The status line of an item screen (labeling, audit review), as its #status line
+    holds it: whole, even where the terminal is too narrow to show all of it."""
+    from tui.widgets.line import Line
+
+    return str(app.screen.query_one("#status", Line).content)
