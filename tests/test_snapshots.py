@@ -20,6 +20,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Awaitable, Callable
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -182,10 +183,11 @@ def test_batch_list(snap_compare: SnapCompare, here: Path, size: tuple[int, int]
 # -- overlays over the labeling screen -----------------------------------------------------------
 OVERLAYS = {
     "help": (("f1",), ()),
-    "guidelines": (("ctrl+g",), ("guidelines",)),
+    # The Markdown widget mounts all its blocks at once, so the heading means the whole text.
+    "guidelines": (("ctrl+g",), ("Guidelines: is this model response a refusal?",)),
     "flag": (("exclamation_mark",), ()),
     "summary": (("a", "x", "f5"), ("This session",)),
-    "stats": (("a", "x", "f6"), ("Batch statistics",)),
+    "stats": (("a", "x", "f6"), ("med/p90",)),  # the footnote under the computed table
 }
 
 
@@ -292,7 +294,9 @@ def test_write_editor_typing(snap_compare: SnapCompare, here: Path, size: tuple[
     app = labeling_app(copy_sample("write-en"))
     words = "Short answer here"
     keys = [{" ": "space"}.get(c, c) for c in words]  # the editor has the keys at once
-    snap(snap_compare, app, size, run(*keys, until=("3 words",)))
+    # The live check may run on a part of the text while keys still arrive: wait for the one
+    # that counts every character.
+    snap(snap_compare, app, size, run(*keys, until=("3 words", f"{len(words)} chars")))
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -362,10 +366,10 @@ def frame_corner(svg: str, height: int) -> tuple[int, int]:
 
 
 @pytest.mark.xfail(
+    find_spec("tui.terminal") is None,  # where the term branch's frame colour lives
     strict=True,
     reason="issue 10 item 6: the item frame ($panel) is 1.4:1 in truecolour, 1.0:1 in 256 "
-    "colours (17 on 233) and 1.2:1 under NO_COLOR; the term branch makes it >= 3:1 — drop "
-    "this mark once that is merged",
+    "colours (17 on 233) and 1.2:1 under NO_COLOR until the term branch's FRAME is merged",
 )
 @pytest.mark.parametrize("system", ["truecolor", "256", "no_color"])
 async def test_item_frame_stands_out(
