@@ -162,7 +162,16 @@ def test_labeling_screen(
 ) -> None:
     """The first item of each task type's demo batch (media: once its preview is painted)."""
     app = labeling_app(copy_sample(sample))
-    snap(snap_compare, app, size, run())
+
+    def preview_painted() -> bool:
+        # Media views set preview_ready_s once the preview (or its error) is on screen.
+        view = getattr(app.screen, "view", None)
+        return getattr(view, "preview_ready_s", 0.0) is not None
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settled(pilot, preview_painted)
+
+    snap(snap_compare, app, size, run_before)
 
 
 # -- the batch list -----------------------------------------------------------------------------
