@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.batch_factory import make_batch, read_results, texts
-from tests.screen_text import screen_text
+from tests.screen_text import screen_text, status_text
 from tui.app import LabelDeskApp
 from tui.launch import prepare
 from tui.screens.flag import FlagScreen
@@ -33,7 +33,7 @@ async def test_single_label_one_key_answers_and_advances(tmp_path: Path) -> None
         screen = app.screen
         assert isinstance(screen, LabelingScreen)
         assert screen.session.position == 1
-        assert "saved t0" in str(screen._status)
+        assert "saved t0" in status_text(app)
         await pilot.press("1")
     app.session.store.close()
     assert [(x["task_id"], x["value"]) for x in _lines(folder)] == [
@@ -51,7 +51,7 @@ async def test_multi_label_toggle_submit_and_refusal(tmp_path: Path) -> None:
         await pilot.press("enter")  # nothing chosen: refused
         screen = app.screen
         assert isinstance(screen, LabelingScreen)
-        assert "choose at least one" in str(screen._status)
+        assert "choose at least one" in status_text(app)
         await pilot.press("1", "3", "3", "3", "delete", "2", "3", "enter")
         await pilot.pause()
         assert screen.session.position == 1
@@ -65,7 +65,7 @@ async def test_binary_accept_reject(tmp_path: Path) -> None:
     app = _app(folder)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
-        assert "press a to accept" in str(app.screen._status)  # type: ignore[attr-defined]
+        assert "press a to accept" in status_text(app)
         await pilot.press("a", "x")
     app.session.store.close()
     lines = _lines(folder)
@@ -88,7 +88,7 @@ async def test_skip_undo_back_forward(tmp_path: Path) -> None:
         await pilot.press("pageup", "pageup")
         assert s.position == 0
         await pilot.press("pageup")
-        assert "first item" in str(app.screen._status)  # type: ignore[attr-defined]
+        assert "first item" in status_text(app)
         await pilot.press("pagedown", "right_square_bracket")
         assert s.position == 2
         await pilot.press("pagedown")  # unanswered: stays
@@ -159,7 +159,7 @@ async def test_no_guidelines_is_said(tmp_path: Path) -> None:
     app = _app(folder)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+g")
-        assert "no guidelines" in str(app.screen._status)  # type: ignore[attr-defined]
+        assert "no guidelines" in status_text(app)
     app.session.store.close()
 
 

@@ -17,7 +17,7 @@ from task_types.base import TaskTypeError
 from task_types.media_common import check_media_path
 from task_types.media_common.models import Segment, SegmentEditor, steps_for
 from tests.batch_factory import make_batch, read_results
-from tests.screen_text import screen_text
+from tests.screen_text import screen_text, status_text
 from tui.app import LabelDeskApp
 from tui.core.media.tools import FFMPEG_NOTICE
 from tui.launch import prepare
@@ -112,7 +112,7 @@ def _close(app: LabelDeskApp) -> None:
 
 
 def _status(app: LabelDeskApp) -> str:
-    return str(_screen(app)._status)
+    return status_text(app)  # type: ignore[arg-type]
 
 
 def _results(folder: Path) -> list[dict[str, Any]]:

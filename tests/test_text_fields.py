@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from tests.batch_factory import make_batch, read_results, texts
-from tests.screen_text import screen_text
+from tests.screen_text import screen_text, status_text
 from tui.app import LabelDeskApp
 from tui.launch import prepare
 from tui.screens.labeling import LabelingScreen
@@ -63,7 +63,7 @@ def view(app: LabelDeskApp) -> Any:
 
 
 def status(app: LabelDeskApp) -> str:
-    return str(screen(app)._status)
+    return status_text(app)  # type: ignore[arg-type]
 
 
 def shown(app: LabelDeskApp) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.batch_factory import make_batch
+from tests.screen_text import status_text
 from tui.app import LabelDeskApp
 from tui.launch import prepare
 from tui.screens.labeling import LabelingScreen
@@ -14,9 +15,8 @@ OSC52 = "\x1b]52;c;ZXZpbA==\x07"
 
 
 def _status(app: LabelDeskApp) -> str:
-    screen = app.screen
-    assert isinstance(screen, LabelingScreen)
-    return str(screen._status)
+    assert isinstance(app.screen, LabelingScreen)
+    return status_text(app)  # type: ignore[arg-type]
 
 
 async def test_a_task_id_with_escape_sequences_never_reaches_the_status_raw(
