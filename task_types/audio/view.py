@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.timer import Timer
 from textual.widgets import Static
 
-from task_types.audio.models import QUALITIES, AudioOptions, AudioTask, Quality
+from task_types.audio.models import QUALITIES, AudioAnswer, AudioOptions, AudioTask, Quality
 from task_types.media_common.view import FieldInput, TimedMediaView, focus_now, legend
 from tui.core.media.errors import MediaError
 from tui.core.media.probe import MediaInfo, format_time
@@ -35,7 +35,7 @@ QUALITY_WORDS: dict[Quality, str] = {
 TICK_S = 0.1
 
 
-class AudioView(TimedMediaView):
+class AudioView(TimedMediaView[AudioTask, AudioOptions, AudioAnswer]):
     DEFAULT_CSS = """
     AudioView { height: auto; }
     AudioView > Static { padding: 0 1; height: auto; }
@@ -45,9 +45,7 @@ class AudioView(TimedMediaView):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        task, options = ctx.task, ctx.options
-        assert isinstance(task, AudioTask) and isinstance(options, AudioOptions)
-        self.task_, self.options = task, options
+        options = self.options
         previous = ctx.previous or {}
         self.quality: list[Quality] = [q for q in QUALITIES if q in (previous.get("quality") or [])]
         self.wave: Waveform | None = None

@@ -9,13 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from task_types.binary.models import BinaryOptions, BinaryTask
+from task_types.binary.models import BinaryAnswer, BinaryOptions, BinaryTask
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.task_text import highlighted, literal_text
 
 
-class BinaryView(TaskView):
+class BinaryView(TaskView[BinaryTask, BinaryOptions, BinaryAnswer]):
     DEFAULT_CSS = """
     BinaryView { height: auto; }
     BinaryView > .label { padding: 0 1; margin-bottom: 1; }
@@ -23,10 +23,7 @@ class BinaryView(TaskView):
     """
 
     def _label(self) -> str | None:
-        task = self.ctx.task
-        options = self.ctx.options
-        assert isinstance(task, BinaryTask) and isinstance(options, BinaryOptions)
-        return task.label or options.default_label
+        return self.task.label or self.options.default_label
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
@@ -38,14 +35,13 @@ class BinaryView(TaskView):
         yield self._text_widget
 
     def reload(self, ctx: ViewContext) -> bool:
-        self.ctx = ctx
+        self.adopt(ctx)
         self._label_widget.update(self._label_line())
         self._text_widget.update(self._text())
         return True
 
     def _text(self) -> Text:
-        task = self.ctx.task
-        assert isinstance(task, BinaryTask)
+        task = self.task
         spans = [(s.start, s.end, s.label) for s in task.spans]
         return highlighted(task.text, spans) if spans else literal_text(task.text)
 

@@ -10,14 +10,14 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from task_types.classify import choices_for
-from task_types.classify.models import ClassifyOptions, ClassifyTask
+from task_types.classify.models import ClassifyAnswer, ClassifyOptions, ClassifyTask
 from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
 from tui.core.keymap import key_display
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.task_text import literal_text
 
 
-class ClassifyView(TaskView):
+class ClassifyView(TaskView[ClassifyTask, ClassifyOptions, ClassifyAnswer]):
     DEFAULT_CSS = """
     ClassifyView { height: auto; }
     ClassifyView > .text { padding: 0 1; margin-bottom: 1; }
@@ -27,14 +27,12 @@ class ClassifyView(TaskView):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
         self._load(ctx)
-        self._text_widget = Static(literal_text(self.task_.text), classes="text")
+        self._text_widget = Static(literal_text(self.task.text), classes="text")
         self._choices_widget = Static(self._render_choices(), classes="choices")
 
     def _load(self, ctx: ViewContext) -> None:
-        task, options = ctx.task, ctx.options
-        assert isinstance(task, ClassifyTask) and isinstance(options, ClassifyOptions)
-        self.ctx = ctx
-        self.task_ = task
+        self.adopt(ctx)
+        task, options = self.task, self.options
         self.multi = options.multi
         self.choices = choices_for(task, options)
         previous = ctx.previous.get("labels", []) if ctx.previous else []
@@ -50,7 +48,7 @@ class ClassifyView(TaskView):
 
     def reload(self, ctx: ViewContext) -> bool:
         self._load(ctx)
-        self._text_widget.update(literal_text(self.task_.text))
+        self._text_widget.update(literal_text(self.task.text))
         self._choices_widget.update(self._render_choices())
         return True
 

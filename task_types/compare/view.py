@@ -11,7 +11,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
-from task_types.compare.models import CompareOptions, CompareTask, Outcome, seed_for, shuffled
+from task_types.compare.models import (
+    CompareAnswer,
+    CompareOptions,
+    CompareTask,
+    Outcome,
+    seed_for,
+    shuffled,
+)
 from task_types.media_common.view import FieldInput, focus_now
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from tui.task_view import Refusal, TaskView, ViewContext
@@ -26,7 +33,7 @@ def side_letter(position: int) -> str:
     return chr(ord("A") + position)
 
 
-class CompareView(TaskView):
+class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
     DEFAULT_CSS = """
     CompareView { height: 100%; layout: vertical; }
     CompareView > #content { height: 1fr; padding: 0 1; }
@@ -45,9 +52,7 @@ class CompareView(TaskView):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        task, options = ctx.task, ctx.options
-        assert isinstance(task, CompareTask) and isinstance(options, CompareOptions)
-        self.task_ = task
+        task, options = self.task, self.options
         self.reason_mode = options.reason
         self.texts = {r.id: r.text for r in task.responses}
         self.pairwise = len(task.responses) == 2
@@ -106,14 +111,14 @@ class CompareView(TaskView):
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         if not self.shown_order:
-            self.seed = seed_for(self.task_.id, self._annotator())
-            self.shown_order = shuffled([r.id for r in self.task_.responses], self.seed)
+            self.seed = seed_for(self.task.id, self._annotator())
+            self.shown_order = shuffled([r.id for r in self.task.responses], self.seed)
         if not self.ranking:
             self.ranking = list(self.shown_order)
             self._initial_ranking = list(self.ranking)
         with self._content:
             prompt = Text("PROMPT\n", style="bold cyan")
-            prompt.append_text(literal_text(self.task_.prompt))
+            prompt.append_text(literal_text(self.task.prompt))
             yield Static(prompt, classes="prompt")
             if self.pairwise:
                 with self._pair:

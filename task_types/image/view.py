@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from task_types.image.models import ImageOptions, ImageTask
+from task_types.image.models import ImageAnswer, ImageOptions, ImageTask
 from task_types.media_common.view import (
     FieldInput,
     MediaView,
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 PREVIEW_WIDTH_PX = 320  # enough for a 320-column zoom
 
 
-class ImageView(MediaView):
+class ImageView(MediaView[ImageTask, ImageOptions, ImageAnswer]):
     DEFAULT_CSS = """
     ImageView { height: auto; }
     ImageView .question { padding: 0 1; }
@@ -45,9 +45,7 @@ class ImageView(MediaView):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        task, options = ctx.task, ctx.options
-        assert isinstance(task, ImageTask) and isinstance(options, ImageOptions)
-        self.task_, self.options = task, options
+        options = self.options
         self.labels = list(options.labels or [])
         previous = ctx.previous or {}
         saved = previous.get("labels") or []
@@ -96,7 +94,7 @@ class ImageView(MediaView):
 
     def _fit(self) -> None:
         height = self.app.size.height
-        rows = max(6, height - 11 - (1 if self.task_.text else 0) - self._detail_rows())
+        rows = max(6, height - 11 - (1 if self.task.text else 0) - self._detail_rows())
         self.picture.styles.height = rows
 
     def _detail_rows(self) -> int:
@@ -207,7 +205,7 @@ class ImageView(MediaView):
                     self.media_error or "the picture is still loading",
                 )
             else:
-                self.app.push_screen(ZoomScreen(self.image, str(self.task_.image)))
+                self.app.push_screen(ZoomScreen(self.image, str(self.task.image)))
         elif binding_id == "image.external":
             self.open_external()
         elif binding_id == "image.edit":

@@ -30,7 +30,7 @@ from tui.core.media.errors import MediaError, MediaKind
 from tui.core.media.paths import resolve_media_path
 from tui.core.media.probe import MediaInfo, format_time
 from tui.core.media.tools import cancelled_by
-from tui.task_view import Refusal, TaskView, ViewContext
+from tui.task_view import AnswerT, OptionsT, Refusal, TaskT, TaskView, ViewContext
 from tui.widgets.task_text import SPAN_STYLES, literal_text
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ class ZoomScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class MediaView(TaskView):
+class MediaView(TaskView[TaskT, OptionsT, AnswerT]):
     """Base of the media views: path, loading in a worker, errors, external viewer."""
 
     kind: MediaKind = "image"
@@ -391,7 +391,7 @@ def legend(
     return out
 
 
-class TimedMediaView(MediaView):
+class TimedMediaView(MediaView[TaskT, OptionsT, AnswerT]):
     """Video and audio: a time cursor, in/out marks and labelled segments."""
 
     def __init__(self, ctx: ViewContext) -> None:

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static, TextArea
 
 from task_types.media_common.view import TextField, focus_now
-from task_types.rate.models import Criterion, RateOptions, RateTask
+from task_types.rate.models import Criterion, RateAnswer, RateOptions, RateTask
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.task_text import literal_text
@@ -21,7 +21,7 @@ _ROLE_STYLE = {"user": "bold cyan", "assistant": "bold green", "system": "bold m
 _NAME_WIDTH = 16
 
 
-class RateView(TaskView):
+class RateView(TaskView[RateTask, RateOptions, RateAnswer]):
     DEFAULT_CSS = """
     RateView { height: 100%; layout: vertical; }
     RateView > #dialogue { height: 1fr; min-height: 4; padding: 0 1; }
@@ -38,9 +38,7 @@ class RateView(TaskView):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        task, options = ctx.task, ctx.options
-        assert isinstance(task, RateTask) and isinstance(options, RateOptions)
-        self.task_ = task
+        task, options = self.task, self.options
         self.criteria: list[Criterion] = list(options.criteria)
         self.note_required = options.note_required
         target = task.target_index()
@@ -72,7 +70,7 @@ class RateView(TaskView):
 
     def compose(self) -> ComposeResult:
         with self._dialogue:
-            for index, message in enumerate(self.task_.dialogue()):
+            for index, message in enumerate(self.task.dialogue()):
                 is_target = index == self.target
                 extra = " target" if is_target else ""
                 header = Text(f"{message.role.upper()}", style=_ROLE_STYLE[message.role])

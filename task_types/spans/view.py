@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from task_types.spans import tokens_of
 from task_types.spans.editor import SpanEditor
-from task_types.spans.models import SpansOptions, SpansTask
+from task_types.spans.models import SpansAnswer, SpansOptions, SpansTask
 from task_types.spans.text_area import SpanText
 from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
 from tui.core.keymap import key_display
@@ -48,7 +48,7 @@ class InfoLine(Widget):
         self.refresh()
 
 
-class SpansView(TaskView):
+class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
     DEFAULT_CSS = """
     SpansView { height: 1fr; layout: vertical; }
     SpansView > .legend { height: auto; padding: 0 1; }
@@ -58,8 +58,7 @@ class SpansView(TaskView):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        task, options = ctx.task, ctx.options
-        assert isinstance(task, SpansTask) and isinstance(options, SpansOptions)
+        task, options = self.task, self.options
         self.labels = list(options.labels)
         # The help screen counts `choices` to list the label keys.
         self.choices = [(label, label) for label in self.labels]

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from task_types.media_common.view import Picture, TimedMediaView, focus_now, legend
-from task_types.video.models import VideoOptions, VideoTask
+from task_types.video.models import VideoAnswer, VideoOptions, VideoTask
 from task_types.view_notes import not_a_label
 from tui.core.media.probe import MediaInfo, format_time
 from tui.task_view import Refusal, ViewContext
@@ -20,7 +20,7 @@ from tui.task_view import Refusal, ViewContext
 THUMB_WIDTH_PX = 160
 
 
-class VideoView(TimedMediaView):
+class VideoView(TimedMediaView[VideoTask, VideoOptions, VideoAnswer]):
     DEFAULT_CSS = """
     VideoView { height: auto; }
     VideoView > Static { padding: 0 1; height: auto; }
@@ -30,9 +30,7 @@ class VideoView(TimedMediaView):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        task, options = ctx.task, ctx.options
-        assert isinstance(task, VideoTask) and isinstance(options, VideoOptions)
-        self.task_, self.options = task, options
+        options = self.options
         self.item_labels = list(options.item_labels or options.labels)
         previous = ctx.previous or {}
         saved = previous.get("labels") or []

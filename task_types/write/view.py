@@ -17,7 +17,7 @@ from textual.widgets import Static, TextArea
 from task_types.media_common.view import FieldInput, TextField, focus_now
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from task_types.write.external import ExternalEditorError, edit_text, editor_command
-from task_types.write.models import Violation, WriteOptions, WriteTask
+from task_types.write.models import Violation, WriteAnswer, WriteOptions, WriteTask
 from task_types.write.rules import LANGUAGE_NAMES, Report, check_text, clean
 from tui.core.safe_text import visible
 from tui.task_view import Refusal, TaskView, ViewContext
@@ -46,7 +46,7 @@ class WriteEditor(TextField):
         )
 
 
-class WriteView(TaskView):
+class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
     DEFAULT_CSS = """
     WriteView { height: auto; }
     WriteView > #source { height: auto; padding: 0 1; }
@@ -61,9 +61,7 @@ class WriteView(TaskView):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        task, options = ctx.task, ctx.options
-        assert isinstance(task, WriteTask) and isinstance(options, WriteOptions)
-        self.task_, self.options = task, options
+        task, options = self.task, self.options
         self.leave_keys = ctx.keymap.keys_for("write.leave") or ["escape"]
         previous = ctx.previous or {}
         start = previous.get("text")
@@ -109,9 +107,9 @@ class WriteView(TaskView):
     def _source_text(self) -> Text:
         out = Text()
         for title, value in (
-            ("Prompt", self.task_.prompt),
-            ("Instructions", self.task_.instructions),
-            ("Source", self.task_.source),
+            ("Prompt", self.task.prompt),
+            ("Instructions", self.task.instructions),
+            ("Source", self.task.source),
         ):
             if value and value.strip():
                 if out:
@@ -174,7 +172,7 @@ class WriteView(TaskView):
     @work(thread=True, exclusive=True, group="write-check")
     def _check_in_thread(self, text: str) -> None:
         # A thread: the first language check loads lingua's models (~0.4 s).
-        report = check_text(text, self.task_.source, self.options)
+        report = check_text(text, self.task.source, self.options)
         self.app.call_from_thread(self._show_report, report)
 
     def _show_report(self, report: Report) -> None:
@@ -288,7 +286,7 @@ class WriteView(TaskView):
         self.post_message(self.Notice(f"text from {command[0]}: {self._editor_summary(text)}"))
 
     def _editor_summary(self, text: str) -> str:
-        report = check_text(text, self.task_.source, self.options)
+        report = check_text(text, self.task.source, self.options)
         if report.violations:
             return f"{len(report.violations)} rule(s) broken"
         return f"{report.words} words, every rule met"
@@ -312,7 +310,7 @@ class WriteView(TaskView):
         known = self._report
         if known is not None and known.text == clean(self.area.text):
             return known
-        return check_text(self.area.text, self.task_.source, self.options)
+        return check_text(self.area.text, self.task.source, self.options)
 
     def _current(self) -> Report | Refusal:
         report = self._checked()
