@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
@@ -53,28 +51,25 @@ class BinaryView(TaskView[BinaryTask, BinaryOptions, BinaryAnswer]):
             f"   {self.key_of('binary.accept')} accept · {self.key_of('binary.reject')} reject",
             style="dim",
         )
-        previous = self.ctx.previous
+        previous = self.previous
         if was_skipped(self):
             return Group(line, Text(SKIPPED_NOTE, style="italic yellow"))
         if previous is not None:
-            verdict = "accepted" if previous.get("accept") else "rejected"
+            verdict = "accepted" if previous.accept else "rejected"
             whose = "your saved answer" if self.ctx.mode == "label" else "the annotator's answer"
             return Group(line, Text(f"{whose}: {verdict}", style="italic yellow"))
         return line
 
-    def _value(self, accept: bool) -> dict[str, Any]:
-        return {"label": self._label(), "accept": accept}
+    def _value(self, accept: bool) -> BinaryAnswer:
+        return BinaryAnswer(label=self._label(), accept=accept)
 
-    def handle(self, binding_id: str) -> bool:
-        if binding_id == "binary.accept":
-            self.submit("accept", self._value(True))
-            return True
-        if binding_id == "binary.reject":
-            self.submit("reject", self._value(False))
-            return True
-        return False
+    def act_accept(self) -> None:
+        self.submit("accept", self._value(True))
 
-    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+    def act_reject(self) -> None:
+        self.submit("reject", self._value(False))
+
+    def build_answer(self) -> tuple[str, BinaryAnswer | None] | Refusal:
         return Refusal(
             f"press {self.key_of('binary.accept')} to accept or "
             f"{self.key_of('binary.reject')} to reject"
