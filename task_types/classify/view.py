@@ -3,8 +3,6 @@ Multi-label: keys toggle, app.submit saves."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
@@ -35,7 +33,7 @@ class ClassifyView(TaskView[ClassifyTask, ClassifyOptions, ClassifyAnswer]):
         task, options = self.task, self.options
         self.multi = options.multi
         self.choices = choices_for(task, options)
-        previous = ctx.previous.get("labels", []) if ctx.previous else []
+        previous = self.previous.labels if self.previous is not None else []
         self.chosen: list[str] = [c for c, _ in self.choices if c in previous]
         self.initial = list(self.chosen)
 
@@ -66,7 +64,7 @@ class ClassifyView(TaskView[ClassifyTask, ClassifyOptions, ClassifyAnswer]):
             out.append("\n")
         if was_skipped(self):
             out.append(SKIPPED_NOTE, style="italic yellow")
-        elif self.ctx.previous is not None:
+        elif self.previous is not None:
             whose = "your saved answer" if self.ctx.mode == "label" else "the annotator's answer"
             out.append(f"{whose} is preselected", style="italic yellow")
         return out
@@ -76,36 +74,32 @@ class ClassifyView(TaskView[ClassifyTask, ClassifyOptions, ClassifyAnswer]):
         # Single-label: one key answers, nothing is ever pending.
         return self.multi and sorted(self.chosen) != sorted(self.initial)
 
-    def handle(self, binding_id: str) -> bool:
-        if binding_id == "classify.clear":
-            self.chosen.clear()
-            self._choices_widget.update(self._render_choices())
-            return True
-        if not binding_id.startswith("label."):
-            return False
-        n = int(binding_id.split(".", 1)[1])
+    def act_clear(self) -> None:
+        self.chosen.clear()
+        self._choices_widget.update(self._render_choices())
+
+    def act_label(self, n: int) -> None:
         if n > len(self.choices):
             text = not_a_label(self.ctx.keymap, n, len(self.choices))
             self.post_message(self.Notice(text, error=True))
-            return True
+            return
         stored = self.choices[n - 1][0]
         if not self.multi:
             # No repaint of the choice here: the next item replaces it in the same frame.
             self.chosen = [stored]
-            self.submit("accept", {"labels": [stored]})
-            return True
+            self.submit("accept", ClassifyAnswer(labels=[stored]))
+            return
         if stored in self.chosen:
             self.chosen.remove(stored)
         else:
             self.chosen.append(stored)
         self._choices_widget.update(self._render_choices())
-        return True
 
-    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+    def build_answer(self) -> tuple[str, ClassifyAnswer | None] | Refusal:
         if not self.chosen:
             return Refusal("choose at least one label (or skip the item)")
         ordered = [c for c, _ in self.choices if c in self.chosen]
-        return "accept", {"labels": ordered}
+        return "accept", ClassifyAnswer(labels=ordered)
 
     def hint_ids(self) -> list[str]:
         return ["app.submit", "classify.clear"] if self.multi else []
