@@ -114,3 +114,23 @@ def test_an_answer_model_reaches_the_screen_as_a_dict() -> None:
         ("t1", "accept", {"raw": 1}),
     ]
     assert answer_dict(None) is None
+
+
+@pytest.mark.parametrize("name", VIEW_TYPES)
+def test_every_binding_of_a_type_has_an_act_method(name: str) -> None:
+    """Keys are methods, not an if/elif on strings: no view overrides handle() or
+    submit_value(), none defines a key_ method (Textual would call it for that key itself),
+    and each of the type's bindings reaches a method."""
+    task_type = get_task_type(name)
+    view = task_type.view_class()
+    for klass in view.__mro__[: view.__mro__.index(TaskView)]:
+        assert "handle" not in vars(klass), klass
+        assert "submit_value" not in vars(klass), klass
+        assert not [m for m in vars(klass) if m.startswith("key_")], klass
+    for binding in task_type.bindings:
+        stem, _, number = binding.id.rpartition("_")
+        assert hasattr(view, f"act_{binding.id}") or (
+            number.isdigit() and hasattr(view, f"act_{stem}")
+        ), f"{name}.{binding.id} has no act_ method"
+    if task_type.uses_label_keys:
+        assert view.act_label is not TaskView.act_label
