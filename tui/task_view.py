@@ -2,22 +2,34 @@
 
 The labeling screen owns navigation and saving; it routes each key press to a binding id
 through the keymap. Ids of the task type's own context (`<type>.<id>`) and label keys
-(`label.N`) go to the view's handle(); the view answers by posting Submitted, or the screen
-asks submit_value() when the annotator presses app.submit.
+(`label.N`) go to the view's handle(); the view answers through submit(), or the screen asks
+submit_value() when the annotator presses app.submit.
+
+A view is typed by its task type's models: `class CompareView(TaskView[CompareTask,
+CompareOptions, CompareAnswer])` gets `self.task: CompareTask`, `self.options:
+CompareOptions` and `self.previous: CompareAnswer | None`, checked once when it is made. Its
+keys are methods: `<type>.<name>` runs `act_<name>()`, `<type>.<name>_<N>` (with no
+`act_<name>_<N>`) runs `act_<name>(N)`, `label.N` runs `act_label(N)`; a method returning
+False means "not handled", anything else handled. (Not `key_<name>`: Textual itself calls
+`key_<key>` methods of a focused widget for the key of that name, so a `key_up` or
+`key_delete` would run twice.) Its answer is built by build_answer(), as the answer model
+where that is simple; submit() and submit_value() hand the screen a plain dict.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Generic, Literal, cast, get_args, get_origin
 
+from pydantic import BaseModel, ValidationError
 from textual.message import Message
 from textual.widget import Widget
+from typing_extensions import TypeVar
 
 from tui.core.keymap import Keymap
-from tui.core.task_type import TaskContent, TaskOptions, TaskType
+from tui.core.task_type import AnswerValue, TaskContent, TaskOptions, TaskType
 
 ViewMode = Literal["label", "review", "correct"]
 
@@ -43,10 +55,44 @@ class Refusal(str):
     """A reason why the current value cannot be submitted, shown to the annotator."""
 
 
-class TaskView(Widget, can_focus=True):
+# A view's own models. Covariant, so a CompareView is a TaskView (the screen's type, the
+# defaults) wherever a view of any type is meant.
+TaskT = TypeVar("TaskT", bound=TaskContent, covariant=True, default=TaskContent)
+OptionsT = TypeVar("OptionsT", bound=TaskOptions, covariant=True, default=TaskOptions)
+AnswerT = TypeVar("AnswerT", bound=AnswerValue, covariant=True, default=AnswerValue)
+
+# What a view hands to submit(): its answer model, a plain dict, or no value (a skip).
+AnswerInput = AnswerValue | Mapping[str, Any] | None
+
+
+def answer_dict(value: AnswerInput) -> dict[str, Any] | None:
+    """The value as the screen and the session take it: a model becomes its JSON dict."""
+    if value is None:
+        return None
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return value if isinstance(value, dict) else dict(value)
+
+
+class TaskView(Widget, Generic[TaskT, OptionsT, AnswerT], can_focus=True):
     DEFAULT_CSS = """
     TaskView { height: auto; }
     """
+
+    # The models this view is written for, taken from its TaskView[...] base (or set here).
+    task_model: ClassVar[type[TaskContent]] = TaskContent
+    options_model: ClassVar[type[TaskOptions]] = TaskOptions
+    answer_model: ClassVar[type[AnswerValue]] = AnswerValue
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for base in cls.__dict__.get("__orig_bases__", ()):
+            origin = get_origin(base)
+            if not (isinstance(origin, type) and issubclass(origin, TaskView)):
+                continue
+            args = get_args(base)
+            if len(args) == 3 and all(isinstance(a, type) for a in args):
+                cls.task_model, cls.options_model, cls.answer_model = args
 
     class Notice(Message):
         """A short message for the status line (a refusal, a hint)."""
@@ -58,17 +104,60 @@ class TaskView(Widget, can_focus=True):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
-        self.ctx = ctx
+        self.adopt(ctx)
         # The one channel for answers, set by the screen that shows the view (labeling or
         # audit review): called at once, so an answer is handled before the next key.
         self.submit_handler: Callable[[str, str, dict[str, Any] | None], None] | None = None
 
-    def submit(self, answer: str, value: dict[str, Any] | None) -> None:
+    def adopt(self, ctx: ViewContext) -> None:
+        """Take `ctx` as this view's context (when made, and on reload), after checking that
+        its task and options are of the models this view is written for."""
+        name = type(self).__name__
+        for what, got, model in (
+            ("task", ctx.task, self.task_model),
+            ("options", ctx.options, self.options_model),
+        ):
+            if not isinstance(got, model):
+                raise TypeError(
+                    f"{name} shows {model.__name__} {what}, not {type(got).__name__} "
+                    f"(task type {ctx.task_type.name!r})"
+                )
+        self.ctx = ctx
+        self._previous: AnswerT | None = None
+        self._previous_parsed = False
+
+    # Shadows MessagePump.task (the widget's asyncio task), which Textual 8 never reads
+    # (checked: no `.task` in textual/); the view's task is what view code means by it.
+    @property
+    def task(self) -> TaskT:  # type: ignore[override]
+        """The task on screen, as this view's task model (checked in adopt)."""
+        return cast(TaskT, self.ctx.task)
+
+    @property
+    def options(self) -> OptionsT:
+        """The batch's [task] options, as this view's options model (checked in adopt)."""
+        return cast(OptionsT, self.ctx.options)
+
+    @property
+    def previous(self) -> AnswerT | None:
+        """The latest saved value as this view's answer model; None when there is none or
+        it does not fit the model (ctx.previous keeps the raw dict)."""
+        if not self._previous_parsed:
+            self._previous_parsed = True
+            raw = self.ctx.previous
+            if raw is not None:
+                try:
+                    self._previous = cast(AnswerT, self.answer_model.model_validate(dict(raw)))
+                except ValidationError:
+                    self._previous = None
+        return self._previous
+
+    def submit(self, answer: str, value: AnswerInput) -> None:
         """Hand an answer (kind, value) for this view's task to its screen, now."""
         if self.submit_handler is None:
             self.post_message(self.Notice("nothing here takes an answer", error=True))
             return
-        self.submit_handler(self.ctx.task.id, answer, value)
+        self.submit_handler(self.ctx.task.id, answer, answer_dict(value))
 
     def reload(self, ctx: ViewContext) -> bool:
         """Show another task in place of the current one, without a remount (a remount
@@ -101,12 +190,38 @@ class TaskView(Widget, can_focus=True):
         return False
 
     def handle(self, binding_id: str) -> bool:
-        """Act on a binding id of this type or a label key; False if not handled."""
+        """Act on a binding id of this type or a label key; False if not handled. Runs the
+        view's act_ method for it (see the module's docstring); a view rarely overrides this."""
+        context, _, name = binding_id.partition(".")
+        if context == "label":
+            return name.isdigit() and self.act_label(int(name)) is not False
+        if context != self.ctx.task_type.name or not name.isidentifier():
+            return False
+        method = getattr(self, f"act_{name}", None)
+        if callable(method):
+            return method() is not False
+        stem, _, number = name.rpartition("_")
+        method = getattr(self, f"act_{stem}", None) if stem and number.isdigit() else None
+        if callable(method):
+            return method(int(number)) is not False
         return False
 
-    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
-        """(answer kind, value) to save when app.submit is pressed, or why not."""
+    def act_label(self, n: int) -> bool | None:
+        """Label key n (1-based); a view that uses label keys overrides this."""
+        return False
+
+    def build_answer(self) -> tuple[str, AnswerT | Mapping[str, Any] | None] | Refusal:
+        """(answer kind, value) to save when app.submit is pressed, or why not. The value is
+        the view's answer model, or a dict where building the model is not simple."""
         return Refusal("nothing to submit yet")
+
+    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+        """build_answer() as the screen takes it: the value as a plain dict."""
+        result = self.build_answer()
+        if isinstance(result, Refusal):
+            return result
+        answer, value = result
+        return answer, answer_dict(value)
 
     def hint_ids(self) -> list[str]:
         """Binding ids worth showing in the key bar for this view, most useful first."""

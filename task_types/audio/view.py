@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.timer import Timer
 from textual.widgets import Static
 
-from task_types.audio.models import QUALITIES, AudioOptions, AudioTask, Quality
+from task_types.audio.models import QUALITIES, AudioAnswer, AudioOptions, AudioTask, Quality
 from task_types.media_common.view import FieldInput, TimedMediaView, focus_now, legend
 from tui.core.media.errors import MediaError
 from tui.core.media.probe import MediaInfo, format_time
@@ -35,7 +35,7 @@ QUALITY_WORDS: dict[Quality, str] = {
 TICK_S = 0.1
 
 
-class AudioView(TimedMediaView):
+class AudioView(TimedMediaView[AudioTask, AudioOptions, AudioAnswer]):
     DEFAULT_CSS = """
     AudioView { height: auto; }
     AudioView > Static { padding: 0 1; height: auto; }
@@ -45,9 +45,7 @@ class AudioView(TimedMediaView):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        task, options = ctx.task, ctx.options
-        assert isinstance(task, AudioTask) and isinstance(options, AudioOptions)
-        self.task_, self.options = task, options
+        options = self.options
         previous = ctx.previous or {}
         self.quality: list[Quality] = [q for q in QUALITIES if q in (previous.get("quality") or [])]
         self.wave: Waveform | None = None
@@ -293,37 +291,44 @@ class AudioView(TimedMediaView):
         if self.field is not None:
             self.field_title.update(self._field_title())
 
-    def handle(self, binding_id: str) -> bool:
-        if binding_id.startswith("label."):
-            self.apply_segment_label(int(binding_id.split(".", 1)[1]))
-            return True
-        if binding_id in QUALITY_BINDINGS:
-            quality = QUALITY_BINDINGS[binding_id]
-            if quality not in self.options.quality:
-                self.post_message(self.Notice("this batch does not ask for that", error=True))
-            elif quality in self.quality:
-                self.quality.remove(quality)
-            else:
-                self.quality.append(quality)
-            self.cursor_moved()
-            return True
-        if binding_id == "audio.play":
-            self.toggle_play()
-        elif binding_id == "audio.edit":
-            if self.field is None:
-                self.post_message(self.Notice("this batch asks for no transcript", error=True))
-            else:
-                focus_now(self.field)
-        elif binding_id == "audio.external":
-            self._stop_playback()
-            self.open_external(self.editor.cursor_s)
-        elif binding_id.startswith("audio."):
-            return self.handle_timed(binding_id.split(".", 1)[1])
-        else:
-            return False
-        return True
+    def act_label(self, n: int) -> None:
+        self.apply_segment_label(n)
 
-    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+    def _toggle_quality(self, quality: Quality) -> None:
+        if quality not in self.options.quality:
+            self.post_message(self.Notice("this batch does not ask for that", error=True))
+        elif quality in self.quality:
+            self.quality.remove(quality)
+        else:
+            self.quality.append(quality)
+        self.cursor_moved()
+
+    def act_noise(self) -> None:
+        self._toggle_quality(QUALITY_BINDINGS["audio.noise"])
+
+    def act_overlap(self) -> None:
+        self._toggle_quality(QUALITY_BINDINGS["audio.overlap"])
+
+    def act_unintelligible(self) -> None:
+        self._toggle_quality(QUALITY_BINDINGS["audio.unintelligible"])
+
+    def act_other_language(self) -> None:
+        self._toggle_quality(QUALITY_BINDINGS["audio.other_language"])
+
+    def act_play(self) -> None:
+        self.toggle_play()
+
+    def act_edit(self) -> None:
+        if self.field is None:
+            self.post_message(self.Notice("this batch asks for no transcript", error=True))
+        else:
+            focus_now(self.field)
+
+    def act_external(self) -> None:
+        self._stop_playback()
+        self.open_external(self.editor.cursor_s)
+
+    def build_answer(self) -> tuple[str, AudioAnswer | None] | Refusal:
         pending = self.pending_marks()
         if pending is not None:
             return pending
@@ -338,11 +343,8 @@ class AudioView(TimedMediaView):
             )
         if self.field is None and not quality and not self.editor.segments:
             return Refusal("mark a segment or a quality label, or skip the item")
-        return "accept", {
-            "transcript": transcript,
-            "quality": quality,
-            "segments": self.editor.values(),
-        }
+        segments = list(self.editor.segments)
+        return "accept", AudioAnswer(transcript=transcript, quality=quality, segments=segments)
 
     def hint_ids(self) -> list[str]:
         ids = ["app.submit", "audio.play", "audio.edit", "audio.mark_in", "audio.mark_out"]

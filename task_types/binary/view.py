@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 
-from task_types.binary.models import BinaryOptions, BinaryTask
+from task_types.binary.models import BinaryAnswer, BinaryOptions, BinaryTask
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.line import DiffText
 from tui.widgets.task_text import highlighted, literal_text
 
 
-class BinaryView(TaskView):
+class BinaryView(TaskView[BinaryTask, BinaryOptions, BinaryAnswer]):
     DEFAULT_CSS = """
     BinaryView { height: auto; }
     BinaryView > .label { margin: 0 1 1 1; }
@@ -23,10 +21,7 @@ class BinaryView(TaskView):
     """
 
     def _label(self) -> str | None:
-        task = self.ctx.task
-        options = self.ctx.options
-        assert isinstance(task, BinaryTask) and isinstance(options, BinaryOptions)
-        return task.label or options.default_label
+        return self.task.label or self.options.default_label
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
@@ -40,14 +35,13 @@ class BinaryView(TaskView):
         yield self._text_widget
 
     def reload(self, ctx: ViewContext) -> bool:
-        self.ctx = ctx
+        self.adopt(ctx)
         self._label_widget.set(self._label_line())
         self._text_widget.set(self._text())
         return True
 
     def _text(self) -> Text:
-        task = self.ctx.task
-        assert isinstance(task, BinaryTask)
+        task = self.task
         spans = [(s.start, s.end, s.label) for s in task.spans]
         return highlighted(task.text, spans) if spans else literal_text(task.text)
 
@@ -59,28 +53,25 @@ class BinaryView(TaskView):
             f"   {self.key_of('binary.accept')} accept · {self.key_of('binary.reject')} reject",
             style="dim",
         )
-        previous = self.ctx.previous
+        previous = self.previous
         if was_skipped(self):
             return Group(line, Text(SKIPPED_NOTE, style="italic yellow"))
         if previous is not None:
-            verdict = "accepted" if previous.get("accept") else "rejected"
+            verdict = "accepted" if previous.accept else "rejected"
             whose = "your saved answer" if self.ctx.mode == "label" else "the annotator's answer"
             return Group(line, Text(f"{whose}: {verdict}", style="italic yellow"))
         return line
 
-    def _value(self, accept: bool) -> dict[str, Any]:
-        return {"label": self._label(), "accept": accept}
+    def _value(self, accept: bool) -> BinaryAnswer:
+        return BinaryAnswer(label=self._label(), accept=accept)
 
-    def handle(self, binding_id: str) -> bool:
-        if binding_id == "binary.accept":
-            self.submit("accept", self._value(True))
-            return True
-        if binding_id == "binary.reject":
-            self.submit("reject", self._value(False))
-            return True
-        return False
+    def act_accept(self) -> None:
+        self.submit("accept", self._value(True))
 
-    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+    def act_reject(self) -> None:
+        self.submit("reject", self._value(False))
+
+    def build_answer(self) -> tuple[str, BinaryAnswer | None] | Refusal:
         return Refusal(
             f"press {self.key_of('binary.accept')} to accept or "
             f"{self.key_of('binary.reject')} to reject"

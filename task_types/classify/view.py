@@ -3,13 +3,11 @@ Multi-label: keys toggle, app.submit saves."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 
 from task_types.classify import choices_for
-from task_types.classify.models import ClassifyOptions, ClassifyTask
+from task_types.classify.models import ClassifyAnswer, ClassifyOptions, ClassifyTask
 from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
 from tui.core.keymap import key_display
 from tui.task_view import Refusal, TaskView, ViewContext
@@ -17,7 +15,7 @@ from tui.widgets.line import DiffText
 from tui.widgets.task_text import literal_text
 
 
-class ClassifyView(TaskView):
+class ClassifyView(TaskView[ClassifyTask, ClassifyOptions, ClassifyAnswer]):
     DEFAULT_CSS = """
     ClassifyView { height: auto; }
     ClassifyView > .text { margin: 0 1 1 1; }
@@ -29,17 +27,15 @@ class ClassifyView(TaskView):
         self._load(ctx)
         # DiffText: the next item repaints only the cells that differ (the labels, mostly
         # the same from item to item, are not sent again).
-        self._text_widget = DiffText(literal_text(self.task_.text), classes="text")
+        self._text_widget = DiffText(literal_text(self.task.text), classes="text")
         self._choices_widget = DiffText(self._render_choices(), keep_height=True, classes="choices")
 
     def _load(self, ctx: ViewContext) -> None:
-        task, options = ctx.task, ctx.options
-        assert isinstance(task, ClassifyTask) and isinstance(options, ClassifyOptions)
-        self.ctx = ctx
-        self.task_ = task
+        self.adopt(ctx)
+        task, options = self.task, self.options
         self.multi = options.multi
         self.choices = choices_for(task, options)
-        previous = ctx.previous.get("labels", []) if ctx.previous else []
+        previous = self.previous.labels if self.previous is not None else []
         self.chosen: list[str] = [c for c, _ in self.choices if c in previous]
         self.initial = list(self.chosen)
 
@@ -52,7 +48,7 @@ class ClassifyView(TaskView):
 
     def reload(self, ctx: ViewContext) -> bool:
         self._load(ctx)
-        self._text_widget.set(literal_text(self.task_.text))
+        self._text_widget.set(literal_text(self.task.text))
         self._choices_widget.set(self._render_choices())
         return True
 
@@ -70,7 +66,7 @@ class ClassifyView(TaskView):
             out.append("\n")
         if was_skipped(self):
             out.append(SKIPPED_NOTE, style="italic yellow")
-        elif self.ctx.previous is not None:
+        elif self.previous is not None:
             whose = "your saved answer" if self.ctx.mode == "label" else "the annotator's answer"
             out.append(f"{whose} is preselected", style="italic yellow")
         return out
@@ -80,36 +76,32 @@ class ClassifyView(TaskView):
         # Single-label: one key answers, nothing is ever pending.
         return self.multi and sorted(self.chosen) != sorted(self.initial)
 
-    def handle(self, binding_id: str) -> bool:
-        if binding_id == "classify.clear":
-            self.chosen.clear()
-            self._choices_widget.set(self._render_choices())
-            return True
-        if not binding_id.startswith("label."):
-            return False
-        n = int(binding_id.split(".", 1)[1])
+    def act_clear(self) -> None:
+        self.chosen.clear()
+        self._choices_widget.set(self._render_choices())
+
+    def act_label(self, n: int) -> None:
         if n > len(self.choices):
             text = not_a_label(self.ctx.keymap, n, len(self.choices))
             self.post_message(self.Notice(text, error=True))
-            return True
+            return
         stored = self.choices[n - 1][0]
         if not self.multi:
             # No repaint of the choice here: the next item replaces it in the same frame.
             self.chosen = [stored]
-            self.submit("accept", {"labels": [stored]})
-            return True
+            self.submit("accept", ClassifyAnswer(labels=[stored]))
+            return
         if stored in self.chosen:
             self.chosen.remove(stored)
         else:
             self.chosen.append(stored)
         self._choices_widget.set(self._render_choices())
-        return True
 
-    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+    def build_answer(self) -> tuple[str, ClassifyAnswer | None] | Refusal:
         if not self.chosen:
             return Refusal("choose at least one label (or skip the item)")
         ordered = [c for c, _ in self.choices if c in self.chosen]
-        return "accept", {"labels": ordered}
+        return "accept", ClassifyAnswer(labels=ordered)
 
     def hint_ids(self) -> list[str]:
         return ["app.submit", "classify.clear"] if self.multi else []

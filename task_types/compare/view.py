@@ -11,7 +11,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
-from task_types.compare.models import CompareOptions, CompareTask, Outcome, seed_for, shuffled
+from task_types.compare.models import (
+    CompareAnswer,
+    CompareOptions,
+    CompareTask,
+    Outcome,
+    seed_for,
+    shuffled,
+)
 from task_types.media_common.view import FieldInput, focus_now
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from tui.task_view import Refusal, TaskView, ViewContext
@@ -26,7 +33,7 @@ def side_letter(position: int) -> str:
     return chr(ord("A") + position)
 
 
-class CompareView(TaskView):
+class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
     DEFAULT_CSS = """
     CompareView { height: 100%; layout: vertical; }
     CompareView > #content { height: 1fr; padding: 0 1; }
@@ -45,9 +52,7 @@ class CompareView(TaskView):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        task, options = ctx.task, ctx.options
-        assert isinstance(task, CompareTask) and isinstance(options, CompareOptions)
-        self.task_ = task
+        task, options = self.task, self.options
         self.reason_mode = options.reason
         self.texts = {r.id: r.text for r in task.responses}
         self.pairwise = len(task.responses) == 2
@@ -106,14 +111,14 @@ class CompareView(TaskView):
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         if not self.shown_order:
-            self.seed = seed_for(self.task_.id, self._annotator())
-            self.shown_order = shuffled([r.id for r in self.task_.responses], self.seed)
+            self.seed = seed_for(self.task.id, self._annotator())
+            self.shown_order = shuffled([r.id for r in self.task.responses], self.seed)
         if not self.ranking:
             self.ranking = list(self.shown_order)
             self._initial_ranking = list(self.ranking)
         with self._content:
             prompt = Text("PROMPT\n", style="bold cyan")
-            prompt.append_text(literal_text(self.task_.prompt))
+            prompt.append_text(literal_text(self.task.prompt))
             yield Static(prompt, classes="prompt")
             if self.pairwise:
                 with self._pair:
@@ -223,40 +228,60 @@ class CompareView(TaskView):
         )
 
     # -- keys ------------------------------------------------------------------------------
-    def handle(self, binding_id: str) -> bool:
-        action = binding_id.removeprefix("compare.")
-        if action in ("scroll_up", "scroll_down"):
-            step = max(1, self._content.size.height // 2)
-            self._content.scroll_relative(y=step if action == "scroll_down" else -step)
-            return True
-        if action == "leave":
-            return True  # not typing: nothing to leave
-        if action == "reason":
-            if self.reason_mode == "none":
-                self.post_message(self.Notice("this batch takes no reasons", error=True))
-            else:
-                self._open_reason()
-            return True
-        picks: dict[str, tuple[Outcome, int | None]] = {
-            "pick_a": ("win", 0),
-            "pick_b": ("win", 1),
-            "tie": ("tie", None),
-            "both_bad": ("both_bad", None),
-        }
-        if action in picks:
-            if not self.pairwise:
-                self._notice_ranking()
-            else:
-                outcome, position = picks[action]
-                self._choose(outcome, None if position is None else self.shown_order[position])
-            return True
-        if action in ("up", "down", "move_up", "move_down"):
-            if self.pairwise:
-                self.post_message(self.Notice("two responses: pick one, no ranking here"))
-            else:
-                self._rank(action)
-            return True
-        return False
+    def _scroll(self, direction: int) -> None:
+        step = max(1, self._content.size.height // 2)
+        self._content.scroll_relative(y=direction * step)
+
+    def act_scroll_up(self) -> None:
+        self._scroll(-1)
+
+    def act_scroll_down(self) -> None:
+        self._scroll(1)
+
+    def act_leave(self) -> None:
+        """Not typing: nothing to leave (while typing, on_key leaves the reason)."""
+
+    def act_reason(self) -> None:
+        if self.reason_mode == "none":
+            self.post_message(self.Notice("this batch takes no reasons", error=True))
+        else:
+            self._open_reason()
+
+    def _pick(self, outcome: Outcome, position: int | None) -> None:
+        if not self.pairwise:
+            self._notice_ranking()
+        else:
+            self._choose(outcome, None if position is None else self.shown_order[position])
+
+    def act_pick_a(self) -> None:
+        self._pick("win", 0)
+
+    def act_pick_b(self) -> None:
+        self._pick("win", 1)
+
+    def act_tie(self) -> None:
+        self._pick("tie", None)
+
+    def act_both_bad(self) -> None:
+        self._pick("both_bad", None)
+
+    def _ranking_key(self, select: int = 0, move: int = 0) -> None:
+        if self.pairwise:
+            self.post_message(self.Notice("two responses: pick one, no ranking here"))
+        else:
+            self._rank(select, move)
+
+    def act_up(self) -> None:
+        self._ranking_key(select=-1)
+
+    def act_down(self) -> None:
+        self._ranking_key(select=1)
+
+    def act_move_up(self) -> None:
+        self._ranking_key(move=-1)
+
+    def act_move_down(self) -> None:
+        self._ranking_key(move=1)
 
     def _notice_ranking(self) -> None:
         self.post_message(
@@ -267,12 +292,13 @@ class CompareView(TaskView):
             )
         )
 
-    def _rank(self, action: str) -> None:
+    def _rank(self, select: int = 0, move: int = 0) -> None:
+        """Select the row `select` rows down, or move the selected row `move` rows down."""
         last = len(self.ranking) - 1
-        if action in ("up", "down"):
-            self.selected = max(0, min(last, self.selected + (1 if action == "down" else -1)))
+        if select:
+            self.selected = max(0, min(last, self.selected + select))
         else:
-            to = self.selected + (1 if action == "move_down" else -1)
+            to = self.selected + move
             if 0 <= to <= last:
                 order = self.ranking
                 order[self.selected], order[to] = order[to], order[self.selected]
@@ -315,7 +341,7 @@ class CompareView(TaskView):
             self._close_reason(refocus=False)
 
     # -- answer ----------------------------------------------------------------------------
-    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+    def build_answer(self) -> tuple[str, CompareAnswer | None] | Refusal:
         if self.pairwise and self.choice is None:
             if self.editing:
                 return Refusal(
@@ -335,13 +361,15 @@ class CompareView(TaskView):
             return Refusal(
                 f"this batch requires a reason: press {self.key_of('compare.reason')} and say why"
             )
-        value: dict[str, Any] = {"shown_order": list(self.shown_order), "seed": self.seed}
+        reason = self.reason if self.reason_mode != "none" else ""
+        shown, seed = list(self.shown_order), self.seed
         if self.choice is not None:
-            value["outcome"], value["winner"] = self.choice
-        else:
-            value["ranking"] = list(self.ranking)
-        value["reason"] = self.reason if self.reason_mode != "none" else ""
-        return "accept", value
+            outcome, winner = self.choice
+            return "accept", CompareAnswer(
+                outcome=outcome, winner=winner, shown_order=shown, seed=seed, reason=reason
+            )
+        ranking = list(self.ranking)
+        return "accept", CompareAnswer(ranking=ranking, shown_order=shown, seed=seed, reason=reason)
 
     def hint_ids(self) -> list[str]:
         ids = ["compare.reason"] if self.reason_mode != "none" else []

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from task_types.image.models import ImageOptions, ImageTask
+from task_types.image.models import ImageAnswer, ImageOptions, ImageTask
 from task_types.media_common.view import (
     FieldInput,
     MediaView,
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 PREVIEW_WIDTH_PX = 320  # enough for a 320-column zoom
 
 
-class ImageView(MediaView):
+class ImageView(MediaView[ImageTask, ImageOptions, ImageAnswer]):
     DEFAULT_CSS = """
     ImageView { height: auto; }
     ImageView .question { padding: 0 1; }
@@ -45,9 +45,7 @@ class ImageView(MediaView):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        task, options = ctx.task, ctx.options
-        assert isinstance(task, ImageTask) and isinstance(options, ImageOptions)
-        self.task_, self.options = task, options
+        options = self.options
         self.labels = list(options.labels or [])
         previous = ctx.previous or {}
         saved = previous.get("labels") or []
@@ -96,7 +94,7 @@ class ImageView(MediaView):
 
     def _fit(self) -> None:
         height = self.app.size.height
-        rows = max(6, height - 11 - (1 if self.task_.text else 0) - self._detail_rows())
+        rows = max(6, height - 11 - (1 if self.task.text else 0) - self._detail_rows())
         self.picture.styles.height = rows
 
     def _detail_rows(self) -> int:
@@ -199,34 +197,32 @@ class ImageView(MediaView):
             event.stop()
             event.prevent_default()
 
-    def handle(self, binding_id: str) -> bool:
-        if binding_id == "image.zoom":
-            if self.image is None:
-                self.tell(
-                    "no picture to zoom: see the message above",
-                    self.media_error or "the picture is still loading",
-                )
-            else:
-                self.app.push_screen(ZoomScreen(self.image, str(self.task_.image)))
-        elif binding_id == "image.external":
-            self.open_external()
-        elif binding_id == "image.edit":
-            if self.field is None:
-                self.post_message(self.Notice("this batch asks for no description", error=True))
-            else:
-                focus_now(self.field)
-        elif binding_id == "image.leave":
-            return True
-        elif binding_id == "image.clear":
-            self.chosen.clear()
-            self._refresh_side()
-        elif binding_id.startswith("label."):
-            self._label(int(binding_id.split(".", 1)[1]))
+    def act_zoom(self) -> None:
+        if self.image is None:
+            self.tell(
+                "no picture to zoom: see the message above",
+                self.media_error or "the picture is still loading",
+            )
         else:
-            return False
-        return True
+            self.app.push_screen(ZoomScreen(self.image, str(self.task.image)))
 
-    def _label(self, n: int) -> None:
+    def act_external(self) -> None:
+        self.open_external()
+
+    def act_edit(self) -> None:
+        if self.field is None:
+            self.post_message(self.Notice("this batch asks for no description", error=True))
+        else:
+            focus_now(self.field)
+
+    def act_leave(self) -> None:
+        """Not typing: nothing to leave (while typing, on_key leaves the description)."""
+
+    def act_clear(self) -> None:
+        self.chosen.clear()
+        self._refresh_side()
+
+    def act_label(self, n: int) -> None:
         if n > len(self.labels):
             text = not_a_label(self.ctx.keymap, n, len(self.labels))
             self.post_message(self.Notice(text, error=True))
@@ -235,7 +231,7 @@ class ImageView(MediaView):
         if not self.options.multi and self.field is None:
             self.chosen = [label]
             self._refresh_side()
-            self.submit("accept", {"labels": [label]})
+            self.submit("accept", ImageAnswer(labels=[label]))
             return
         if not self.options.multi:
             self.chosen = [] if self.chosen == [label] else [label]
@@ -245,25 +241,23 @@ class ImageView(MediaView):
             self.chosen.append(label)
         self._refresh_side()
 
-    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
-        value: dict[str, Any] = {"labels": [x for x in self.labels if x in self.chosen]}
-        if self.labels and not value["labels"]:
+    def build_answer(self) -> tuple[str, ImageAnswer | None] | Refusal:
+        labels = [x for x in self.labels if x in self.chosen]
+        if self.labels and not labels:
             if self.editing:
                 return Refusal(f"no label yet: {self.key_of('image.leave')}, then a label key")
             return Refusal("choose a label (or skip the item)")
-        if self.field is not None:
-            text = " ".join(self.field.value.split())
-            if len(text) < max(1, self.options.min_chars):
-                if self.editing:
-                    return Refusal(
-                        f"too short: at least {max(1, self.options.min_chars)} characters"
-                    )
-                return Refusal(
-                    f"write a description of at least {max(1, self.options.min_chars)} "
-                    f"characters ({self.key_of('image.edit')} types)"
-                )
-            value["description"] = text
-        return "accept", value
+        if self.field is None:
+            return "accept", ImageAnswer(labels=labels)
+        text = " ".join(self.field.value.split())
+        if len(text) < max(1, self.options.min_chars):
+            if self.editing:
+                return Refusal(f"too short: at least {max(1, self.options.min_chars)} characters")
+            return Refusal(
+                f"write a description of at least {max(1, self.options.min_chars)} "
+                f"characters ({self.key_of('image.edit')} types)"
+            )
+        return "accept", ImageAnswer(labels=labels, description=text)
 
     def hint_ids(self) -> list[str]:
         ids = ["image.zoom", "image.external"]

@@ -30,7 +30,7 @@ from tui.core.media.errors import MediaError, MediaKind
 from tui.core.media.paths import resolve_media_path
 from tui.core.media.probe import MediaInfo, format_time
 from tui.core.media.tools import cancelled_by
-from tui.task_view import Refusal, TaskView, ViewContext
+from tui.task_view import AnswerT, OptionsT, Refusal, TaskT, TaskView, ViewContext
 from tui.widgets.task_text import SPAN_STYLES, literal_text
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ class ZoomScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class MediaView(TaskView):
+class MediaView(TaskView[TaskT, OptionsT, AnswerT]):
     """Base of the media views: path, loading in a worker, errors, external viewer."""
 
     kind: MediaKind = "image"
@@ -391,7 +391,7 @@ def legend(
     return out
 
 
-class TimedMediaView(MediaView):
+class TimedMediaView(MediaView[TaskT, OptionsT, AnswerT]):
     """Video and audio: a time cursor, in/out marks and labelled segments."""
 
     def __init__(self, ctx: ViewContext) -> None:
@@ -442,54 +442,74 @@ class TimedMediaView(MediaView):
         """Hook: the cursor moved (audio redraws the waveform's cursor)."""
         self.refresh_timeline()
 
-    def handle_timed(self, action: str) -> bool:
-        """The cursor and segment bindings shared by video and audio (without the prefix)."""
-        ed = self.editor
-        moves = {
-            "back": (-1, 0),
-            "forward": (1, 0),
-            "back_big": (0, -1),
-            "forward_big": (0, 1),
-        }
-        needs_time = action in moves or action in ("start", "end", "mark_in", "mark_out")
-        if needs_time and not ed.known:
-            why = self.media_error or "the duration is not known yet (still probing)"
-            self.tell(
-                "no time cursor: the file cannot be read (see above)", f"no time cursor: {why}"
-            )
+    # -- keys shared by video and audio: the time cursor and the segments --------------------
+    def _has_time(self) -> bool:
+        """Whether the cursor can move; says why not when it cannot."""
+        if self.editor.known:
             return True
-        if action in moves:
-            small, large = moves[action]
-            ed.step(small, large)
-        elif action == "start":
-            ed.move_to(0.0)
-        elif action == "end":
-            ed.move_to(ed.duration_s or 0.0)
-        elif action == "mark_in":
+        why = self.media_error or "the duration is not known yet (still probing)"
+        self.tell("no time cursor: the file cannot be read (see above)", f"no time cursor: {why}")
+        return False
+
+    def _step(self, small: int = 0, large: int = 0) -> None:
+        if self._has_time():
+            self.editor.step(small, large)
+            self.cursor_moved()
+
+    def act_back(self) -> None:
+        self._step(small=-1)
+
+    def act_forward(self) -> None:
+        self._step(small=1)
+
+    def act_back_big(self) -> None:
+        self._step(large=-1)
+
+    def act_forward_big(self) -> None:
+        self._step(large=1)
+
+    def act_start(self) -> None:
+        if self._has_time():
+            self.editor.move_to(0.0)
+            self.cursor_moved()
+
+    def act_end(self) -> None:
+        if self._has_time():
+            self.editor.move_to(self.editor.duration_s or 0.0)
+            self.cursor_moved()
+
+    def act_mark_in(self) -> None:
+        if self._has_time():
+            ed = self.editor
             ed.set_in()
             self.post_message(self.Notice(f"in at {format_time(ed.cursor_s)}: {self._then()}"))
-        elif action == "mark_out":
+            self.cursor_moved()
+
+    def act_mark_out(self) -> None:
+        if self._has_time():
+            ed = self.editor
             ed.set_out()
             self.post_message(self.Notice(f"out at {format_time(ed.cursor_s)}: {self._then()}"))
-        elif action == "delete":
-            seg = ed.delete_at_cursor()
-            if seg is None:
-                self.post_message(self.Notice("no segment under the cursor to delete", True))
-            else:
-                self.post_message(
-                    self.Notice(
-                        f"deleted {seg.label} {format_time(seg.start_s)}–{format_time(seg.end_s)}"
-                    )
-                )
-        elif action == "cancel":
-            if ed.clear_marks():
-                self.post_message(self.Notice("in/out marks cleared"))
-            else:
-                return self.cancel_other()
+            self.cursor_moved()
+
+    def act_delete(self) -> None:
+        seg = self.editor.delete_at_cursor()
+        if seg is None:
+            self.post_message(self.Notice("no segment under the cursor to delete", True))
         else:
-            return False
+            self.post_message(
+                self.Notice(
+                    f"deleted {seg.label} {format_time(seg.start_s)}–{format_time(seg.end_s)}"
+                )
+            )
         self.cursor_moved()
-        return True
+
+    def act_cancel(self) -> bool:
+        if self.editor.clear_marks():
+            self.post_message(self.Notice("in/out marks cleared"))
+            self.cursor_moved()
+            return True
+        return self.cancel_other()
 
     def cancel_other(self) -> bool:
         return False

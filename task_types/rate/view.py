@@ -3,8 +3,6 @@ scores, and a justification note. Digits score the selected criterion and move o
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -12,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static, TextArea
 
 from task_types.media_common.view import TextField, focus_now
-from task_types.rate.models import Criterion, RateOptions, RateTask
+from task_types.rate.models import Criterion, RateAnswer, RateOptions, RateTask
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.task_text import literal_text
@@ -21,7 +19,7 @@ _ROLE_STYLE = {"user": "bold cyan", "assistant": "bold green", "system": "bold m
 _NAME_WIDTH = 16
 
 
-class RateView(TaskView):
+class RateView(TaskView[RateTask, RateOptions, RateAnswer]):
     DEFAULT_CSS = """
     RateView { height: 100%; layout: vertical; }
     RateView > #dialogue { height: 1fr; min-height: 4; padding: 0 1; }
@@ -38,9 +36,7 @@ class RateView(TaskView):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        task, options = ctx.task, ctx.options
-        assert isinstance(task, RateTask) and isinstance(options, RateOptions)
-        self.task_ = task
+        task, options = self.task, self.options
         self.criteria: list[Criterion] = list(options.criteria)
         self.note_required = options.note_required
         target = task.target_index()
@@ -72,7 +68,7 @@ class RateView(TaskView):
 
     def compose(self) -> ComposeResult:
         with self._dialogue:
-            for index, message in enumerate(self.task_.dialogue()):
+            for index, message in enumerate(self.task.dialogue()):
                 is_target = index == self.target
                 extra = " target" if is_target else ""
                 header = Text(f"{message.role.upper()}", style=_ROLE_STYLE[message.role])
@@ -174,29 +170,41 @@ class RateView(TaskView):
         return line
 
     # -- keys ------------------------------------------------------------------------------
-    def handle(self, binding_id: str) -> bool:
-        action = binding_id.removeprefix("rate.")
-        if action.startswith("score_"):
-            self._score(int(action.removeprefix("score_")))
-        elif action in ("up", "down"):
-            step = -1 if action == "up" else 1
-            self.selected = (self.selected + step) % len(self.criteria)
-        elif action == "clear":
-            self.ratings.pop(self.criteria[self.selected].name, None)
-        elif action == "note":
-            self._open_note()
-        elif action == "leave":
-            return True  # not typing: nothing to leave
-        elif action in ("scroll_up", "scroll_down"):
-            step = max(1, self._dialogue.size.height // 2)
-            self._dialogue.scroll_relative(
-                y=-step if action == "scroll_up" else step, animate=False
-            )
-            return True
-        else:
-            return False
+    def act_score(self, digit: int) -> None:
+        """rate.score_N: score the selected criterion N (0 is 10 on a 1-10 scale)."""
+        self._score(digit)
         self._refresh_criteria()
-        return True
+
+    def _select(self, step: int) -> None:
+        self.selected = (self.selected + step) % len(self.criteria)
+        self._refresh_criteria()
+
+    def act_up(self) -> None:
+        self._select(-1)
+
+    def act_down(self) -> None:
+        self._select(1)
+
+    def act_clear(self) -> None:
+        self.ratings.pop(self.criteria[self.selected].name, None)
+        self._refresh_criteria()
+
+    def act_note(self) -> None:
+        self._open_note()
+        self._refresh_criteria()
+
+    def act_leave(self) -> None:
+        """Not typing: nothing to leave (the note's leave key is handled by the note)."""
+
+    def _scroll(self, direction: int) -> None:
+        step = max(1, self._dialogue.size.height // 2)
+        self._dialogue.scroll_relative(y=direction * step, animate=False)
+
+    def act_scroll_up(self) -> None:
+        self._scroll(-1)
+
+    def act_scroll_down(self) -> None:
+        self._scroll(1)
 
     def _score(self, digit: int) -> None:
         criterion = self.criteria[self.selected]
@@ -237,7 +245,7 @@ class RateView(TaskView):
         event.stop()
 
     # -- answer ----------------------------------------------------------------------------
-    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+    def build_answer(self) -> tuple[str, RateAnswer | None] | Refusal:
         missing = [c.name for c in self.criteria if c.required and c.name not in self.ratings]
         if missing:
             self.selected = next(i for i, c in enumerate(self.criteria) if c.name == missing[0])
@@ -254,7 +262,7 @@ class RateView(TaskView):
                 f"this batch requires a note: press {self.key_of('rate.note')} and say why"
             )
         ratings = {c.name: self.ratings[c.name] for c in self.criteria if c.name in self.ratings}
-        return "accept", {"ratings": ratings, "target": self.target, "note": self.note}
+        return "accept", RateAnswer(ratings=ratings, target=self.target, note=self.note)
 
     def hint_ids(self) -> list[str]:
         return ["app.submit", "rate.note", "rate.clear", "rate.scroll_down"]

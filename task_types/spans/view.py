@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from task_types.spans import tokens_of
 from task_types.spans.editor import SpanEditor
-from task_types.spans.models import SpansOptions, SpansTask
+from task_types.spans.models import SpansAnswer, SpansOptions, SpansTask
 from task_types.spans.text_area import SpanText
 from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
 from tui.core.keymap import key_display
@@ -48,7 +48,7 @@ class InfoLine(Widget):
         self.refresh()
 
 
-class SpansView(TaskView):
+class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
     DEFAULT_CSS = """
     SpansView { height: 1fr; layout: vertical; }
     SpansView > .legend { height: auto; padding: 0 1; }
@@ -58,8 +58,7 @@ class SpansView(TaskView):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        task, options = ctx.task, ctx.options
-        assert isinstance(task, SpansTask) and isinstance(options, SpansOptions)
+        task, options = self.task, self.options
         self.labels = list(options.labels)
         # The help screen counts `choices` to list the label keys.
         self.choices = [(label, label) for label in self.labels]
@@ -145,60 +144,77 @@ class SpansView(TaskView):
         return self._marks() != self.initial_spans
 
     # -- keys ------------------------------------------------------------------------------
-    def handle(self, binding_id: str) -> bool:
-        if binding_id.startswith("label."):
-            return self._label(int(binding_id.split(".", 1)[1]))
-        action = binding_id.removeprefix("spans.")
-        ed = self.editor
-        moves = {
-            "left": lambda: ed.cursor - 1,
-            "right": lambda: ed.cursor + 1,
-            "up": lambda: self.text_view.line_step(-1),
-            "down": lambda: self.text_view.line_step(1),
-            "sentence_back": ed.sentence_back,
-            "sentence_next": ed.sentence_next,
-        }
-        extends = {
-            "extend_left": lambda: ed.cursor - 1,
-            "extend_right": lambda: ed.cursor + 1,
-            "extend_up": lambda: self.text_view.line_step(-1),
-            "extend_down": lambda: self.text_view.line_step(1),
-        }
-        if action in moves:
-            ed.move_to(moves[action]())
-        elif action in extends:
-            ed.move_to(extends[action](), extend=True)
-        elif action in ("prev_span", "next_span"):
-            target = ed.span_jump(forward=action == "next_span")
-            if target is None:
-                self.post_message(self.Notice("no span that way"))
-                return True
-            ed.move_to(target)
-        elif action == "delete":
-            gone = ed.delete()
-            if not gone:
-                self.post_message(self.Notice("no span under the cursor to delete", error=True))
-                return True
-            self.post_message(self.Notice(f"deleted {', '.join(s.label for s in gone)}"))
-        elif action == "cancel":
-            ed.cancel()
-        else:
-            return False
+    def _move(self, to: int, extend: bool = False) -> None:
+        self.editor.move_to(to, extend=extend)
         self._changed()
-        return True
 
-    def _label(self, n: int) -> bool:
+    def act_left(self) -> None:
+        self._move(self.editor.cursor - 1)
+
+    def act_right(self) -> None:
+        self._move(self.editor.cursor + 1)
+
+    def act_up(self) -> None:
+        self._move(self.text_view.line_step(-1))
+
+    def act_down(self) -> None:
+        self._move(self.text_view.line_step(1))
+
+    def act_sentence_back(self) -> None:
+        self._move(self.editor.sentence_back())
+
+    def act_sentence_next(self) -> None:
+        self._move(self.editor.sentence_next())
+
+    def act_extend_left(self) -> None:
+        self._move(self.editor.cursor - 1, extend=True)
+
+    def act_extend_right(self) -> None:
+        self._move(self.editor.cursor + 1, extend=True)
+
+    def act_extend_up(self) -> None:
+        self._move(self.text_view.line_step(-1), extend=True)
+
+    def act_extend_down(self) -> None:
+        self._move(self.text_view.line_step(1), extend=True)
+
+    def _jump(self, forward: bool) -> None:
+        target = self.editor.span_jump(forward=forward)
+        if target is None:
+            self.post_message(self.Notice("no span that way"))
+            return
+        self._move(target)
+
+    def act_prev_span(self) -> None:
+        self._jump(forward=False)
+
+    def act_next_span(self) -> None:
+        self._jump(forward=True)
+
+    def act_delete(self) -> None:
+        gone = self.editor.delete()
+        if not gone:
+            self.post_message(self.Notice("no span under the cursor to delete", error=True))
+            return
+        self.post_message(self.Notice(f"deleted {', '.join(s.label for s in gone)}"))
+        self._changed()
+
+    def act_cancel(self) -> None:
+        self.editor.cancel()
+        self._changed()
+
+    def act_label(self, n: int) -> None:
         if n > len(self.labels):
             text = not_a_label(self.ctx.keymap, n, len(self.labels))
             self.post_message(self.Notice(text, error=True))
-            return True
+            return
         how, span = self.editor.apply_label(self.labels[n - 1])
         quoted = " ".join(self.editor.text[span.start : span.end].split())[:_QUOTE_MAX]
         self.post_message(self.Notice(f"{how} {span.label}: {quoted}"))
         self._changed()
-        return True
 
-    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+    def build_answer(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+        # The editor's dict: its spans are checked by SpansAnswer when the session saves.
         return "accept", self.editor.value()
 
     def hint_ids(self) -> list[str]:

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from task_types.media_common.view import Picture, TimedMediaView, focus_now, legend
-from task_types.video.models import VideoOptions, VideoTask
+from task_types.video.models import VideoAnswer, VideoOptions, VideoTask
 from task_types.view_notes import not_a_label
 from tui.core.media.probe import MediaInfo, format_time
 from tui.task_view import Refusal, ViewContext
@@ -20,7 +20,7 @@ from tui.task_view import Refusal, ViewContext
 THUMB_WIDTH_PX = 160
 
 
-class VideoView(TimedMediaView):
+class VideoView(TimedMediaView[VideoTask, VideoOptions, VideoAnswer]):
     DEFAULT_CSS = """
     VideoView { height: auto; }
     VideoView > Static { padding: 0 1; height: auto; }
@@ -30,9 +30,7 @@ class VideoView(TimedMediaView):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        task, options = ctx.task, ctx.options
-        assert isinstance(task, VideoTask) and isinstance(options, VideoOptions)
-        self.task_, self.options = task, options
+        options = self.options
         self.item_labels = list(options.item_labels or options.labels)
         previous = ctx.previous or {}
         saved = previous.get("labels") or []
@@ -148,30 +146,26 @@ class VideoView(TimedMediaView):
         return super().draft_changed or sorted(self.chosen) != self.initial_chosen
 
     # -- keys ------------------------------------------------------------------------------
-    def handle(self, binding_id: str) -> bool:
-        if binding_id.startswith("label."):
-            n = int(binding_id.split(".", 1)[1])
-            if self.item_mode:
-                self._toggle_item_label(n)
-            else:
-                self.apply_segment_label(n)
-            return True
-        if not binding_id.startswith("video."):
-            return False
-        action = binding_id.split(".", 1)[1]
-        if action == "mode":
-            self.item_mode = not self.item_mode
-            which = "the whole video" if self.item_mode else "segments"
-            self.post_message(self.Notice(f"label keys now label {which}"))
-            self.cursor_moved()
-            return True
-        if action == "external":
-            self.open_external(self.editor.cursor_s)
-            return True
-        if action in ("prev_thumb", "next_thumb"):
-            self._jump_thumb(-1 if action == "prev_thumb" else 1)
-            return True
-        return self.handle_timed(action)
+    def act_label(self, n: int) -> None:
+        if self.item_mode:
+            self._toggle_item_label(n)
+        else:
+            self.apply_segment_label(n)
+
+    def act_mode(self) -> None:
+        self.item_mode = not self.item_mode
+        which = "the whole video" if self.item_mode else "segments"
+        self.post_message(self.Notice(f"label keys now label {which}"))
+        self.cursor_moved()
+
+    def act_external(self) -> None:
+        self.open_external(self.editor.cursor_s)
+
+    def act_prev_thumb(self) -> None:
+        self._jump_thumb(-1)
+
+    def act_next_thumb(self) -> None:
+        self._jump_thumb(1)
 
     def cancel_other(self) -> bool:
         if self.item_mode:
@@ -208,7 +202,7 @@ class VideoView(TimedMediaView):
             self.chosen.append(label)
         self.cursor_moved()
 
-    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+    def build_answer(self) -> tuple[str, VideoAnswer | None] | Refusal:
         pending = self.pending_marks()
         if pending is not None:
             return pending
@@ -219,7 +213,7 @@ class VideoView(TimedMediaView):
                 f"({self.key_of('video.mode')})"
             )
         labels = [x for x in self.item_labels if x in self.chosen]
-        return "accept", {"segments": self.editor.values(), "labels": labels}
+        return "accept", VideoAnswer(segments=list(self.editor.segments), labels=labels)
 
     def hint_ids(self) -> list[str]:
         return [

@@ -5,7 +5,6 @@ reason."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from rich.text import Text
 from textual import events, on, work
@@ -17,7 +16,7 @@ from textual.widgets import Static, TextArea
 from task_types.media_common.view import FieldInput, TextField, focus_now
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from task_types.write.external import ExternalEditorError, edit_text, editor_command
-from task_types.write.models import Violation, WriteOptions, WriteTask
+from task_types.write.models import Override, Violation, WriteAnswer, WriteOptions, WriteTask
 from task_types.write.rules import LANGUAGE_NAMES, Report, check_text, clean
 from tui.core.safe_text import visible
 from tui.task_view import Refusal, TaskView, ViewContext
@@ -46,7 +45,7 @@ class WriteEditor(TextField):
         )
 
 
-class WriteView(TaskView):
+class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
     DEFAULT_CSS = """
     WriteView { height: auto; }
     WriteView > #source { height: auto; padding: 0 1; }
@@ -61,9 +60,7 @@ class WriteView(TaskView):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        task, options = ctx.task, ctx.options
-        assert isinstance(task, WriteTask) and isinstance(options, WriteOptions)
-        self.task_, self.options = task, options
+        task, options = self.task, self.options
         self.leave_keys = ctx.keymap.keys_for("write.leave") or ["escape"]
         previous = ctx.previous or {}
         start = previous.get("text")
@@ -109,9 +106,9 @@ class WriteView(TaskView):
     def _source_text(self) -> Text:
         out = Text()
         for title, value in (
-            ("Prompt", self.task_.prompt),
-            ("Instructions", self.task_.instructions),
-            ("Source", self.task_.source),
+            ("Prompt", self.task.prompt),
+            ("Instructions", self.task.instructions),
+            ("Source", self.task.source),
         ):
             if value and value.strip():
                 if out:
@@ -174,7 +171,7 @@ class WriteView(TaskView):
     @work(thread=True, exclusive=True, group="write-check")
     def _check_in_thread(self, text: str) -> None:
         # A thread: the first language check loads lingua's models (~0.4 s).
-        report = check_text(text, self.task_.source, self.options)
+        report = check_text(text, self.task.source, self.options)
         self.app.call_from_thread(self._show_report, report)
 
     def _show_report(self, report: Report) -> None:
@@ -236,21 +233,23 @@ class WriteView(TaskView):
         # Focus moves after this handler returns: read it once it has.
         self.call_after_refresh(self._refresh_title)
 
-    def handle(self, binding_id: str) -> bool:
-        if not self.is_attached:
-            return True  # this item was replaced: its widgets may not take the focus
-        if binding_id == "write.edit":
+    # A key for an item already replaced does nothing: its widgets may not take the focus.
+    def act_edit(self) -> None:
+        if self.is_attached:
             focus_now(self.area)
             self._refresh_title()
-        elif binding_id == "write.leave":
+
+    def act_leave(self) -> None:
+        if self.is_attached:
             self.post_message(self.Notice(f"not editing: {self.key_of('write.edit')} edits"))
-        elif binding_id == "write.external":
+
+    def act_external(self) -> None:
+        if self.is_attached:
             self._edit_externally()
-        elif binding_id == "write.override":
+
+    def act_override(self) -> None:
+        if self.is_attached:
             self._start_override()
-        else:
-            return False
-        return True
 
     # -- $EDITOR ---------------------------------------------------------------------------
     def _edit_externally(self) -> None:
@@ -288,23 +287,23 @@ class WriteView(TaskView):
         self.post_message(self.Notice(f"text from {command[0]}: {self._editor_summary(text)}"))
 
     def _editor_summary(self, text: str) -> str:
-        report = check_text(text, self.task_.source, self.options)
+        report = check_text(text, self.task.source, self.options)
         if report.violations:
             return f"{len(report.violations)} rule(s) broken"
         return f"{report.words} words, every rule met"
 
     # -- submit and override ---------------------------------------------------------------
-    def _value(self, report: Report) -> dict[str, Any]:
+    def _value(self, report: Report, override: Override | None = None) -> WriteAnswer:
         external = self._external_text is not None and report.text == self._external_text
-        return {
-            "text": report.text,
-            "words": report.words,
-            "chars": report.chars,
-            "language": report.language,
-            "checks": [v.model_dump() for v in report.violations],
-            "override": None,
-            "editor": "external" if external else "builtin",
-        }
+        return WriteAnswer(
+            text=report.text,
+            words=report.words,
+            chars=report.chars,
+            language=report.language,
+            checks=list(report.violations),
+            override=override,
+            editor="external" if external else "builtin",
+        )
 
     def _checked(self) -> Report:
         """The report of the text as it is: the live check's when it is current (the first
@@ -312,7 +311,7 @@ class WriteView(TaskView):
         known = self._report
         if known is not None and known.text == clean(self.area.text):
             return known
-        return check_text(self.area.text, self.task_.source, self.options)
+        return check_text(self.area.text, self.task.source, self.options)
 
     def _current(self) -> Report | Refusal:
         report = self._checked()
@@ -326,7 +325,7 @@ class WriteView(TaskView):
             )
         return report
 
-    def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
+    def build_answer(self) -> tuple[str, WriteAnswer | None] | Refusal:
         report = self._current()
         if isinstance(report, Refusal):
             return report
@@ -369,15 +368,14 @@ class WriteView(TaskView):
             self.post_message(self.Notice("give a reason (a few words) for the override", True))
             return
         report = self._checked()
-        value = self._value(report)
-        if not report.violations:
-            self.submit("accept", value)
+        if not report.text:  # emptied while giving the reason: a WriteAnswer has text
+            self.post_message(self.Notice("nothing written yet", error=True))
             return
-        value["override"] = {
-            "reason": reason,
-            "violations": [v.model_dump() for v in report.violations],
-        }
-        self.submit("accept", value)
+        if not report.violations:
+            self.submit("accept", self._value(report))
+            return
+        override = Override(reason=reason, violations=list(report.violations))
+        self.submit("accept", self._value(report, override))
 
     def hint_ids(self) -> list[str]:
         return ["app.submit", "write.edit", "write.external", "write.override"]
