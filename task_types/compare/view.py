@@ -15,6 +15,7 @@ from task_types.compare.models import CompareOptions, CompareTask, Outcome, seed
 from task_types.media_common.view import FieldInput, focus_now
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from tui.task_view import Refusal, TaskView, ViewContext
+from tui.terminal import FRAME
 from tui.widgets.task_text import literal_text
 
 # Below this terminal width two responses side by side get too narrow to read.
@@ -33,15 +34,15 @@ class CompareView(TaskView):
     CompareView .prompt { margin-bottom: 1; }
     CompareView #pair { height: auto; }
     CompareView #pair.stacked { layout: vertical; }
-    CompareView .pane { width: 1fr; height: auto; padding: 0 1; border: round $panel; }
+    CompareView .pane { width: 1fr; height: auto; padding: 0 1; border: round FRAME; }
     CompareView #pair.stacked > .pane { width: 100%; }
     CompareView .pane.chosen { border: round $success; }
     CompareView .row { padding: 0 1; margin-bottom: 1; border-left: blank; }
     CompareView .row.selected { border-left: thick $warning; background: $boost; }
-    CompareView > #decision { height: auto; padding: 0 1; border-top: solid $panel; }
+    CompareView > #decision { height: auto; padding: 0 1; border-top: solid FRAME; }
     CompareView > #reason { display: none; border: none; height: 1; padding: 0 1; }
     CompareView > #reason.open { display: block; }
-    """
+    """.replace("FRAME", FRAME)
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)

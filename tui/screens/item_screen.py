@@ -27,6 +27,7 @@ from tui.keymap_bindings import active_keys, install_keymap
 from tui.screens.guidelines import GuidelinesScreen
 from tui.screens.help import HelpScreen, help_rows
 from tui.task_view import TaskView
+from tui.terminal import FRAME
 from tui.widgets.key_bar import lay_out_key_bar
 from tui.widgets.line import Line
 
@@ -54,12 +55,12 @@ class ItemScreen(ItemPaintGate, Screen[None]):
     ItemScreen { layout: vertical; }
     ItemScreen > #header { height: 1; background: $primary-background; padding: 0 1; }
     ItemScreen > #progress { height: 1; padding: 0 1; }
-    ItemScreen > #body { height: 1fr; border: round $panel; padding: 0 0; }
+    ItemScreen > #body { height: 1fr; border: round FRAME; padding: 0 0; }
     ItemScreen > #status { height: 1; padding: 0 1; }
     ItemScreen > #keys { height: 2; padding: 0 1; background: $panel; }
     ItemScreen .problem { color: $error; padding: 0 1; }
     ItemScreen .notice { padding: 1 2; }
-    """
+    """.replace("FRAME", FRAME)
 
     AUTO_FOCUS = ""  # no widget of a view takes the keys unless the view asks for them
 

@@ -1,0 +1,161 @@
+"""Terminals as they are (issue 10, item 6): 256 and 16 colours, NO_COLOR, ASCII-only
+terminals, small windows, PuTTY's arrows."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from rich.color import ColorSystem
+from rich.style import Style
+from textual.color import Color
+
+from tests.conftest import SAMPLES
+from tests.screen_text import screen_text
+from tui.app import LabelDeskApp
+from tui.core.symbols import needs_ascii, set_ascii_mode, to_ascii
+from tui.launch import prepare
+
+SYSTEMS = ("truecolor", "256", "16", "NO_COLOR")
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = rgb
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _in_system(color: Color, system: str) -> tuple[int, int, int]:
+    """The colour as the terminal shows it: downgraded to 256 or 16 colours the way Rich
+    writes it (16 colours in Rich's default terminal palette), or Textual's NO_COLOR grey."""
+    if system == "NO_COLOR":
+        grey = color.monochrome
+        return grey.r, grey.g, grey.b
+    rich_color = color.rich_color
+    if system == "256":
+        rich_color = rich_color.downgrade(ColorSystem.EIGHT_BIT)
+    elif system == "16":
+        rich_color = rich_color.downgrade(ColorSystem.STANDARD)
+    rgb = rich_color.get_truecolor()
+    return rgb.red, rgb.green, rgb.blue
+
+
+def contrast(fg: Color, bg: Color, system: str) -> float:
+    a, b = sorted((_luminance(_in_system(fg, system)), _luminance(_in_system(bg, system))))
+    return (b + 0.05) / (a + 0.05)
+
+
+def _copy(name: str, tmp_path: Path) -> Path:
+    folder = tmp_path / name
+    shutil.copytree(SAMPLES / name, folder, ignore=shutil.ignore_patterns("results", "audits"))
+    return folder
+
+
+def _style_at(app: LabelDeskApp, char: str) -> Style:
+    """The painted style of the first cell showing `char` (filters applied)."""
+    for strip in app.screen._compositor.render_strips():
+        for segment in strip:
+            if char in segment.text and segment.style is not None:
+                return segment.style
+    raise AssertionError(f"{char!r} is not on screen")
+
+
+# -- colours ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("system", SYSTEMS)
+async def test_item_frame_and_key_bar_keep_3_to_1_in_every_colour_system(
+    system: str, tmp_path: Path
+) -> None:
+    p = prepare(_copy("compare-en", tmp_path), annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        body = screen.query_one("#body")
+        keys = screen.query_one("#keys")
+        background = screen.styles.background
+        frame = body.styles.border_top[1]
+        assert contrast(frame, background, system) >= 3, (system, frame.hex)
+        # The compare panes have their own frames.
+        pane = screen.query_one(".pane")
+        assert contrast(pane.styles.border_top[1], background, system) >= 3
+        # Key chips are reverse video of the bar's text on its background.
+        bar_bg = keys.styles.background.blend(background, 1 - keys.styles.background.a)
+        assert contrast(keys.styles.color, bar_bg, system) >= 3
+    p.session.store.close()
+
+
+async def test_frame_under_no_color_is_painted_readable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    p = prepare(_copy("binary-en", tmp_path), annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        style = _style_at(app, "╭")
+        assert style.color is not None and style.bgcolor is not None
+        fg, bg = Color.from_rich_color(style.color), Color.from_rich_color(style.bgcolor)
+        assert fg.monochrome == fg  # the NO_COLOR filter has run: greys only
+        assert contrast(fg, bg, "truecolor") >= 3
+    p.session.store.close()
+
+
+# -- ASCII -----------------------------------------------------------------------------------
+def test_ascii_is_needed_when_the_terminal_is_not_utf8() -> None:
+    assert not needs_ascii({"LANG": "en_US.UTF-8"}, "utf-8")
+    assert not needs_ascii({"LANG": "nl_NL.utf8"}, "utf-8")
+    assert needs_ascii({"LANG": "C"}, "ascii")
+    assert needs_ascii({"LANG": "en_US.ISO-8859-1"}, "utf-8")
+    assert needs_ascii({}, "utf-8")  # no locale at all is C
+    # Python's C-locale coercion (PEP 538) sets LC_CTYPE=C.UTF-8; the terminal is still C.
+    assert needs_ascii({"LANG": "C", "LC_CTYPE": "C.UTF-8"}, "utf-8")
+    assert needs_ascii({"LC_ALL": "POSIX", "LANG": "en_US.UTF-8"}, "utf-8")
+    assert needs_ascii({"LANG": "en_US.UTF-8"}, "latin-1")
+    assert not needs_ascii({"LANG": "C", "LABELDESK_ASCII": "0"}, "ascii")
+    assert needs_ascii({"LANG": "en_US.UTF-8", "LABELDESK_ASCII": "1"}, "utf-8")
+
+
+def test_key_names_in_ascii() -> None:
+    from tui.core.keymap import key_display
+
+    set_ascii_mode(True)
+    shown = [key_display(k) for k in ("backspace", "enter", "left", "right", "up", "down")]
+    assert shown == ["Bksp", "Enter", "<-", "->", "^", "v"]
+    assert key_display("ctrl+left") == "Ctrl+<-"
+    set_ascii_mode(False)
+    assert key_display("backspace") == "⌫" and key_display("enter") == "⏎"
+
+
+def test_every_symbol_has_a_one_cell_ascii_twin() -> None:
+    drawn = "╭─╮│╰╯┃━▁▇█ · — … ✓ ✗ ■ □ ▶ ↶ ← → ↑ ↓ ⏎ ⌫ « » “ ”"
+    twin = to_ascii(drawn)
+    assert twin.isascii() and len(twin) == len(drawn)
+    assert to_ascii("Dën Haag é") == "Dën Haag é"  # letters of the data stay
+
+
+@pytest.mark.parametrize("name", ["binary-en", "compare-en", "classify-en", "spans-en"])
+async def test_nothing_the_app_draws_needs_utf8(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LABELDESK_ASCII", "")
+    monkeypatch.setenv("LANG", "C")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="ascii"))
+    set_ascii_mode(None)
+    p = prepare(_copy(name, tmp_path), annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.ascii_only
+        text = screen_text(app)
+        assert text.isascii(), [c for c in text if not c.isascii()]
+        assert "+-" in text and "-+" in text  # the item frame, in ASCII
+        assert "? " in text and "Ctrl+q" in text
+    p.session.store.close()
