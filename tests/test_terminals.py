@@ -159,3 +159,43 @@ async def test_nothing_the_app_draws_needs_utf8(
         assert "+-" in text and "-+" in text  # the item frame, in ASCII
         assert "? " in text and "Ctrl+q" in text
     p.session.store.close()
+
+
+# -- PuTTY: Ctrl+arrows arrive as plain arrows -----------------------------------------------
+async def test_span_jumps_and_scrolling_work_without_ctrl_arrows(tmp_path: Path) -> None:
+    p = prepare(_copy("spans-en", tmp_path), annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "«Satya Nadella»" in screen_text(app)
+        await pilot.press("full_stop")
+        await pilot.pause()
+        assert "«Seattle»" in screen_text(app)
+        await pilot.press("full_stop")
+        await pilot.pause()
+        assert "«Microsoft»" in screen_text(app)
+        await pilot.press("comma")
+        await pilot.pause()
+        assert "«Seattle»" in screen_text(app)
+    p.session.store.close()
+
+
+async def test_scrolling_a_long_item_with_ctrl_e_and_ctrl_y(tmp_path: Path) -> None:
+    from tests.batch_factory import make_batch
+
+    long_text = "\n".join(f"line {n} of a long answer" for n in range(80))
+    tasks = [{"id": "t1", "text": long_text}]
+    folder = make_batch(tmp_path / "long", tasks, task_type="binary", task={})
+    p = prepare(folder, annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        body = app.screen.query_one("#body")
+        assert body.scroll_y == 0
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert body.scroll_y > 0
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert body.scroll_y == 0
+    p.session.store.close()
