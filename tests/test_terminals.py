@@ -13,7 +13,7 @@ from rich.color import ColorSystem
 from rich.style import Style
 from textual.color import Color
 
-from tests.conftest import SAMPLES
+from tests.conftest import REPO, SAMPLES
 from tests.screen_text import screen_text
 from tui.app import LabelDeskApp
 from tui.core.symbols import needs_ascii, set_ascii_mode, to_ascii
@@ -199,3 +199,73 @@ async def test_scrolling_a_long_item_with_ctrl_e_and_ctrl_y(tmp_path: Path) -> N
         await pilot.pause()
         assert body.scroll_y == 0
     p.session.store.close()
+
+
+# -- span labels as text ---------------------------------------------------------------------
+async def test_four_span_labels_stay_apart_under_no_color(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.batch_factory import make_batch
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    text = "Anna Smit of Rabobank flew from Den Haag to the Olympics."
+    spans = [
+        {"start": 0, "end": 9, "label": "PER"},
+        {"start": 13, "end": 21, "label": "ORG"},
+        {"start": 32, "end": 40, "label": "LOC"},
+        {"start": 48, "end": 56, "label": "MISC"},
+    ]
+    folder = make_batch(
+        tmp_path / "four",
+        [{"id": "t1", "text": text, "spans": spans}],
+        task_type="spans",
+        task={"labels": ["PER", "LOC", "ORG", "MISC"]},
+    )
+    p = prepare(folder, annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = screen_text(app)
+        for words in ("[Anna Smit]PER", "[Rabobank]ORG", "[Den Haag]LOC", "[Olympics]MISC"):
+            assert words in shown, shown
+        # Moving the cursor does not shift the text: the tags are laid out with the spans.
+        await pilot.press("full_stop")
+        await pilot.pause()
+        assert "«Rabobank»" in screen_text(app)
+        # Deleting a span removes its tag.
+        await pilot.press("x")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Rabobank]ORG" not in shown and " Rabobank " in shown
+    p.session.store.close()
+
+
+def test_tags_nest_and_map_offsets_both_ways() -> None:
+    from tui.widgets.task_text import tagged
+
+    t = tagged("Den Haag is mooi", [(0, 8, "LOC"), (4, 8, "X")])
+    assert t.shown == "[Den [Haag]X]LOC is mooi"
+    assert [t.shown[a:b] for a, b in t.ranges] == ["[Den [Haag]X]LOC", "[Haag]X"]
+    assert t.shown[t.pos[4]] == "H" and t.back[t.pos[4] - 1] == 4
+    assert len(t.pos) == len("Den Haag is mooi") + 1 and len(t.back) == len(t.shown) + 1
+
+
+def test_a_label_has_the_same_colour_in_every_process() -> None:
+    import os
+    import subprocess
+
+    code = (
+        "from tui.widgets.task_text import label_style_index as f;"
+        "print([f(x) for x in ('LOC', 'PER', 'Organisatie', 'misc')])"
+    )
+    seen = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
+        run = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        seen.add(run.stdout.strip())
+    assert len(seen) == 1, seen
+    from tui.widgets.task_text import label_style_index
+
+    assert label_style_index("LOC", ["PER", "LOC"]) == 1  # the batch's order comes first
