@@ -269,3 +269,69 @@ def test_a_label_has_the_same_colour_in_every_process() -> None:
     from tui.widgets.task_text import label_style_index
 
     assert label_style_index("LOC", ["PER", "LOC"]) == 1  # the batch's order comes first
+
+
+# -- small windows ---------------------------------------------------------------------------
+KEY_CONTENT = {
+    # binary: the text (the assistant's reply) and the label line
+    "binary-en": ("Label: REFUSAL", "Assistant: I'm sorry", "with that request."),
+    # compare: both responses, stacked
+    "compare-en": ("About 6 minutes", "cold water.", "Boil it for 12 minutes", "fully cooked."),
+    # rate: the criteria
+    "rate-en": ("helpfulness", "correctness", "clarity"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KEY_CONTENT))
+async def test_the_thing_to_judge_is_visible_at_40x12(name: str, tmp_path: Path) -> None:
+    p = prepare(_copy(name, tmp_path), annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        for known in KEY_CONTENT[name]:
+            assert known in text, text
+        assert "too small" not in text
+        bottom = text.splitlines()[-1]
+        assert "? " in bottom and "keys" in bottom and "Ctrl+q" in bottom and "quit" in bottom
+        assert "0/h" not in text  # the KPI line gives way first
+    p.session.store.close()
+
+
+async def test_a_window_too_small_says_so_and_keys_do_not_act(tmp_path: Path) -> None:
+    p = prepare(_copy("binary-en", tmp_path), annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(36, 9)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "too small" in text and "40×10" in text and "Ctrl+q" in text, text
+        await pilot.press("a")  # accept, unseen: must not be saved
+        await pilot.pause()
+        assert p.session.position == 0
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "too small" not in text and "Assistant: I'm sorry" in text
+        await pilot.press("a")
+        await pilot.pause()
+        assert p.session.position == 1
+    p.session.store.close()
+
+
+@pytest.mark.parametrize("name", ["binary-en", "compare-en", "spans-en"])
+async def test_the_key_bar_is_laid_out_again_after_a_resize(name: str, tmp_path: Path) -> None:
+    p = prepare(_copy(name, tmp_path), annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for width, height in ((50, 14), (40, 12), (120, 40), (44, 30), (80, 24)):
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            lines = screen_text(app).splitlines()
+            assert len(lines) == height
+            assert all(len(line) <= width for line in lines)
+            bottom = lines[-1]
+            assert "?  keys" in bottom and "Ctrl+q  quit" in bottom, (width, height, lines[-2:])
+            kpi_shown = any("0/h" in line for line in lines)
+            assert kpi_shown == (width >= 60 and height >= 18), (width, height)
+    p.session.store.close()

@@ -23,6 +23,16 @@ from tui.core.symbols import TABLE, ascii_mode
 # Frames and rules: a mid grey, readable on the dark background in every colour system.
 FRAME = "#8a8a8a"
 
+# Below this size (columns, lines) item screens are compact: no title or KPI line, no frame,
+# one line of keys; views drop their own margins (CompareView, for one).
+COMPACT_BELOW = (60, 18)
+# Below this size nothing can be judged: a message says what size is needed.
+TOO_SMALL_BELOW = (40, 10)
+
+
+def is_compact(width: int, height: int) -> bool:
+    return width < COMPACT_BELOW[0] or height < COMPACT_BELOW[1]
+
 
 class AsciiFilter(LineFilter):
     """Every painted line in ASCII: box drawing, blocks and the app's symbols get their
