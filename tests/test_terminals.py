@@ -7,6 +7,7 @@ import io
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.color import ColorSystem
@@ -334,4 +335,29 @@ async def test_the_key_bar_is_laid_out_again_after_a_resize(name: str, tmp_path:
             assert "?  keys" in bottom and "Ctrl+q  quit" in bottom, (width, height, lines[-2:])
             kpi_shown = any("0/h" in line for line in lines)
             assert kpi_shown == (width >= 60 and height >= 18), (width, height)
+    p.session.store.close()
+
+
+async def test_f6_statistics_name_every_annotator_at_80_columns(tmp_path: Path) -> None:
+    from tests.test_stats_scan import D22, answer, write
+
+    folder = _copy("binary-en", tmp_path)
+    for name in ("annemarie.van-der-berg", "annemarie.van-den-bos"):
+        rows: list[dict[str, Any] | bytes] = [
+            answer(f"t{n}", name, "accept", 1000 + 900_000 * n, D22 + f"1{n}:00:00.000Z")
+            for n in range(5)
+        ]
+        write(folder / "results" / f"{name}.jsonl", rows)
+    p = prepare(folder, annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f6")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if "annemarie" in screen_text(app):
+                break
+        text = screen_text(app)
+        assert "annemarie.van-der-berg" in text and "annemarie.van-den-bos" in text, text
+        assert "items" in text and "fast" in text
     p.session.store.close()
