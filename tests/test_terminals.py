@@ -361,3 +361,13 @@ async def test_f6_statistics_name_every_annotator_at_80_columns(tmp_path: Path) 
         assert "annemarie.van-der-berg" in text and "annemarie.van-den-bos" in text, text
         assert "items" in text and "fast" in text
     p.session.store.close()
+
+
+async def test_while_typing_a_small_window_still_shows_help_and_quit(tmp_path: Path) -> None:
+    p = prepare(_copy("write-en", tmp_path), annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        bottom = screen_text(app).splitlines()[-1]
+        assert "typing" in bottom and "F1  keys" in bottom and "Ctrl+q  quit" in bottom
+    p.session.store.close()

@@ -191,9 +191,11 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         cells: list[tuple[str, str, str]] = []  # (binding id, key, word)
         lead = Text()
         view = self.view
+        compact = self.has_class("-compact")
         if view is not None and view.editing:
             # Letters type text now: only the ways out and the keys that still act are shown.
-            lead.append(f" typing into {view.editing_label} ", style="reverse bold")
+            where = "" if compact else f" into {view.editing_label}"
+            lead.append(f" typing{where} ", style="reverse bold")
             lead.append(" ")
             for binding_id in view.editing_hint_ids():
                 keys = self.keymap.display(binding_id, limit=1)
@@ -205,7 +207,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
             now = active.get(binding_id)
             if now:
                 cells.append((binding_id, key_display(now[0]), hint_word(binding_id)))
-        rows = 1 if self.has_class("-compact") else 2
+        rows = 1 if compact else 2
         bar = lay_out_key_bar(lead, cells, self.size.width - 2, rows)
         self.query_one("#keys", Line).set(bar)
 

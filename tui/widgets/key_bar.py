@@ -47,6 +47,8 @@ def lay_out_key_bar(
 
 def _one_line(lead: Text, cells: list[tuple[str, str, str]], width: int) -> Text:
     keep = [c for c in cells if c[0] in KEEP]
+    if len(lead.plain) + sum(_size(c) for c in keep) > width:
+        lead = Text()  # help and quit come before the lead
     used = len(lead.plain) + sum(_size(c) for c in keep)
     shown: list[tuple[str, str, str]] = []
     for cell in cells:
