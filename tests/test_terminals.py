@@ -371,3 +371,15 @@ async def test_while_typing_a_small_window_still_shows_help_and_quit(tmp_path: P
         bottom = screen_text(app).splitlines()[-1]
         assert "typing" in bottom and "F1  keys" in bottom and "Ctrl+q  quit" in bottom
     p.session.store.close()
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_span_label_chips_keep_their_text_readable(system: str) -> None:
+    from task_types.spans.text_area import SELECTION
+    from tui.widgets.task_text import SPAN_STYLES
+
+    for style in [Style.parse(s) for s in SPAN_STYLES] + [SELECTION]:
+        assert style.color is not None and style.bgcolor is not None
+        # Standard colours (black) as Rich's default terminal palette shows them.
+        fg, bg = (Color(*c.get_truecolor()) for c in (style.color, style.bgcolor))
+        assert contrast(fg, bg, system) >= 3, (system, style)
