@@ -335,6 +335,17 @@ async def test_the_key_bar_is_laid_out_again_after_a_resize(name: str, tmp_path:
             assert "?  keys" in bottom and "Ctrl+q  quit" in bottom, (width, height, lines[-2:])
             kpi_shown = any("0/h" in line for line in lines)
             assert kpi_shown == (width >= 60 and height >= 18), (width, height)
+            if width >= 120:  # the KPI line is laid out for the new width at once
+                assert any("· active 0s" in line for line in lines), lines[:4]
+        # Resized while an overlay is open: the key bar fits the new size once it closes.
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.resize_terminal(44, 14)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        bottom = screen_text(app).splitlines()[-1]
+        assert "?  keys" in bottom and "Ctrl+q  quit" in bottom, bottom
     p.session.store.close()
 
 

@@ -230,6 +230,10 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         self.fit_size(event.size.width, event.size.height)
         self.render_keys()
         self.refresh_bindings()
+        self.fit_info_lines()
+
+    def fit_info_lines(self) -> None:
+        """Lay out the lines that depend on the width again (the KPI line) after a resize."""
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.render_keys()
