@@ -316,6 +316,11 @@ async def test_a_window_too_small_says_so_and_keys_do_not_act(tmp_path: Path) ->
         await pilot.press("a")
         await pilot.pause()
         assert p.session.position == 1
+        await pilot.resize_terminal(30, 8)
+        await pilot.pause()
+        await pilot.press("ctrl+q")  # quit still acts
+        await pilot.pause()
+        assert not app.is_running
     p.session.store.close()
 
 
