@@ -68,6 +68,27 @@ def _style_at(app: LabelDeskApp, char: str) -> Style:
 
 
 # -- colours ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("term", "colorterm", "system"),
+    [
+        ("xterm-256color", "truecolor", "truecolor"),
+        ("xterm-256color", None, "256"),  # ssh: COLORTERM is not forwarded
+        ("xterm", None, "standard"),
+        ("screen", None, "standard"),
+    ],
+)
+def test_how_textual_picks_the_colour_system(
+    term: str, colorterm: str | None, system: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TERM", term)
+    monkeypatch.delenv("TEXTUAL_COLOR_SYSTEM", raising=False)
+    if colorterm is None:
+        monkeypatch.delenv("COLORTERM", raising=False)
+    else:
+        monkeypatch.setenv("COLORTERM", colorterm)
+    assert LabelDeskApp().console.color_system == system
+
+
 @pytest.mark.parametrize("system", SYSTEMS)
 async def test_item_frame_and_key_bar_keep_3_to_1_in_every_colour_system(
     system: str, tmp_path: Path

@@ -1,9 +1,12 @@
 """Terminals as they are: ASCII-only output when the terminal is not UTF-8, and the colours
 that stay readable in 256 and 16 colours and under NO_COLOR.
 
-Textual renders in truecolor only when COLORTERM says so (ssh does not forward it): most
-remote sessions get 256 colours, where theme tints such as $panel collapse into the
-background (colour 17 on 233). Frames therefore use FRAME, a grey that keeps at least 3:1
+How Textual picks the colour system: App.__init__ builds its Console with
+TEXTUAL_COLOR_SYSTEM (default "auto"), and Rich reads COLORTERM (truecolor/24bit: truecolor),
+else the end of TERM (xterm-256color: 256 colours, anything else: 16). NO_COLOR (any value)
+adds Textual's Monochrome filter: every colour becomes its grey. So truecolor only when
+COLORTERM says so, and ssh does not forward it: most remote sessions get 256 colours, where
+theme tints such as $panel collapse into the background (colour 17 on 233). Frames therefore use FRAME, a grey that keeps at least 3:1
 against the background in truecolor, 256 and 16 colours and in Textual's NO_COLOR
 (monochrome) rendering; tests/test_terminals.py measures it.
 """
