@@ -180,6 +180,7 @@ async def test_nothing_the_app_draws_needs_utf8(
         assert text.isascii(), [c for c in text if not c.isascii()]
         assert "+-" in text and "-+" in text  # the item frame, in ASCII
         assert "? " in text and "Ctrl+q" in text
+        assert "Bksp  undo" in text  # key names as words, not ⌫ turned into "<"
     p.session.store.close()
 
 
