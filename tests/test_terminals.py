@@ -125,7 +125,11 @@ async def test_frame_under_no_color_is_painted_readable(
         assert style.color is not None and style.bgcolor is not None
         fg, bg = Color.from_rich_color(style.color), Color.from_rich_color(style.bgcolor)
         assert fg.monochrome == fg  # the NO_COLOR filter has run: greys only
-        assert contrast(fg, bg, "truecolor") >= 3
+        # Drawn in the default foreground, not a tint of the theme.
+        assert fg == app.screen.query_one("#body").styles.border_top[1].monochrome
+        frame = app.screen.query_one("#body").styles.border_top[1]
+        assert frame == Color.parse(app.current_theme.foreground or "")
+        assert contrast(fg, bg, "truecolor") >= 7, (fg.hex, bg.hex)
     p.session.store.close()
 
 

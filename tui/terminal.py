@@ -52,12 +52,21 @@ class AsciiFilter(LineFilter):
 
 
 class TerminalApp(App[None]):
-    """Base of labeldesk's apps: adds the ASCII filter when the terminal is not UTF-8."""
+    """Base of labeldesk's apps: adds the ASCII filter when the terminal is not UTF-8, and
+    under NO_COLOR draws frames in the default foreground (the class -no-color)."""
+
+    CSS = """
+    App.-no-color ItemScreen > #body { border: round $foreground; }
+    App.-no-color CompareView .pane { border: round $foreground; }
+    App.-no-color ItemScreen > #keys { background: $background; }
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.ascii_only = ascii_mode()
         self._ascii_filter = AsciiFilter(enabled=self.ascii_only)
+        if self.no_color:
+            self.add_class("-no-color")
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         filters = list(super().get_line_filters())
