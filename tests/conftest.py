@@ -19,4 +19,11 @@ def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.setenv("LABELDESK_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("LABELDESK_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("LABELDESK_ANNOTATOR", raising=False)
+    # Unicode output unless a test asks for ASCII (tests/test_terminals.py): what the app
+    # draws must not depend on the locale of the machine running the tests.
+    monkeypatch.setenv("LABELDESK_ASCII", "0")
+    from tui.core.symbols import set_ascii_mode
+
+    set_ascii_mode(None)
     yield
+    set_ascii_mode(None)

@@ -138,3 +138,21 @@ def test_wheel_carries_keymaps_and_samples(tmp_path: Path) -> None:
     assert "tui/_data/samples/classify-nl/batch.toml" in names
     assert "task_types/binary/keys.toml" in names
     assert not any("/results/" in n for n in names)
+
+
+def test_scrolling_and_span_jumps_have_a_key_without_ctrl_arrows(tmp_path: Path) -> None:
+    """PuTTY sends Ctrl+arrows as plain arrows: every Ctrl+arrow binding has a fallback, in
+    every task type and in the vim keymap, without conflicts."""
+    from task_types.registry import task_type_names
+
+    for keymap in ((), ("--keymap", "vim")):
+        for name in task_type_names():
+            run = _keys("--task-type", name, "--json", *keymap, config=tmp_path / "none")
+            assert run.returncode == 0, f"{name} {keymap}: {run.stdout}"
+            assert json.loads(run.stdout)["conflicts"] == []
+            for binding_id, b in _bindings(run.stdout).items():
+                keys = b["keys"]
+                assert isinstance(keys, list)
+                arrows = ("ctrl+up", "ctrl+down", "ctrl+left", "ctrl+right")
+                if any(k in arrows for k in keys):
+                    assert any(k not in arrows for k in keys), f"{name}: {binding_id} {keys}"

@@ -189,7 +189,7 @@ def _busy_figures() -> LiveFigures:
     )
 
 
-def test_format_live_fits_the_width_and_keeps_the_first_parts() -> None:
+def test_format_live_fits_the_width_and_keeps_the_important_parts() -> None:
     figures = _busy_figures()
     for width in (80, 60, 40, 20):
         text = format_live(figures, width)
@@ -198,7 +198,49 @@ def test_format_live_fits_the_width_and_keeps_the_first_parts() -> None:
     assert full.startswith("123456/1000000 · IDLE · 541/h (batch 494/h) · +330 ahead")
     assert "med 5.4s p90 2m05s" in full and "fast 89" in full
     assert "skip 123 flag 45 undo 67" in full
-    assert format_live(figures, 40) == "123456/1000000 · IDLE"
+    # Narrow, the least important parts go first: done/total, the state and `fast N` stay.
+    assert format_live(figures, 40) == "123456/1000000 · IDLE · fast 89"
+
+
+def _rushed_figures() -> LiveFigures:
+    """A typical session with rushed answers: the line is wider than 80 columns."""
+    return LiveFigures(
+        done=137,
+        total=500,
+        session_items=61,
+        session_active_s=3720,
+        idle_s=0,
+        session_rate=212.0,
+        batch_active_s=8000,
+        batch_rate=198.0,
+        median_s=12.3,
+        p90_s=31.0,
+        target_per_hour=200,
+        expected_items=57,
+        pace_items=4,
+        eta_s=7860,
+        state="active",
+        skips=3,
+        flags=1,
+        undos=2,
+        fast=22,
+        min_seconds=2,
+    )
+
+
+@pytest.mark.parametrize("width", [60, 78, 80, 120])
+def test_kpi_line_keeps_done_pace_and_fast_at_every_width(width: int) -> None:
+    figures = _rushed_figures()
+    text = format_live(figures, width)
+    assert len(text) <= width
+    assert text.startswith("137/500 · ")
+    assert "+4 ahead" in text and "fast 22" in text, text
+    if width >= 120:
+        assert "med 12.3s p90 31.0s" in text and "skip 3 flag 1 undo 2" in text
+    # The order of what stays is the order of the full line.
+    full = format_live(figures, 500).split(" · ")
+    kept = text.split(" · ")
+    assert kept == [part for part in full if part in kept]
 
 
 def test_format_duration_and_quantile() -> None:

@@ -18,10 +18,11 @@ def test_mark_a_span_and_save(terminal: TmuxTerminal, tmp_path: Path) -> None:
     shutil.copytree(SAMPLES / "spans-en", batch)
     assert LABELDESK is not None
     terminal.start([LABELDESK, str(batch), "--annotator", "anna"], cwd=tmp_path)
-    terminal.wait_for("Satya Nadella told investors")
+    terminal.wait_for("[Satya Nadella]PER told investors")  # spans carry their label as text
     # Item 1 has pre-set PER, LOC, ORG spans; "data centres" is unmarked: mark it MISC (4).
     terminal.keys("End", "Left", "Left", "S-Right", "4")
     terminal.wait_for("marked MISC: data centres")
+    terminal.wait_for("[data centres]MISC")
     terminal.keys("Enter")
     terminal.wait_for("saved ner-en-0001")
     terminal.keys("C-q")

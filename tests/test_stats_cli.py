@@ -150,3 +150,46 @@ def test_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "expected 0 seconds or more" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         run(str(tmp_path), "--by", "week")
+
+
+def _two_annotators(tmp_path: Path) -> Path:
+    """Two annotators with the same figures: only the name column tells the rows apart."""
+    folder = tmp_path / "wide"
+    folder.mkdir()
+    (folder / "batch.toml").write_text('id = "wide"\ntask_type = "classify"\nmin_seconds = 2\n')
+    for name in ("annemarie.van-der-berg", "annemarie.van-den-bos"):
+        rows: list[dict[str, Any] | bytes] = [
+            answer(f"r{n}", name, "accept", 1000 + 900_000 * n, D22 + f"1{n}:00:00.000Z")
+            for n in range(5)
+        ]
+        write(folder / "results" / f"{name}.jsonl", rows)
+    return folder
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_stats_table_keeps_the_name_column_when_narrow(tmp_path: Path, width: int) -> None:
+    from rich.console import Console
+
+    from tui.core.stats import compute_stats, render_stats
+
+    report = compute_stats([_two_annotators(tmp_path)], by="annotator", min_seconds=2)
+    console = Console(width=width, record=True, color_system=None)
+    console.print(render_stats(report, width))
+    text = console.export_text()
+    lines = text.splitlines()
+    assert all(len(line) <= width for line in lines)
+    header = next(line for line in lines if line.lstrip().startswith("annotator"))
+    assert "items" in header and "/h" in header and "fast" in header
+    rows = [line.strip() for line in lines if line.strip().startswith("annemarie")]
+    assert len(rows) == 2 and rows[0].split()[0] != rows[1].split()[0]
+    assert "annemarie.van-der-berg" in rows[0] or "annemarie.van-der-berg" in rows[1]
+
+
+def test_stats_cli_at_80_columns_names_every_annotator(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    assert run(str(_two_annotators(tmp_path)), "--by", "annotator") == 0
+    out = capsys.readouterr().out
+    assert "annemarie.van-der-berg" in out and "annemarie.van-den-bos" in out
+    assert all(len(line) <= 80 for line in out.splitlines())

@@ -24,7 +24,6 @@ from collections import deque
 from typing import Any
 
 from textual import events
-from textual.app import App
 from textual.dom import DOMNode
 from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
@@ -33,6 +32,7 @@ from textual.widget import AwaitMount
 from tui.core.safe_text import visible
 from tui.escape_keys import install as install_escape_keys
 from tui.paint_log import paint_log
+from tui.terminal import TerminalApp
 
 install_escape_keys()
 
@@ -41,7 +41,7 @@ install_escape_keys()
 _STUCK_AFTER_S = 2.0
 
 
-class KeyGateApp(App[None]):
+class KeyGateApp(TerminalApp):
     """Base app: serialises keys and holds them while the screen is not ready for them."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -54,7 +54,7 @@ class ClassifyView(TaskView[ClassifyTask, ClassifyOptions, ClassifyAnswer]):
 
     def _render_choices(self) -> Text:
         out = Text()
-        mode = "choose several, then ⏎" if self.multi else "one key answers"
+        mode = f"choose several, then {key_display('enter')}" if self.multi else "one key answers"
         out.append(f"Labels ({mode}):\n", style="bold")
         for n, (stored, shown) in enumerate(self.choices, start=1):
             key = self.ctx.keymap.label_key(n)

@@ -22,6 +22,7 @@ from task_types.compare.models import (
 from task_types.media_common.view import FieldInput, focus_now
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from tui.task_view import Refusal, TaskView, ViewContext
+from tui.terminal import FRAME, is_compact
 from tui.widgets.task_text import literal_text
 
 # Below this terminal width two responses side by side get too narrow to read.
@@ -40,15 +41,21 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
     CompareView .prompt { margin-bottom: 1; }
     CompareView #pair { height: auto; }
     CompareView #pair.stacked { layout: vertical; }
-    CompareView .pane { width: 1fr; height: auto; padding: 0 1; border: round $panel; }
+    CompareView .pane { width: 1fr; height: auto; padding: 0 1; border: round FRAME; }
     CompareView #pair.stacked > .pane { width: 100%; }
     CompareView .pane.chosen { border: round $success; }
     CompareView .row { padding: 0 1; margin-bottom: 1; border-left: blank; }
     CompareView .row.selected { border-left: thick $warning; background: $boost; }
-    CompareView > #decision { height: auto; padding: 0 1; border-top: solid $panel; }
+    CompareView > #decision { height: auto; padding: 0 1; border-top: solid FRAME; }
     CompareView > #reason { display: none; border: none; height: 1; padding: 0 1; }
     CompareView > #reason.open { display: block; }
-    """
+    CompareView.-compact .prompt { margin-bottom: 0; }
+    CompareView.-compact .pane { border: none; border-left: thick FRAME; padding: 0 0 0 1; }
+    CompareView.-compact .pane.chosen { border: none; border-left: thick $success; }
+    CompareView.-compact > #decision {
+        height: 1; border-top: none; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    """.replace("FRAME", FRAME)
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
@@ -122,12 +129,12 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
             yield Static(prompt, classes="prompt")
             if self.pairwise:
                 with self._pair:
-                    for position, response_id in enumerate(self.shown_order):
+                    for position in range(len(self.shown_order)):
                         pane = Vertical(classes="pane")
                         pane.border_title = f"{side_letter(position)}"
                         self._panes.append(pane)
                         with pane:
-                            yield Static(literal_text(self.texts[response_id]))
+                            yield Static(self._pane_text(position, compact=False))
             else:
                 for _ in self.ranking:
                     row = Static(classes="row")
@@ -143,8 +150,21 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
     def on_resize(self, event: events.Resize) -> None:
         self._fit_width()
 
+    def _pane_text(self, position: int, compact: bool) -> Text:
+        """A response; in a small window without its frame, so the side letter leads it."""
+        text = literal_text(self.texts[self.shown_order[position]])
+        if not compact:
+            return text
+        return Text(f"{side_letter(position)} ", style="bold").append_text(text)
+
     def _fit_width(self) -> None:
-        self._pair.set_class(self.app.size.width < SIDE_BY_SIDE_MIN_WIDTH, "stacked")
+        size = self.app.size
+        self._pair.set_class(size.width < SIDE_BY_SIDE_MIN_WIDTH, "stacked")
+        compact = is_compact(size.width, size.height)
+        if compact != self.has_class("-compact"):
+            self.set_class(compact, "-compact")
+            for position, pane in enumerate(self._panes):
+                pane.query_one(Static).update(self._pane_text(position, compact))
 
     # -- rendering -------------------------------------------------------------------------
     def _refresh(self) -> None:

@@ -13,6 +13,7 @@ from task_types.media_common.view import TextField, focus_now
 from task_types.rate.models import Criterion, RateAnswer, RateOptions, RateTask
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from tui.task_view import Refusal, TaskView, ViewContext
+from tui.terminal import FRAME
 from tui.widgets.task_text import literal_text
 
 _ROLE_STYLE = {"user": "bold cyan", "assistant": "bold green", "system": "bold magenta"}
@@ -27,12 +28,12 @@ class RateView(TaskView[RateTask, RateOptions, RateAnswer]):
     RateView .content { padding-left: 2; }
     RateView .target { background: $boost; border-left: thick $success; }
     RateView > #criteria {
-        height: auto; padding: 0 1; border-top: solid $panel;
+        height: auto; padding: 0 1; border-top: solid FRAME;
         text-wrap: nowrap; text-overflow: ellipsis;
     }
     RateView > #note { height: 3; border: none; padding: 0 1; display: none; }
     RateView > #note.open { display: block; }
-    """
+    """.replace("FRAME", FRAME)
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)

@@ -128,7 +128,10 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
                 out.append("  label key marks it · Shift+arrows extend", style="dim")
         count = len(ed.spans)
         out.append(f"\n{count} span{'s' if count != 1 else ''}", style="bold")
-        out.append(f" · token {ed.cursor + 1}/{len(ed.tokens)} · ⏎ saves (no spans is an answer)")
+        saves = self.key_of("app.submit")
+        out.append(
+            f" · token {ed.cursor + 1}/{len(ed.tokens)} · {saves} saves (no spans is an answer)"
+        )
         return out
 
     def _changed(self) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from tui.core.problems import Problem
 from tui.core.resources import data_dir
+from tui.core.symbols import key_name
 from tui.core.task_type import MAX_LABEL_KEYS, TaskType
 
 # Descriptions live with the code that acts on them; which keys trigger them is data.
@@ -77,14 +78,8 @@ _DISPLAY = {
     "equals_sign": "=",
     "less_than_sign": "<",
     "greater_than_sign": ">",
-    "left": "←",
-    "right": "→",
-    "up": "↑",
-    "down": "↓",
     "pageup": "PgUp",
     "pagedown": "PgDn",
-    "backspace": "⌫",
-    "enter": "⏎",
     "escape": "Esc",
     "tab": "Tab",
     "delete": "Del",
@@ -95,6 +90,11 @@ _DISPLAY = {
 
 
 def key_display(key: str) -> str:
+    """A key as shown to the annotator: symbols for arrows, Enter and Backspace, or their
+    ASCII words (`<-`, `Enter`, `Bksp`) when the terminal is not UTF-8."""
+    name = key_name(key)
+    if name is not None:
+        return name
     if key in _DISPLAY:
         return _DISPLAY[key]
     parts = key.split("+")

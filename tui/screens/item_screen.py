@@ -20,6 +20,7 @@ from textual.binding import BindingsMap
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
+from textual.widgets import Static
 
 from tui.core.keymap import Keymap, key_display
 from tui.core.safe_text import visible
@@ -27,6 +28,7 @@ from tui.key_gate import ItemPaintGate
 from tui.keymap_bindings import active_keys, install_keymap
 from tui.screens.help import HelpScreen, help_rows
 from tui.task_view import TaskView
+from tui.terminal import COMPACT_BELOW, FRAME, TOO_SMALL_BELOW, is_compact
 from tui.widgets.key_bar import lay_out_key_bar
 from tui.widgets.line import Line
 
@@ -45,6 +47,10 @@ HINT_WORDS = {
 }
 
 
+# What still acts in a window too small to show the item.
+WHILE_TOO_SMALL = frozenset({"quit", "interrupt"})
+
+
 def hint_word(binding_id: str) -> str:
     return HINT_WORDS.get(binding_id) or binding_id.split(".", 1)[1].replace("_", " ")
 
@@ -54,12 +60,20 @@ class ItemScreen(ItemPaintGate, Screen[None]):
     ItemScreen { layout: vertical; }
     ItemScreen > #header { height: 1; background: $primary-background; padding: 0 1; }
     ItemScreen > #progress { height: 1; margin: 0 1; }
-    ItemScreen > #body { height: 1fr; border: round $panel; padding: 0 0; }
+    ItemScreen > #body { height: 1fr; border: round FRAME; padding: 0 0; }
     ItemScreen > #status { height: 1; margin: 0 1; }
     ItemScreen > #keys { height: 2; padding: 0 1; background: $panel; }
     ItemScreen .problem { color: $error; padding: 0 1; }
     ItemScreen .notice { padding: 1 2; }
-    """
+    ItemScreen > #too-small { display: none; width: 1fr; height: 1fr; content-align: center middle;
+        text-align: center; text-style: bold; }
+    ItemScreen.-compact > #header { display: none; }
+    ItemScreen.-compact > #kpi { display: none; }
+    ItemScreen.-compact > #body { border: none; }
+    ItemScreen.-compact > #keys { height: 1; }
+    ItemScreen.-too-small > * { display: none; }
+    ItemScreen.-too-small > #too-small { display: block; }
+    """.replace("FRAME", FRAME)
 
     AUTO_FOCUS = ""  # no widget of a view takes the keys unless the view asks for them
 
@@ -86,6 +100,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         yield VerticalScroll(id="body")
         yield Line(id="status")
         yield Line(id="keys")
+        yield Static(id="too-small")
 
     def compose_info(self) -> ComposeResult:
         """Lines between the progress line and the item (the KPIs, the audited answer)."""
@@ -140,6 +155,8 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         return f"view({binding_id!r})"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.has_class("-too-small") and action not in WHILE_TOO_SMALL:
+            return False  # the item is not on screen: no key may act on it unseen
         view = self.view
         if view is None or not view.editing:
             return True
@@ -180,9 +197,11 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         cells: list[tuple[str, str, str]] = []  # (binding id, key, word)
         lead = Text()
         view = self.view
+        compact = self.has_class("-compact")
         if view is not None and view.editing:
             # Letters type text now: only the ways out and the keys that still act are shown.
-            lead.append(f" typing into {view.editing_label} ", style="reverse bold")
+            where = "" if compact else f" into {view.editing_label}"
+            lead.append(f" typing{where} ", style="reverse bold")
             lead.append(" ")
             for binding_id in view.editing_hint_ids():
                 keys = self.keymap.display(binding_id, limit=1)
@@ -194,10 +213,33 @@ class ItemScreen(ItemPaintGate, Screen[None]):
             now = active.get(binding_id)
             if now:
                 cells.append((binding_id, key_display(now[0]), hint_word(binding_id)))
-        self.query_one("#keys", Line).set(lay_out_key_bar(lead, cells, self.size.width - 2))
+        rows = 1 if compact else 2
+        bar = lay_out_key_bar(lead, cells, self.size.width - 2, rows)
+        self.query_one("#keys", Line).set(bar)
+
+    def fit_size(self, width: int, height: int) -> None:
+        """Compact below COMPACT_BELOW, a message below TOO_SMALL_BELOW."""
+        compact = is_compact(width, height)
+        too_small = width < TOO_SMALL_BELOW[0] or height < TOO_SMALL_BELOW[1]
+        self.set_class(compact, "-compact")
+        self.set_class(too_small, "-too-small")
+        if too_small:
+            need_w, need_h = TOO_SMALL_BELOW
+            self.query_one("#too-small", Static).update(
+                f"Window too small to label: {width}×{height}.\n"
+                f"Make it at least {need_w}×{need_h} "
+                f"({COMPACT_BELOW[0]}×{COMPACT_BELOW[1]} or more shows everything).\n"
+                f"{self.keymap.display('app.quit', 1)} quits; every answer is saved."
+            )
 
     def on_resize(self, event: events.Resize) -> None:
+        self.fit_size(event.size.width, event.size.height)
         self.render_keys()
+        self.refresh_bindings()
+        self.fit_info_lines()
+
+    def fit_info_lines(self) -> None:
+        """Lay out the lines that depend on the width again (the KPI line) after a resize."""
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.render_keys()

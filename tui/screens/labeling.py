@@ -204,6 +204,9 @@ class LabelingScreen(ItemScreen):
             kpi.stylize("bold yellow")
         self.query_one("#kpi", Line).set(kpi)
 
+    def fit_info_lines(self) -> None:
+        self.refresh_progress()
+
     def _may_leave(self, action: str) -> bool:
         """A changed draft is never thrown away by one key: the first press says so, the
         same key again on this item goes on."""

@@ -1,4 +1,5 @@
-"""The key bar's layout: two lines at most, never cut mid-hint, help and quit always kept."""
+"""The key bar's layout: two lines (one in a small window), never cut mid-hint, help and quit
+always kept."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ from rich.text import Text
 KEEP = ("app.help", "app.quit")
 
 
-def lay_out_key_bar(lead: Text, cells: list[tuple[str, str, str]], width: int) -> Text:
+def lay_out_key_bar(
+    lead: Text, cells: list[tuple[str, str, str]], width: int, rows: int = 2
+) -> Text:
     """cells: (binding id, key as shown, word), most useful first. Hints that do not fit
-    are dropped, in order from the end, except KEEP, which end the second line."""
+    are dropped, in order from the end, except KEEP, which end the last line."""
+    if rows == 1:
+        return _one_line(lead, cells, max(20, width))
     width = max(20, width)
     keep = [c for c in cells if c[0] in KEEP]
     rest = [c for c in cells if c[0] not in KEEP]
@@ -38,3 +43,27 @@ def lay_out_key_bar(lead: Text, cells: list[tuple[str, str, str]], width: int) -
             out.append(f" {key} ", style="reverse")
             out.append(f" {word}  ")
     return out
+
+
+def _one_line(lead: Text, cells: list[tuple[str, str, str]], width: int) -> Text:
+    keep = [c for c in cells if c[0] in KEEP]
+    if len(lead.plain) + sum(_size(c) for c in keep) > width:
+        lead = Text()  # help and quit come before the lead
+    used = len(lead.plain) + sum(_size(c) for c in keep)
+    shown: list[tuple[str, str, str]] = []
+    for cell in cells:
+        if cell[0] in KEEP:
+            continue
+        if used + _size(cell) <= width:
+            shown.append(cell)
+            used += _size(cell)
+    out = Text()
+    out.append_text(lead)
+    for _, key, word in shown + keep:
+        out.append(f" {key} ", style="reverse")
+        out.append(f" {word}  ")
+    return out
+
+
+def _size(cell: tuple[str, str, str]) -> int:
+    return len(cell[1]) + len(cell[2]) + 5  # " key " + " word  "

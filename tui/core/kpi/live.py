@@ -159,37 +159,62 @@ def format_pace(figures: LiveFigures) -> str:
     return "on pace"
 
 
-def format_live_parts(figures: LiveFigures) -> list[str]:
-    """The status-line pieces, most important first (format_live drops from the end)."""
-    parts = [f"{figures.done}/{figures.total}"]
+# What goes first when the line is too narrow: the highest number. done/total is never
+# dropped; the state (IDLE/PAUSED), `fast N` (rushed answers, a quality signal the annotator
+# must see) and the pace against the target are the last to go.
+_DROP_RANK = {
+    "done": 0,
+    "state": 1,
+    "fast": 2,
+    "pace": 3,
+    "rate": 4,
+    "eta": 5,
+    "times": 6,
+    "counts": 7,
+    "active": 8,
+}
+
+
+def _named_parts(figures: LiveFigures) -> list[tuple[str, str]]:
+    """(name, text) pieces of the status line, in the order they are shown."""
+    parts = [("done", f"{figures.done}/{figures.total}")]
     if figures.state != "active":
-        parts.append(figures.state.upper())
-    parts.append(f"{format_rate(figures.session_rate)} (batch {format_rate(figures.batch_rate)})")
+        parts.append(("state", figures.state.upper()))
+    rate = f"{format_rate(figures.session_rate)} (batch {format_rate(figures.batch_rate)})"
+    parts.append(("rate", rate))
     pace = format_pace(figures)
     if pace:
-        parts.append(pace)
-    parts.append(f"med {format_seconds(figures.median_s)} p90 {format_seconds(figures.p90_s)}")
+        parts.append(("pace", pace))
+    times = f"med {format_seconds(figures.median_s)} p90 {format_seconds(figures.p90_s)}"
+    parts.append(("times", times))
     if figures.remaining:
-        parts.append(f"ETA {format_duration(figures.eta_s)}")
+        parts.append(("eta", f"ETA {format_duration(figures.eta_s)}"))
     if figures.fast:
-        parts.append(f"fast {figures.fast}")
+        parts.append(("fast", f"fast {figures.fast}"))
     counts = [
         f"{name} {n}"
         for name, n in (("skip", figures.skips), ("flag", figures.flags), ("undo", figures.undos))
         if n
     ]
     if counts:
-        parts.append(" ".join(counts))
-    parts.append(f"active {format_duration(figures.session_active_s)}")
+        parts.append(("counts", " ".join(counts)))
+    parts.append(("active", f"active {format_duration(figures.session_active_s)}"))
     return parts
+
+
+def format_live_parts(figures: LiveFigures) -> list[str]:
+    """The status-line pieces in the order shown (format_live drops by _DROP_RANK)."""
+    return [text for _, text in _named_parts(figures)]
 
 
 def format_live(figures: LiveFigures, width: int = 80) -> str:
     """One status line of at most `width` characters, e.g.
-    '37/500 · 212/h (batch 198/h) · +4 ahead · med 12.3s p90 31.0s · ETA 2h11m'."""
-    parts = format_live_parts(figures)
+    '37/500 · 212/h (batch 198/h) · +4 ahead · med 12.3s p90 31.0s · ETA 2h11m · fast 3'.
+    Too narrow, the least important pieces go first (see _DROP_RANK), the order stays."""
+    parts = _named_parts(figures)
     separator = " · "
-    while len(parts) > 1 and len(separator.join(parts)) > width:
-        parts.pop()
-    line = separator.join(parts)
+    while len(parts) > 1 and len(separator.join(t for _, t in parts)) > width:
+        least = max(parts, key=lambda part: _DROP_RANK[part[0]])
+        parts.remove(least)
+    line = separator.join(t for _, t in parts)
     return line if len(line) <= width else line[: max(0, width - 1)] + "…"

@@ -70,22 +70,54 @@ def timeline_chart(report: StatsReport, width: int = 80) -> str:
     )
 
 
+# Columns left out first when the table is too wide for the terminal (items, /h, med and
+# fast stay, and so does the name column: two rows without a name say nothing).
+DROP_FIRST = ("act h", "p90", "undo", "flag", "gold", "skip", "audit", "med")
+NAME_MAX = 24  # longer names are cut with an ellipsis rather than folded over lines
+
+
 def render_stats(report: StatsReport, width: int = 80) -> RenderableType:
+    import io
+
     from rich import box
-    from rich.console import Group
+    from rich.console import Console, Group
+    from rich.measure import Measurement
     from rich.table import Table
     from rich.text import Text
 
-    # Collapsed padding keeps twelve columns inside 80; the group key column folds first.
-    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
-    table.add_column(GROUP_TITLES.get(report.by or "", ""), overflow="fold", ratio=1)
-    for short, _ in COLUMNS:
-        table.add_column(short, justify="right", no_wrap=True, min_width=len(short))
-    for group in report.groups:
-        table.add_row(*literal_cells(group.key, *row_cells(group)))
-    table.add_row(*literal_cells("total", *row_cells(report.total)), style="bold")
+    rows = [[group.key, *row_cells(group)] for group in report.groups]
+    rows.append(["total", *row_cells(report.total)])
+    title = GROUP_TITLES.get(report.by or "", "")
+    name_width = min(NAME_MAX, max([len(title), 5] + [len(r[0]) for r in rows]))
+
+    def build(kept: list[int]) -> Table:
+        # Collapsed padding keeps the columns tight; the name column never folds or vanishes.
+        table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
+        table.add_column(title, no_wrap=True, overflow="ellipsis", min_width=name_width)
+        for i in kept:
+            short = COLUMNS[i][0]
+            widest = max([len(short)] + [len(r[i + 1]) for r in rows])
+            table.add_column(short, justify="right", no_wrap=True, min_width=widest)
+        for n, row in enumerate(rows):
+            cells = literal_cells(*[row[0]] + [row[i + 1] for i in kept])
+            table.add_row(*cells, style="bold" if n == len(rows) - 1 else None)
+        return table
+
+    # Leave out the least important figure columns until the table fits the width.
+    measure = Console(width=max(width, 200), file=io.StringIO(), color_system=None)
+    kept = list(range(len(COLUMNS)))
+    dropped: list[str] = []
+    table = build(kept)
+    for short in DROP_FIRST:
+        if Measurement.get(measure, measure.options, table).maximum <= width:
+            break
+        kept = [i for i in kept if COLUMNS[i][0] != short]
+        dropped.append(short)
+        table = build(kept)
     parts: list[RenderableType] = [table]
     legend = "med/p90: seconds per item on active time; fast: accept/reject under min_seconds"
+    if dropped:
+        legend += f"; too narrow for {', '.join(dropped)} (wider window or --json)"
     parts.append(Text(legend, style="dim"))
     chart = timeline_chart(report, width)
     if chart:

@@ -1,0 +1,75 @@
+"""Terminals as they are: ASCII-only output when the terminal is not UTF-8, and the colours
+that stay readable in 256 and 16 colours and under NO_COLOR.
+
+How Textual picks the colour system: App.__init__ builds its Console with
+TEXTUAL_COLOR_SYSTEM (default "auto"), and Rich reads COLORTERM (truecolor/24bit: truecolor),
+else the end of TERM (xterm-256color: 256 colours, anything else: 16). NO_COLOR (any value)
+adds Textual's Monochrome filter: every colour becomes its grey. So truecolor only when
+COLORTERM says so, and ssh does not forward it: most remote sessions get 256 colours, where
+theme tints such as $panel collapse into the background (colour 17 on 233). Frames therefore use FRAME, a grey that keeps at least 3:1
+against the background in truecolor, 256 and 16 colours and in Textual's NO_COLOR
+(monochrome) rendering; tests/test_terminals.py measures it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.segment import Segment
+from textual.app import App
+from textual.color import Color
+from textual.filter import LineFilter
+
+from tui.core.symbols import TABLE, ascii_mode
+
+# Frames and rules: a mid grey, readable on the dark background in every colour system.
+FRAME = "#8a8a8a"
+
+# Below this size (columns, lines) item screens are compact: no title or KPI line, no frame,
+# one line of keys; views drop their own margins (CompareView, for one).
+COMPACT_BELOW = (60, 18)
+# Below this size nothing can be judged: a message says what size is needed.
+TOO_SMALL_BELOW = (40, 10)
+
+
+def is_compact(width: int, height: int) -> bool:
+    return width < COMPACT_BELOW[0] or height < COMPACT_BELOW[1]
+
+
+class AsciiFilter(LineFilter):
+    """Every painted line in ASCII: box drawing, blocks and the app's symbols get their
+    one-cell twins (tui/core/symbols.py), so widths and layout stay the same."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        table = TABLE
+        return [
+            Segment(text.translate(table), style, control)
+            if not text.isascii()
+            else Segment(text, style, control)
+            for text, style, control in segments
+        ]
+
+
+class TerminalApp(App[None]):
+    """Base of labeldesk's apps: adds the ASCII filter when the terminal is not UTF-8, and
+    under NO_COLOR draws frames in the default foreground (the class -no-color)."""
+
+    CSS = """
+    App.-no-color ItemScreen > #body { border: round $foreground; }
+    App.-no-color CompareView .pane { border: round $foreground; }
+    App.-no-color ItemScreen > #keys { background: $background; }
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ascii_only = ascii_mode()
+        self._ascii_filter = AsciiFilter(enabled=self.ascii_only)
+        if self.no_color:
+            self.add_class("-no-color")
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        filters = list(super().get_line_filters())
+        if self._ascii_filter.enabled:
+            filters.append(self._ascii_filter)
+        return filters
