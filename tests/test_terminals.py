@@ -316,8 +316,10 @@ async def test_the_thing_to_judge_is_visible_at_40x12(name: str, tmp_path: Path)
     async with app.run_test(size=(40, 12)) as pilot:
         await pilot.pause()
         text = screen_text(app)
+        # Where a line wraps depends on the width left beside the bar that marks a response.
+        words = " ".join(text.replace("█", " ").split())
         for known in KEY_CONTENT[name]:
-            assert known in text, text
+            assert known in words, text
         assert "too small" not in text
         bottom = text.splitlines()[-1]
         assert "? " in bottom and "keys" in bottom and "Ctrl+q" in bottom and "quit" in bottom
