@@ -60,7 +60,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
     ItemScreen { layout: vertical; }
     ItemScreen > #header { height: 1; background: $primary-background; padding: 0 1; }
     ItemScreen > #progress { height: 1; margin: 0 1; }
-    ItemScreen > #body { height: 1fr; border: round FRAME; padding: 0 0; }
+    ItemScreen > #body { height: 1fr; width: 100%; border: round FRAME; padding: 0 0; }
     ItemScreen > #status { height: 1; margin: 0 1; }
     ItemScreen > #keys { height: 2; padding: 0 1; background: $panel; }
     ItemScreen .problem { color: $error; padding: 0 1; }
