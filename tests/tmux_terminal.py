@@ -75,7 +75,7 @@ class TmuxTerminal:
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", self.name).stdout
 
-    def wait_for(self, predicate: Callable[[str], bool] | str, timeout: float = 20.0) -> str:
+    def wait_for(self, predicate: Callable[[str], bool] | str, timeout: float = 45.0) -> str:
         check = (lambda s: predicate in s) if isinstance(predicate, str) else predicate
         deadline = time.monotonic() + timeout
         screen = ""
