@@ -57,6 +57,17 @@ class TaskTypeError(ValueError):
         self.field = field
 
 
+def generic_labels(value: Mapping[str, Any] | None) -> list[str]:
+    """`labels` (a list) or `label` of an answer value: what most task types carry."""
+    if not value:
+        return []
+    labels = value.get("labels")
+    if isinstance(labels, list):
+        return [str(x) for x in labels]
+    label = value.get("label")
+    return [str(label)] if label is not None else []
+
+
 @dataclass(frozen=True)
 class BindingSpec:
     """One binding a task type handles: id (without the type prefix) and what it does.
@@ -100,13 +111,7 @@ class TaskType:
     def labels_of(self, value: Mapping[str, Any] | None) -> list[str]:
         """The categorical labels an answer carries (label distributions, audit strata,
         agreement). Types without categorical labels return []."""
-        if not value:
-            return []
-        labels = value.get("labels")
-        if isinstance(labels, list):
-            return [str(x) for x in labels]
-        label = value.get("label")
-        return [str(label)] if label is not None else []
+        return generic_labels(value)
 
     def gold_matches(self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]) -> bool:
         """Is an answer value right against a gold value? Default: equal labels, else equal."""

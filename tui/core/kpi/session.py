@@ -16,6 +16,7 @@ from tui.core.kpi.numbers import (
     per_hour,
 )
 from tui.core.kpi.tally import ANSWER_KINDS, AnswerTally, Record, active_ms_of, as_mapping
+from tui.core.task_type import generic_labels
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -55,17 +56,6 @@ class SessionSummary:
     rate_series: list[RatePoint]
 
 
-def _generic_labels(value: Mapping[str, Any] | None) -> list[str]:
-    # Mirrors TaskType.labels_of for types the registry does not know (or cannot load).
-    if not value:
-        return []
-    labels = value.get("labels")
-    if isinstance(labels, list):
-        return [str(x) for x in labels]
-    label = value.get("label")
-    return [str(label)] if label is not None else []
-
-
 def labels_function(task_type: str) -> Callable[[Mapping[str, Any] | None], list[str]]:
     """The task type's labels_of, or a generic reading of `labels`/`label` when the type is
     unknown or its package fails to import (a summary must never die on that)."""
@@ -74,7 +64,7 @@ def labels_function(task_type: str) -> Callable[[Mapping[str, Any] | None], list
 
         return get_task_type(task_type).labels_of
     except Exception:
-        return _generic_labels
+        return generic_labels
 
 
 def label_distribution(lines: Iterable[Mapping[str, Any]]) -> Counter[str]:
@@ -95,7 +85,7 @@ def label_distribution(lines: Iterable[Mapping[str, Any]]) -> Counter[str]:
         try:
             labels = cache[type_name](value)
         except Exception:
-            labels = _generic_labels(value)
+            labels = generic_labels(value)
         for label in labels:
             counts[label if answer == "accept" else f"{label} (rejected)"] += 1
     return counts
