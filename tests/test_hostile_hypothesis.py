@@ -1,0 +1,116 @@
+"""Property-based fuzz (hypothesis) of results and audit lines through every reader: any
+JSON value in any field, extra fields, lines that are not objects or not JSON. No exception
+escapes; every line the shared checker refuses is reported with its file and line number,
+and the good lines are still counted (issue 11)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.batch_factory import make_batch, texts
+from tests.test_hostile_lines import BATCH_ID, audit, result
+from tui.core.problems import Problem
+from tui.core.result_lines import check_audit_line, check_result_line, read_result_lines
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+RESULT_FIELDS = sorted(result(0))
+AUDIT_FIELDS = sorted(audit(0))
+
+
+def _line(base: dict[str, Any], fields: list[str]) -> st.SearchStrategy[bytes]:
+    """Mostly a good line with fields changed or dropped; sometimes any JSON or any bytes.
+    json.dumps writes NaN, Infinity and huge integers as they are: odd lines on purpose."""
+    changed = st.dictionaries(st.sampled_from([*fields, "extra"]), JSON, max_size=3)
+    dropped = st.lists(st.sampled_from(fields), max_size=2)
+    as_object = st.builds(
+        lambda c, d: json.dumps({k: v for k, v in {**base, **c}.items() if k not in d}).encode(),
+        changed,
+        dropped,
+    )
+    other = st.one_of(
+        JSON.map(lambda v: json.dumps(v).encode()),
+        st.binary(max_size=20).filter(lambda b: b"\n" not in b),
+    )
+    return st.one_of(as_object, as_object, as_object, other)
+
+
+def _bad_lines(path: Path, raw: list[bytes], check: Any) -> set[int]:
+    bad = set()
+    for number, data in enumerate(raw, start=1):
+        try:
+            obj = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            if data.strip():
+                bad.add(number)
+            continue
+        found = check(obj, path, number)
+        if isinstance(found, Problem) and found.severity == "error":
+            bad.add(number)
+    return bad
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    results=st.lists(_line(result(1), RESULT_FIELDS), min_size=1, max_size=8),
+    audits=st.lists(_line(audit(1), AUDIT_FIELDS), min_size=1, max_size=6),
+)
+def test_every_reader_survives_any_line(results: list[bytes], audits: list[bytes]) -> None:
+    from tui.core.audit import agreement_report, audit_report, own_audit_summary
+    from tui.core.batch import Batch
+    from tui.core.kpi.tally import AnswerTally
+    from tui.core.results import ResultsStore
+    from tui.core.session import LabelingSession
+    from tui.core.stats import compute_stats
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = make_batch(Path(tmp) / "b", texts(5), id=BATCH_ID)
+        (folder / "results").mkdir(mode=0o700, exist_ok=True)
+        (folder / "audits").mkdir(mode=0o700, exist_ok=True)
+        rpath = folder / "results" / "anna.jsonl"
+        apath = folder / "audits" / "dora.jsonl"
+        rpath.write_bytes(b"".join(line + b"\n" for line in results))
+        apath.write_bytes(b"".join(line + b"\n" for line in audits))
+        rpath.chmod(0o600)
+        apath.chmod(0o600)
+
+        problems: list[Problem] = []
+        good = list(read_result_lines(rpath, problems))
+        reported = {p.line for p in problems if p.severity == "error"}
+        assert all(p.line is not None for p in problems)
+        assert reported == _bad_lines(rpath, results, check_result_line)
+        AnswerTally(line.raw for line in good)
+
+        report = compute_stats([folder])
+        assert {p.line for p in report.problems if Path(p.file) == apath} >= _bad_lines(
+            apath, audits, check_audit_line
+        )
+        audit_report([folder])
+        agreement_report(folder)
+        own_audit_summary(folder, "anna")
+
+        batch = Batch.open(folder)
+        store = ResultsStore(batch.results_dir, "anna", batch.id)
+        store.open()
+        try:
+            session = LabelingSession(batch, store)
+            session.resume()
+            session.live_figures()
+        finally:
+            store.close()
