@@ -38,11 +38,26 @@ def all_task_types() -> dict[str, TaskType]:
 
 
 def get_task_type(name: str) -> TaskType:
+    # Opening a batch needs one type: its package is tried first (a type is registered in
+    # the package of its name), so start-up does not import all nine (~45 ms).
+    if name.isidentifier() and not name.startswith("_"):
+        found = _own_package(name)
+        if found is not None:
+            return found
     types = all_task_types()
     if name not in types:
         known = ", ".join(sorted(types))
         raise KeyError(f"unknown task type {name!r}; known task types: {known}")
     return types[name]
+
+
+def _own_package(name: str) -> TaskType | None:
+    if importlib.util.find_spec(f"{_PACKAGE}.{name}") is None:
+        return None
+    task_type = getattr(importlib.import_module(f"{_PACKAGE}.{name}"), "TASK_TYPE", None)
+    if isinstance(task_type, TaskType) and task_type.name == name:
+        return task_type
+    return None
 
 
 def task_type_names() -> list[str]:
