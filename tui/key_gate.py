@@ -97,7 +97,7 @@ class KeyGateApp(TerminalApp):
         if isinstance(event, events.Key):
             if not event.is_forwarded:
                 self.on_key_activity(event)
-                self._held.extend(self._split_alt(event))
+                self._held.append(event)
                 await self._pump()
                 return
             # A key that bubbled back from the widget tree: resolve it, then it is done.
@@ -127,7 +127,10 @@ class KeyGateApp(TerminalApp):
         self._pumping = True
         try:
             while self._held and self._in_flight is None and self.keys_ready():
-                await self._deliver(self._held.popleft())
+                # Split an alt+key against the bindings of the screen it is delivered to.
+                first, *rest = self._split_alt(self._held.popleft())
+                self._held.extendleft(reversed(rest))
+                await self._deliver(first)
         finally:
             self._pumping = False
 
