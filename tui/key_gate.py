@@ -27,6 +27,7 @@ from textual import events
 from textual.dom import DOMNode
 from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
+from textual.timer import Timer
 from textual.widget import AwaitMount
 
 from tui.core.safe_text import visible
@@ -50,6 +51,11 @@ class KeyGateApp(TerminalApp):
         self._in_flight: events.Key | None = None
         self._in_flight_since = 0.0
         self._pumping = False
+        # Where the key in flight was delivered (its barriers start there), and whether it
+        # is handled and only what it set off is still running.
+        self._origin: MessagePump | None = None
+        self._settling = False
+        self._stuck_timer: Timer | None = None
 
     def notify(
         self,
@@ -146,10 +152,6 @@ class KeyGateApp(TerminalApp):
         await super().on_event(event)
         if not event.is_forwarded or not origin.call_later(self._after_node, origin, event):
             self._done(event)
-
-    _stuck_timer: Any = None
-    _origin: MessagePump | None = None
-    _settling = False
 
     def _after_node(self, node: MessagePump, event: events.Key) -> None:
         """Runs behind `event` in `node`'s queue: the node has handled it."""
