@@ -444,3 +444,27 @@ async def test_video_segments_and_item_labels_are_a_draft(tmp_path: Path) -> Non
         await press(pilot, "9")
         assert "9 is not a item label key here" not in status(app)
         assert "9 is not an item label key here: item labels are 1–3" in status(app)
+
+
+async def test_a_text_field_rendered_after_removal_paints_blank_not_a_crash() -> None:
+    """Textual 8.2 can build a frame with a TextArea that was just removed (the item moved on
+    mid-frame); its theme then looks up component styles that are gone (Textual #6528).
+    Seen in CI as a crash of the rate note and the write editor while typing fast."""
+    from textual.app import App, ComposeResult
+    from textual.geometry import Region
+
+    from task_types.media_common.view import TextField
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TextField("een notitie", on_enter=lambda: None, on_leave=lambda: None)
+
+    app = Host()
+    async with app.run_test(size=SIZE):
+        field = app.query_one(TextField)
+        painted = field.render_lines(Region(0, 0, 20, 3))
+        assert any("een notitie" in strip.text for strip in painted)
+        await field.remove()
+        strips = field.render_lines(Region(0, 0, 12, 3))
+        assert len(strips) == 3
+        assert all(strip.cell_length == 12 and not strip.text.strip() for strip in strips)

@@ -19,7 +19,9 @@ from rich.console import Group
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult, RenderResult, SuspendNotSupported
+from textual.geometry import Region
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
@@ -636,6 +638,21 @@ class TextField(TextArea):
         self.on_enter = on_enter
         self.on_leave = on_leave
         self.leave_keys = list(leave_keys)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Textual 8.2 (issue #6528, unfixed upstream) lets the compositor render a TextArea
+        # whose component styles are not there: just removed (the item moved on while a frame
+        # was being built) or not yet styled. TextArea's theme then raises KeyError and the
+        # app dies mid-typing. That frame is blank instead; a field still on screen asks for
+        # another frame, by which time its styles exist.
+        try:
+            return super().render_lines(crop)
+        except KeyError as error:
+            if "COMPONENT_CLASSES" not in str(error):
+                raise
+            if self.is_attached:
+                self.call_later(self.refresh)
+            return [Strip.blank(crop.width)] * crop.height
 
     async def _on_key(self, event: events.Key) -> None:
         # prevent_default keeps TextArea._on_key (next in the MRO) from seeing the key.
