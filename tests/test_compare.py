@@ -250,7 +250,45 @@ async def test_pick_keys_do_not_rank(tmp_path: Path, size: tuple[int, int]) -> N
 
 async def test_reediting_keeps_the_order_first_shown(tmp_path: Path) -> None:
     batch = make_batch(tmp_path, "optional", TRIO)
-    first = await run_keys(batch, (80, 24), ["u", "enter"])
+    first = await run_keys(batch, (80, 24), ["u", "enter", "enter"])
     again = await run_keys(batch, (80, 24), ["pageup"])
     assert again["shown_after"] == first["shown"]
     assert again["ranking"] == results(batch)[0]["value"]["ranking"]
+
+
+async def test_digits_type_each_responses_rank_a_first(tmp_path: Path) -> None:
+    batch = make_batch(tmp_path, "optional", TRIO)
+    # A is 3rd, B is 1st: C's rank is the one left (2), no third digit needed.
+    seen = await run_keys(batch, (80, 24), ["3", "1", "enter"])
+    shown = seen["shown"]
+    [line] = results(batch)
+    assert line["value"]["ranking"] == [shown[1], shown[2], shown[0]]
+    assert line["value"]["shown_order"] == shown
+
+
+async def test_enter_on_the_shuffled_order_asks_once_more(tmp_path: Path) -> None:
+    batch = make_batch(tmp_path, "optional", TRIO)
+    seen = await run_keys(batch, (80, 24), ["enter"])
+    assert "order as shuffled" in seen["status"] and results(batch) == []
+    seen = await run_keys(batch, (80, 24), ["enter", "enter"])
+    assert results(batch)[0]["value"]["ranking"] == seen["shown"]
+
+
+async def test_typed_ranks_refuse_repeats_out_of_range_and_half_done(tmp_path: Path) -> None:
+    batch = make_batch(tmp_path, "optional", TRIO)
+    seen = await run_keys(batch, (80, 24), ["2", "2"])
+    assert "rank 2 is already A's" in seen["status"]
+    seen = await run_keys(batch, (80, 24), ["4"])
+    assert "there are 3 responses" in seen["status"]
+    seen = await run_keys(batch, (80, 24), ["2", "enter"])
+    assert "type the rank of B" in seen["status"] and results(batch) == []
+    # A move key drops the half-typed ranks: the order on screen is the one saved.
+    seen = await run_keys(batch, (80, 24), ["2", "down", "shift+up", "enter"])
+    [line] = results(batch)
+    assert line["value"]["ranking"] == [seen["shown"][1], seen["shown"][0], seen["shown"][2]]
+
+
+async def test_digits_in_a_pair_say_how_to_pick(tmp_path: Path) -> None:
+    batch = make_batch(tmp_path, "optional", PAIR)
+    seen = await run_keys(batch, (80, 24), ["1"])
+    assert "pick with a/b" in seen["status"] and results(batch) == []

@@ -83,4 +83,7 @@ TASK_TYPE = CompareType(
         BindingSpec("scroll_down", "scroll the responses down", review=True),
     ),
     package_dir=Path(__file__).parent,
+    # Ranking: the digits type each response's rank (1 = best), A first.
+    uses_label_keys=True,
+    label_key_count=9,
 )

@@ -25,6 +25,8 @@ from tui.task_view import Refusal, TaskView, ViewContext
 from tui.terminal import FRAME, is_compact
 from tui.widgets.task_text import literal_text
 
+# Ranks typed as digits (label keys 1-9): more responses are ranked with the move keys.
+RANK_DIGITS = 9
 # Below this terminal width two responses side by side get too narrow to read.
 SIDE_BY_SIDE_MIN_WIDTH = 100
 _OUTCOME_WORDS = {"tie": "tie", "both_bad": "both bad"}
@@ -88,6 +90,13 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
         self._initial_reason = self._reason.value.strip()
         self._initial_choice = self.choice
         self._initial_ranking: list[str] = list(self.ranking)
+        # A ranking typed as digits: the rank (1 = best) of each response in shown order,
+        # A first. Complete and distinct, it becomes the ranking.
+        self.typed_ranks: list[int] = []
+        # Enter on the shuffled order as first shown must not save it by accident: the first
+        # Enter asks, the second keeps it. A saved ranking being re-edited was deliberate.
+        self._order_decided = bool(self.ranking)
+        self._keep_asked = False
         self._pair = Horizontal(id="pair")
         self._panes: list[Vertical] = []
         self._rows: list[Static] = []
@@ -174,10 +183,13 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
             key = self.key_of(f"compare.pick_{'ab'[position]}")
             pane.border_subtitle = "✓ chosen" if chosen else f"{key} picks {side_letter(position)}"
         rows = zip(self._rows, self.ranking, strict=True) if self._rows else ()
+        typed = dict(zip(self.shown_order, self.typed_ranks, strict=False))
         for rank, (row, response_id) in enumerate(rows):
             side = side_letter(self.shown_order.index(response_id))
             line = Text(f"{rank + 1}. ", style="bold")
             line.append(f"[{side}] ", style="bold yellow" if rank == self.selected else "bold")
+            if response_id in typed:
+                line.append(f"→{typed[response_id]} ", style="bold magenta")
             line.append_text(literal_text(self.texts[response_id]))
             row.update(line)
             row.set_class(rank == self.selected, "selected")
@@ -206,11 +218,18 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
                 out.append(f"chosen: {shown}", style="bold green")
         else:
             out.append(
-                f"Rank best first: {self.key_of('compare.up')}{self.key_of('compare.down')} "
-                f"select · {self.key_of('compare.move_up')}/{self.key_of('compare.move_down')} "
-                f"move · {self.key_of('app.submit')} save",
+                f"Rank best first: type each response's rank, A first "
+                f"({self.key_of('label.1')}=best) · {self.key_of('compare.up')}"
+                f"{self.key_of('compare.down')} select · {self.key_of('compare.move_up')}/"
+                f"{self.key_of('compare.move_down')} move · {self.key_of('app.submit')} save",
                 style="bold",
             )
+            if self.typed_ranks:
+                sides = " ".join(
+                    f"{side_letter(n)}={rank}" for n, rank in enumerate(self.typed_ranks)
+                )
+                next_side = side_letter(len(self.typed_ranks))
+                out.append(f"\ntyped: {sides} · next: {next_side}", style="bold magenta")
         if self.reason_mode != "none":
             out.append("\nReason", style="bold")
             out.append(f" ({self.reason_mode}): ", style="dim")
@@ -289,7 +308,54 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
         if self.pairwise:
             self.post_message(self.Notice("two responses: pick one, no ranking here"))
         else:
+            self.typed_ranks = []
             self._rank(select, move)
+
+    def label_count(self) -> int | None:
+        return 0 if self.pairwise else min(len(self.ranking), RANK_DIGITS)
+
+    def act_label(self, n: int) -> bool | None:
+        """Digit n: the rank of the next response in shown order (A, then B, ...)."""
+        if self.pairwise:
+            self.post_message(
+                self.Notice(
+                    f"two responses: pick with {self.key_of('compare.pick_a')}/"
+                    f"{self.key_of('compare.pick_b')}",
+                    error=True,
+                )
+            )
+            return None
+        count = len(self.ranking)
+        if count > RANK_DIGITS:
+            self.post_message(
+                self.Notice(f"{count} responses: rank them with the move keys", error=True)
+            )
+            return None
+        if n > count:
+            self.post_message(self.Notice(f"rank {n}? there are {count} responses", error=True))
+            return None
+        if n in self.typed_ranks:
+            side = side_letter(self.typed_ranks.index(n))
+            self.post_message(
+                self.Notice(f"rank {n} is already {side}'s: typed ranks start again", error=True)
+            )
+            self.typed_ranks = []
+            self._refresh()
+            return None
+        self.typed_ranks.append(n)
+        if len(self.typed_ranks) == count - 1:
+            # The last rank is the one left: no need to type it.
+            self.typed_ranks.append(
+                next(r for r in range(1, count + 1) if r not in self.typed_ranks)
+            )
+        if len(self.typed_ranks) == count:
+            by_rank = sorted(zip(self.typed_ranks, self.shown_order, strict=True))
+            self.ranking = [response_id for _, response_id in by_rank]
+            self.typed_ranks = []
+            self._order_decided = True
+            self.selected = 0
+        self._refresh()
+        return None
 
     def act_up(self) -> None:
         self._ranking_key(select=-1)
@@ -323,6 +389,7 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
                 order = self.ranking
                 order[self.selected], order[to] = order[to], order[self.selected]
                 self.selected = to
+                self._order_decided = True
         self._refresh()
         self._rows[self.selected].scroll_visible(animate=False)
 
@@ -387,6 +454,17 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
             outcome, winner = self.choice
             return "accept", CompareAnswer(
                 outcome=outcome, winner=winner, shown_order=shown, seed=seed, reason=reason
+            )
+        if self.typed_ranks:
+            return Refusal(
+                f"ranks typed for {len(self.typed_ranks)} of {len(self.ranking)} responses: "
+                f"type the rank of {side_letter(len(self.typed_ranks))}"
+            )
+        if not self._order_decided and not self._keep_asked:
+            self._keep_asked = True
+            return Refusal(
+                f"this is the order as shuffled: rank it, or {self.key_of('app.submit')} "
+                "again to keep it"
             )
         ranking = list(self.ranking)
         return "accept", CompareAnswer(ranking=ranking, shown_order=shown, seed=seed, reason=reason)

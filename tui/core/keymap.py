@@ -300,4 +300,7 @@ def build_keymap(
         keymap.apply_layer(_read_toml(user_file, keymap.problems), "user", user_file)
     if batch_table:
         keymap.apply_layer(batch_table, "batch", batch_file)
+    if task_type is not None and task_type.uses_label_keys:
+        for n in range(task_type.label_key_count + 1, MAX_LABEL_KEYS + 1):
+            keymap.bindings.pop(f"label.{n}", None)
     return keymap

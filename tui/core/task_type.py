@@ -93,6 +93,9 @@ class TaskType:
     answer_kinds: tuple[str, ...] = ("accept",)
     # Whether the view uses the shared label keys (label.1, label.2, ...) from the keymap.
     uses_label_keys: bool = False
+    # How many of them (label.1 .. label.N): a type whose own keys are letters uses only the
+    # digits, so its letters never clash with label keys 10 and up.
+    label_key_count: int = MAX_LABEL_KEYS
 
     # -- hooks a type may override by subclassing ------------------------------------------
     def normalize(self, raw: dict[str, Any], options: TaskOptions) -> dict[str, Any]:
