@@ -47,6 +47,8 @@ class BatchConfig(BaseModel):
     task: dict[str, Any] = Field(default_factory=dict)
     audit: AuditSettings = Field(default_factory=AuditSettings)
     keymap: dict[str, Any] = Field(default_factory=dict)
+    # Task meta fields shown on the card, in this order; absent: all, [] : none.
+    show_meta: list[str] | None = None
 
     @field_validator("tasks", "guidelines")
     @classmethod

@@ -20,6 +20,7 @@ from textual.widgets import Static
 from tui.core.jsonl_store import StoreGoneError
 from tui.core.keymap import Keymap
 from tui.core.kpi import format_live
+from tui.core.meta_line import meta_line
 from tui.core.problems import BatchError
 from tui.core.records import Flag
 from tui.core.session import LabelingSession, SubmitRefusedError
@@ -195,7 +196,7 @@ class LabelingScreen(ItemScreen):
         line = f"{where}  ·  {s.remaining()} remaining"
         if self.validation_summary:
             line += f"  ·  {self.validation_summary}"
-        self.query_one("#progress", Line).set(Text(line))
+        self.query_one("#progress", Line).set(self._with_meta(line))
         figures = s.live_figures()
         width = max(20, self.size.width - 2)
         live = format_live(figures, width - (len(self.audit_text) + 3 if self.audit_text else 0))
@@ -203,6 +204,26 @@ class LabelingScreen(ItemScreen):
         if figures.state != "active":
             kpi.stylize("bold yellow")
         self.query_one("#kpi", Line).set(kpi)
+
+    def _with_meta(self, line: str) -> Text:
+        """The progress line with the item's meta at its right end (the card's corner), cut
+        to the width; the position always stays whole."""
+        progress = Text(line)
+        meta = self._meta_text()
+        room = self.size.width - 2 - progress.cell_len - 3
+        if meta and room >= 8:
+            corner = Text(meta, style="dim")
+            corner.truncate(room, overflow="ellipsis")
+            progress.append(" " * (self.size.width - 2 - progress.cell_len - corner.cell_len))
+            progress.append_text(corner)
+        return progress
+
+    def _meta_text(self) -> str:
+        s = self.session
+        if s.done or not s.current_valid() or self._hide_sensitive(s.position):
+            return ""
+        raw = s.current().raw
+        return meta_line(raw.get("meta") if raw else None, s.batch.config.show_meta)
 
     def fit_info_lines(self) -> None:
         self.refresh_progress()
