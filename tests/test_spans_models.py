@@ -220,3 +220,49 @@ def test_wrap_wide_characters() -> None:
     assert w.column_of("東京都 大阪 京都", 5) == 2
     assert w.offset_at("東京都 大阪 京都", 2, 2) == 5
     assert w.offset_at("東京都 大阪 京都", 2, 99) == 5
+
+
+def test_dutch_tokenizer_keeps_clitics_place_names_and_hyphenated_names_whole() -> None:
+    text = "Zo'n auto's reed 's avonds naar 's-Hertogenbosch en Noord-Holland, zei Jan-Peter d'r."
+    assert words(text, tokenize(text, language="nl")) == [
+        "Zo'n", "auto's", "reed", "'s", "avonds", "naar", "'s-Hertogenbosch", "en",
+        "Noord-Holland", ",", "zei", "Jan-Peter", "d'r", ".",
+    ]  # fmt: skip
+    # A typographic apostrophe is the same; a hyphen between a word and nothing is its own.
+    assert words("\u2019t Gooi - ja", tokenize("\u2019t Gooi - ja", language="nl")) == [
+        "\u2019t", "Gooi", "-", "ja",
+    ]  # fmt: skip
+    # English keeps the finer rules; a pre-set span still cuts a Dutch token.
+    assert words("Noord-Holland", tokenize("Noord-Holland")) == ["Noord", "-", "Holland"]
+    assert words("Noord-Holland", tokenize("Noord-Holland", [5], "nl")) == ["Noord", "-Holland"]
+
+
+def test_a_dutch_batch_gets_dutch_tokens_unless_it_says_otherwise() -> None:
+    assert TASK_TYPE.parse_options({"labels": ["LOC"]}, "nl").tokenizer == "nl"  # type: ignore[attr-defined]
+    assert TASK_TYPE.parse_options({"labels": ["LOC"]}, "nl-en").tokenizer == "nl"  # type: ignore[attr-defined]
+    assert TASK_TYPE.parse_options({"labels": ["LOC"]}, "en").tokenizer == "en"  # type: ignore[attr-defined]
+    chosen = TASK_TYPE.parse_options({"labels": ["LOC"], "tokenizer": "en"}, "nl")
+    assert chosen.tokenizer == "en"  # type: ignore[attr-defined]
+    task = TASK_TYPE.parse_task({"id": "x", "text": "Naar 's-Hertogenbosch."}, chosen)
+    assert len(tokens_of(task, "nl")) == 3 and len(tokens_of(task)) == 6  # type: ignore[arg-type]
+
+
+def test_name_jumps_take_particles_between_capitals_only_and_search_wraps() -> None:
+    from task_types.spans.editor import SpanEditor
+
+    text = "Toen zei Ludwig van Beethoven tegen de Koning: kom van de trap. De Koning lachte."
+    ed = SpanEditor(text, tokenize(text, language="nl"), [])
+
+    def chosen(found: tuple[int, int] | None) -> str | None:
+        if found is None:
+            return None
+        ed.select(*found)
+        start, end = ed.selection_chars()
+        return text[start:end]
+
+    seen = [chosen(ed.name_jump(True)) for _ in range(4)]
+    assert seen == ["Ludwig van Beethoven", "Koning", "De Koning", None]
+    assert chosen(ed.name_jump(False)) == "Koning"
+    assert chosen(ed.search("KONING")) == "Koning"  # the next one after the selection
+    assert chosen(ed.search("koning")) == "Koning"  # wraps round to the first
+    assert ed.search("   ") is None and ed.search("paleis") is None

@@ -203,3 +203,55 @@ async def test_samples_open_and_label(tmp_path: Path, sample: str) -> None:
         await pilot.press("enter")
         await pilot.pause()
     assert len(results(batch)) == 1
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_tab_selects_the_next_name_and_one_label_key_marks_it(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    text = "Gisteren sprak Frans van der Berg met Jan Peter Balkenende in 's-Hertogenbosch."
+    batch = make_batch(tmp_path, [{"id": "a", "text": text}])
+    async with running(batch, size) as (pilot, app):
+        await pilot.press("tab", "1", "tab", "1", "tab", "2")
+        await pilot.press("shift+tab")  # back to Jan Peter Balkenende: selected again
+        await pilot.pause()
+        lo, hi = view_of(app).editor.selection_chars()
+        assert text[lo:hi] == "Jan Peter Balkenende"
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+    marked = [(text[s[0] : s[1]], s[2]) for s in triples(results(batch)[0])]
+    assert marked == [
+        ("Frans van der Berg", "PER"),
+        ("Jan Peter Balkenende", "PER"),
+        ("'s-Hertogenbosch", "LOC"),
+    ]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_slash_finds_words_and_enter_again_finds_the_next(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    batch = make_batch(tmp_path, [{"id": "a", "text": TEXT}])
+    async with running(batch, size) as (pilot, app):
+        await pilot.press("slash", *"den haag", "enter")
+        await pilot.pause()
+        view = view_of(app)
+        assert not view.editing
+        lo, hi = view.editor.selection_chars()
+        assert TEXT[lo:hi] == "Den Haag"
+        await pilot.press("2")
+        # The last words come back selected: ⏎ finds their next match (none: the same one).
+        await pilot.press("home", "slash", "enter")
+        await pilot.pause()
+        lo, hi = view.editor.selection_chars()
+        assert TEXT[lo:hi] == "Den Haag"
+        # Letters typed in the search are text, not label keys; Esc leaves it untouched.
+        await pilot.press("slash", *"kamer", "escape")
+        await pilot.pause()
+        assert not view.editing and len(view.editor.spans) == 1
+        await pilot.press("slash", *"nergens", "enter")
+        await pilot.pause()
+        assert "not in the text: nergens" in str(app.screen.query_one("#status").render())
+        await pilot.press("enter")
+        await pilot.pause()
+    assert [(TEXT[s[0] : s[1]], s[2]) for s in triples(results(batch)[0])] == [("Den Haag", "LOC")]

@@ -12,11 +12,12 @@ from task_types.spans.models import SpansAnswer, SpansOptions, SpansTask
 from task_types.spans.tokens import Tok, tokenize
 
 
-def tokens_of(task: SpansTask) -> list[Tok]:
-    """The task's own tokens when it has them, else the regex tokenizer's."""
+def tokens_of(task: SpansTask, language: str = "en") -> list[Tok]:
+    """The task's own tokens when it has them, else the regex tokenizer's for `language`."""
     if task.tokens:
         return [Tok(t.start, t.end) for t in task.tokens]
-    return tokenize(task.text, (c for s in task.spans for c in (s.start, s.end)))
+    cuts = (c for s in task.spans for c in (s.start, s.end))
+    return tokenize(task.text, cuts, language)
 
 
 def _check_tokens(task: SpansTask) -> None:
@@ -45,6 +46,12 @@ def _check_tokens(task: SpansTask) -> None:
 
 
 class SpansType(TaskType):
+    def parse_options(self, table: Mapping[str, Any], language: str | None = None) -> TaskOptions:
+        # A Dutch batch (or one translated from Dutch) gets Dutch tokens unless it says so.
+        if "tokenizer" not in table and language is not None and language.startswith("nl"):
+            table = {**table, "tokenizer": "nl"}
+        return super().parse_options(table, language)
+
     def check(self, task: TaskContent, options: TaskOptions) -> None:
         assert isinstance(task, SpansTask) and isinstance(options, SpansOptions)
         if not task.text.strip():
@@ -128,6 +135,9 @@ TASK_TYPE = SpansType(
         BindingSpec("extend_right", "extend the selection one token right"),
         BindingSpec("extend_up", "extend the selection one line up"),
         BindingSpec("extend_down", "extend the selection one line down"),
+        BindingSpec("next_name", "select the next name (capitalised words)", review=True),
+        BindingSpec("prev_name", "select the previous name", review=True),
+        BindingSpec("search", "find words in the text (⏎ selects the next match)", review=True),
         BindingSpec("delete", "delete the span under the cursor"),
         BindingSpec("cancel", "drop the selection"),
     ),

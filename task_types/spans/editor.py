@@ -3,12 +3,41 @@ so every key path can be tested as plain Python; the view only maps keys and pai
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from task_types.spans.tokens import Tok, TokenIndex
 
 _SENTENCE_END = frozenset(".!?…")
+# Lower-case particles inside Dutch and other names ("Frans van der Berg", "Ludwig van
+# Beethoven", "Huis ten Bosch"): part of a name only between two capitalised words.
+NAME_PARTICLES = frozenset(
+    [
+        "van",
+        "de",
+        "der",
+        "den",
+        "ter",
+        "ten",
+        "te",
+        "het",
+        "'t",
+        "von",
+        "zu",
+        "da",
+        "di",
+        "del",
+        "la",
+        "le",
+        "du",
+        "des",
+        "dos",
+        "y",
+        "bin",
+        "al",
+    ]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +129,78 @@ class SpanEditor:
             return min(ahead) if ahead else None
         behind = [s.token_start for s in self.spans if s.token_start < self.cursor]
         return max(behind) if behind else None
+
+    def capitalised(self, token: int) -> bool:
+        """Whether a token starts with a capital letter ('s-Hertogenbosch: the H counts)."""
+        tok = self.tokens[token]
+        letters = [c for c in self.text[tok.start : tok.end] if c.isalpha()]
+        word = self.text[tok.start : tok.end]
+        first = word.split("-", 1)[1][:1] if word[:1] in "'\u2019" and "-" in word else None
+        return bool(letters) and ((first or letters[0]).isupper())
+
+    def _joined(self, a: int, b: int) -> bool:
+        """Tokens a and b (b = a + 1) are separated by spaces only, on one line."""
+        gap = self.text[self.tokens[a].end : self.tokens[b].start]
+        return gap != "" and gap.strip(" \t\u00a0") == ""
+
+    def name_run(self, first: int) -> int:
+        """The last token of the name starting at `first`: capitalised words separated by
+        spaces, with particles (van, der, ...) between two of them."""
+        last, probe = first, first + 1
+        while probe < len(self.tokens) and self._joined(probe - 1, probe):
+            if self.capitalised(probe):
+                last = probe
+            elif self._word(probe) not in NAME_PARTICLES:
+                break
+            probe += 1
+        return last
+
+    def _word(self, token: int) -> str:
+        tok = self.tokens[token]
+        return self.text[tok.start : tok.end]
+
+    def _name_starts(self) -> list[int]:
+        starts = []
+        for i in range(len(self.tokens)):
+            if not self.capitalised(i):
+                continue
+            j = i - 1
+            while j >= 0 and self._joined(j, j + 1) and self._word(j) in NAME_PARTICLES:
+                j -= 1
+            if j >= 0 and self._joined(j, j + 1) and self.capitalised(j):
+                continue  # inside a name that started earlier
+            starts.append(i)
+        return starts
+
+    def name_jump(self, forward: bool) -> tuple[int, int] | None:
+        """(first, last) token of the next (or previous) name: a capitalised word and the
+        capitalised words after it. None: no name that way."""
+        lo = self.selection[0]
+        starts = self._name_starts()
+        found = [t for t in starts if t > lo] if forward else [t for t in starts if t < lo]
+        if not found:
+            return None
+        first = found[0] if forward else found[-1]
+        return first, self.name_run(first)
+
+    def search(self, query: str) -> tuple[int, int] | None:
+        """(first, last) token of the next match of `query` (case-insensitive) after the
+        selection's start, wrapping round; None when the text has no match."""
+        if not query.strip():
+            return None
+        pattern = re.compile(re.escape(query.strip()), re.IGNORECASE)
+        begin = self.tokens[self.selection[0]].start + 1 if self.tokens else 0
+        match = pattern.search(self.text, begin) or pattern.search(self.text)
+        if match is None:
+            return None
+        return self.index.covering(match.start(), match.end())
+
+    def select(self, first: int, last: int) -> None:
+        """Select tokens first..last (a label key then marks them)."""
+        self.anchor = None
+        self.cursor = first
+        if last > first:
+            self.move_to(last, extend=True)
 
     # -- spans -----------------------------------------------------------------------------
     def spans_at(self, token: int) -> list[Span]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from task_types.base import MAX_LABEL_KEYS, AnswerValue, TaskContent, TaskOptions
@@ -12,6 +14,8 @@ class SpansOptions(TaskOptions):
     # Required: label keys must mean the same label on every item of a batch, so the labels
     # cannot be guessed per item from its pre-set spans.
     labels: list[str] = Field(min_length=1, max_length=MAX_LABEL_KEYS)
+    # Token rules when a task has no tokens of its own; default: the batch's language.
+    tokenizer: Literal["en", "nl"] = "en"
 
     @field_validator("labels")
     @classmethod

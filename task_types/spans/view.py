@@ -7,10 +7,12 @@ from typing import Any
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
+from task_types.media_common.view import FieldInput, focus_now
 from task_types.spans import tokens_of
 from task_types.spans.editor import SpanEditor
 from task_types.spans.models import SpansAnswer, SpansOptions, SpansTask
@@ -54,6 +56,8 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
     SpansView > .legend { height: auto; padding: 0 1; }
     SpansView > SpanText { padding: 0 1; }
     SpansView > .info { height: 2; padding: 0 1; background: $boost; }
+    SpansView > #search { display: none; border: none; height: 1; padding: 0 1; }
+    SpansView > #search.open { display: block; }
     """
 
     def __init__(self, ctx: ViewContext) -> None:
@@ -69,7 +73,7 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
             ]
         else:
             given = [(s.start, s.end, s.label) for s in task.spans]
-        self.editor = SpanEditor(task.text, tokens_of(task), given)
+        self.editor = SpanEditor(task.text, tokens_of(task, options.tokenizer), given)
         self.initial_spans = self._marks()
         self.label_styles = {
             label: Style.parse(SPAN_STYLES[n % len(SPAN_STYLES)])
@@ -78,11 +82,15 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
         self.text_view = SpanText(self.editor, self.label_styles)
         self._legend = Static(self._render_legend(), classes="legend")
         self._info = InfoLine(self._render_info())
+        self._search = FieldInput("", "find in the text (⏎ jumps, again: the next)", "search")
+        self._search.on_enter = self._search_go
+        self.leave_keys = ctx.keymap.keys_for("spans.cancel") or ["escape"]
 
     def compose(self) -> ComposeResult:
         yield self._legend
         yield self.text_view
         yield self._info
+        yield self._search
 
     # -- painting --------------------------------------------------------------------------
     def _render_legend(self) -> Text:
@@ -193,6 +201,63 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
 
     def act_next_span(self) -> None:
         self._jump(forward=True)
+
+    def _select(self, found: tuple[int, int]) -> None:
+        self.editor.select(*found)
+        self._changed()
+
+    def _to_name(self, forward: bool) -> None:
+        found = self.editor.name_jump(forward)
+        if found is None:
+            self.post_message(self.Notice("no capitalised word that way"))
+        else:
+            self._select(found)
+
+    def act_next_name(self) -> None:
+        self._to_name(forward=True)
+
+    def act_prev_name(self) -> None:
+        self._to_name(forward=False)
+
+    def act_search(self) -> None:
+        """Open the search with the last words selected: typing replaces them, ⏎ at once
+        finds their next match."""
+        self._search.add_class("open")
+        focus_now(self._search)
+        self._search.select_all()
+
+    def _search_go(self) -> None:
+        query = self._search.value
+        self._close_search()
+        if not query.strip():
+            return
+        found = self.editor.search(query)
+        if found is None:
+            self.post_message(self.Notice(f"not in the text: {' '.join(query.split())[:40]}"))
+        else:
+            self._select(found)
+
+    def _close_search(self) -> None:
+        self._search.remove_class("open")
+        focus_now(self)
+
+    @property
+    def editing(self) -> bool:
+        return self._search.has_focus
+
+    @property
+    def editing_label(self) -> str:
+        return "the search"
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in self.leave_keys and self.editing:
+            event.stop()
+            event.prevent_default()
+            self._close_search()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget is self._search:
+            self._search.remove_class("open")
 
     def act_delete(self) -> None:
         gone = self.editor.delete()

@@ -201,7 +201,7 @@ class Batch:
             problem = Problem(config_file, str(exc.args[0]), line, "task_type")
             raise BatchError([problem]) from None
         try:
-            options = ttype.parse_options(config.task)
+            options = ttype.parse_options(config.task, config.language)
         except ValidationError as exc:
             is_toml = config_file.suffix == ".toml"
             text = config_file.read_text("utf-8", "replace") if is_toml else ""

@@ -139,7 +139,9 @@ class TaskType:
         """Full ids of the bindings that work in review mode (they change no answer)."""
         return {f"{self.name}.{b.id}" for b in self.bindings if b.review}
 
-    def parse_options(self, table: Mapping[str, Any]) -> TaskOptions:
+    def parse_options(self, table: Mapping[str, Any], language: str | None = None) -> TaskOptions:
+        """The batch's `[task]` table as this type's options. `language` is the batch's
+        (nl, en, nl-en, en-nl), for a type whose defaults depend on it."""
         return self.options_model.model_validate(dict(table))
 
     def parse_task(self, raw: dict[str, Any], options: TaskOptions) -> TaskContent:
