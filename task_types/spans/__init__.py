@@ -9,6 +9,7 @@ from typing import Any
 
 from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType, TaskTypeError
 from task_types.spans.models import SpansAnswer, SpansOptions, SpansTask
+from task_types.spans.patterns import load_patterns
 from task_types.spans.tokens import Tok, tokenize
 
 
@@ -46,6 +47,12 @@ def _check_tokens(task: SpansTask) -> None:
 
 
 class SpansType(TaskType):
+    def folder_problems(self, options: TaskOptions, folder: Path) -> list[str]:
+        assert isinstance(options, SpansOptions)
+        if not options.patterns:
+            return []
+        return load_patterns(folder / options.patterns, options.labels).problems
+
     def parse_options(self, table: Mapping[str, Any], language: str | None = None) -> TaskOptions:
         # A Dutch batch (or one translated from Dutch) gets Dutch tokens unless it says so.
         if "tokenizer" not in table and language is not None and language.startswith("nl"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -16,6 +17,20 @@ class SpansOptions(TaskOptions):
     labels: list[str] = Field(min_length=1, max_length=MAX_LABEL_KEYS)
     # Token rules when a task has no tokens of its own; default: the batch's language.
     tokenizer: Literal["en", "nl"] = "en"
+    # An EntityRuler pattern file in the batch folder: its matches are suggested spans.
+    patterns: str | None = None
+
+    @field_validator("patterns")
+    @classmethod
+    def _pattern_file_inside(cls, value: str | None) -> str | None:
+        # A shared batch.toml must not make labeldesk read any file on disk.
+        if value is not None:
+            normal = os.path.normpath(value)
+            if not value or os.path.isabs(value) or value.startswith("~") or normal == "..":
+                raise ValueError("must be a path inside the batch folder, relative to it")
+            if normal.startswith(".." + os.sep):
+                raise ValueError("must stay inside the batch folder: no '..' leading out")
+        return value
 
     @field_validator("labels")
     @classmethod

@@ -16,6 +16,7 @@ from task_types.media_common.view import FieldInput, focus_now
 from task_types.spans import tokens_of
 from task_types.spans.editor import SpanEditor
 from task_types.spans.models import SpansAnswer, SpansOptions, SpansTask
+from task_types.spans.patterns import load_patterns, suggest
 from task_types.spans.text_area import SpanText
 from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
 from tui.core.keymap import key_display
@@ -73,7 +74,15 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
             ]
         else:
             given = [(s.start, s.end, s.label) for s in task.spans]
-        self.editor = SpanEditor(task.text, tokens_of(task, options.tokenizer), given)
+        tokens = tokens_of(task, options.tokenizer)
+        self.suggested = 0
+        self.pattern_problems: list[str] = []
+        if ctx.previous is None and not task.spans and options.patterns:
+            found = load_patterns(ctx.batch_dir / options.patterns, self.labels)
+            self.pattern_problems = found.problems
+            given = suggest(task.text, tokens, found)
+            self.suggested = len(given)
+        self.editor = SpanEditor(task.text, tokens, given)
         self.initial_spans = self._marks()
         self.label_styles = {
             label: Style.parse(SPAN_STYLES[n % len(SPAN_STYLES)])
@@ -104,7 +113,18 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
             out.append(SKIPPED_NOTE, style="italic yellow")
         elif self.ctx.previous is not None:
             out.append("(your saved spans)", style="italic yellow")
+        elif self.suggested:
+            many = "s" if self.suggested != 1 else ""
+            out.append(
+                f"({self.suggested} span{many} suggested: check them)", style="italic yellow"
+            )
         return out
+
+    def on_mount(self) -> None:
+        if self.pattern_problems:
+            more = len(self.pattern_problems) - 1
+            extra = f" (and {more} more: labeldesk validate lists them)" if more else ""
+            self.post_message(self.Notice(self.pattern_problems[0] + extra, error=True))
 
     def _badge(self, label: str) -> Text:
         badge = literal_text(f" {label} ")

@@ -419,6 +419,10 @@ class Batch:
                     )
             if progress is not None and i % 10_000 == 0:
                 progress(i, total)
+        problems += [
+            Problem(self.folder, message)
+            for message in self.task_type.folder_problems(self.options, self.folder)
+        ]
         if self.index.crlf:
             problems.append(
                 Problem(self.tasks_path, "uses CRLF line ends (accepted)", severity="warning")

@@ -144,6 +144,11 @@ class TaskType:
         (nl, en, nl-en, en-nl), for a type whose defaults depend on it."""
         return self.options_model.model_validate(dict(table))
 
+    def folder_problems(self, options: TaskOptions, folder: Path) -> list[str]:
+        """Problems with files the options name in the batch folder (a pattern file, say),
+        each naming the file, line and field; `labeldesk validate` lists them."""
+        return []
+
     def parse_task(self, raw: dict[str, Any], options: TaskOptions) -> TaskContent:
         task = self.task_model.model_validate(self.normalize(raw, options))
         self.check(task, options)
