@@ -395,3 +395,31 @@ async def test_item_frame_stands_out(
     foreground, background = cell_colours(svg, row, column)
     assert foreground and background
     assert contrast(foreground, background) >= 3.0, (foreground, background)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history(snap_compare: SnapCompare, here: Path, size: tuple[int, int]) -> None:
+    """F3 over binary-en with three earlier answers (fixed times): one skipped, one flagged."""
+    from datetime import timedelta
+
+    from tui.core.records import Flag
+
+    folder = copy_sample("binary-en")
+    records = [
+        result("anna", "ref-en-0001", None, task_type="binary"),
+        result("anna", "ref-en-0002", None, answer="skip", task_type="binary"),
+        result("anna", "ref-en-0003", None, answer="reject", task_type="binary"),
+    ]
+    records = [
+        r.model_copy(
+            update={
+                "batch_id": "refusal-en-0001",
+                "submitted_at": r.submitted_at + timedelta(minutes=n),
+                "flag": Flag(reason="ambiguous") if n == 2 else None,
+            }
+        )
+        for n, r in enumerate(records)
+    ]
+    write_results(folder, records)
+    app = labeling_app(folder)
+    snap(snap_compare, app, size, run("f3", until=("skipped 1",)))

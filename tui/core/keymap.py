@@ -38,6 +38,8 @@ APP_BINDINGS: dict[str, str] = {
     "app.summary": "session summary: items, active and idle time, rate, slowest items",
     "app.stats": "statistics of this batch, every annotator",
     "app.my_audits": "audits of your own work: pass rate, errors, auditors' comments",
+    "app.history": "your answers in this batch: revisit skipped, flagged, gold missed or "
+    "audit failed items; go to item N or an id",
     "app.quit": "quit (every answer is already saved)",
     "app.interrupt": "Ctrl+c does not quit here: it says which key does",
 }
@@ -62,6 +64,11 @@ MODAL_BINDINGS: dict[str, str] = {
     "my_audits.close": "close the audits of your work",
     "flag.cancel": "close the flag dialog without flagging",
     "picker.quit": "quit from the list of batches",
+    "history.close": "close your answers' list",
+    "history.next_filter": "answers' list: the next filter (all, skipped, flagged, ...)",
+    "history.prev_filter": "answers' list: the previous filter",
+    "history.up": "answers' list: the row above",
+    "history.down": "answers' list: the row below",
 }
 
 _DISPLAY = {

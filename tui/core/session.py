@@ -152,6 +152,13 @@ class LabelingSession:
         self._go(self.position - 1)
         return True
 
+    def jump(self, index: int) -> bool:
+        """Go to item `index` (0-based), answered or not: the history panel's "go to"."""
+        if not 0 <= index < self.total:
+            return False
+        self._go(index)
+        return True
+
     def forward(self) -> bool:
         """Move on through answered items, up to the first unanswered one."""
         if self.done or not self.is_answered_at(self.position):

@@ -81,7 +81,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
     # Input consumes to it); of the rest only these actions still act, so nothing leaves a
     # draft by accident. The view's own ways out (editing_hint_ids) act too.
     WHILE_EDITING = frozenset(
-        {"submit", "help", "guidelines", "summary", "stats", "my_audits", "quit"}
+        {"submit", "help", "guidelines", "summary", "stats", "my_audits", "history", "quit"}
         | {"scroll_up", "scroll_down"}
     )
 

@@ -67,6 +67,9 @@ class LabelingScreen(ItemScreen):
         self.validation_summary = ""
         self._showing_done = False
         self.audit_text = ""
+        # The history panel: the filter last used, and task id -> item position as learnt.
+        self._history_filter = "all"
+        self._positions: dict[str, int] = {}
 
     # -- layout ----------------------------------------------------------------------------
     def compose_info(self) -> ComposeResult:
@@ -478,6 +481,49 @@ class LabelingScreen(ItemScreen):
 
         s = self.session
         self.app.push_screen(MyAuditsScreen(s.batch.folder, s.store.annotator))
+
+    def action_history(self) -> None:
+        from tui.core.history import my_history
+        from tui.screens.history import HistoryScreen
+
+        if not self._may_leave("history"):
+            return
+        s = self.session
+        batch = s.batch
+        rows = my_history(s.store.latest, batch.task_type.summarize)
+        if not s.done:
+            self._positions[s.current().task_id] = s.position
+        screen = HistoryScreen(
+            rows,
+            total=s.total,
+            current_task=None if s.done else s.current().task_id,
+            known_positions=self._positions,
+            task_ids=lambda: (batch.task_id_at(i) for i in range(len(batch))),
+            audit_failed=self._audit_failed_ids,
+            keymap=self.keymap,
+            start_filter=self._history_filter,
+        )
+
+        def chosen(index: int | None) -> None:
+            self._history_filter = screen.filter
+            self._positions.update(screen.positions)
+            if index is not None and self.session.jump(index):
+                self.show_current()
+
+        self.app.push_screen(screen, chosen)
+
+    def _audit_failed_ids(self) -> set[str]:
+        """Task ids of my answers an auditor failed or corrected (read in a worker)."""
+        from tui.core.audit import own_audit_summary
+
+        s = self.session
+        if not s.batch.audits_dir.is_dir():
+            return set()
+        try:
+            summary = own_audit_summary(s.batch.folder, s.store.annotator)
+        except (BatchError, OSError, ValueError):
+            return set()
+        return {finding.task_id for finding in summary.findings}
 
     def action_reveal(self) -> None:
         if not self.session.done:
