@@ -188,3 +188,37 @@ def test_a_bad_name_or_batch_is_one_message(
     assert "cannot be used as a file name" in capsys.readouterr().err
     assert open_adjudication(tmp_path / "missing", "lead") == 2
     assert "no such batch folder" in capsys.readouterr().err
+
+
+async def test_help_lists_the_decision_keys_and_enter_alone_decides_nothing(
+    tmp_path: Path,
+) -> None:
+    folder = make_team_batch(tmp_path / "b")
+    app, _ = _app(folder)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "decide: 1… takes that answer" in screen_text(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "decide: answer 1 of the list is right" in text
+        assert "show the next annotator's answer" in text
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, AdjudicationScreen)
+    app.session.writer.close()
+    assert _decisions(folder) == []
+
+
+def test_a_second_adjudicator_process_is_refused(tmp_path: Path) -> None:
+    from tui.adjudicate_launch import AdjudicateLaunchError, prepare_adjudication
+
+    folder = make_team_batch(tmp_path / "b")
+    first, _ = prepare_adjudication(folder, "lead")
+    try:
+        with pytest.raises(AdjudicateLaunchError, match=r"lead\.jsonl"):
+            prepare_adjudication(folder, "lead")
+    finally:
+        first.writer.close()

@@ -84,3 +84,23 @@ def test_merge_bad_batch_and_bad_lines(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["merge", str(folder)]) == 0
     err = capsys.readouterr().err
     assert "anna.jsonl:1" in err and "Traceback" not in err
+
+
+def test_hostile_text_reaches_stdout_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = "\x1b]52;c;aGVsbG8=\x07\x9b2J\u202e"
+    folder = make_batch(tmp_path / "b")
+    write_results(
+        folder,
+        [
+            result("anna", f"t1{hostile}", {"labels": [f"pos{hostile}"]}),
+            result("bob", f"t1{hostile}", NEG),
+        ],
+    )
+    assert main(["merge", str(folder)]) == 0
+    out, err = capsys.readouterr()
+    assert not [ch for ch in ("\x1b", "\x07", "\x9b", "\u202e") if ch in out + err]
+    [line] = [json.loads(x) for x in out.splitlines()]
+    assert line["task_id"] == f"t1{hostile}"  # the same data, escaped as JSON
+    assert line["votes"][0]["value"] == {"labels": [f"pos{hostile}"]}

@@ -97,11 +97,10 @@ def run_merge(args: argparse.Namespace) -> int:
             write_file(result.records, args.output)
             where = str(args.output)
         else:
-            out = sys.stdout
             for line in merged_lines(result.records):
                 # Texts from results files reach the terminal escaped (the same JSON data).
-                out.write(json_text(line))
-            out.flush()
+                echo(json_text(line[:-1]))
+            sys.stdout.flush()
             where = "stdout"
     except OSError as exc:
         echo(f"labeldesk merge: cannot write: {exc.strerror or exc}", file=sys.stderr)
