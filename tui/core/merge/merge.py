@@ -2,8 +2,9 @@
 
 Rules (README "Merging a team's answers", DESIGN "Merged results and adjudications"):
 
-- each annotator's latest line per task counts (tui.core.audit.inputs.load_answers, which
-  reads through the one results reader); an `undone` latest line withdraws the answer;
+- each annotator's latest line per task counts, read through the one results reader
+  (tui.core.result_lines, as `stats` and `audit` do: the same checks, the same problems, a
+  batch_id of another batch ignored); an `undone` latest line withdraws the answer;
 - accept and reject are votes. A skip is no vote (the annotator did not decide). A flag
   without an answer is no vote either, but its reason and note are carried into the record;
   an answer that carries a flag is a vote and its flag is carried too;
@@ -23,10 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from tui.core.audit.inputs import BatchInfo, load_answers, read_batch_info, task_type_for
+from tui.core.audit.inputs import BatchInfo, read_batch_info, task_type_for
 from tui.core.merge.adjudications import Adjudication, read_adjudications
 from tui.core.problems import Problem
-from tui.core.records import ResultRecord, iso_ms
+from tui.core.result_lines import ResultLine, read_result_lines
+from tui.core.stats.scan import canonical_time
 from tui.core.task_type import TaskType
 
 Source = Literal["single", "unanimous", "majority", "adjudicated", "unresolved"]
@@ -36,7 +38,7 @@ ABSTAINING_ANSWERS = frozenset({"skip", "flag"})
 MERGE_VERSION = 1
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Vote:
     """One annotator's latest line on a task that counts in the merge (a vote or an
     abstention: skip, or a flag without an answer)."""
@@ -165,19 +167,23 @@ def natural_key(task_id: str) -> tuple[tuple[int, int | str], ...]:
     )
 
 
-def _vote(record: ResultRecord, task_type: TaskType) -> Vote:
-    flag = record.flag.model_dump() if record.flag is not None else None
-    vote = Vote(
-        annotator=record.annotator,
-        answer=record.answer,
-        value=record.value,
-        revision=record.revision,
-        submitted_at=iso_ms(record.submitted_at),
-        flag=flag,
+def _vote(line: ResultLine, annotator: str) -> Vote:
+    """The fields of a latest line the merge keeps (not the whole parsed line: memory is one
+    small record per annotator and task)."""
+    flag = line.flag
+    return Vote(
+        annotator=annotator,
+        answer=line.answer,
+        value=line.value,
+        revision=line.revision or 1,
+        submitted_at=canonical_time(line.submitted_at) or line.submitted_at or "",
+        flag=None if flag is None else {"reason": flag["reason"], "note": flag.get("note", "")},
     )
-    if vote.votes:
-        key = (record.answer, task_type.answer_key(record.value))
-        vote = Vote(**{**vote.__dict__, "key": key})
+
+
+def _keyed(vote: Vote, task_type: TaskType) -> Vote:
+    # Set in place (not dataclasses.replace): this runs once per vote of a large batch.
+    vote.key = (vote.answer, task_type.answer_key(vote.value))
     return vote
 
 
@@ -211,13 +217,13 @@ def decide(
 def merge_task(
     task_id: str,
     batch: BatchInfo,
-    lines: list[ResultRecord],
+    lines: list[Vote],
     task_type: TaskType,
     adjudication: Adjudication | None = None,
 ) -> MergedRecord | None:
     """The merged record of one task from each annotator's latest line (None: no vote)."""
-    counted = [_vote(r, task_type) for r in lines if r.answer != "undone"]
-    votes = sorted((v for v in counted if v.votes), key=lambda v: v.annotator)
+    counted = [v for v in lines if v.answer != "undone"]
+    votes = sorted((_keyed(v, task_type) for v in counted if v.votes), key=lambda v: v.annotator)
     abstained = sorted((v for v in counted if not v.votes), key=lambda v: v.annotator)
     if not votes and adjudication is None:
         return None
@@ -247,28 +253,66 @@ def merge_task(
     )
 
 
+def jsonl_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    # Symlinks are read through the shared reader, which refuses them with a problem.
+    return sorted(p for p in folder.glob("*.jsonl") if p.is_file() or p.is_symlink())
+
+
+def latest_votes(
+    batch: BatchInfo, folder: Path, problems: list[Problem]
+) -> dict[str, dict[str, Vote]]:
+    """task id -> annotator -> that annotator's latest line, streamed through the one
+    results reader (tui.core.result_lines); lines of another batch are reported and
+    ignored, as `audit` and `stats` do."""
+    latest: dict[str, dict[str, Vote]] = defaultdict(dict)
+    for path in jsonl_files(folder):
+        for line in read_result_lines(path, problems):
+            if line.batch_id != batch.id:
+                problems.append(
+                    Problem(
+                        path,
+                        f"batch_id {line.batch_id!r} is not this batch ({batch.id!r}); ignored",
+                        line.line,
+                        "batch_id",
+                    )
+                )
+                continue
+            annotator = line.annotator or path.stem
+            if annotator != path.stem:
+                problems.append(
+                    Problem(
+                        path,
+                        f"annotator {annotator!r} in {path.name}, expected {path.stem!r}; "
+                        "the line is counted for the annotator it names",
+                        line.line,
+                        "annotator",
+                        severity="warning",
+                    )
+                )
+            latest[line.task_id][annotator] = _vote(line, annotator)
+    return latest
+
+
 def merge_batch(batch_folder: Path, *, results_dir: Path | None = None) -> MergeResult:
     """Merge every annotator's latest answers in a batch with its adjudications. Raises
     BatchError (every problem named) when batch.toml cannot be read."""
     batch = read_batch_info(batch_folder)
-    answers = load_answers(batch, results_dir)
-    problems = list(answers.problems)
+    problems: list[Problem] = []
+    by_task = latest_votes(batch, results_dir or batch.results_dir, problems)
     adjudications = read_adjudications(batch, problems)
-    by_task: dict[str, list[ResultRecord]] = defaultdict(list)
-    for (_annotator, task_id), record in answers.latest.items():
-        by_task[task_id].append(record)
     task_type = task_type_for(batch.task_type)
     records: list[MergedRecord] = []
     no_votes = 0
     for task_id in sorted(set(by_task) | set(adjudications), key=natural_key):
-        merged = merge_task(
-            task_id, batch, by_task.get(task_id, []), task_type, adjudications.get(task_id)
-        )
+        lines = list(by_task[task_id].values()) if task_id in by_task else []
+        merged = merge_task(task_id, batch, lines, task_type, adjudications.get(task_id))
         if merged is None:
             no_votes += 1
         else:
             records.append(merged)
-    annotators = sorted({a for a, _ in answers.latest})
+    annotators = sorted({a for votes in by_task.values() for a in votes})
     return MergeResult(batch, records, no_votes, annotators, problems)
 
 
