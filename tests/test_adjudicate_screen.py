@@ -3,6 +3,8 @@ task's own view, quit and resume (decided items are not shown again), refusals."
 
 from __future__ import annotations
 
+import shutil
+import tomllib
 from pathlib import Path
 from typing import Any, cast
 
@@ -222,3 +224,123 @@ def test_a_second_adjudicator_process_is_refused(tmp_path: Path) -> None:
             prepare_adjudication(folder, "lead")
     finally:
         first.writer.close()
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+PER = {"start": 0, "end": 13, "label": "PER", "token_start": 0, "token_end": 1}
+LOC = {**PER, "label": "ORG"}
+TYPED = {
+    "binary-en": (
+        "ref-en-0001",
+        ("accept", {"accept": True, "label": "REFUSAL"}),
+        ("reject", {"accept": False, "label": "REFUSAL"}),
+    ),
+    "spans-en": ("ner-en-0001", ("accept", {"spans": [PER]}), ("accept", {"spans": [LOC]})),
+    "compare-en": (
+        "compare-en-001",
+        (
+            "accept",
+            {
+                "outcome": "win",
+                "winner": "compare-en-001-a",
+                "shown_order": ["compare-en-001-a", "compare-en-001-b"],
+                "seed": 1,
+            },
+        ),
+        (
+            "accept",
+            {
+                "outcome": "win",
+                "winner": "compare-en-001-b",
+                "shown_order": ["compare-en-001-b", "compare-en-001-a"],
+                "seed": 2,
+            },
+        ),
+    ),
+    "rate-en": (
+        "rate-en-001",
+        ("accept", {"ratings": {"helpfulness": 4, "correctness": 5}, "target": 1, "note": ""}),
+        ("accept", {"ratings": {"helpfulness": 2, "correctness": 5}, "target": 1, "note": ""}),
+    ),
+    "write-en": (
+        "tr-0001",
+        (
+            "accept",
+            {"text": "Hello there", "words": 2, "chars": 11, "language": None, "checks": []},
+        ),
+        (
+            "accept",
+            {"text": "Hi there", "words": 2, "chars": 8, "language": None, "checks": []},
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("sample", list(TYPED))
+async def test_every_task_type_shows_its_answers_and_takes_a_pick(
+    tmp_path: Path, sample: str
+) -> None:
+    folder = tmp_path / sample
+    shutil.copytree(SAMPLES / sample, folder, ignore=shutil.ignore_patterns("results", "audits"))
+    batch_id = tomllib.loads((folder / "batch.toml").read_text("utf-8"))["id"]
+    task_type = sample.removesuffix("-en")
+    task_id, (kind_a, value_a), (kind_b, value_b) = TYPED[sample]
+    write_results(
+        folder,
+        [
+            result(who, task_id, value, answer=kind, task_type=task_type).model_copy(
+                update={"batch_id": batch_id}
+            )
+            for who, kind, value in (("anna", kind_a, value_a), ("bob", kind_b, value_b))
+        ],
+    )
+    app, _ = _app(folder)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = _screen(app)
+        assert screen.view is not None and screen.view.ctx.mode == "review"
+        assert screen.view.ctx.previous == value_a
+        text = screen_text(app)
+        assert "item 1 of 1" in text and "anna (" in text and "bob (" in text
+        await pilot.press("o")
+        await pilot.pause()
+        assert screen.view is not None and screen.view.ctx.previous == value_b
+        await pilot.press("2")
+        await pilot.pause()
+        assert "decided" in screen_text(app)
+    app.session.writer.close()
+    [line] = _decisions(folder)
+    assert line["chosen"] == ["bob"] and line["value"] == value_b and line["answer"] == kind_b
+    [merged] = merge_batch(folder).records
+    assert merged.source == "adjudicated" and merged.agreed == ("bob",)
+
+
+async def test_correct_a_binary_item_with_its_own_keys(tmp_path: Path) -> None:
+    folder = tmp_path / "binary-en"
+    shutil.copytree(SAMPLES / "binary-en", folder, ignore=shutil.ignore_patterns("results"))
+    batch_id = "refusal-en-0001"
+    toml = (folder / "batch.toml").read_text("utf-8")
+    assert f'id = "{batch_id}"' in toml
+    _, (kind_a, value_a), (kind_b, value_b) = TYPED["binary-en"]
+    write_results(
+        folder,
+        [
+            result(who, "ref-en-0002", value, answer=kind, task_type="binary").model_copy(
+                update={"batch_id": batch_id}
+            )
+            for who, kind, value in (("anna", kind_a, value_a), ("bob", kind_b, value_b))
+        ],
+    )
+    app, _ = _app(folder)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert _screen(app).mode == "correct"
+        await pilot.press("x")  # binary's reject key answers at once
+        await pilot.pause()
+        assert "decided ref-en-0002: your correction" in screen_text(app)
+    app.session.writer.close()
+    [line] = _decisions(folder)
+    assert line["decision"] == "correct" and line["answer"] == "reject"
+    assert line["value"]["accept"] is False
