@@ -337,10 +337,23 @@ async def test_correct_a_binary_item_with_its_own_keys(tmp_path: Path) -> None:
         await pilot.press("c")
         await pilot.pause()
         assert _screen(app).mode == "correct"
-        await pilot.press("x")  # binary's reject key answers at once
+        await pilot.press("x")  # binary's reject key answers at once: bob's answer
         await pilot.pause()
-        assert "decided ref-en-0002: your correction" in screen_text(app)
+        assert "decided ref-en-0002: bob" in screen_text(app)
     app.session.writer.close()
     [line] = _decisions(folder)
-    assert line["decision"] == "correct" and line["answer"] == "reject"
-    assert line["value"]["accept"] is False
+    assert line["decision"] == "pick" and line["chosen"] == ["bob"]
+    assert line["answer"] == "reject" and line["value"]["accept"] is False
+
+
+async def test_a_correction_equal_to_an_answer_is_a_pick_of_it(tmp_path: Path) -> None:
+    folder = make_team_batch(tmp_path / "b")
+    app, _ = _app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("c", "2")  # "neg": bob's answer on t0
+        await pilot.pause()
+        assert "decided t0: bob" in screen_text(app)
+    app.session.writer.close()
+    [line] = _decisions(folder)
+    assert line["decision"] == "pick" and line["chosen"] == ["bob"] and line["value"] == NEG

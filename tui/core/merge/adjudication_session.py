@@ -223,7 +223,14 @@ class AdjudicationSession:
         item = self.current()
         if item is None:
             raise ValueError("there is no item here to decide")
-        self.batch.task_type.parse_answer(value or {})  # pydantic ValidationError if not
+        task_type = self.batch.task_type
+        task_type.parse_answer(value or {})  # pydantic ValidationError if not
+        key = (answer, task_type.answer_key(value))
+        for group in item.choices:
+            if group.key == key:
+                # The "correction" is one of the answers: recorded as picking it, so the
+                # record says whose answer it is.
+                return self._record(item, "pick", answer, value, chosen=group.annotators)
         return self._record(item, "correct", answer, value, chosen=[])
 
     def _record(
