@@ -104,3 +104,12 @@ def test_hostile_text_reaches_stdout_escaped(
     [line] = [json.loads(x) for x in out.splitlines()]
     assert line["task_id"] == f"t1{hostile}"  # the same data, escaped as JSON
     assert line["votes"][0]["value"] == {"labels": [f"pos{hostile}"]}
+
+
+def test_merge_into_a_missing_folder_names_it(
+    batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "no" / "such" / "merged.jsonl"
+    assert main(["merge", str(batch), "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write {target}: No such file or directory" in err

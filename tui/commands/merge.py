@@ -103,7 +103,12 @@ def run_merge(args: argparse.Namespace) -> int:
             sys.stdout.flush()
             where = "stdout"
     except OSError as exc:
-        echo(f"labeldesk merge: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        from tui.core.safe_files import UnsafeFileError
+
+        # An UnsafeFileError's message names the path already; a plain OSError's does not.
+        said = str(exc) if isinstance(exc, UnsafeFileError) else f"{exc.strerror or exc}"
+        target = args.output if args.output is not None else "to stdout"
+        echo(f"labeldesk merge: cannot write {target}: {said}", file=sys.stderr)
         return 2
     summary = result.summary()
     if args.json_summary:
