@@ -36,8 +36,6 @@ from tui.core.task_type import TaskType
 Source = Literal["single", "unanimous", "majority", "adjudicated", "unresolved"]
 SOURCES: tuple[str, ...] = get_args(Source)
 VOTING_ANSWERS = frozenset({"accept", "reject"})
-ABSTAINING_ANSWERS = frozenset({"skip", "flag"})
-MERGE_VERSION = 1
 
 
 @dataclass(slots=True)
