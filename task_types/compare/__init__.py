@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,16 @@ class CompareType(TaskType):
         if outcome == "win":
             return [str(value.get("winner"))]
         return [str(outcome)] if outcome else []
+
+    def answer_key(self, value: Mapping[str, Any] | None) -> Hashable:
+        """The response chosen (by id: each annotator saw the sides in their own shuffled
+        order), the outcome of a tie or both-bad, or the ranking; the reason does not count."""
+        if not value:
+            return ()
+        ranking = value.get("ranking")
+        if isinstance(ranking, list):
+            return ("ranking", tuple(str(r) for r in ranking))
+        return ("outcome", str(value.get("outcome")), str(value.get("winner")))
 
     def summarize(self, value: Mapping[str, Any] | None) -> str:
         labels = self.labels_of(value)

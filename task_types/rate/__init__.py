@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,14 @@ class RateType(TaskType):
             first = note.splitlines()[0]
             text += f" · {first[:40]}…" if len(first) > 40 else f" · {first}"
         return text
+
+    def answer_key(self, value: Mapping[str, Any] | None) -> Hashable:
+        """The scores per criterion of the rated message; the free-text note does not count."""
+        ratings = value.get("ratings") if value else None
+        if not isinstance(ratings, Mapping):
+            return ()
+        scores = tuple(sorted((str(k), repr(v)) for k, v in ratings.items()))
+        return (value.get("target") if value else None, scores)
 
     def gold_matches(self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]) -> bool:
         # Gold may cover only some criteria (the unambiguous ones); those must match exactly.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +106,16 @@ class SpansType(TaskType):
         parts = [f"{label}×{n}" if n > 1 else label for label, n in sorted(counts.items())]
         total = sum(counts.values())
         return f"{total} span{'s' if total != 1 else ''}: {', '.join(parts)}"
+
+    def answer_key(self, value: Mapping[str, Any] | None) -> Hashable:
+        """The set of (start, end, label): the order spans were marked in does not count."""
+        if not value:
+            return frozenset()
+        return frozenset(
+            (s.get("start"), s.get("end"), str(s.get("label")))
+            for s in value.get("spans") or []
+            if isinstance(s, dict)
+        )
 
     def gold_matches(self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]) -> bool:
         """Exact match of the set of (start, end, label), as span-level NER scoring counts."""

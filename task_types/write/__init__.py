@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,12 @@ class WriteType(TaskType):
         short = text if len(text) <= 60 else text[:59] + "…"
         extra = ", overridden" if value.get("override") else ""
         return f"{value.get('words', '?')} words{extra}: {short}"
+
+    def answer_key(self, value: Mapping[str, Any] | None) -> Hashable:
+        """The text with its whitespace normalised (as gold_matches compares it); counts,
+        the detected language and the checks follow from the text."""
+        text = value.get("text") if value else None
+        return " ".join(text.split()) if isinstance(text, str) else ()
 
     def gold_matches(self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]) -> bool:
         """Free text matches gold only when it is the same text, whitespace aside."""

@@ -55,6 +55,17 @@ AUDIT_BINDINGS: dict[str, str] = {
     "audit.scroll_down": "scroll the item down",
 }
 
+# The adjudication screen's own bindings (tui/screens/adjudicate.py); it also uses
+# audit.correct, audit.cancel and the audit scroll keys, and app.* as the review screen does.
+ADJUDICATE_PICKS = 9
+ADJUDICATE_BINDINGS: dict[str, str] = {
+    **{
+        f"adjudicate.pick_{n}": f"decide: answer {n} of the list is right (who gave it is kept)"
+        for n in range(1, ADJUDICATE_PICKS + 1)
+    },
+    "adjudicate.show_next": "show the next annotator's answer in the task's own view",
+}
+
 # The overlays' own bindings (help, guidelines, summary, flag, ...). Their keys reach the
 # overlays' Textual bindings through App.set_keymap (see textual_keymap()).
 MODAL_BINDINGS: dict[str, str] = {
@@ -270,11 +281,15 @@ def build_keymap(
     batch_table: Mapping[str, Any] | None = None,
     batch_file: Path | str = "batch.toml",
     audit: bool = False,
+    adjudicate: bool = False,
 ) -> Keymap:
     """The effective keymap of the labeling screen (or, with audit=True, the review screen,
-    whose audit.* bindings come first)."""
+    whose audit.* bindings come first; with adjudicate=True, the adjudication screen, whose
+    adjudicate.* bindings come before those)."""
     contexts: tuple[str, ...] = ("app",)
-    keymap = Keymap(descriptions={**APP_BINDINGS, **AUDIT_BINDINGS, **MODAL_BINDINGS})
+    keymap = Keymap(
+        descriptions={**APP_BINDINGS, **AUDIT_BINDINGS, **ADJUDICATE_BINDINGS, **MODAL_BINDINGS}
+    )
     for n in range(1, MAX_LABEL_KEYS + 1):
         keymap.descriptions[f"label.{n}"] = f"choose / toggle label {n}"
     if task_type is None or task_type.uses_label_keys:
@@ -283,8 +298,10 @@ def build_keymap(
         for spec in task_type.bindings:
             keymap.descriptions[f"{task_type.name}.{spec.id}"] = spec.description
         contexts = (task_type.name, *contexts)
-    if audit:
+    if audit or adjudicate:
         contexts = ("audit", *contexts)
+    if adjudicate:
+        contexts = ("adjudicate", *contexts)
     keymap.contexts = contexts
     keymaps_dir = data_dir("keymaps")
     default_file = keymaps_dir / "default.toml"

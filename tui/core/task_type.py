@@ -14,7 +14,8 @@ Adding a task type touches task_types/ (plus its samples and tests) and nothing 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+import json
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -115,6 +116,18 @@ class TaskType:
         """The categorical labels an answer carries (label distributions, audit strata,
         agreement). Types without categorical labels return []."""
         return generic_labels(value)
+
+    def answer_key(self, value: Mapping[str, Any] | None) -> Hashable:
+        """A comparable key for an answer value: two annotators gave "the same" answer (merge,
+        adjudication) when their keys are equal. Default: a value that holds only `labels` /
+        `label` is its label set (order and repeats do not matter); any other value is
+        itself, canonically (sorted keys), so nothing it carries is silently ignored. Types
+        whose values hold volatile parts (a display order, a seed, a note) override this."""
+        if not value:
+            return ()
+        if set(value) <= {"label", "labels"}:
+            return ("labels", tuple(sorted(set(generic_labels(value)))))
+        return ("value", json.dumps(value, sort_keys=True, ensure_ascii=False, default=str))
 
     def gold_matches(self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]) -> bool:
         """Is an answer value right against a gold value? Default: equal labels, else equal."""
