@@ -138,6 +138,19 @@ class TaskType:
             return sorted(mine) == sorted(theirs)
         return dict(value) == dict(gold)
 
+    def gold_difference(
+        self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]
+    ) -> list[str]:
+        """What differs between an answer and its gold value, for the annotator in gold
+        training ("missing: sport", "extra: politiek"). Default: the labels each lacks."""
+        mine, theirs = set(self.labels_of(value)), set(self.labels_of(gold))
+        out = []
+        if theirs - mine:
+            out.append("missing: " + ", ".join(sorted(theirs - mine)))
+        if mine - theirs:
+            out.append("not expected: " + ", ".join(sorted(mine - theirs)))
+        return out
+
     # -- plumbing --------------------------------------------------------------------------
     @property
     def keymap_file(self) -> Path:
