@@ -78,6 +78,10 @@ class SpansType(TaskType):
                     where,
                 )
 
+    def tokens(self, task: TaskContent) -> list[tuple[int, int]] | None:
+        assert isinstance(task, SpansTask)
+        return [(t.start, t.end) for t in tokens_of(task)]
+
     def labels_of(self, value: Mapping[str, Any] | None) -> list[str]:
         if not value:
             return []

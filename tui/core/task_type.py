@@ -113,6 +113,12 @@ class TaskType:
         agreement). Types without categorical labels return []."""
         return generic_labels(value)
 
+    def tokens(self, task: TaskContent) -> list[tuple[int, int]] | None:
+        """The (start, end) character offsets of the tokens an answer's token indices count
+        (span answers carry `token_start`/`token_end`); None for types without tokens.
+        Exports use it to write the tokens those indices mean."""
+        return None
+
     def gold_matches(self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]) -> bool:
         """Is an answer value right against a gold value? Default: equal labels, else equal."""
         if value is None:

@@ -1,0 +1,214 @@
+"""One streaming pass from a batch folder to export records: each answer joined with its task.
+
+Memory stays bounded for a million answers: the first pass over the results files keeps, per
+(annotator, task id), only the line number of the latest line (`--select latest`); tasks are
+never held as objects but as offsets in tasks.jsonl (the batch's byte-offset index), and a
+task line is read and parsed again when an answer needs it. Results lines are read only
+through tui.core.result_lines (the one reader): a bad line is a Problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from tui.core.batch import Batch
+from tui.core.problems import Problem
+from tui.core.result_lines import ResultLine, read_result_lines
+
+Select = Literal["latest", "all"]
+SELECTS: tuple[str, ...] = ("latest", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRecord:
+    """One answer with everything a peer tool needs: the task's content and the answer."""
+
+    batch_id: str
+    task_type: str
+    task_id: str
+    task: dict[str, Any]  # the task line as written in tasks.jsonl (with `id` set)
+    annotator: str
+    answer: str  # accept | reject | skip | flag | undone
+    value: dict[str, Any] | None
+    flag: dict[str, Any] | None
+    active_ms: int
+    shown_ms: int | None
+    started_at: str | None
+    submitted_at: str | None
+    revision: int | None
+    session_id: str | None
+    gold_correct: bool | None
+
+    @property
+    def flag_reason(self) -> str | None:
+        return None if self.flag is None else str(self.flag.get("reason"))
+
+    @property
+    def note(self) -> str:
+        """The annotator's note: the flag's, else one the task type's value carries."""
+        if self.flag is not None and self.flag.get("note"):
+            return str(self.flag["note"])
+        if self.value:
+            for key in ("note", "reason"):
+                text = self.value.get(key)
+                if isinstance(text, str) and text:
+                    return text
+        return ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The self-contained jsonl line: task + answer."""
+        return {
+            "batch_id": self.batch_id,
+            "task_type": self.task_type,
+            "task_id": self.task_id,
+            "task": self.task,
+            "annotator": self.annotator,
+            "answer": self.answer,
+            "value": self.value,
+            "flag": self.flag,
+            "note": self.note,
+            "active_ms": self.active_ms,
+            "shown_ms": self.shown_ms,
+            "started_at": self.started_at,
+            "submitted_at": self.submitted_at,
+            "revision": self.revision,
+            "session_id": self.session_id,
+            "gold_correct": self.gold_correct,
+        }
+
+
+@dataclass
+class ExportSource:
+    """A batch opened for export: its tasks by id (offsets), its results files, problems."""
+
+    batch: Batch
+    results_files: list[Path]
+    problems: list[Problem] = field(default_factory=list)
+    # task id -> index in tasks.jsonl, only for ids some answer names.
+    task_index: dict[str, int] = field(default_factory=dict)
+    skipped_undone: int = 0
+
+    @property
+    def task_type(self) -> str:
+        return self.batch.task_type.name
+
+
+def open_source(folder: Path) -> ExportSource:
+    """Open a batch folder for export (raises BatchError when the batch cannot be opened)."""
+    batch = Batch.open(folder)
+    batch.index_rest()
+    results_dir = batch.results_dir
+    files: list[Path] = []
+    if results_dir.is_dir():
+        # Symlinks are listed so that the shared reader refuses them with a problem.
+        files = sorted(p for p in results_dir.glob("*.jsonl") if p.is_file() or p.is_symlink())
+    return ExportSource(batch=batch, results_files=files, problems=list(batch.problems))
+
+
+def _annotator(line: ResultLine, path: Path) -> str:
+    return line.annotator if line.annotator else path.stem
+
+
+def _first_pass(source: ExportSource, select: Select) -> tuple[list[set[int]] | None, set[str]]:
+    """Per results file, the line numbers to export (None: every line, for `all`), and the
+    task ids they name. For `latest`: the latest line of each (annotator, task) unless it
+    is a withdrawal. Memory: one small tuple per (annotator, task)."""
+    latest: dict[tuple[str, str], tuple[int, int, bool]] = {}
+    needed: set[str] = set()
+    scratch: list[Problem] = []  # the second pass reports each bad line once
+    for number, path in enumerate(source.results_files):
+        for line in read_result_lines(path, scratch):
+            if select == "all":
+                needed.add(line.task_id)
+            else:
+                latest[(_annotator(line, path), line.task_id)] = (number, line.line, line.withdrawn)
+    if select == "all":
+        return None, needed
+    chosen: list[set[int]] = [set() for _ in source.results_files]
+    for (_, task_id), (file_no, line_no, withdrawn) in latest.items():
+        if withdrawn:
+            source.skipped_undone += 1
+        else:
+            chosen[file_no].add(line_no)
+            needed.add(task_id)
+    return chosen, needed
+
+
+def _index_tasks(source: ExportSource, needed: set[str]) -> None:
+    """task id -> index in tasks.jsonl for the ids an exported answer names (the first line
+    of a duplicated id: the batch refuses the others). One small int per answered task."""
+    batch = source.batch
+    index = source.task_index
+    for i in range(len(batch)):
+        task_id = batch.task_id_at(i)
+        if task_id in needed:
+            index.setdefault(task_id, i)
+
+
+def task_line(source: ExportSource, task_id: str) -> dict[str, Any] | None:
+    i = source.task_index.get(task_id)
+    if i is None:
+        return None
+    _, raw, _ = source.batch.raw_line(i)
+    if raw is None:
+        return None
+    task = dict(raw)
+    task["id"] = task_id
+    return task
+
+
+def iter_records(source: ExportSource, select: Select = "latest") -> Iterator[ExportRecord]:
+    """Every selected answer as an ExportRecord, results file by file in file order.
+
+    `latest`: the latest line per annotator and task (an `undone` latest line withdraws the
+    answer: nothing is exported for it). `all`: every line, edits and withdrawals included.
+    An answer whose task is not in tasks.jsonl is reported and skipped."""
+    chosen, needed = _first_pass(source, select)
+    _index_tasks(source, needed)
+    del needed
+    batch = source.batch
+    missing_reported: set[str] = set()
+    for number, path in enumerate(source.results_files):
+        wanted = chosen[number] if chosen is not None else None
+        for line in read_result_lines(path, source.problems):
+            if wanted is not None and line.line not in wanted:
+                continue
+            task = task_line(source, line.task_id)
+            if task is None:
+                if line.task_id not in missing_reported and len(missing_reported) < 1000:
+                    missing_reported.add(line.task_id)
+                    source.problems.append(
+                        Problem(
+                            path,
+                            f"task {line.task_id!r} is not in {batch.tasks_path.name} (or its "
+                            "line is invalid); the answer is not exported",
+                            line.line,
+                            "task_id",
+                            severity="warning",
+                        )
+                    )
+                continue
+            raw = line.raw
+            shown = raw.get("shown_ms")
+            started = raw.get("started_at")
+            session = raw.get("session_id")
+            yield ExportRecord(
+                batch_id=line.batch_id or batch.id,
+                task_type=line.task_type or batch.task_type.name,
+                task_id=line.task_id,
+                task=task,
+                annotator=_annotator(line, path),
+                answer=line.answer,
+                value=line.value,
+                flag=line.flag,
+                active_ms=line.active_ms,
+                shown_ms=shown if type(shown) is int and shown >= 0 else None,
+                started_at=started if type(started) is str else None,
+                submitted_at=line.submitted_at,
+                revision=line.revision,
+                session_id=session if type(session) is str else None,
+                gold_correct=line.gold_correct,
+            )
