@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from tui import __version__
 
-COMMAND_MODULES = ("open", "validate", "keys", "stats", "audit", "demo", "export")
+COMMAND_MODULES = ("open", "validate", "keys", "stats", "audit", "demo", "export", "import_data")
 
 
 def build_parser() -> argparse.ArgumentParser:
