@@ -26,10 +26,32 @@ def ls_data(task: dict[str, Any], kind: str) -> dict[str, Any]:
             if isinstance(r, dict):
                 data[f"response_{chr(65 + n)}"] = r.get("text")
     if kind == "rate" and "response" not in data:
-        messages = task.get("messages")
-        if isinstance(messages, list) and messages and isinstance(messages[-1], dict):
-            data["response"] = messages[-1].get("content")
+        rated = rated_message(task)
+        if rated is not None:
+            data["response"] = rated
     return data
+
+
+def rated_message(task: dict[str, Any]) -> str | None:
+    """The content of the message a rate task rates: its `target`, else the last assistant
+    message (as the rate type reads it)."""
+    messages = task.get("messages")
+    if not isinstance(messages, list):
+        return None
+    target = task.get("target")
+    if type(target) is not int:
+        target = next(
+            (
+                i
+                for i in range(len(messages) - 1, -1, -1)
+                if isinstance(messages[i], dict) and messages[i].get("role") == "assistant"
+            ),
+            None,
+        )
+    if target is None or not 0 <= target < len(messages) or not isinstance(messages[target], dict):
+        return None
+    content = messages[target].get("content")
+    return content if isinstance(content, str) else None
 
 
 def _item(from_name: str, to_name: str, kind: str, value: dict[str, Any], n: int) -> dict[str, Any]:

@@ -130,8 +130,12 @@ def prodigy_line(
                 line["outcome"] = value["outcome"]
             if value.get("ranking") is not None:
                 line["ranking"] = value["ranking"]
+            if value.get("reason"):
+                line["reason"] = value["reason"]
         elif kind == "rate":
             line["ratings"] = value.get("ratings", {})
+            if value.get("note"):
+                line["note"] = value["note"]
             line["options"] = _options(choices_of(record))
         elif not task.get("options"):
             line["options"] = _options(labels)
@@ -144,9 +148,7 @@ def prodigy_line(
     line["_annotator_id"] = session
     line["_session_id"] = session
     if record.flag is not None:
-        line["flag"] = record.flag
-    if record.note:
-        line["note"] = record.note
+        line["flag"] = record.flag  # with its note
     line["_labeldesk"] = {
         "annotator": record.annotator,
         "task_id": record.task_id,

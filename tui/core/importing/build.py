@@ -255,6 +255,7 @@ def run_import(request: ImportRequest) -> ImportResult:
     result = ImportResult()
     notes: set[str] = set()
     kept: list[tuple[str, dict[str, Any]]] = []  # (position, task)
+    offered: list[str] = []
     seen: dict[str, str] = {}
     media_used: dict[Path, str] = {}
     source_dir = request.source.parent
@@ -267,8 +268,16 @@ def run_import(request: ImportRequest) -> ImportResult:
     for number, row in enumerate(rows, start=1):
         where = f"{request.source}: {row.position}"
         try:
-            converted = converter(row.data, settings)
+            try:
+                converted = converter(row.data, settings)
+            except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+                if isinstance(exc, RowError):
+                    raise
+                # A field of an unexpected shape deep in the row (a number where a list
+                # belongs, ...): the row is reported, never a traceback.
+                raise RowError(f"a field has an unexpected shape ({type(exc).__name__}: {exc})") from None
             task = converted.task
+            offered += [x for x in converted.labels if x not in offered]
             for note in converted.notes:
                 result.problems.append(Problem(where, note, severity="warning"))
             task_id = task_id_of(task, number)
@@ -291,7 +300,7 @@ def run_import(request: ImportRequest) -> ImportResult:
             continue
         kept.append((row.position, task))
     result.media_copied = len(media_used)
-    labels = list(dict.fromkeys(request.labels))
+    labels = list(dict.fromkeys(request.labels + offered))
     if kind in _ID_TYPES_WITH_LABELS:
         for _, task in kept:
             for label in _labels_in(task, kind):

@@ -46,6 +46,7 @@ class Converted:
     task: dict[str, Any]
     value: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)  # warnings about this row
+    labels: list[str] = field(default_factory=list)  # labels the row offers (Prodigy options)
 
 
 @dataclass
@@ -92,7 +93,8 @@ def ls_value(
         if not isinstance(item, dict) or not isinstance(item.get("value"), dict):
             continue
         typ, value, name = item.get("type"), item["value"], str(item.get("from_name", ""))
-        labels = [str(x) for x in value.get("labels") or value.get(f"{typ}") or []]
+        found = value.get("labels") if typ == "labels" else value.get(str(typ))
+        labels = [str(x) for x in found] if isinstance(found, list) else []
         if typ == "labels" and "start" in value and "end" in value:
             if kind in ("audio", "video"):
                 for label in labels:
@@ -127,7 +129,7 @@ def ls_value(
             "were taken as labels of the whole item"
         )
     if kind == "spans":
-        return {"spans": spans} if spans else None
+        return {"spans": spans}  # no spans is an answer too: "nothing to mark here"
     if kind in ("classify", "image"):
         labels = list(dict.fromkeys(choices))
         value = {"labels": labels} if labels else None
@@ -193,6 +195,11 @@ def from_label_studio(row: dict[str, Any], settings: ImportSettings) -> Converte
     if not isinstance(data, dict):
         raise RowError(f"`data` must be an object, got {type(data).__name__}")
     task = {k: v for k, v in data.items() if not k.startswith("response_") or settings.task_type != "compare"}
+    if settings.task_type == "rate" and "messages" in task and "response" in task:
+        from tui.core.export.label_studio import rated_message
+
+        if task["response"] == rated_message(task):
+            del task["response"]  # the flat copy labeldesk's export adds for the config
     meta = dict(row.get("meta") or {}) if isinstance(row.get("meta"), dict) else {}
     own_id = meta.pop("labeldesk_id", None)
     task_id = _text_id(own_id) or _text_id(data.get("id")) or _text_id(row.get("id"))
@@ -243,10 +250,21 @@ def from_prodigy(row: dict[str, Any], settings: ImportSettings) -> Converted:
         if decided:
             value = {"label": row.get("label"), "accept": answer == "accept"}
     elif kind in ("classify", "image"):
+        options = row.get("options")
+        offered: list[str] = []
+        if isinstance(options, list) and all(
+            isinstance(o, dict) and o.get("id") == o.get("text") and isinstance(o.get("id"), str)
+            for o in options
+        ):
+            # Options that are plain labels (what labeldesk exports from the batch's labels)
+            # become the batch's labels, not a per-task override.
+            offered = [str(o["id"]) for o in options]
+            task.pop("options", None)
         if decided and isinstance(accept, list):
             value = {"labels": [str(x) for x in accept]}
             if kind == "image" and isinstance(row.get("description"), str):
                 value["description"] = row["description"]
+        return Converted(task, value, labels=offered)
     elif kind == "compare":
         ids = [str(o.get("id")) for o in row.get("options") or row.get("responses") or [] if isinstance(o, dict)]
         task.pop("options", None)
@@ -260,6 +278,9 @@ def from_prodigy(row: dict[str, Any], settings: ImportSettings) -> Converted:
                 value.update(outcome="win", winner=str(accept[0]))
             else:
                 value = None
+            if value is not None and isinstance(row.get("reason"), str) and row["reason"]:
+                value["reason"] = row["reason"]
+        task.pop("reason", None)
     elif kind == "rate":
         task.pop("options", None)
         if decided and isinstance(row.get("ratings"), dict):
