@@ -280,9 +280,11 @@ def run_import(request: ImportRequest) -> ImportResult:
             offered += [x for x in converted.labels if x not in offered]
             for note in converted.notes:
                 result.problems.append(Problem(where, note, severity="warning"))
+            # No id, no Prodigy hash: the row's position ("line-12", as opening the file
+            # directly would name it; "row-3" in a table, "task-2" in Label Studio).
             task_id = task_id_of(task, number)
-            if task_id.startswith("line-"):
-                task_id = f"row-{number}"
+            if task_id == f"line-{number}":
+                task_id = row.position.replace(" ", "-")
             task["id"] = task_id
             if task_id in seen:
                 raise RowError(

@@ -95,6 +95,8 @@ def ls_value(
         typ, value, name = item.get("type"), item["value"], str(item.get("from_name", ""))
         found = value.get("labels") if typ == "labels" else value.get(str(typ))
         labels = [str(x) for x in found] if isinstance(found, list) else []
+        if found is not None and not isinstance(found, list):
+            notes.append(f"a {typ} result whose labels are not a list was ignored")
         if typ == "labels" and "start" in value and "end" in value:
             if kind in ("audio", "video"):
                 for label in labels:
@@ -344,6 +346,8 @@ def from_table(row: dict[str, Any], settings: ImportSettings) -> Converted:
     if text_field is not None:
         if text_field not in row:
             raise RowError(f"no column {text_field!r} (columns: {', '.join(map(str, row))[:200]})")
+        if row[text_field] is None or (isinstance(row[text_field], str) and not row[text_field].strip()):
+            raise RowError(f"the {text_field!r} column is empty: there is nothing to label")
         task.pop(text_field)
         target = kind if kind in MEDIA_TYPES else ("source" if kind == "write" else "text")
         task[target] = row[text_field]
