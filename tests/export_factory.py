@@ -47,10 +47,22 @@ def _value(batch: Batch, raw: dict[str, Any], index: int, n: int) -> dict[str, A
             return {"ranking": list(reversed(ids)), "shown_order": ids, "seed": n}
         if n % 3 == 2:
             return {"outcome": "tie", "shown_order": ids, "seed": n, "reason": "equal"}
-        return {"winner": ids[n % 2], "outcome": "win", "shown_order": ids, "seed": n, "reason": "clearer"}
+        return {
+            "winner": ids[n % 2],
+            "outcome": "win",
+            "shown_order": ids,
+            "seed": n,
+            "reason": "clearer",
+        }
     if kind == "write":
         text = f"Written text number {n} for the task."
-        return {"text": text, "words": len(text.split()), "chars": len(text), "language": "en", "checks": []}
+        return {
+            "text": text,
+            "words": len(text.split()),
+            "chars": len(text),
+            "language": "en",
+            "checks": [],
+        }
     if kind == "audio":
         return {
             "transcript": f"transcript {n}",
@@ -65,9 +77,7 @@ def _value(batch: Batch, raw: dict[str, Any], index: int, n: int) -> dict[str, A
     raise AssertionError(kind)
 
 
-def result_line(
-    batch: Batch, index: int, n: int, annotator: str, **changes: Any
-) -> dict[str, Any]:
+def result_line(batch: Batch, index: int, n: int, annotator: str, **changes: Any) -> dict[str, Any]:
     """A valid answer line for task `index`; `n` varies the value between annotators."""
     raw = batch.raw_line(index)[1]
     assert raw is not None
@@ -95,12 +105,18 @@ def result_line(
     return line
 
 
-def batch_with_answers(tmp: Path, kind: str, lang: str = "en", annotators: tuple[str, ...] = ("anna", "bram")) -> Path:
+def batch_with_answers(
+    tmp: Path, kind: str, lang: str = "en", annotators: tuple[str, ...] = ("anna", "bram")
+) -> Path:
     """A copy of samples/<kind>-<lang> with every task answered by each annotator (the
     second annotator's value differs where the type allows), plus one flagged answer, one
     skip and one answer edited then withdrawn."""
     folder = tmp / f"{kind}-{lang}"
-    shutil.copytree(REPO / "samples" / f"{kind}-{lang}", folder, ignore=shutil.ignore_patterns("results", "audits"))
+    shutil.copytree(
+        REPO / "samples" / f"{kind}-{lang}",
+        folder,
+        ignore=shutil.ignore_patterns("results", "audits"),
+    )
     batch = Batch.open(folder)
     batch.index_rest()
     raws = [batch.raw_line(i)[1] for i in range(len(batch))]

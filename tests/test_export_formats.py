@@ -89,7 +89,9 @@ def test_an_edit_exports_only_its_latest_revision(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", TASK_TYPES)
 @pytest.mark.parametrize("fmt", TEXT_FORMATS)
-def test_every_text_format_of_every_task_type(batches: dict[str, Path], kind: str, fmt: str) -> None:
+def test_every_text_format_of_every_task_type(
+    batches: dict[str, Path], kind: str, fmt: str
+) -> None:
     data, summary = export(batches[kind], fmt)
     assert summary.problems == []
     if fmt in ("jsonl", "prodigy"):
@@ -139,18 +141,24 @@ def test_prodigy_keeps_the_hashes_of_a_prodigy_task(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", TASK_TYPES)
-def test_label_studio_results_name_controls_of_the_config(batches: dict[str, Path], kind: str) -> None:
+def test_label_studio_results_name_controls_of_the_config(
+    batches: dict[str, Path], kind: str
+) -> None:
     tasks = orjson.loads(export(batches[kind], "label-studio")[0])
     batch = Batch.open(batches[kind])
     config = ET.fromstring(labeling_config(kind, dict(batch.config.task)))
     names = {el.get("name") for el in config.iter() if el.get("name")}
-    values = {el.get("value", "")[1:] for el in config.iter() if el.get("value", "").startswith("$")}
+    values = {
+        el.get("value", "")[1:] for el in config.iter() if el.get("value", "").startswith("$")
+    }
     found = 0
     for task in tasks:
         assert task["data"]["id"] == task["meta"]["labeldesk_id"]
         for annotation in task["annotations"]:
             assert {"completed_by", "lead_time", "was_cancelled", "result"} <= set(annotation)
-            assert annotation["was_cancelled"] == (annotation["labeldesk"]["answer"] in ("skip", "flag"))
+            assert annotation["was_cancelled"] == (
+                annotation["labeldesk"]["answer"] in ("skip", "flag")
+            )
             for item in annotation["result"]:
                 found += 1
                 assert item["from_name"] in names, item
@@ -161,7 +169,9 @@ def test_label_studio_results_name_controls_of_the_config(batches: dict[str, Pat
     assert found
 
 
-def test_label_studio_maps_ratings_and_picks_to_their_own_controls(batches: dict[str, Path]) -> None:
+def test_label_studio_maps_ratings_and_picks_to_their_own_controls(
+    batches: dict[str, Path],
+) -> None:
     rate = orjson.loads(export(batches["rate"], "label-studio")[0])
     types = {i["type"] for t in rate for a in t["annotations"] for i in a["result"]}
     assert "rating" in types and "choices" not in types
@@ -178,7 +188,9 @@ def test_csv_per_task_has_a_consensus(tmp_path: Path) -> None:
     batch = Batch.open(folder)
     # cees agrees with anna on every task
     lines = [result_line(batch, i, i, "cees") for i in range(len(batch))]
-    (folder / "results" / "cees.jsonl").write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in lines))
+    (folder / "results" / "cees.jsonl").write_bytes(
+        b"".join(orjson.dumps(x) + b"\n" for x in lines)
+    )
     data, summary = export(folder, "csv", per_task=True)
     rows = {r["task_id"]: r for r in csv.DictReader(io.StringIO(data.decode()))}
     assert summary.written == len(batch)
@@ -197,17 +209,24 @@ def test_parquet_is_read_by_pyarrow(batches: dict[str, Path], tmp_path: Path) ->
     expected = jsonl(export(batches["spans"], "jsonl")[0])
     assert len(rows) == len(expected)
     assert [orjson.loads(r["task"]) for r in rows] == [x["task"] for x in expected]
-    assert [orjson.loads(r["value"]) if r["value"] else None for r in rows] == [x["value"] for x in expected]
+    assert [orjson.loads(r["value"]) if r["value"] else None for r in rows] == [
+        x["value"] for x in expected
+    ]
     assert rows[0]["annotator"] == "anna" and rows[0]["active_ms"] == 3000
 
 
-def test_span_formats_refuse_other_task_types(batches: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_span_formats_refuse_other_task_types(
+    batches: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["export", str(batches["classify"]), "--format", "conll"]) == 2
     assert "carries spans" in capsys.readouterr().err
 
 
 def test_a_missing_extra_says_how_to_install_it(
-    batches: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    batches: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     import sys
 
@@ -269,5 +288,13 @@ def test_stdout_on_a_pipe_is_the_data(batches: dict[str, Path]) -> None:
 
 def test_the_format_list_is_complete() -> None:
     assert set(FORMATS) == {
-        "jsonl", "prodigy", "label-studio", "label-studio-min", "csv", "conll", "iob", "spacy", "parquet"
+        "jsonl",
+        "prodigy",
+        "label-studio",
+        "label-studio-min",
+        "csv",
+        "conll",
+        "iob",
+        "spacy",
+        "parquet",
     }

@@ -8,7 +8,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 
 from tests.export_factory import TASK_TYPES, batch_with_answers
@@ -131,6 +130,8 @@ def test_export_then_import_gives_the_same_tasks_and_answers(
     firsts = _first_answers(folder)
     for task_id in expected_ids:
         assert _content(back[task_id], kind) == _content(original[task_id], kind), task_id
-        assert carried(kind, back[task_id].get("gold"), fmt) == carried(kind, firsts[task_id], fmt), task_id
+        assert carried(kind, back[task_id].get("gold"), fmt) == carried(
+            kind, firsts[task_id], fmt
+        ), task_id
     assert result.written == len(expected_ids)
     assert Batch.open(target).validate_all()[0] == []

@@ -32,7 +32,13 @@ def _answered_batch(folder: Path, items: list[dict[str, Any]], language: str = "
     lines = []
     for n, item in enumerate(items):
         spans = [
-            {"start": s["start"], "end": s["end"], "label": s["label"], "token_start": 0, "token_end": 0}
+            {
+                "start": s["start"],
+                "end": s["end"],
+                "label": s["label"],
+                "token_start": 0,
+                "token_end": 0,
+            }
             for s in item["spans"]
         ]
         lines.append(
@@ -47,7 +53,9 @@ def _answered_batch(folder: Path, items: list[dict[str, Any]], language: str = "
                 "revision": 1,
             }
         )
-    (folder / "results" / "anna.jsonl").write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in lines))
+    (folder / "results" / "anna.jsonl").write_bytes(
+        b"".join(orjson.dumps(x) + b"\n" for x in lines)
+    )
     return folder
 
 
@@ -65,7 +73,9 @@ def _conll_docs(data: bytes) -> list[list[tuple[str, str]]]:
     return docs
 
 
-def _expected(nlp: Any, text: str, spans: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], int]:
+def _expected(
+    nlp: Any, text: str, spans: list[dict[str, Any]]
+) -> tuple[list[tuple[str, str]], int]:
     """spaCy's own reading of the character offsets: tokens and IOB tags, and how many spans
     did not align (char_span gave None, or they overlap an earlier one)."""
     doc = nlp.make_doc(text)
@@ -86,7 +96,9 @@ def _expected(nlp: Any, text: str, spans: list[dict[str, Any]]) -> tuple[list[tu
 
 
 @pytest.mark.parametrize("name", NER_FIXTURES)
-def test_prodigy_ner_answers_export_token_for_token_as_spacy_computes(tmp_path: Path, name: str) -> None:
+def test_prodigy_ner_answers_export_token_for_token_as_spacy_computes(
+    tmp_path: Path, name: str
+) -> None:
     items = []
     for raw in (FIXTURES / name).read_bytes().splitlines():
         line = orjson.loads(raw)
@@ -121,7 +133,9 @@ def test_prodigy_ner_answers_export_token_for_token_as_spacy_computes(tmp_path: 
         assert doc.user_data["annotator"] == "anna"
 
 
-def test_dutch_tokens_are_spacys_and_a_misaligned_span_is_reported_not_moved(tmp_path: Path) -> None:
+def test_dutch_tokens_are_spacys_and_a_misaligned_span_is_reported_not_moved(
+    tmp_path: Path,
+) -> None:
     text = "De Amsterdammers gingen naar Noord-Holland, zei Rutte's woordvoerder."
     spans = [
         {"start": 3, "end": 12, "label": "LOC"},  # "Amsterdam" inside "Amsterdammers"
@@ -138,7 +152,7 @@ def test_dutch_tokens_are_spacys_and_a_misaligned_span_is_reported_not_moved(tmp
     assert dropped == 2 and len(summary.misaligned) == 2
     first, second = summary.misaligned
     assert "task 't0'" in first and "3-12" in first and "'Amsterdammers'" in first
-    assert "48-53" in second and "\"Rutte's\"" in second
+    assert "48-53" in second and '"Rutte\'s"' in second
     # Not moved onto the whole token: "Amsterdammers" and "Rutte's" stay O.
     assert ("Amsterdammers", "O") in [tuple(r) for r in rows]
     assert ("Rutte's", "O") in [tuple(r) for r in rows]

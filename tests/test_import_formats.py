@@ -60,7 +60,9 @@ def test_label_studio_cancelled_annotations_are_not_used(tmp_path: Path) -> None
     data[1]["annotations"][0]["result"][0]["value"]["rectanglelabels"] = ["Truck"]
     source = tmp_path / "ls.json"
     source.write_bytes(orjson.dumps(data))
-    result = run_import(ImportRequest(source, "label-studio", "classify", tmp_path / "b", answers="gold"))
+    result = run_import(
+        ImportRequest(source, "label-studio", "classify", tmp_path / "b", answers="gold")
+    )
     said = [str(p) for p in result.problems]
     assert any("task 1: annotation 7 was cancelled (skipped): not used" in s for s in said)
     tasks = tasks_of(tmp_path / "b")
@@ -68,9 +70,22 @@ def test_label_studio_cancelled_annotations_are_not_used(tmp_path: Path) -> None
     assert tasks[1]["gold"] == {"labels": ["Truck", "Car"]}  # the accepted annotation's
 
 
-def test_label_studio_media_urls_are_reported_per_task(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_label_studio_media_urls_are_reported_per_task(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(
-        ["import", str(LS_EXPORT), "-f", "label-studio", "-t", "image", "-o", str(tmp_path / "img"), "--labels", "Car"]
+        [
+            "import",
+            str(LS_EXPORT),
+            "-f",
+            "label-studio",
+            "-t",
+            "image",
+            "-o",
+            str(tmp_path / "img"),
+            "--labels",
+            "Car",
+        ]
     )
     err = capsys.readouterr().err
     assert code == 1
@@ -86,7 +101,9 @@ def test_every_prodigy_fixture_round_trips(tmp_path: Path, name: str) -> None:
     kind = PRODIGY_TYPES[name]
     labels = ["a", "b"] if name == "news_headlines.jsonl" else []
     folder = tmp_path / "batch"
-    result = run_import(ImportRequest(PRODIGY / name, "prodigy", kind, folder, answers="gold", labels=labels))
+    result = run_import(
+        ImportRequest(PRODIGY / name, "prodigy", kind, folder, answers="gold", labels=labels)
+    )
     original = [orjson.loads(x) for x in (PRODIGY / name).read_bytes().splitlines() if x.strip()]
     errors = [p for p in result.problems if p.severity == "error"]
     # The only rows refused repeat a task id (Prodigy answer files repeat tasks).
@@ -108,11 +125,21 @@ def test_every_prodigy_fixture_round_trips(tmp_path: Path, name: str) -> None:
             continue
         answer = "accept" if gold.get("accept", True) else "reject"
         lines.append(
-            {"task_id": task["id"], "batch_id": batch.id, "annotator": "anna", "task_type": kind,
-             "answer": answer, "value": gold, "active_ms": 10, "revision": 1}
+            {
+                "task_id": task["id"],
+                "batch_id": batch.id,
+                "annotator": "anna",
+                "task_type": kind,
+                "answer": answer,
+                "value": gold,
+                "active_ms": 10,
+                "revision": 1,
+            }
         )
     (folder / "results").mkdir()
-    (folder / "results" / "anna.jsonl").write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in lines))
+    (folder / "results" / "anna.jsonl").write_bytes(
+        b"".join(orjson.dumps(x) + b"\n" for x in lines)
+    )
     out = io.BytesIO()
     write_export(open_source(folder), ExportOptions(format="prodigy"), out)
     exported = [orjson.loads(x) for x in out.getvalue().splitlines()]
@@ -150,8 +177,14 @@ def test_csv_with_chosen_columns_and_every_bad_row_reported(tmp_path: Path) -> N
     )
     result = run_import(
         ImportRequest(
-            source, "csv", "classify", tmp_path / "b", answers="pre",
-            text_field="tekst", id_field="nr", label_field="oordeel",
+            source,
+            "csv",
+            "classify",
+            tmp_path / "b",
+            answers="pre",
+            text_field="tekst",
+            id_field="nr",
+            label_field="oordeel",
         )
     )
     said = {str(p.file).rsplit(": ", 1)[-1]: p.message for p in result.problems}
@@ -167,35 +200,71 @@ def test_csv_with_chosen_columns_and_every_bad_row_reported(tmp_path: Path) -> N
     assert Batch.open(tmp_path / "b").config.task["labels"] == ["positief", "negatief"]
 
 
-def test_a_missing_column_is_said_per_row_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_column_is_said_per_row_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = tmp_path / "x.csv"
     source.write_text("id,text\n1,hallo\n", encoding="utf-8")
-    code = main(["import", str(source), "-f", "csv", "-t", "classify", "--labels", "a",
-                 "--label-column", "label", "-o", str(tmp_path / "b")])
+    code = main(
+        [
+            "import",
+            str(source),
+            "-f",
+            "csv",
+            "-t",
+            "classify",
+            "--labels",
+            "a",
+            "--label-column",
+            "label",
+            "-o",
+            str(tmp_path / "b"),
+        ]
+    )
     assert code == 1
     assert "line 2: not imported: no column 'label'" in capsys.readouterr().err
 
 
 def test_hugging_face_jsonl_and_parquet(tmp_path: Path) -> None:
-    rows = [{"sentence": "Goed zo", "label": 1, "idx": 0}, {"sentence": "Slecht", "label": 0, "idx": 1}]
+    rows = [
+        {"sentence": "Goed zo", "label": 1, "idx": 0},
+        {"sentence": "Slecht", "label": 0, "idx": 1},
+    ]
     jsonl = tmp_path / "train.jsonl"
     jsonl.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows) + b"[1, 2]\n{bad\n")
     result = run_import(
-        ImportRequest(jsonl, "jsonl", "classify", tmp_path / "j", answers="gold",
-                      text_field="sentence", id_field="idx", label_field="label")
+        ImportRequest(
+            jsonl,
+            "jsonl",
+            "classify",
+            tmp_path / "j",
+            answers="gold",
+            text_field="sentence",
+            id_field="idx",
+            label_field="label",
+        )
     )
     messages = sorted((p.line, p.message.split(":")[0]) for p in result.problems)
     assert messages == [(3, "expected a JSON object, got list"), (4, "not valid JSON")]
     assert [(t["id"], t["text"], t["gold"]) for t in tasks_of(tmp_path / "j")] == [
-        ("0", "Goed zo", {"labels": ["1"]}), ("1", "Slecht", {"labels": ["0"]}),
+        ("0", "Goed zo", {"labels": ["1"]}),
+        ("1", "Slecht", {"labels": ["0"]}),
     ]
     pa = pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
 
     pq.write_table(pa.Table.from_pylist(rows), tmp_path / "train.parquet")
     run_import(
-        ImportRequest(tmp_path / "train.parquet", "parquet", "classify", tmp_path / "p",
-                      answers="gold", text_field="sentence", id_field="idx", label_field="label")
+        ImportRequest(
+            tmp_path / "train.parquet",
+            "parquet",
+            "classify",
+            tmp_path / "p",
+            answers="gold",
+            text_field="sentence",
+            id_field="idx",
+            label_field="label",
+        )
     )
     assert tasks_of(tmp_path / "p") == tasks_of(tmp_path / "j")
 
@@ -203,22 +272,41 @@ def test_hugging_face_jsonl_and_parquet(tmp_path: Path) -> None:
 def test_media_are_copied_into_the_new_batch(tmp_path: Path) -> None:
     repo = Path(__file__).resolve().parent.parent
     (tmp_path / "pics").mkdir()
-    shutil.copy(repo / "samples" / "image-en" / "media" / "testbeeld.png", tmp_path / "pics" / "a.png")
+    shutil.copy(
+        repo / "samples" / "image-en" / "media" / "testbeeld.png", tmp_path / "pics" / "a.png"
+    )
     source = tmp_path / "tasks.csv"
-    source.write_text("id,image\n1,pics/a.png\n2,pics/a.png\n3,pics/missing.png\n", encoding="utf-8")
+    source.write_text(
+        "id,image\n1,pics/a.png\n2,pics/a.png\n3,pics/missing.png\n", encoding="utf-8"
+    )
     result = run_import(ImportRequest(source, "csv", "image", tmp_path / "b", labels=["x"]))
     assert [str(p.file).rsplit(": ", 1)[-1] for p in result.problems] == ["line 4"]
     assert "media file 'pics/missing.png': not found" in result.problems[0].message
     assert result.media_copied == 1
     assert [t["image"] for t in tasks_of(tmp_path / "b")] == ["media/a.png", "media/a.png"]
-    assert (tmp_path / "b" / "media" / "a.png").read_bytes() == (tmp_path / "pics" / "a.png").read_bytes()
+    assert (tmp_path / "b" / "media" / "a.png").read_bytes() == (
+        tmp_path / "pics" / "a.png"
+    ).read_bytes()
     assert Batch.open(tmp_path / "b").validate_all()[0] == []
 
 
-def test_the_output_must_be_a_new_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_output_must_be_a_new_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "keep.txt").write_text("mine")
-    code = main(["import", str(LS_EXPORT), "-f", "label-studio", "-t", "classify", "-o", str(tmp_path / "b")])
+    code = main(
+        [
+            "import",
+            str(LS_EXPORT),
+            "-f",
+            "label-studio",
+            "-t",
+            "classify",
+            "-o",
+            str(tmp_path / "b"),
+        ]
+    )
     assert code == 2 and "not an empty folder" in capsys.readouterr().err
     assert (tmp_path / "b" / "keep.txt").read_text() == "mine"
 
@@ -238,7 +326,20 @@ def test_hostile_label_studio_files_never_give_a_traceback(
 ) -> None:
     source = tmp_path / "x.json"
     source.write_bytes(content)
-    code = main(["import", str(source), "-f", "label-studio", "-t", "spans", "--labels", "A", "-o", str(tmp_path / "b")])
+    code = main(
+        [
+            "import",
+            str(source),
+            "-f",
+            "label-studio",
+            "-t",
+            "spans",
+            "--labels",
+            "A",
+            "-o",
+            str(tmp_path / "b"),
+        ]
+    )
     err = capsys.readouterr().err
     # Said in words, naming the file (an exception would have failed this test).
     assert code == 1 and f"error: {source}" in err, err

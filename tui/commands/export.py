@@ -103,9 +103,17 @@ def run(args: argparse.Namespace) -> int:
     if hidden > 0:
         echo(f"... and more problems not shown ({hidden})", file=sys.stderr)
     where = str(args.output) if args.output is not None else "stdout"
-    extra = f", {summary.left_out} answer(s) the format cannot carry left out" if summary.left_out else ""
-    misaligned = f", {len(summary.misaligned)} span(s) not aligned to tokens" if summary.misaligned else ""
+    extra = (
+        f", {summary.left_out} answer(s) the format cannot carry left out"
+        if summary.left_out
+        else ""
+    )
+    misaligned = (
+        f", {len(summary.misaligned)} span(s) not aligned to tokens" if summary.misaligned else ""
+    )
     if source.skipped_undone:
         extra += f", {source.skipped_undone} withdrawn (undone) answer(s) not exported"
-    echo(f"exported {summary.written} {summary.unit} to {where}{extra}{misaligned}", file=sys.stderr)
+    echo(
+        f"exported {summary.written} {summary.unit} to {where}{extra}{misaligned}", file=sys.stderr
+    )
     return 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import BinaryIO
 
 import orjson
@@ -152,22 +151,20 @@ def _write_label_studio(
 
     by_task: dict[str, list[dict[str, object]]] = {}
     users: dict[str, int] = {}
-    number = 0
-    for record in records:
-        number += 1
+    for number, record in enumerate(records, start=1):
         user = users.setdefault(record.annotator, len(users) + 1)
         by_task.setdefault(record.task_id, []).append(ls_annotation(record, number, user))
     from tui.core.export.records import task_line
 
     out.write(b"[")
-    for position, (task_id, annotations) in enumerate(by_task.items(), start=1):
+    for position, (task_id, of_task) in enumerate(by_task.items(), start=1):
         task = task_line(source, task_id)
         if task is None:
             continue
         entry = {
             "id": position,
             "data": ls_data(task, source.task_type),
-            "annotations": annotations,
+            "annotations": of_task,
             "predictions": [],
             "meta": {"labeldesk_id": task_id, "batch_id": source.batch.id},
         }

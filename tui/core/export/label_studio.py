@@ -127,7 +127,11 @@ def ls_result(record: ExportRecord) -> list[dict[str, Any]]:
                 add(
                     "segment",
                     "labels",
-                    {"start": seg.get("start_s"), "end": seg.get("end_s"), "labels": [seg.get("label")]},
+                    {
+                        "start": seg.get("start_s"),
+                        "end": seg.get("end_s"),
+                        "labels": [seg.get("label")],
+                    },
                 )
         if value.get("labels"):
             add("label", "choices", {"choices": list(value["labels"])})

@@ -37,7 +37,16 @@ ROW_COLUMNS = (
     "gold_correct",
     "task",
 )
-TASK_COLUMNS = ("batch_id", "task_id", "task_type", "text", "answers", "consensus", "agreement", "by_annotator")
+TASK_COLUMNS = (
+    "batch_id",
+    "task_id",
+    "task_type",
+    "text",
+    "answers",
+    "consensus",
+    "agreement",
+    "by_annotator",
+)
 PARQUET_BATCH_ROWS = 10_000
 _NO_DECISION = ("skip", "flag", "undone")
 

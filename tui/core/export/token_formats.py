@@ -104,9 +104,7 @@ class Aligner:
         return "does not cover whole spaCy tokens (it begins or ends on whitespace)"
 
 
-def _docs(
-    records: Iterable[ExportRecord], aligner: Aligner, report: TokenExport
-) -> Iterable[Any]:
+def _docs(records: Iterable[ExportRecord], aligner: Aligner, report: TokenExport) -> Iterable[Any]:
     for record in records:
         if record.answer not in ("accept", "reject"):
             report.skipped_answers += 1

@@ -105,12 +105,10 @@ def _apply_answer(
     elif kind == "classify" and value.get("labels"):
         task["label"] = value["labels"][0]
         if len(value["labels"]) > 1:
-            notes.add(
-                "classify shows one proposed label: the first of several was kept as `label`"
-            )
+            notes.add("classify shows one proposed label: the first of several was kept as `label`")
     else:
-        meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
-        task["meta"] = {**meta, "proposed": value}
+        meta = task.get("meta")
+        task["meta"] = {**(meta if isinstance(meta, dict) else {}), "proposed": value}
         notes.add(
             f"task type {kind} has no pre-annotation field: proposed answers are kept in "
             "meta.proposed (not pre-filled in the view); use --answers gold to score against them"
@@ -275,7 +273,9 @@ def run_import(request: ImportRequest) -> ImportResult:
                     raise
                 # A field of an unexpected shape deep in the row (a number where a list
                 # belongs, ...): the row is reported, never a traceback.
-                raise RowError(f"a field has an unexpected shape ({type(exc).__name__}: {exc})") from None
+                raise RowError(
+                    f"a field has an unexpected shape ({type(exc).__name__}: {exc})"
+                ) from None
             task = converted.task
             offered += [x for x in converted.labels if x not in offered]
             for note in converted.notes:

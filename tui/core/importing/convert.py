@@ -101,16 +101,24 @@ def ls_value(
             if kind in ("audio", "video"):
                 for label in labels:
                     segments.append(
-                        {"start_s": float(value["start"]), "end_s": float(value["end"]), "label": label}
+                        {
+                            "start_s": float(value["start"]),
+                            "end_s": float(value["end"]),
+                            "label": label,
+                        }
                     )
             else:
                 for label in labels:
-                    spans.append({"start": int(value["start"]), "end": int(value["end"]), "label": label})
+                    spans.append(
+                        {"start": int(value["start"]), "end": int(value["end"]), "label": label}
+                    )
         elif typ == "choices":
             choices += [str(x) for x in value.get("choices") or []]
         elif typ == "textarea":
             text = value.get("text")
-            texts[name] = "\n".join(str(x) for x in text) if isinstance(text, list) else str(text or "")
+            texts[name] = (
+                "\n".join(str(x) for x in text) if isinstance(text, list) else str(text or "")
+            )
         elif typ == "rating" and isinstance(value.get("rating"), int | float):
             ratings[name] = int(value["rating"])
         elif typ == "ranker":
@@ -134,50 +142,49 @@ def ls_value(
         return {"spans": spans}  # no spans is an answer too: "nothing to mark here"
     if kind in ("classify", "image"):
         labels = list(dict.fromkeys(choices))
-        value = {"labels": labels} if labels else None
+        out: dict[str, Any] | None = {"labels": labels} if labels else None
         if kind == "image" and texts.get("description"):
-            value = {**(value or {"labels": []}), "description": texts["description"]}
-        return value
+            out = {**(out or {"labels": []}), "description": texts["description"]}
+        return out
     if kind == "binary":
         if not choices:
             return None
-        label = task.get("label")
         if choices[0] in ("accept", "reject"):
-            return {"label": label, "accept": choices[0] == "accept"}
+            return {"label": task.get("label"), "accept": choices[0] == "accept"}
         return {"label": choices[0], "accept": True}
     if kind == "rate":
         if not ratings:
             return None
-        value = {"ratings": ratings, "target": _rate_target(task)}
+        out = {"ratings": ratings, "target": _rate_target(task)}
         if texts.get("note"):
-            value["note"] = texts["note"]
-        return value
+            out["note"] = texts["note"]
+        return out
     if kind == "compare":
         ids = [str(r.get("id")) for r in task.get("responses") or [] if isinstance(r, dict)]
-        value = {"shown_order": ids, "seed": 0}
+        out = {"shown_order": ids, "seed": 0}
         if ranking is not None:
-            value["ranking"] = ranking
+            out["ranking"] = ranking
         elif selected in ("left", "right") and len(ids) >= 2:
-            value.update(outcome="win", winner=ids[0] if selected == "left" else ids[1])
+            out.update(outcome="win", winner=ids[0] if selected == "left" else ids[1])
         elif choices and choices[0] in ("tie", "both_bad"):
-            value["outcome"] = choices[0]
+            out["outcome"] = choices[0]
         elif choices and choices[0] in ids:
-            value.update(outcome="win", winner=choices[0])
+            out.update(outcome="win", winner=choices[0])
         else:
             return None
         if texts.get("reason"):
-            value["reason"] = texts["reason"]
-        return value
+            out["reason"] = texts["reason"]
+        return out
     if kind == "write":
         text = texts.get("text") or next(iter(texts.values()), "")
         return {"text": text} if text else None
     if kind in ("audio", "video"):
-        value = {"segments": segments}
+        out = {"segments": segments}
         if choices and kind == "video":
-            value["labels"] = choices
+            out["labels"] = choices
         if kind == "audio" and texts.get("transcript"):
-            value["transcript"] = texts["transcript"]
-        return value if segments or len(value) > 1 else None
+            out["transcript"] = texts["transcript"]
+        return out if segments or len(out) > 1 else None
     return None
 
 
@@ -193,10 +200,18 @@ def from_label_studio(row: dict[str, Any], settings: ImportSettings) -> Converte
     notes: list[str] = []
     if data is None:
         # JSON_MIN: the row is the data, with controls beside it.
-        data = {k: v for k, v in row.items() if k not in ("annotator", "annotation_id", "lead_time", "created_at", "updated_at")}
+        data = {
+            k: v
+            for k, v in row.items()
+            if k not in ("annotator", "annotation_id", "lead_time", "created_at", "updated_at")
+        }
     if not isinstance(data, dict):
         raise RowError(f"`data` must be an object, got {type(data).__name__}")
-    task = {k: v for k, v in data.items() if not k.startswith("response_") or settings.task_type != "compare"}
+    task = {
+        k: v
+        for k, v in data.items()
+        if not k.startswith("response_") or settings.task_type != "compare"
+    }
     if settings.task_type == "rate" and "messages" in task and "response" in task:
         from tui.core.export.label_studio import rated_message
 
@@ -244,10 +259,17 @@ def from_prodigy(row: dict[str, Any], settings: ImportSettings) -> Converted:
     if kind == "spans":
         spans = row.get("spans")
         if decided and answer == "accept" and isinstance(spans, list):
-            value = {"spans": [
-                {k: s[k] for k in ("start", "end", "label", "token_start", "token_end") if k in s}
-                for s in spans if isinstance(s, dict)
-            ]}
+            value = {
+                "spans": [
+                    {
+                        k: s[k]
+                        for k in ("start", "end", "label", "token_start", "token_end")
+                        if k in s
+                    }
+                    for s in spans
+                    if isinstance(s, dict)
+                ]
+            }
     elif kind == "binary":
         if decided:
             value = {"label": row.get("label"), "accept": answer == "accept"}
@@ -268,7 +290,11 @@ def from_prodigy(row: dict[str, Any], settings: ImportSettings) -> Converted:
                 value["description"] = row["description"]
         return Converted(task, value, labels=offered)
     elif kind == "compare":
-        ids = [str(o.get("id")) for o in row.get("options") or row.get("responses") or [] if isinstance(o, dict)]
+        ids = [
+            str(o.get("id"))
+            for o in row.get("options") or row.get("responses") or []
+            if isinstance(o, dict)
+        ]
         task.pop("options", None)
         if decided:
             value = {"shown_order": ids, "seed": 0}
@@ -292,18 +318,17 @@ def from_prodigy(row: dict[str, Any], settings: ImportSettings) -> Converted:
     elif kind == "write":
         if decided and isinstance(row.get("user_input"), str):
             value = {"text": row["user_input"]}
-    elif kind in ("audio", "video"):
-        if decided:
-            segments = [
-                {"start_s": s.get("start"), "end_s": s.get("end"), "label": s.get("label")}
-                for s in row.get("audio_spans") or []
-                if isinstance(s, dict)
-            ]
-            value = {"segments": segments}
-            if kind == "audio" and isinstance(row.get("transcript"), str):
-                value["transcript"] = row["transcript"]
-            if kind == "video" and isinstance(accept, list):
-                value["labels"] = [str(x) for x in accept]
+    elif kind in ("audio", "video") and decided:
+        segments = [
+            {"start_s": s.get("start"), "end_s": s.get("end"), "label": s.get("label")}
+            for s in row.get("audio_spans") or []
+            if isinstance(s, dict)
+        ]
+        value = {"segments": segments}
+        if kind == "audio" and isinstance(row.get("transcript"), str):
+            value["transcript"] = row["transcript"]
+        if kind == "video" and isinstance(accept, list):
+            value["labels"] = [str(x) for x in accept]
     return Converted(task, value)
 
 
@@ -346,7 +371,9 @@ def from_table(row: dict[str, Any], settings: ImportSettings) -> Converted:
     if text_field is not None:
         if text_field not in row:
             raise RowError(f"no column {text_field!r} (columns: {', '.join(map(str, row))[:200]})")
-        if row[text_field] is None or (isinstance(row[text_field], str) and not row[text_field].strip()):
+        if row[text_field] is None or (
+            isinstance(row[text_field], str) and not row[text_field].strip()
+        ):
             raise RowError(f"the {text_field!r} column is empty: there is nothing to label")
         task.pop(text_field)
         target = kind if kind in MEDIA_TYPES else ("source" if kind == "write" else "text")
@@ -363,11 +390,10 @@ def from_table(row: dict[str, Any], settings: ImportSettings) -> Converted:
         task.pop(settings.label_field)
         raw_label = row[settings.label_field]
         if raw_label not in (None, ""):
-            labels = [str(x) for x in raw_label] if isinstance(raw_label, list) else [str(raw_label)]
-            if kind == "binary":
-                value = {"label": labels[0], "accept": True}
-            else:
-                value = {"labels": labels}
+            labels = (
+                [str(x) for x in raw_label] if isinstance(raw_label, list) else [str(raw_label)]
+            )
+            value = {"label": labels[0], "accept": True} if kind == "binary" else {"labels": labels}
     if "id" in task:
         task_id = _text_id(task["id"])
         if task_id is None:

@@ -93,13 +93,12 @@ def csv_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
         try:
             for row in reader:
                 number = reader.line_num
-                extra = row.pop(None, None)  # type: ignore[call-overload]
+                extra = row.pop(None, None)
                 if extra:
                     problems.append(
                         Problem(
                             path,
-                            f"row has {len(extra)} more cell(s) than the header; they are "
-                            "ignored",
+                            f"row has {len(extra)} more cell(s) than the header; they are ignored",
                             number,
                             severity="warning",
                         )
