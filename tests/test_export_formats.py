@@ -16,9 +16,10 @@ import pytest
 from tests.export_factory import TASK_TYPES, batch_with_answers, result_line
 from tui.cli import main
 from tui.core.batch import Batch
-from tui.core.export import FORMATS, ExportOptions, iter_records, open_source, write_export
 from tui.core.export.extras import MissingExtraError
+from tui.core.export.formats import FORMATS, ExportOptions, write_export
 from tui.core.export.label_studio import labeling_config
+from tui.core.export.records import iter_records, open_source
 
 TEXT_FORMATS = ("jsonl", "prodigy", "label-studio", "label-studio-min", "csv")
 

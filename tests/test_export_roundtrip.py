@@ -12,8 +12,9 @@ import pytest
 
 from tests.export_factory import TASK_TYPES, batch_with_answers
 from tui.core.batch import Batch
-from tui.core.export import ExportOptions, iter_records, open_source, write_export
-from tui.core.importing import ImportRequest, run_import
+from tui.core.export.formats import ExportOptions, write_export
+from tui.core.export.records import iter_records, open_source
+from tui.core.importing.build import ImportRequest, run_import
 
 # export format -> import format
 ROUND_TRIPS = {

@@ -12,7 +12,8 @@ import orjson
 import pytest
 
 from tests.batch_factory import make_batch
-from tui.core.export import ExportOptions, open_source, write_export
+from tui.core.export.formats import ExportOptions, write_export
+from tui.core.export.records import open_source
 
 spacy = pytest.importorskip("spacy")
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "prodigy"

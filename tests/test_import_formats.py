@@ -13,8 +13,9 @@ import pytest
 
 from tui.cli import main
 from tui.core.batch import Batch
-from tui.core.export import ExportOptions, open_source, write_export
-from tui.core.importing import ImportRequest, run_import
+from tui.core.export.formats import ExportOptions, write_export
+from tui.core.export.records import open_source
+from tui.core.importing.build import ImportRequest, run_import
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LS_EXPORT = FIXTURES / "label-studio" / "export-with-reviews.json"

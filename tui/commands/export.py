@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui.core.export.formats import BINARY_FORMATS, FORMATS
+from tui.core.export.names import BINARY_FORMATS, FORMATS
 
 MAX_SHOWN_PROBLEMS = 50
 
@@ -51,9 +51,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.core.export import ExportOptions, FormatError, open_source, write_export
     from tui.core.export.extras import MissingExtraError
+    from tui.core.export.formats import ExportOptions, FormatError, write_export
     from tui.core.export.output import TerminalSafeStdout, atomic_output
+    from tui.core.export.records import open_source
     from tui.core.problems import BatchError
     from tui.core.safe_text import echo
 

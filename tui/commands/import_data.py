@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui.core.importing.build import IMPORT_FORMATS
+from tui.core.export.names import IMPORT_FORMATS
 
 MAX_SHOWN = 200
 
@@ -51,7 +51,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tui.core.export.extras import MissingExtraError
-    from tui.core.importing import ImportError_, ImportRequest, run_import
+    from tui.core.importing.build import ImportError_, ImportRequest, run_import
     from tui.core.safe_text import echo
 
     labels = [x.strip() for x in (args.labels or "").split(",") if x.strip()]

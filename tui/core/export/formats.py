@@ -8,22 +8,9 @@ from typing import BinaryIO
 
 import orjson
 
+from tui.core.export.names import FORMATS, SPAN_FORMATS
 from tui.core.export.records import ExportRecord, ExportSource, Select, iter_records
 from tui.core.problems import Problem
-
-FORMATS = (
-    "jsonl",
-    "prodigy",
-    "label-studio",
-    "label-studio-min",
-    "csv",
-    "conll",
-    "iob",
-    "spacy",
-    "parquet",
-)
-BINARY_FORMATS = frozenset({"spacy", "parquet"})
-SPAN_FORMATS = frozenset({"conll", "iob", "spacy"})
 
 
 @dataclass

@@ -19,7 +19,6 @@ from tui.core.problems import Problem
 from tui.core.result_lines import ResultLine, read_result_lines
 
 Select = Literal["latest", "all"]
-SELECTS: tuple[str, ...] = ("latest", "all")
 
 
 @dataclass(frozen=True, slots=True)

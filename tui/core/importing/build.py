@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import orjson
 
+from tui.core.export.names import IMPORT_FORMATS
 from tui.core.export.output import atomic_output
 from tui.core.importing.convert import (
     MEDIA_TYPES,
@@ -34,7 +35,6 @@ from tui.core.importing.sources import (
 )
 from tui.core.problems import Problem
 
-IMPORT_FORMATS = ("label-studio", "prodigy", "csv", "jsonl", "parquet")
 AnswersAs = Literal["pre", "gold", "none"]
 BATCH_DIR_MODE = 0o750  # shared with the team's group, not with every user of the machine
 BATCH_FILE_MODE = 0o640
