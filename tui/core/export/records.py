@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from tui.core.batch import Batch
 from tui.core.problems import Problem
-from tui.core.result_lines import ResultLine, read_result_lines
+from tui.core.result_lines import ResultLine, parse_line, read_lines, read_result_lines
 
 Select = Literal["latest", "all"]
 
@@ -117,9 +117,10 @@ def _first_pass(source: ExportSource, select: Select) -> tuple[list[set[int]] | 
     is a withdrawal. Memory: one small tuple per (annotator, task)."""
     latest: dict[tuple[str, str], tuple[int, int, bool]] = {}
     needed: set[str] = set()
-    scratch: list[Problem] = []  # the second pass reports each bad line once
     for number, path in enumerate(source.results_files):
-        for line in read_result_lines(path, scratch):
+        # Bad lines are reported here, once; the second pass parses only lines this one
+        # found valid.
+        for line in read_result_lines(path, source.problems):
             if select == "all":
                 needed.add(line.task_id)
             else:
@@ -172,8 +173,14 @@ def iter_records(source: ExportSource, select: Select = "latest") -> Iterator[Ex
     missing_reported: set[str] = set()
     for number, path in enumerate(source.results_files):
         wanted = chosen[number] if chosen is not None else None
-        for line in read_result_lines(path, source.problems):
-            if wanted is not None and line.line not in wanted:
+        again: list[Problem] = []  # the first pass said these already
+        for line_no, raw_line in read_lines(path, again):
+            if wanted is not None and line_no not in wanted:
+                continue  # not the latest of its task: not even parsed
+            line = parse_line(raw_line, path, line_no)
+            if isinstance(line, Problem):
+                if wanted is not None:  # valid in the first pass: the file changed since
+                    source.problems.append(line)
                 continue
             task = task_line(source, line.task_id)
             if task is None:
