@@ -9,7 +9,8 @@ through tui.core.result_lines (the one reader): a bad line is a Problem, never a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -111,11 +112,17 @@ def _annotator(line: ResultLine, path: Path) -> str:
     return line.annotator if line.annotator else path.stem
 
 
-def _first_pass(source: ExportSource, select: Select) -> tuple[list[set[int]] | None, set[str]]:
-    """Per results file, the line numbers to export (None: every line, for `all`), and the
-    task ids they name. For `latest`: the latest line of each (annotator, task) unless it
-    is a withdrawal. Memory: one small tuple per (annotator, task)."""
-    latest: dict[tuple[str, str], tuple[int, int, bool]] = {}
+# The first pass keeps one int per (annotator, task): the results file's number and the line
+# number of the latest line, negative for a withdrawal (`undone`).
+_LINE_BITS = 32
+
+
+def _first_pass(source: ExportSource, select: Select) -> list[array[int]] | None:
+    """Per results file, the sorted line numbers to export (None: every line, for `all`);
+    fills source.task_index for the task ids those lines name. For `latest`: the latest
+    line of each (annotator, task) unless it is a withdrawal. Memory: one int per
+    (annotator, task) in a dict per annotator, then 4 bytes per exported line."""
+    latest: dict[str, dict[str, int]] = {}
     needed: set[str] = set()
     for number, path in enumerate(source.results_files):
         # Bad lines are reported here, once; the second pass parses only lines this one
@@ -123,29 +130,41 @@ def _first_pass(source: ExportSource, select: Select) -> tuple[list[set[int]] | 
         for line in read_result_lines(path, source.problems):
             if select == "all":
                 needed.add(line.task_id)
-            else:
-                latest[(_annotator(line, path), line.task_id)] = (number, line.line, line.withdrawn)
+                continue
+            code = (number << _LINE_BITS) | line.line
+            of_annotator = latest.get(_annotator(line, path))
+            if of_annotator is None:
+                of_annotator = latest[_annotator(line, path)] = {}
+            of_annotator[line.task_id] = -code if line.withdrawn else code
     if select == "all":
-        return None, needed
-    chosen: list[set[int]] = [set() for _ in source.results_files]
-    for (_, task_id), (file_no, line_no, withdrawn) in latest.items():
-        if withdrawn:
-            source.skipped_undone += 1
-        else:
-            chosen[file_no].add(line_no)
-            needed.add(task_id)
-    return chosen, needed
+        _index_tasks(source, needed.__contains__)
+        return None
+    chosen: list[list[int]] = [[] for _ in source.results_files]
+    mask = (1 << _LINE_BITS) - 1
+    for of_annotator in latest.values():
+        for code in of_annotator.values():
+            if code < 0:
+                source.skipped_undone += 1
+            else:
+                chosen[code >> _LINE_BITS].append(code & mask)
+
+    def answered(task_id: str) -> bool:
+        return any(task_id in of_annotator for of_annotator in latest.values())
+
+    _index_tasks(source, answered)
+    latest.clear()  # the line numbers below are all the second pass needs
+    return [array("I", sorted(numbers)) for numbers in chosen]
 
 
-def _index_tasks(source: ExportSource, needed: set[str]) -> None:
+def _index_tasks(source: ExportSource, needed: Callable[[str], bool]) -> None:
     """task id -> index in tasks.jsonl for the ids an exported answer names (the first line
     of a duplicated id: the batch refuses the others). One small int per answered task."""
     batch = source.batch
     index = source.task_index
     for i in range(len(batch)):
         task_id = batch.task_id_at(i)
-        if task_id in needed:
-            index.setdefault(task_id, i)
+        if needed(task_id) and task_id not in index:
+            index[task_id] = i
 
 
 def task_line(source: ExportSource, task_id: str) -> dict[str, Any] | None:
@@ -166,17 +185,18 @@ def iter_records(source: ExportSource, select: Select = "latest") -> Iterator[Ex
     `latest`: the latest line per annotator and task (an `undone` latest line withdraws the
     answer: nothing is exported for it). `all`: every line, edits and withdrawals included.
     An answer whose task is not in tasks.jsonl is reported and skipped."""
-    chosen, needed = _first_pass(source, select)
-    _index_tasks(source, needed)
-    del needed
+    chosen = _first_pass(source, select)
     batch = source.batch
     missing_reported: set[str] = set()
     for number, path in enumerate(source.results_files):
         wanted = chosen[number] if chosen is not None else None
+        next_wanted = 0  # index into `wanted`: both are in line order
         again: list[Problem] = []  # the first pass said these already
         for line_no, raw_line in read_lines(path, again):
-            if wanted is not None and line_no not in wanted:
-                continue  # not the latest of its task: not even parsed
+            if wanted is not None:
+                if next_wanted >= len(wanted) or wanted[next_wanted] != line_no:
+                    continue  # not the latest of its task: not even parsed
+                next_wanted += 1
             line = parse_line(raw_line, path, line_no)
             if isinstance(line, Problem):
                 if wanted is not None:  # valid in the first pass: the file changed since
