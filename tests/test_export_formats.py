@@ -299,3 +299,18 @@ def test_the_format_list_is_complete() -> None:
         "spacy",
         "parquet",
     }
+
+
+def test_select_all_leaves_undone_lines_out_of_the_peers_formats(batches: dict[str, Path]) -> None:
+    for fmt in ("prodigy", "label-studio-min"):
+        data, summary = export(batches["classify"], fmt, select="all")
+        assert summary.left_out == 2, fmt
+        rows = jsonl(data) if fmt == "prodigy" else orjson.loads(data)
+        assert all(r.get("answer") != "undone" for r in rows)
+    lines = jsonl(export(batches["classify"], "jsonl", select="all")[0])
+    assert sum(x["answer"] == "undone" for x in lines) == 2
+
+
+def test_prodigy_timestamp_is_the_submit_time(batches: dict[str, Path]) -> None:
+    first = jsonl(export(batches["classify"], "prodigy")[0])[0]
+    assert first["_timestamp"] == 1795341603  # 2026-11-22T10:00:03.250Z

@@ -62,6 +62,16 @@ def _counted(records: Iterator[ExportRecord], summary: ExportSummary) -> Iterato
         yield record
 
 
+def _decisions(records: Iterator[ExportRecord], summary: ExportSummary) -> Iterator[ExportRecord]:
+    """Leave out `undone` lines (only --select all has them): Label Studio has no
+    withdrawn annotation; counted in the summary."""
+    for record in records:
+        if record.answer == "undone":
+            summary.left_out += 1
+            continue
+        yield record
+
+
 def write_export(source: ExportSource, options: ExportOptions, out: BinaryIO) -> ExportSummary:
     """Stream the batch's answers to `out` in the chosen format."""
     check_format(source, options)
@@ -84,14 +94,14 @@ def write_export(source: ExportSource, options: ExportOptions, out: BinaryIO) ->
             summary.written += 1
             out.write(orjson.dumps(line) + b"\n")
     elif fmt == "label-studio":
-        _write_label_studio(source, records, out, summary)
+        _write_label_studio(source, _decisions(records, summary), out, summary)
         summary.unit = "tasks"
     elif fmt == "label-studio-min":
         from tui.core.export.label_studio import ls_min
 
         out.write(b"[")
         task_numbers: dict[str, int] = {}
-        for record in records:
+        for record in _decisions(records, summary):
             number = task_numbers.setdefault(record.task_id, len(task_numbers) + 1)
             if summary.written:
                 out.write(b",")

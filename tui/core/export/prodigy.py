@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -41,6 +42,16 @@ def task_hash(task: dict[str, Any]) -> int:
         return given
     content = {k: v for k, v in task.items() if not k.startswith("_") and k not in ("meta", "gold")}
     return _hash32(content)
+
+
+def _unix_seconds(moment: str | None) -> int | None:
+    """Prodigy's `_timestamp`: whole seconds since the epoch of the answer."""
+    if moment is None:
+        return None
+    try:
+        return int(datetime.fromisoformat(moment).timestamp())
+    except ValueError:
+        return None
 
 
 def _options(labels: list[str]) -> list[dict[str, str]]:
@@ -147,6 +158,9 @@ def prodigy_line(
     session = f"{record.batch_id}-{record.annotator}"
     line["_annotator_id"] = session
     line["_session_id"] = session
+    timestamp = _unix_seconds(record.submitted_at)
+    if timestamp is not None:
+        line["_timestamp"] = timestamp
     if record.flag is not None:
         line["flag"] = record.flag  # with its note
     line["_labeldesk"] = {
