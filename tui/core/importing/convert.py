@@ -134,9 +134,14 @@ def ls_value(
             regions.add(typ)
             choices += labels
     if regions:
+        whole = kind in ("classify", "image", "video", "binary")
         notes.append(
-            f"{', '.join(sorted(regions))} regions have no labeldesk equivalent: their labels "
-            "were taken as labels of the whole item"
+            f"{', '.join(sorted(regions))} regions have no labeldesk equivalent: "
+            + (
+                "their labels were taken as labels of the whole item"
+                if whole
+                else f"ignored (a {kind} task has no whole-item labels)"
+            )
         )
     if kind == "spans":
         return {"spans": spans}  # no spans is an answer too: "nothing to mark here"
