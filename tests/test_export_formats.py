@@ -314,3 +314,25 @@ def test_select_all_leaves_undone_lines_out_of_the_peers_formats(batches: dict[s
 def test_prodigy_timestamp_is_the_submit_time(batches: dict[str, Path]) -> None:
     first = jsonl(export(batches["classify"], "prodigy")[0])[0]
     assert first["_timestamp"] == 1795341603  # 2026-11-22T10:00:03.250Z
+
+
+def test_stdout_on_a_terminal_escapes_controls(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from tui.core.export.output import TerminalSafeStdout
+
+    class FakeTty(io.TextIOWrapper):
+        def isatty(self) -> bool:
+            return True
+
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", FakeTty(raw, encoding="utf-8"))
+    stream = TerminalSafeStdout()
+    data = '{"text": "a\u009b31m\u202eb é"}\n'.encode()
+    cut = data.index("\u202e".encode()) + 1  # inside a multi-byte character
+    stream.write(data[:cut])
+    stream.write(data[cut:])
+    stream.flush()
+    shown = raw.getvalue().decode()
+    assert "\u009b" not in shown and "\u202e" not in shown
+    assert shown == '{"text": "a\\u009b31m\\u202eb é"}\n'
