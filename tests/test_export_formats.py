@@ -336,3 +336,36 @@ def test_stdout_on_a_terminal_escapes_controls(monkeypatch: pytest.MonkeyPatch) 
     shown = raw.getvalue().decode()
     assert "\u009b" not in shown and "\u202e" not in shown
     assert shown == '{"text": "a\\u009b31m\\u202eb é"}\n'
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f not in ("conll", "iob", "spacy")])
+def test_a_value_that_is_not_the_types_answer_is_reported(tmp_path: Path, fmt: str) -> None:
+    folder = batch_with_answers(tmp_path, "spans", annotators=("anna",))
+    batch = Batch.open(folder)
+    hostile = [
+        {"spans": [{"label": "PER"}]},
+        {"spans": "everything"},
+        {"labels": 7},
+    ]
+    with (folder / "results" / "anna.jsonl").open("ab") as fh:
+        for value in hostile:
+            line = result_line(batch, 0, 0, "anna", value=value, revision=5)
+            fh.write(orjson.dumps(line) + b"\n")
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    _, summary = export(folder, fmt, select="all")
+    said = [str(p) for p in summary.problems]
+    assert len(said) >= 3 and all("not a spans answer, not exported" in s for s in said), said
+    assert any("[value.spans.0.start] required field is missing" in s for s in said)
+
+
+def test_span_formats_survive_a_value_that_is_not_a_span_answer(tmp_path: Path) -> None:
+    pytest.importorskip("spacy")
+    folder = batch_with_answers(tmp_path, "spans", annotators=("anna",))
+    batch = Batch.open(folder)
+    with (folder / "results" / "anna.jsonl").open("ab") as fh:
+        line = result_line(batch, 0, 0, "anna", value={"spans": [{"start": "x"}]}, revision=5)
+        fh.write(orjson.dumps(line) + b"\n")
+    for fmt in ("conll", "spacy"):
+        _, summary = export(folder, fmt)
+        assert any("not a spans answer" in str(p) for p in summary.problems)

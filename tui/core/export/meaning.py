@@ -83,3 +83,17 @@ def task_text(task: dict[str, Any]) -> str:
         if isinstance(value, str):
             return value
     return ""
+
+
+def with_token_indices(span: object, tokens: list[tuple[int, int]]) -> object:
+    """A span without token indices (a pre-set span; Prodigy ner.teach and Label Studio
+    spans have none) with the `token_start`/`token_end` of `tokens` when its edges are token
+    edges; otherwise as it is."""
+    if not isinstance(span, dict) or "token_start" in span:
+        return span
+    starts = {start: i for i, (start, _) in enumerate(tokens)}
+    ends = {end: i for i, (_, end) in enumerate(tokens)}
+    first, last = starts.get(span.get("start")), ends.get(span.get("end"))  # type: ignore[arg-type]
+    if first is None or last is None:
+        return span
+    return {**span, "token_start": first, "token_end": last}

@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from tui.core.export.meaning import PRODIGY_ANSWERS, choices_of
+from tui.core.export.meaning import PRODIGY_ANSWERS, choices_of, with_token_indices
 from tui.core.export.records import ExportRecord
 
 INPUT_KEYS = ("text", "image", "audio", "video", "html", "input", "prompt", "source", "messages")
@@ -56,19 +56,6 @@ def _unix_seconds(moment: str | None) -> int | None:
 
 def _options(labels: list[str]) -> list[dict[str, str]]:
     return [{"id": label, "text": label} for label in labels]
-
-
-def _with_token_indices(span: object, tokens: list[tuple[int, int]]) -> object:
-    """A pre-set span (shown, not answered) gets the token indices Prodigy's ner_manual
-    expects, when its edges are token edges (the spans type cuts tokens there)."""
-    if not isinstance(span, dict) or "token_start" in span:
-        return span
-    starts = {s: i for i, (s, _) in enumerate(tokens)}
-    ends = {e: i for i, (_, e) in enumerate(tokens)}
-    first, last = starts.get(span.get("start")), ends.get(span.get("end"))  # type: ignore[arg-type]
-    if first is None or last is None:
-        return span
-    return {**span, "token_start": first, "token_end": last}
 
 
 def prodigy_line(
@@ -112,7 +99,7 @@ def prodigy_line(
                 if isinstance(s, dict)
             ]
         if tokens is not None and isinstance(line.get("spans"), list):
-            line["spans"] = [_with_token_indices(s, tokens) for s in line["spans"]]
+            line["spans"] = [with_token_indices(s, tokens) for s in line["spans"]]
     elif kind in ("audio", "video"):
         line["_view_id"] = f"{kind}_manual"
         line["audio_spans"] = [

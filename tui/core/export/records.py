@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from tui.core.batch import Batch
-from tui.core.problems import Problem
+from tui.core.problems import Problem, pydantic_problems
 from tui.core.result_lines import ResultLine, parse_line, read_lines, read_result_lines
 
 Select = Literal["latest", "all"]
@@ -167,6 +169,27 @@ def _index_tasks(source: ExportSource, needed: Callable[[str], bool]) -> None:
             index[task_id] = i
 
 
+def _value_fits(source: ExportSource, line: ResultLine, path: Path) -> bool:
+    """The value is the task type's answer (its pydantic model): the shared reader checks
+    only that it is an object, and every format maps its fields. Otherwise reported, and
+    the answer is not exported."""
+    assert line.value is not None
+    try:
+        source.batch.task_type.parse_answer(line.value)
+    except ValidationError as exc:
+        for problem in pydantic_problems(exc, path, line.line, prefix="value."):
+            source.problems.append(
+                Problem(
+                    path,
+                    f"{problem.message}; not a {source.task_type} answer, not exported",
+                    line.line,
+                    problem.field,
+                )
+            )
+        return False
+    return True
+
+
 def task_line(source: ExportSource, task_id: str) -> dict[str, Any] | None:
     i = source.task_index.get(task_id)
     if i is None:
@@ -201,6 +224,8 @@ def iter_records(source: ExportSource, select: Select = "latest") -> Iterator[Ex
             if isinstance(line, Problem):
                 if wanted is not None:  # valid in the first pass: the file changed since
                     source.problems.append(line)
+                continue
+            if line.value is not None and not _value_fits(source, line, path):
                 continue
             task = task_line(source, line.task_id)
             if task is None:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import orjson
 
+from tui.core.export.meaning import with_token_indices
 from tui.core.export.names import IMPORT_FORMATS
 from tui.core.export.output import atomic_output
 from tui.core.importing.convert import (
@@ -328,13 +329,18 @@ def run_import(request: ImportRequest) -> ImportResult:
     valid: list[dict[str, Any]] = []
     for position, task in kept:
         try:
-            ttype.parse_task(dict(task), options)
+            parsed = ttype.parse_task(dict(task), options)
         except Exception as exc:  # pydantic's ValidationError or the type's TaskTypeError
             for problem in pydantic_problems(exc, f"{request.source}: {position}"):
                 result.problems.append(
                     Problem(problem.file, f"not imported: {problem.message}", None, problem.field)
                 )
             continue
+        gold = task.get("gold")
+        if isinstance(gold, dict) and isinstance(gold.get("spans"), list):
+            tokens = ttype.tokens(parsed)
+            if tokens is not None:
+                gold["spans"] = [with_token_indices(span, tokens) for span in gold["spans"]]
         valid.append(task)
     result.written = len(valid)
     result.notes = sorted(notes)
