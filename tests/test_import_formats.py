@@ -344,3 +344,34 @@ def test_hostile_label_studio_files_never_give_a_traceback(
     err = capsys.readouterr().err
     # Said in words, naming the file (an exception would have failed this test).
     assert code == 1 and f"error: {source}" in err, err
+
+
+def test_hugging_face_class_labels_are_imported_by_name(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    # What `datasets` writes for a ClassLabel column: ints, names in the schema metadata.
+    features = {
+        "text": {"dtype": "string", "_type": "Value"},
+        "label": {"names": ["neg", "pos"], "_type": "ClassLabel"},
+    }
+    table = pa.Table.from_pylist([{"text": "Mooi", "label": 1}, {"text": "Lelijk", "label": 0}])
+    table = table.replace_schema_metadata(
+        {b"huggingface": orjson.dumps({"info": {"features": features}})}
+    )
+    pq.write_table(table, tmp_path / "train.parquet")
+    result = run_import(
+        ImportRequest(
+            tmp_path / "train.parquet",
+            "parquet",
+            "classify",
+            tmp_path / "b",
+            label_field="label",
+        )
+    )
+    assert result.problems == []
+    assert [(t["id"], t["text"], t["label"]) for t in tasks_of(tmp_path / "b")] == [
+        ("row-1", "Mooi", "pos"),
+        ("row-2", "Lelijk", "neg"),
+    ]
+    assert Batch.open(tmp_path / "b").config.task["labels"] == ["pos", "neg"]

@@ -119,8 +119,43 @@ def parquet_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
         parquet = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises its own error types for a bad file
         raise SourceError(Problem(path, f"not a readable Parquet file: {exc}")) from None
+    names = class_label_names(parquet.schema_arrow.metadata, path, problems)
     number = 0
     for batch in parquet.iter_batches(batch_size=10_000):
         for row in batch.to_pylist():
             number += 1
+            for column, labels in names.items():
+                value = row.get(column)
+                if type(value) is int and 0 <= value < len(labels):
+                    row[column] = labels[value]
             yield Row(f"row {number}", row)
+
+
+def class_label_names(
+    metadata: dict[bytes, bytes] | None, path: Path, problems: list[Problem]
+) -> dict[str, list[str]]:
+    """Hugging Face `datasets` stores a ClassLabel column as integers and its names in the
+    Parquet schema's metadata (`huggingface` → info.features); an import wants the names."""
+    if not metadata or b"huggingface" not in metadata:
+        return {}
+    try:
+        info = orjson.loads(metadata[b"huggingface"])
+    except orjson.JSONDecodeError:
+        problems.append(
+            Problem(
+                path, "the Hugging Face metadata is not valid JSON; ignored", severity="warning"
+            )
+        )
+        return {}
+    features = info.get("info", {}).get("features") if isinstance(info, dict) else None
+    if not isinstance(features, dict):
+        return {}
+    found: dict[str, list[str]] = {}
+    for column, feature in features.items():
+        if (
+            isinstance(feature, dict)
+            and feature.get("_type") == "ClassLabel"
+            and isinstance(feature.get("names"), list)
+        ):
+            found[str(column)] = [str(x) for x in feature["names"]]
+    return found
