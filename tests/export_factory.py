@@ -29,7 +29,7 @@ def _value(batch: Batch, raw: dict[str, Any], index: int, n: int) -> dict[str, A
     if kind == "spans":
         item = batch.item(index)
         assert item.task is not None
-        tokens = batch.task_type.tokens(item.task) or []
+        tokens = batch.task_type.tokens(item.task, batch.options) or []
         spans = []
         for span in raw.get("spans", []):
             first = next(i for i, (s, e) in enumerate(tokens) if e > span["start"])

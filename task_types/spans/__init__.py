@@ -78,7 +78,7 @@ class SpansType(TaskType):
                     where,
                 )
 
-    def tokens(self, task: TaskContent) -> list[tuple[int, int]] | None:
+    def tokens(self, task: TaskContent, options: TaskOptions) -> list[tuple[int, int]] | None:
         assert isinstance(task, SpansTask)
         return [(t.start, t.end) for t in tokens_of(task)]
 

@@ -113,10 +113,10 @@ class TaskType:
         agreement). Types without categorical labels return []."""
         return generic_labels(value)
 
-    def tokens(self, task: TaskContent) -> list[tuple[int, int]] | None:
+    def tokens(self, task: TaskContent, options: TaskOptions) -> list[tuple[int, int]] | None:
         """The (start, end) character offsets of the tokens an answer's token indices count
-        (span answers carry `token_start`/`token_end`); None for types without tokens.
-        Exports use it to write the tokens those indices mean."""
+        (span answers carry `token_start`/`token_end`) — the ones the view showed; None for
+        types without tokens. Exports use it to write the tokens those indices mean."""
         return None
 
     def gold_matches(self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]) -> bool:

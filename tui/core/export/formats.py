@@ -51,7 +51,7 @@ def _tokens_of(source: ExportSource):  # type: ignore[no-untyped-def]
             task = ttype.parse_task(dict(record.task), source.batch.options)
         except Exception:  # a task the type refuses has no tokens to give
             return None
-        return ttype.tokens(task)
+        return ttype.tokens(task, source.batch.options)
 
     return tokens
 

@@ -338,7 +338,7 @@ def run_import(request: ImportRequest) -> ImportResult:
             continue
         gold = task.get("gold")
         if isinstance(gold, dict) and isinstance(gold.get("spans"), list):
-            tokens = ttype.tokens(parsed)
+            tokens = ttype.tokens(parsed, options)
             if tokens is not None:
                 gold["spans"] = [with_token_indices(span, tokens) for span in gold["spans"]]
         valid.append(task)
