@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -142,31 +143,43 @@ def _write_label_studio(
     out: BinaryIO,
     summary: ExportSummary,
 ) -> None:
-    """Label Studio groups annotations by task. Held in memory: each answer's annotation
-    (its result items, not the task); each task line is read again when written."""
-    from tui.core.export.label_studio import ls_annotation, ls_data
+    """Label Studio groups annotations by task, so each answer's annotation is spooled as
+    JSON to an unnamed temp file (0600, gone when closed) and only its offset and length are
+    held per task (one int); each task line is read again when its entry is written."""
+    import tempfile
 
-    by_task: dict[str, list[dict[str, object]]] = {}
-    users: dict[str, int] = {}
-    for number, record in enumerate(records, start=1):
-        user = users.setdefault(record.annotator, len(users) + 1)
-        by_task.setdefault(record.task_id, []).append(ls_annotation(record, number, user))
+    from tui.core.export.label_studio import ls_annotation, ls_data
     from tui.core.export.records import task_line
 
-    out.write(b"[")
-    for position, (task_id, of_task) in enumerate(by_task.items(), start=1):
-        task = task_line(source, task_id)
-        if task is None:
-            continue
-        entry = {
-            "id": position,
-            "data": ls_data(task, source.task_type),
-            "annotations": of_task,
-            "predictions": [],
-            "meta": {"labeldesk_id": task_id, "batch_id": source.batch.id},
-        }
-        if summary.written:
-            out.write(b",")
-        summary.written += 1
-        out.write(b"\n" + orjson.dumps(entry))
-    out.write(b"\n]\n")
+    by_task: dict[str, list[int]] = {}
+    users: dict[str, int] = {}
+    with tempfile.TemporaryFile() as spool:
+        offset = 0
+        for number, record in enumerate(records, start=1):
+            user = users.setdefault(record.annotator, len(users) + 1)
+            data = orjson.dumps(ls_annotation(record, number, user))
+            spool.write(data)
+            by_task.setdefault(record.task_id, []).append((offset << 32) | len(data))
+            offset += len(data)
+        spool.flush()
+        fd = spool.fileno()
+        out.write(b"[")
+        for position, (task_id, spans) in enumerate(by_task.items(), start=1):
+            task = task_line(source, task_id)
+            if task is None:
+                continue
+            annotations = b",".join(os.pread(fd, code & 0xFFFFFFFF, code >> 32) for code in spans)
+            head = orjson.dumps(
+                {
+                    "id": position,
+                    "data": ls_data(task, source.task_type),
+                    "predictions": [],
+                    "meta": {"labeldesk_id": task_id, "batch_id": source.batch.id},
+                }
+            )
+            if summary.written:
+                out.write(b",")
+            summary.written += 1
+            # The entry's object with its annotations spliced in, as written by orjson.
+            out.write(b"\n" + head[:-1] + b',"annotations":[' + annotations + b"]}")
+        out.write(b"\n]\n")
