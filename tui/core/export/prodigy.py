@@ -101,7 +101,8 @@ def prodigy_line(
         if tokens is not None and isinstance(line.get("spans"), list):
             line["spans"] = [with_token_indices(s, tokens) for s in line["spans"]]
     elif kind in ("audio", "video"):
-        line["_view_id"] = f"{kind}_manual"
+        # Prodigy's audio_manual interface also shows a `video` (there is no video_manual).
+        line["_view_id"] = "audio_manual"
         line["audio_spans"] = [
             {"start": s.get("start_s"), "end": s.get("end_s"), "label": s.get("label")}
             for s in value.get("segments", [])
