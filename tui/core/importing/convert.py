@@ -204,7 +204,7 @@ def from_label_studio(row: dict[str, Any], settings: ImportSettings) -> Converte
     data = row.get("data")
     notes: list[str] = []
     if data is None:
-        # JSON_MIN: the row is the data, with controls beside it.
+        # A Label Studio tasks file may list bare data objects ([{"text": ...}]).
         data = {
             k: v
             for k, v in row.items()
