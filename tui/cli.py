@@ -9,7 +9,17 @@ from collections.abc import Sequence
 
 from tui import __version__
 
-COMMAND_MODULES = ("open", "validate", "keys", "stats", "audit", "demo", "merge")
+COMMAND_MODULES = (
+    "open",
+    "validate",
+    "keys",
+    "stats",
+    "audit",
+    "demo",
+    "merge",
+    "export",
+    "import_data",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -92,6 +92,10 @@ class SpansType(TaskType):
                     where,
                 )
 
+    def tokens(self, task: TaskContent, options: TaskOptions) -> list[tuple[int, int]] | None:
+        assert isinstance(task, SpansTask) and isinstance(options, SpansOptions)
+        return [(t.start, t.end) for t in tokens_of(task, options.tokenizer)]
+
     def labels_of(self, value: Mapping[str, Any] | None) -> list[str]:
         if not value:
             return []

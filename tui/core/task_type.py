@@ -129,6 +129,12 @@ class TaskType:
             return ("labels", tuple(sorted(set(generic_labels(value)))))
         return ("value", json.dumps(value, sort_keys=True, ensure_ascii=False, default=str))
 
+    def tokens(self, task: TaskContent, options: TaskOptions) -> list[tuple[int, int]] | None:
+        """The (start, end) character offsets of the tokens an answer's token indices count
+        (span answers carry `token_start`/`token_end`) — the ones the view showed; None for
+        types without tokens. Exports use it to write the tokens those indices mean."""
+        return None
+
     def gold_matches(self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]) -> bool:
         """Is an answer value right against a gold value? Default: equal labels, else equal."""
         if value is None:
