@@ -226,7 +226,13 @@ class LedgerCoordinator:
             old_lease = leases.get(by)
             if old_lease is not None and old_lease.until <= at:
                 self._expired[by] += 1
-            leases[by] = _Lease(until, at)
+            mine = self._answers.get(task, {}).get(by)
+            if mine is not None and self._counts(mine.answer):
+                # Their answer was read first (results files are read before the ledger
+                # lines that led to it): the claim is already used up.
+                leases.pop(by, None)
+            else:
+                leases[by] = _Lease(until, at)
             self._mark_started(task)
         elif kind == "release":
             leases.pop(by, None)
