@@ -20,7 +20,6 @@ import orjson
 
 from tui.core.problems import Problem
 from tui.core.records import iso_ms, utc_now
-from tui.core.safe_files import UnsafeFileError as SafeFileError
 from tui.core.safe_files import (
     DIR_MODE,
     FILE_MODE,
@@ -29,6 +28,7 @@ from tui.core.safe_files import (
     read_all,
     same_file,
 )
+from tui.core.safe_files import UnsafeFileError as SafeFileError
 
 
 class StoreLockedError(Exception):
