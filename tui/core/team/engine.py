@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from tui.core.batch import Batch
 from tui.core.problems import BatchError, Problem
 from tui.core.results import ResultsStore
-from tui.core.team.folder import check_team_folder, lock_problem
+from tui.core.team.folder import check_team_folder, lock_problem, make_team_dirs
 from tui.core.team.ledger import LedgerCoordinator
 from tui.core.team.queue import TeamQueue
 from tui.core.team.settings import TeamSettings
@@ -51,8 +51,10 @@ def open_coordinator(batch: Batch, *, now: Callable[[], float] = time.time) -> L
 
 
 def team_results_store(batch: Batch, annotator: str) -> ResultsStore:
-    """The annotator's results store with the team's group modes (colleagues read it)."""
+    """The annotator's results store with the team's group modes (colleagues read it);
+    creates results/ and team/ with the team's folder mode first."""
     settings = team_settings(batch)
+    make_team_dirs(batch.folder, settings)
     return ResultsStore(
         batch.results_dir,
         annotator,
