@@ -18,8 +18,8 @@ import pwd
 import secrets
 import shutil
 import stat
-import sys
 import subprocess
+import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator
