@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,7 +154,9 @@ class TeamPlan:
         self.settings = settings
         self.task_ids: list[str] = []
         self.position: dict[str, int] = {}  # task id -> plan index (first occurrence)
-        self.source: list[int] = []  # plan index -> index in `tasks` (the batch's item index)
+        # plan index -> index in `tasks` (the batch's item index); arrays, not lists of int
+        # objects: 4 bytes a task instead of 36 in a 1M-task batch.
+        self.source = array("i")
         routed: list[str | None] = []
         kept: list[PlanTask] = []
         for number, task in enumerate(tasks):
@@ -171,14 +174,16 @@ class TeamPlan:
         )
         self.base_target = target_of(settings, False)
         self.sample_target = target_of(settings, True)
+        count = len(self.task_ids)
         if settings.order == "shuffle":
-            self.order = shuffled_order(self.task_ids, settings.seed)
+            self.order = array("i", shuffled_order(self.task_ids, settings.seed))
+            # rank[i]: where plan index i comes in the order.
+            self.rank = array("i", bytes(4 * count))
+            for rank, index in enumerate(self.order):
+                self.rank[index] = rank
         else:
-            self.order = file_order(len(self.task_ids))
-        # rank[i]: where file index i comes in the order.
-        self.rank = [0] * len(self.order)
-        for rank, index in enumerate(self.order):
-            self.rank[index] = rank
+            self.order = array("i", range(count))
+            self.rank = self.order  # the identity, shared
 
     def __len__(self) -> int:
         return len(self.task_ids)
