@@ -18,6 +18,7 @@ from tui.core.team.ledger import LedgerCoordinator
 from tui.core.team.queue import TeamQueue
 from tui.core.team.settings import TeamSettings
 from tui.core.team.tasks import open_plan
+from tui.core.toml_lines import line_of
 
 
 @dataclass
@@ -44,6 +45,22 @@ def check_team_batch(batch: Batch) -> list[Problem]:
 
 def open_coordinator(batch: Batch, *, now: Callable[[], float] = time.time) -> LedgerCoordinator:
     """The ledger coordinator of a team batch; BatchError with every problem otherwise."""
+    settings = team_settings(batch)
+    if settings.database is not None:
+        # Never fall back to the file ledger silently: colleagues on the database would not
+        # see these claims.
+        line = line_of((batch.folder / "batch.toml").read_text("utf-8", "replace"), "team.database")
+        raise BatchError(
+            [
+                Problem(
+                    batch.folder / "batch.toml",
+                    "names a team database, but this labeldesk coordinates teams through the "
+                    "file ledger only; remove database to use team/claims.jsonl",
+                    line,
+                    "team.database",
+                )
+            ]
+        )
     problems = check_team_batch(batch)
     if problems:
         raise BatchError(problems)

@@ -162,14 +162,17 @@ class LedgerCoordinator:
             if not name.endswith(".jsonl") or name.startswith("."):
                 continue
             try:
-                if not stat.S_ISREG(entry.stat(follow_symlinks=False).st_mode):
-                    continue
+                info = entry.stat(follow_symlinks=False)
             except OSError:
+                continue
+            if not stat.S_ISREG(info.st_mode):
                 continue
             annotator = name[: -len(".jsonl")]
             tail = self._tails.get(annotator)
             if tail is None:
                 tail = self._tails[annotator] = ResultsTail(Path(entry.path))
+            elif tail.unchanged(info):
+                continue  # nothing appended: not even opened
             for line in tail.read_new(self.problems):
                 self._apply_result(annotator, line)
 
