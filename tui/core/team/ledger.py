@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -72,8 +72,9 @@ class _Lease:
     at: float  # when it was taken or last renewed
 
 
-@dataclass(slots=True)
-class _Answer:
+class _Answer(NamedTuple):
+    # A tuple of strings and ints: the cyclic GC stops tracking it, so a full collection
+    # does not walk a million answers while a key waits on the GIL.
     by: str
     rev: int
     answer: str
