@@ -27,8 +27,10 @@ def test_status_json_and_lead_release(tmp_path: Path, capsys: pytest.CaptureFixt
     assert [c.task_id for c in claims] == ["t0", "t1", "t2"]
     assert stat.S_IMODE((folder / "results" / "anna.jsonl").stat().st_mode) == 0o640
     assert stat.S_IMODE((folder / "team").stat().st_mode) == 0o2770
+    team.coordinator.renew("anna", ["t0"])  # its line carries the claim's lock hold
     assert main(["team", "status", str(folder), "--json"]) == 0
     status = orjson.loads(capsys.readouterr().out)
+    assert 0 < status["lock_max_ms"] <= team.coordinator.lock_max_ms
     assert status["tasks"] == 5 and status["live_claims"] == 3 and status["pool_left"] == 2
     assert status["annotators"][0] == {
         "annotator": "anna",

@@ -145,6 +145,7 @@ class LedgerCoordinator:
         self._started_first = self.settings.order == "started-first"
         self.lock_max_ms = 0.0
         self.lock_max_cpu_ms = 0.0
+        self.team_lock_max_ms = 0.0  # the longest hold any process recorded in the ledger
         self.lock_count = 0
         with self._mutex:
             self._read_results()
@@ -222,6 +223,9 @@ class LedgerCoordinator:
 
     def _apply(self, op: Mapping[str, Any], task: str, by: str, at: float) -> None:
         kind = op["op"]
+        held = _time(op.get("lock_ms"))
+        if held is not None and held > self.team_lock_max_ms:
+            self.team_lock_max_ms = held
         self._annotators.add(by)
         leases = self._leases.setdefault(task, {})
         if kind in ("claim", "takeover", "renew"):
@@ -343,6 +347,10 @@ class LedgerCoordinator:
         """Append the ops (under the lock) in one write, then replay them like any line."""
         if not ops:
             return
+        if self.lock_max_ms > 0:
+            # This process's longest hold so far travels with its lines, so `team status`
+            # (which takes no lock) reports the team's longest, not its own.
+            ops[0]["lock_ms"] = round(self.lock_max_ms, 3)
         data = b"".join(orjson.dumps(op) + b"\n" for op in ops)
         size = os.fstat(self._fd).st_size
         if size > self._offset:
@@ -658,7 +666,7 @@ class LedgerCoordinator:
                 annotators=[
                     AnnotatorStatus(a, claimed[a], done[a], expired[a], over[a]) for a in people
                 ],
-                lock_max_ms=round(self.lock_max_ms, 3),
+                lock_max_ms=round(max(self.lock_max_ms, self.team_lock_max_ms), 3),
             )
 
     def close(self) -> None:
