@@ -227,42 +227,11 @@ class LedgerCoordinator:
         if held is not None and held > self.team_lock_max_ms:
             self.team_lock_max_ms = held
         self._annotators.add(by)
-        leases = self._leases.setdefault(task, {})
-        if kind in ("claim", "takeover", "renew"):
-            until = _time(op.get("until"))
-            if until is None:
-                self._bad("expected until (a time)", "until")
-                return
-            if kind == "renew":
-                lease = leases.get(by)
-                if lease is not None:
-                    lease.until, lease.at = until, at
-                return
-            if kind == "takeover":
-                old = op.get("from")
-                if type(old) is str and leases.pop(old, None) is not None:
-                    self._expired[old] += 1
-            for holder in [h for h, lease in leases.items() if lease.until <= at]:
-                # Leases that ran out before this claim: counted once, then forgotten.
-                del leases[holder]
-                self._expired[holder] += 1
-            mine = self._answer_of(task, by)
-            if mine is not None and self._counts(mine.answer):
-                # Their answer was read first (results files are read before the ledger
-                # lines that led to it): the claim is already used up.
-                leases.pop(by, None)
-            else:
-                leases[by] = _Lease(until, at)
-            self._mark_started(task)
-        elif kind == "release":
-            leases.pop(by, None)
-        else:
-            answer = op.get("answer")
-            rev = op.get("rev")
+        if kind == "answer":
+            answer, rev, when = op.get("answer"), op.get("rev"), op.get("when")
             if type(answer) is not str:
                 self._bad("expected answer (a string)", "answer")
                 return
-            when = op.get("when")
             self._set_answer(
                 task,
                 by,
@@ -270,8 +239,39 @@ class LedgerCoordinator:
                 answer,
                 when if type(when) is str else "",
             )
+            return
+        leases = self._leases.get(task)
+        if kind == "release":
+            if leases is not None and leases.pop(by, None) is not None and not leases:
+                del self._leases[task]
+            return
+        until = _time(op.get("until"))
+        if until is None:
+            self._bad("expected until (a time)", "until")
+            return
+        if kind == "renew":
+            lease = leases.get(by) if leases is not None else None
+            if lease is not None:
+                lease.until, lease.at = until, at
+            return
+        if leases is None:
+            leases = self._leases[task] = {}
+        if kind == "takeover":
+            old = op.get("from")
+            if type(old) is str and leases.pop(old, None) is not None:
+                self._expired[old] += 1
+        for holder in [h for h, lease in leases.items() if lease.until <= at]:
+            # Leases that ran out before this claim: counted once, then forgotten.
+            del leases[holder]
+            self._expired[holder] += 1
+        mine = self._answer_of(task, by)
+        if mine is None or not self._counts(mine.answer):
+            leases[by] = _Lease(until, at)
+        # else: their answer was read first (results files are read before the ledger
+        # lines that led to it): the claim is already used up.
         if not leases:
-            self._leases.pop(task, None)
+            del self._leases[task]
+        self._mark_started(task)
 
     def _counts(self, answer: str) -> bool:
         return answer in COUNTING or (answer == "skip" and self.settings.skip == "count")
