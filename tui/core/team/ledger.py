@@ -143,6 +143,8 @@ class LedgerCoordinator:
         self._started: set[int] = set()  # ranks of tasks claimed or answered, maybe not done
         self._next_free: dict[str, _NextFree] = {}
         self._started_first = self.settings.order == "started-first"
+        # The answers that count toward a task's target (a skip too, if the batch says so).
+        self._counting = COUNTING | ({"skip"} if self.settings.skip == "count" else set())
         self.lock_max_ms = 0.0
         self.lock_max_cpu_ms = 0.0
         self.team_lock_max_ms = 0.0  # the longest hold any process recorded in the ledger
@@ -274,7 +276,7 @@ class LedgerCoordinator:
         self._mark_started(task)
 
     def _counts(self, answer: str) -> bool:
-        return answer in COUNTING or (answer == "skip" and self.settings.skip == "count")
+        return answer in self._counting
 
     def _answers_of(self, task: str) -> dict[str, _Answer]:
         entry = self._answers.get(task)
@@ -289,25 +291,33 @@ class LedgerCoordinator:
         return None if entry is None else entry.get(by)
 
     def _set_answer(self, task: str, by: str, rev: int | None, answer: str, when: str) -> None:
+        # The hot path of opening a team batch (a call per answer line of both sources).
         index = self.plan.position.get(task)
         if index is not None:
             task = self.plan.task_ids[index]  # keep the plan's string, not one per line
         by = self._names.setdefault(by, by)
         answer = _KINDS.get(answer, answer)
-        prev = self._answer_of(task, by)
+        entry = self._answers.get(task)
+        if entry is None:
+            prev = None
+        elif isinstance(entry, _Answer):
+            prev = entry if entry.by == by else None
+        else:
+            prev = entry.get(by)
         if prev is not None and rev is not None and rev < prev.rev:
             return  # an older line than the one known (the other source was read first)
-        was = prev is not None and self._counts(prev.answer)
+        counting = self._counting
+        was = prev is not None and prev.answer in counting
         new = _Answer(by, rev if rev is not None else (prev.rev if prev else 0), answer, when)
-        entry = self._answers.get(task)
-        if entry is None or (isinstance(entry, _Answer) and entry.by == by):
+        if entry is None or prev is entry:
             self._answers[task] = new
         elif isinstance(entry, _Answer):
             self._answers[task] = {entry.by: entry, by: new}
         else:
             entry[by] = new
-        counts = self._counts(answer)
-        self._done[by] += int(counts) - int(was)
+        counts = answer in counting
+        if counts != was:
+            self._done[by] += 1 if counts else -1
         if counts:
             leases = self._leases.get(task)
             if leases is not None and leases.pop(by, None) is not None and not leases:
