@@ -49,6 +49,8 @@ from tui.core.team.plan import TeamPlan
 from tui.core.team.settings import TeamSettings
 
 LEDGER_NAME = "claims.jsonl"
+_CHUNK = 8 << 20
+MAX_PROBLEMS = 1000  # kept per coordinator; the rest are counted, not kept
 _OPS = frozenset({"claim", "renew", "release", "takeover", "answer"})
 COUNTING = frozenset({"accept", "reject", "flag"})
 # A colleague's claim can be taken over (at the end) once it has not been renewed for this
@@ -117,14 +119,19 @@ class LedgerCoordinator:
         plan: TeamPlan,
         *,
         results_dir: Path | None = None,
+        batch_id: str | None = None,
         now: Callable[[], float] = time.time,
     ) -> None:
         self.folder = folder
+        # Lines of another batch id in a results file are not this batch's answers (the
+        # results store ignores them the same way).
+        self.batch_id = batch_id
         self.plan = plan
         self.settings: TeamSettings = plan.settings
         self.results_dir = results_dir if results_dir is not None else folder / RESULTS_DIR
         self._now = now
         self.problems: list[Problem] = []
+        self.problems_dropped = 0
         self.path = folder / TEAM_DIR / LEDGER_NAME
         make_team_dir(self.path.parent, self.settings)
         self._fd, _ = open_regular(
@@ -177,8 +184,11 @@ class LedgerCoordinator:
                 tail = self._tails[annotator] = ResultsTail(Path(entry.path))
             elif tail.unchanged(info):
                 continue  # nothing appended: not even opened
-            for line in tail.read_new(self.problems):
-                self._apply_result(annotator, line)
+            found: list[Problem] = []
+            for line in tail.read_new(found):
+                if line.batch_id is None or self.batch_id is None or line.batch_id == self.batch_id:
+                    self._apply_result(annotator, line)
+            self._keep(found)
 
     def _apply_result(self, annotator: str, line: ResultLine) -> None:
         self._annotators.add(annotator)
@@ -194,19 +204,29 @@ class LedgerCoordinator:
                 "from it. Quit and reopen the batch (answers are safe in results/).",
             )
         size = os.fstat(self._fd).st_size
-        if size <= self._offset:
-            return
-        data = os.pread(self._fd, size - self._offset, self._offset)
-        end = data.rfind(b"\n") + 1
-        for raw in data[:end].split(b"\n")[:-1]:
-            self._line += 1
-            if raw.strip():
-                self._apply_raw(raw)
-        self._offset += end
+        carry = b""
+        at = self._offset
+        while at < size:  # 8 MB at a time: a long ledger is never held whole
+            data = os.pread(self._fd, min(size - at, _CHUNK), at)
+            if not data:
+                break
+            at += len(data)
+            block = carry + data
+            end = block.rfind(b"\n") + 1
+            carry = block[end:]
+            for raw in block[:end].split(b"\n")[:-1]:
+                self._line += 1
+                if raw.strip():
+                    self._apply_raw(raw)
+            self._offset += end
+
+    def _keep(self, found: list[Problem]) -> None:
+        room = MAX_PROBLEMS - len(self.problems)
+        self.problems.extend(found[: max(room, 0)])
+        self.problems_dropped += max(len(found) - max(room, 0), 0)
 
     def _bad(self, message: str, field: str | None = None) -> None:
-        if len(self.problems) < 1000:
-            self.problems.append(Problem(self.path, message, self._line, field))
+        self._keep([Problem(self.path, message, self._line, field)])
 
     def _apply_raw(self, raw: bytes) -> None:
         try:
