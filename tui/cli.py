@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "merge",
     "export",
     "import_data",
+    "team",
 )
 
 

@@ -416,3 +416,59 @@ def latest_by_task(lines: Iterable[ResultLine]) -> dict[str, ResultLine]:
 def answered(latest: Mapping[str, ResultLine]) -> dict[str, ResultLine]:
     """The tasks whose latest line is an answer, not a withdrawal."""
     return {k: v for k, v in latest.items() if not v.withdrawn}
+
+
+class ResultsTail:
+    """Reads a results file incrementally: each call returns the lines appended since the
+    last one (complete lines only: a line being written is read when its end arrives).
+    Remembers the byte offset and line number; the file is opened for each read (no
+    descriptor held per colleague's file). A file replaced by another (a new inode) or cut
+    shorter than what was read is read again from its start."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+        self.line = 0
+        self.identity: tuple[int, int] | None = None
+
+    def unchanged(self, info: os.stat_result) -> bool:
+        """Whether a stat of the path says nothing was appended since the last read (no
+        need to open it)."""
+        return (info.st_dev, info.st_ino) == self.identity and info.st_size == self.offset
+
+    def read_new(self, problems: list[Problem], chunk: int = 8 << 20) -> Iterator[ResultLine]:
+        """The lines appended since the last read, parsed as they are read (8 MB at a time:
+        a 1M-line file is never held whole, nor its parsed lines)."""
+        try:
+            fd = open_for_reading(self.path)
+        except OSError as exc:
+            problems.append(Problem(self.path, f"cannot read: {exc.strerror or exc}"))
+            return
+        try:
+            info = os.fstat(fd)
+            identity = (info.st_dev, info.st_ino)
+            if identity != self.identity or info.st_size < self.offset:
+                self.identity, self.offset, self.line = identity, 0, 0
+            carry = b""
+            at = self.offset
+            while True:
+                data = os.pread(fd, chunk, at)
+                if not data:
+                    return
+                at += len(data)
+                block = carry + data
+                end = block.rfind(b"\n") + 1  # complete lines only: the rest waits its end
+                carry = block[end:]
+                for raw in block[:end].split(b"\n")[:-1]:
+                    self.line += 1
+                    if not raw.strip():
+                        continue
+                    parsed = parse_line(raw, self.path, self.line)
+                    if isinstance(parsed, Problem):
+                        problems.append(parsed)
+                    else:
+                        problems.extend(parsed.notes)
+                        yield parsed
+                self.offset += end
+        finally:
+            os.close(fd)
