@@ -113,28 +113,9 @@ def run_status(args: argparse.Namespace) -> int:
 
         echo(json_text(orjson.dumps(asdict(status), option=orjson.OPT_INDENT_2)))
         return 0
-    from rich.table import Table
+    from tui.core.team.status_text import status_table
 
-    console = safe_console()  # annotator names come from files
-    share = status.done_answers / status.target_answers if status.target_answers else 1.0
-    console.print(
-        f"{status.tasks} tasks · answers {status.done_answers} of {status.target_answers} "
-        f"({share:.0%}) · covered {status.covered_tasks} · pool left {status.pool_left}\n"
-        f"live claims {status.live_claims} · over-covered {status.over_covered} · "
-        f"lock max {status.lock_max_ms:.1f} ms",
-        markup=False,
-        highlight=False,
-    )
-    table = Table("annotator", "claimed", "done", "expired", "over-covered")
-    for person in status.annotators:
-        table.add_row(
-            person.annotator,
-            str(person.claimed),
-            str(person.done),
-            str(person.expired),
-            str(person.over_covered),
-        )
-    console.print(table)
+    safe_console().print(status_table(status))  # annotator names come from files
     return 0
 
 

@@ -57,6 +57,10 @@ class LabelingSession:
         self._taken = (0, 0)  # what the last _record() took from the clock
         self._unsaved: list[dict[str, Any]] = []  # refused with StoreGoneError
         self.last_answered: Item | None = None
+        # Team mode: the queue arrives from a worker (team_expected until then); PgUp and
+        # PgDn walk the items answered in this session, not the file (others' tasks).
+        self.team_expected = team is not None
+        self._trail: list[int] = []
         # Running KPI tallies: O(1) per answer, so the live figures never rescan files.
         self.batch_tally = AnswerTally(store.latest.values())
         self.session_tally = AnswerTally()
@@ -153,7 +157,23 @@ class LabelingSession:
         answer = record.get("answer") if record is not None else None
         return answer if isinstance(answer, str) and answer != "undone" else None
 
+    @property
+    def team_mode(self) -> bool:
+        return self.team is not None or self.team_expected
+
+    def wait_for_team(self) -> None:
+        """Team mode before the worker has opened the plan and taken claims: no item."""
+        self.team_expected = True
+        self._go(self.total)
+
     def back(self) -> bool:
+        if self.team_mode:
+            trail = self._trail
+            here = trail.index(self.position) if self.position in trail else len(trail)
+            if here == 0:
+                return False
+            self._go(trail[here - 1])
+            return True
         if self.position == 0:
             return False
         self._go(self.position - 1)
@@ -167,7 +187,18 @@ class LabelingSession:
         return True
 
     def forward(self) -> bool:
-        """Move on through answered items, up to the first unanswered one."""
+        """Move on through answered items, up to the first unanswered one (team mode: through
+        this session's answers, then the next claimed task)."""
+        if self.team_mode and not self.done:
+            if self.position not in self._trail:
+                return False
+            here = self._trail.index(self.position)
+            if here + 1 < len(self._trail):
+                self._go(self._trail[here + 1])
+                return True
+            nxt = self.team.next_index() if self.team is not None else None
+            self._go(self.total if nxt is None else nxt)
+            return True
         if self.done or not self.is_answered_at(self.position):
             return False
         self._go(self.position + 1)
@@ -198,6 +229,10 @@ class LabelingSession:
         self._remember(record)
         self._undo_stack.append((item.task_id, item.index, before))
         self.last_answered = item  # the item this answer was for (gold feedback shows it)
+        if self.team_mode:
+            if item.index in self._trail:
+                self._trail.remove(item.index)
+            self._trail.append(item.index)
         if self.team is not None:
             self.team.answered(record.to_json_dict())
             nxt = self.team.next_index()
@@ -210,7 +245,7 @@ class LabelingSession:
     def waiting_for_claims(self) -> bool:
         """Team mode with nothing claimed to show: the worker is taking claims (or the
         pool is empty: the coordinator's status says which)."""
-        return self.team is not None and self.done
+        return self.team_mode and self.done
 
     def claims_arrived(self) -> bool:
         """After the worker added claims to the queue: show the first if nothing is shown.
