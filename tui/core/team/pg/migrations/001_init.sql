@@ -1,0 +1,64 @@
+-- labeldesk schema 1: a team's batches, claims and answers (issue 13; docs/DESIGN.md §11).
+-- Applied once by `labeldesk team db-init` (tui/core/team/pg/schema.py), inside a transaction,
+-- and recorded in labeldesk_schema. Never edit an applied file: add the next number.
+
+-- A batch pushed from a folder: batch.toml and guidelines verbatim, so `team pull` writes the
+-- folder back as it was; settings is batch.toml parsed (for queries and the plan).
+CREATE TABLE labeldesk_batches (
+    batch_id        text PRIMARY KEY,
+    batch_toml      text NOT NULL,
+    settings        jsonb NOT NULL,
+    tasks_name      text NOT NULL,
+    guidelines_name text,
+    guidelines      bytea,
+    task_count      integer NOT NULL,
+    pushed_at       timestamptz NOT NULL DEFAULT now()
+);
+
+-- Every task line verbatim (bytes: the file may hold anything), in file order, with what the
+-- plan decided for it: how many annotators it needs (more for the overlap sample), where it
+-- comes in the claim order, and who may claim it (routing; NULL = anyone).
+CREATE TABLE labeldesk_tasks (
+    batch_id   text NOT NULL REFERENCES labeldesk_batches ON DELETE CASCADE,
+    task_id    text NOT NULL,
+    position   integer NOT NULL,
+    line       bytea NOT NULL,
+    target     integer NOT NULL CHECK (target >= 1),
+    claim_rank integer NOT NULL,
+    route      text[],
+    PRIMARY KEY (batch_id, task_id)
+);
+CREATE UNIQUE INDEX labeldesk_tasks_position ON labeldesk_tasks (batch_id, position);
+CREATE INDEX labeldesk_tasks_rank ON labeldesk_tasks (batch_id, claim_rank);
+
+-- A lease: live while until (epoch seconds, the claiming machine's clock) is in the future.
+-- Nothing deletes an ended lease: it is an "expired" claim in the status unless answered.
+-- Every change to a task's claims is made while holding that task's row lock (FOR UPDATE).
+CREATE TABLE labeldesk_claims (
+    batch_id   text NOT NULL,
+    task_id    text NOT NULL,
+    annotator  text NOT NULL,
+    claimed_at double precision NOT NULL,
+    until      double precision NOT NULL,
+    released   boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (batch_id, task_id, annotator),
+    FOREIGN KEY (batch_id, task_id) REFERENCES labeldesk_tasks ON DELETE CASCADE
+);
+CREATE INDEX labeldesk_claims_annotator ON labeldesk_claims (batch_id, annotator);
+
+-- Answers: each results line as the annotator's machine fsynced it (line is the exact JSON
+-- text of results/<annotator>.jsonl), inserted once: a replay after a reconnect, or from two
+-- processes, hits the primary key and changes nothing. seq keeps the order of arrival, which
+-- `team pull` follows to write each annotator's file in the order it was written.
+CREATE TABLE labeldesk_answers (
+    batch_id    text NOT NULL REFERENCES labeldesk_batches ON DELETE CASCADE,
+    task_id     text NOT NULL,
+    annotator   text NOT NULL,
+    revision    integer NOT NULL,
+    answer      text NOT NULL,
+    line        text NOT NULL,
+    seq         bigserial NOT NULL,
+    received_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (batch_id, task_id, annotator, revision)
+);
+CREATE INDEX labeldesk_answers_annotator ON labeldesk_answers (batch_id, annotator, seq);
