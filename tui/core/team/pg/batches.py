@@ -29,8 +29,40 @@ from tui.core.result_lines import read_result_lines
 from tui.core.safe_files import make_private_dirs, open_regular
 from tui.core.team.pg.connect import DatabaseUnavailableError
 
-# (task ids in file order) -> per task: (target, claim rank, route or None)
-PlanRows = Callable[[Batch, Sequence[str]], list[tuple[int, int, list[str] | None]]]
+# (task ids in file order) -> per task: (target or None for "all", claim rank, route or None)
+PlanRows = Callable[[Batch, Sequence[str]], list[tuple[int | None, int, list[str] | None]]]
+
+
+def team_plan_rows(
+    batch: Batch, ids: Sequence[str]
+) -> list[tuple[int | None, int, list[str] | None]]:
+    """What the team plan says of each task (the same plan every process computes): its
+    target, its place in the claim order, and who may claim it (None: anyone)."""
+    from tui.core.team.tasks import open_plan
+
+    if batch.config.team is None:
+        raise BatchError(
+            [
+                Problem(
+                    batch.folder / "batch.toml",
+                    "has no [team] table: a batch in a database is a team batch (add [team] "
+                    'with at least database = "<connection string>"; see README, Beyond '
+                    "one server)",
+                )
+            ]
+        )
+    plan = open_plan(batch)
+    settings = plan.settings
+    rows: list[tuple[int | None, int, list[str] | None]] = []
+    for task_id in ids:
+        index = plan.position[task_id]
+        route = None
+        if settings.route_by is not None:
+            value = plan.route_values[index]
+            names = settings.routes.get(value) if value is not None else None
+            route = list(names) if names is not None else None
+        rows.append((plan.target(index), plan.rank[index], route))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -71,7 +103,7 @@ def push_batch(conn: Any, folder: Path, plan_rows: PlanRows) -> PushReport:
         guidelines = batch.guidelines_path.read_bytes()
     ids = [batch.task_id_at(i) for i in range(len(batch))]
     rows = plan_rows(batch, ids)
-    low = min((r[0] for r in rows), default=1)
+    low = min((r[0] for r in rows if r[0] is not None), default=1)
     with conn.transaction():
         found = conn.execute(
             "SELECT task_count, pushed_at FROM labeldesk_batches WHERE batch_id = %s FOR UPDATE",
@@ -108,7 +140,7 @@ def push_batch(conn: Any, folder: Path, plan_rows: PlanRows) -> PushReport:
                 line = batch.index.line(position)
                 copy.write_row((batch.id, task_id, position, line, target, rank, route))
     batch.index.close()
-    return PushReport(batch.id, len(ids), sum(1 for r in rows if r[0] > low))
+    return PushReport(batch.id, len(ids), sum(1 for r in rows if r[0] is not None and r[0] > low))
 
 
 def _write_new(path: Path, data: bytes) -> None:

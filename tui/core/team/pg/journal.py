@@ -30,15 +30,20 @@ import orjson
 from tui.core.problems import Problem
 from tui.core.result_lines import read_result_lines
 from tui.core.team.pg.connect import DatabaseUnavailableError, connect, first_line
+from tui.core.team.pg.sql import COUNTED, counting
 
 SEND_ROUND = 500  # lines per transaction
 RETRY_FIRST_S = 0.2
 RETRY_MAX_S = 5.0
 
 _INSERT = (
-    "INSERT INTO labeldesk_answers (batch_id, task_id, annotator, revision, answer, line)"
-    " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+    "INSERT INTO labeldesk_answers"
+    " (batch_id, task_id, annotator, revision, answer, submitted_at, line)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
 )
+# An answer (or a skip: counted, or released to others) uses the annotator's lease up.
+_USED_UP = "DELETE FROM labeldesk_claims WHERE batch_id = %s AND task_id = %s AND annotator = %s"
+ENDS_LEASE = frozenset({"accept", "reject", "flag", "skip"})
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,10 @@ def _row(batch_id: str, annotator: str, record: Mapping[str, Any]) -> tuple[Any,
     if not isinstance(task_id, str) or type(revision) is not int:
         return None  # not a line labeldesk wrote: nothing to key it on
     answer = record.get("answer")
+    when = record.get("submitted_at")
     line = orjson.dumps(dict(record)).decode("utf-8")  # the bytes the results file holds
-    return (batch_id, task_id, annotator, revision, str(answer), line)
+    when_text = when if isinstance(when, str) else ""
+    return (batch_id, task_id, annotator, revision, str(answer), when_text, line)
 
 
 class AnswerJournal:
@@ -81,6 +88,7 @@ class AnswerJournal:
         results_path: Path,
         *,
         connector: Callable[[str], Any] | None = None,
+        skip_counts: bool = False,
     ) -> None:
         self.url = url
         self.batch_id = batch_id
@@ -88,7 +96,9 @@ class AnswerJournal:
         self.results_path = results_path
         # autocommit: each round is its own explicit transaction, reads hold no snapshot
         self._connector = connector or (lambda u: connect(u, autocommit=True))
+        self.counting = counting(skip_counts)
         self._lock = threading.Lock()
+        self._send_lock = threading.Lock()  # one sender at a time: the queue's head is theirs
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._idle = threading.Event()
@@ -205,16 +215,45 @@ class AnswerJournal:
             self.problems = problems
 
     def _send_round(self) -> bool:
-        with self._lock:
-            rows = self._queue[:SEND_ROUND]
-        if not rows:
-            return False
-        with self._conn.transaction(), self._conn.cursor() as cur:
-            cur.executemany(_INSERT, rows)
-        with self._lock:
-            del self._queue[: len(rows)]
-            self._sent += len(rows)
-        return True
+        return self.send_now(self._conn)
+
+    def send_now(self, conn: Any) -> bool:
+        """One round on `conn` (the sender's, or the coordinator's before it claims, so its
+        own answers count in the decision). False when there was nothing to send."""
+        with self._send_lock:
+            with self._lock:
+                rows = self._queue[:SEND_ROUND]
+            if not rows:
+                return False
+            ended = [r[:3] for r in rows if r[4] in ENDS_LEASE]
+            with conn.transaction(), conn.cursor() as cur:
+                cur.executemany(_INSERT, rows)
+                if ended:
+                    cur.executemany(_USED_UP, ended)
+                cur.execute(
+                    "INSERT INTO labeldesk_annotators (batch_id, annotator) VALUES (%s, %s)"
+                    " ON CONFLICT DO NOTHING",
+                    (self.batch_id, self.annotator),
+                )
+                tasks = sorted({r[1] for r in rows})
+                # Lock the tasks (in one order: no deadlock with another sender), then say
+                # in a new statement, which sees every commit made before the locks, whether
+                # each is covered: the last sender of a task leaves the true state.
+                cur.execute(
+                    "SELECT task_id FROM labeldesk_tasks t WHERE batch_id = %(b)s"
+                    " AND task_id = ANY(%(ids)s) ORDER BY task_id FOR UPDATE",
+                    {"b": self.batch_id, "ids": tasks},
+                )
+                cur.execute(
+                    "UPDATE labeldesk_tasks t SET started = true,"
+                    f" covered = (t.target IS NOT NULL AND {COUNTED} >= t.target)"
+                    " WHERE batch_id = %(b)s AND task_id = ANY(%(ids)s)",
+                    {"b": self.batch_id, "ids": tasks, "counting": self.counting},
+                )
+            with self._lock:
+                del self._queue[: len(rows)]
+                self._sent += len(rows)
+            return True
 
     def _drop_connection(self) -> None:
         conn, self._conn = self._conn, None

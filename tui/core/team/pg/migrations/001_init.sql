@@ -16,35 +16,52 @@ CREATE TABLE labeldesk_batches (
 );
 
 -- Every task line verbatim (bytes: the file may hold anything), in file order, with what the
--- plan decided for it: how many annotators it needs (more for the overlap sample), where it
--- comes in the claim order, and who may claim it (routing; NULL = anyone).
+-- plan decided for it: how many annotators it needs (more for the overlap sample; NULL =
+-- every annotator), where it comes in the claim order, and who may claim it (routing; NULL =
+-- anyone). started: claimed or answered once (order = "started-first" takes those first).
+-- covered: the task has its target of counted answers (a hint that lets a claim skip it; kept
+-- by the answer sender under the row lock, and every claim still counts before it takes).
+-- The row is the task's lock: a claim or take-over locks it (FOR UPDATE SKIP LOCKED), and
+-- every change that could raise the task's count of live claims is made under that lock.
 CREATE TABLE labeldesk_tasks (
     batch_id   text NOT NULL REFERENCES labeldesk_batches ON DELETE CASCADE,
     task_id    text NOT NULL,
     position   integer NOT NULL,
     line       bytea NOT NULL,
-    target     integer NOT NULL CHECK (target >= 1),
+    target     integer CHECK (target >= 1),
     claim_rank integer NOT NULL,
     route      text[],
+    started    boolean NOT NULL DEFAULT false,
+    covered    boolean NOT NULL DEFAULT false,
     PRIMARY KEY (batch_id, task_id)
 );
 CREATE UNIQUE INDEX labeldesk_tasks_position ON labeldesk_tasks (batch_id, position);
-CREATE INDEX labeldesk_tasks_rank ON labeldesk_tasks (batch_id, claim_rank);
+CREATE INDEX labeldesk_tasks_open ON labeldesk_tasks (batch_id, claim_rank) WHERE NOT covered;
 
 -- A lease: live while until (epoch seconds, the claiming machine's clock) is in the future.
--- Nothing deletes an ended lease: it is an "expired" claim in the status unless answered.
--- Every change to a task's claims is made while holding that task's row lock (FOR UPDATE).
+-- renewed_at: when it was taken or last renewed (a colleague's lease not renewed for half a
+-- lease can be taken over at the end). A release or an answer deletes the row; an ended
+-- lease stays, and counts as "expired" for its annotator unless they answered the task.
 CREATE TABLE labeldesk_claims (
     batch_id   text NOT NULL,
     task_id    text NOT NULL,
     annotator  text NOT NULL,
-    claimed_at double precision NOT NULL,
+    renewed_at double precision NOT NULL,
     until      double precision NOT NULL,
-    released   boolean NOT NULL DEFAULT false,
     PRIMARY KEY (batch_id, task_id, annotator),
     FOREIGN KEY (batch_id, task_id) REFERENCES labeldesk_tasks ON DELETE CASCADE
 );
 CREATE INDEX labeldesk_claims_annotator ON labeldesk_claims (batch_id, annotator);
+
+-- Everyone who claimed or answered in a batch, with the leases of theirs that ended and
+-- were replaced (taken over by a colleague, or claimed again): the claims table no longer
+-- shows those.
+CREATE TABLE labeldesk_annotators (
+    batch_id  text NOT NULL REFERENCES labeldesk_batches ON DELETE CASCADE,
+    annotator text NOT NULL,
+    expired   integer NOT NULL DEFAULT 0,
+    PRIMARY KEY (batch_id, annotator)
+);
 
 -- Answers: each results line as the annotator's machine fsynced it (line is the exact JSON
 -- text of results/<annotator>.jsonl), inserted once: a replay after a reconnect, or from two
@@ -56,6 +73,7 @@ CREATE TABLE labeldesk_answers (
     annotator   text NOT NULL,
     revision    integer NOT NULL,
     answer      text NOT NULL,
+    submitted_at text NOT NULL,
     line        text NOT NULL,
     seq         bigserial NOT NULL,
     received_at timestamptz NOT NULL DEFAULT now(),
