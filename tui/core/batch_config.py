@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator
 
 from tui.core.problems import Problem, pydantic_problems
+from tui.core.team.settings import TeamSettings
 from tui.core.toml_lines import line_of
 
 DEFAULT_ERROR_CATEGORIES = [
@@ -47,6 +48,7 @@ class BatchConfig(BaseModel):
     task: dict[str, Any] = Field(default_factory=dict)
     audit: AuditSettings = Field(default_factory=AuditSettings)
     keymap: dict[str, Any] = Field(default_factory=dict)
+    team: TeamSettings | None = None  # absent: everyone labels every task (issue 12)
 
     @field_validator("tasks", "guidelines")
     @classmethod

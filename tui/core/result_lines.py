@@ -344,3 +344,56 @@ def latest_by_task(lines: Iterable[ResultLine]) -> dict[str, ResultLine]:
 def answered(latest: Mapping[str, ResultLine]) -> dict[str, ResultLine]:
     """The tasks whose latest line is an answer, not a withdrawal."""
     return {k: v for k, v in latest.items() if not v.withdrawn}
+
+
+class ResultsTail:
+    """Reads a results file incrementally: each call returns the lines appended since the
+    last one (complete lines only: a line being written is read when its end arrives).
+    Remembers the byte offset and line number; the file is opened for each read (no
+    descriptor held per colleague's file). A file replaced by another (a new inode) or cut
+    shorter than what was read is read again from its start."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+        self.line = 0
+        self.identity: tuple[int, int] | None = None
+
+    def read_new(self, problems: list[Problem]) -> list[ResultLine]:
+        try:
+            fd = open_for_reading(self.path)
+        except OSError as exc:
+            problems.append(Problem(self.path, f"cannot read: {exc.strerror or exc}"))
+            return []
+        try:
+            info = os.fstat(fd)
+            identity = (info.st_dev, info.st_ino)
+            if identity != self.identity or info.st_size < self.offset:
+                self.identity, self.offset, self.line = identity, 0, 0
+            if info.st_size == self.offset:
+                return []
+            chunks: list[bytes] = []
+            at = self.offset
+            while True:
+                chunk = os.pread(fd, 1 << 20, at)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                at += len(chunk)
+        finally:
+            os.close(fd)
+        data = b"".join(chunks)
+        end = data.rfind(b"\n") + 1  # only complete lines; the rest waits for its end
+        out: list[ResultLine] = []
+        for raw in data[:end].split(b"\n")[:-1]:
+            self.line += 1
+            if not raw.strip():
+                continue
+            parsed = parse_line(raw, self.path, self.line)
+            if isinstance(parsed, Problem):
+                problems.append(parsed)
+            else:
+                problems.extend(parsed.notes)
+                out.append(parsed)
+        self.offset += end
+        return out

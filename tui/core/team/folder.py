@@ -1,0 +1,184 @@
+"""Team folders: Unix group access, setgid, and file systems whose locks do not work.
+
+On a server with one Unix account per annotator, the batch folder, `results/` and `team/`
+must belong to the team's group with group access and the setgid bit, so that every file
+created in them gets the team's group and colleagues can read each other's results and
+append to the shared ledger. This module checks that at open (with the command to run when
+it is wrong), and creates team folders with the group modes whatever the umask.
+
+The ledger is safe only if `flock` excludes processes that share the folder. On FUSE
+file systems (sshfs, rclone, ...), NFS mounted without working locks, and folders kept by a
+sync tool (Dropbox, Syncthing, ...), a lock taken in one place is not seen in another: team
+mode refuses there, with the reason.
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.core.problems import Problem
+from tui.core.safe_files import make_private_dirs
+from tui.core.team.settings import TeamSettings
+
+TEAM_DIR = "team"
+RESULTS_DIR = "results"
+# File systems where flock between processes (on this or other machines) is not reliable.
+_NO_LOCK_FS_PREFIXES = ("fuse", "9p", "vboxsf", "vmhgfs", "davfs", "prl_fs")
+_NFS = ("nfs", "nfs4")
+_SYNC_MARKERS = (".dropbox", ".dropbox.cache", ".stfolder", ".sync", ".nextcloudsync.log")
+_SYNC_NAMES = ("Dropbox", "OneDrive", "Google Drive", "Nextcloud", "ownCloud", "iCloud Drive")
+
+
+@dataclass(frozen=True)
+class Mount:
+    point: str
+    fstype: str
+    options: str  # mount options and super options, comma-separated
+
+
+def _unescape(field: str) -> str:
+    # mountinfo writes space, tab, newline and backslash as octal escapes.
+    for code, char in (("\\040", " "), ("\\011", "\t"), ("\\012", "\n"), ("\\134", "\\")):
+        field = field.replace(code, char)
+    return field
+
+
+def parse_mountinfo(text: str) -> list[Mount]:
+    mounts: list[Mount] = []
+    for line in text.splitlines():
+        left, sep, right = line.partition(" - ")
+        if not sep:
+            continue
+        fields = left.split()
+        rest = right.split()
+        if len(fields) < 6 or not rest:
+            continue
+        supers = rest[2] if len(rest) > 2 else ""
+        mounts.append(Mount(_unescape(fields[4]), rest[0], f"{fields[5]},{supers}"))
+    return mounts
+
+
+def mount_of(path: Path, mounts: list[Mount]) -> Mount | None:
+    """The mount a path lives on: the longest mount point that contains it (later mounts
+    over the same point win)."""
+    real = os.path.realpath(path)
+    best: Mount | None = None
+    for mount in mounts:
+        point = mount.point.rstrip("/") or "/"
+        inside = real == point or real.startswith(point + "/") or point == "/"
+        if inside and (best is None or len(point) >= len(best.point.rstrip("/") or "/")):
+            best = mount
+    return best
+
+
+def lock_problem(path: Path, mountinfo: str | None = None) -> str | None:
+    """Why locks between processes cannot be trusted for `path`, or None when they can."""
+    if mountinfo is None:
+        try:
+            mountinfo = Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            mountinfo = ""
+    mount = mount_of(path, parse_mountinfo(mountinfo)) if mountinfo else None
+    if mount is not None:
+        kind = mount.fstype
+        options = set(mount.options.split(","))
+        if kind.startswith(_NO_LOCK_FS_PREFIXES):
+            return (
+                f"{path} is on a {kind} file system (mounted at {mount.point}): its locks do "
+                "not reach other processes or machines, so two annotators could be given the "
+                "same task. Put the team's batch on a local disk of the server everyone logs "
+                "into (or NFS with locking)"
+            )
+        if kind in _NFS and (options & {"nolock", "local_lock=all", "local_lock=flock"}):
+            return (
+                f"{path} is on NFS mounted with local-only locks ({mount.point}: "
+                f"{', '.join(sorted(options & {'nolock', 'local_lock=all', 'local_lock=flock'}))}"
+                "): other machines do not see them. Remount with locking (lock, "
+                "local_lock=none) or use a local disk"
+            )
+    real = Path(os.path.realpath(path))
+    for folder in (real, *real.parents):
+        for marker in _SYNC_MARKERS:
+            if os.path.lexists(folder / marker):
+                return (
+                    f"{path} is inside a folder kept by a sync tool ({folder / marker} found): "
+                    "sync tools copy files between machines without their locks, so claims "
+                    "would collide. Put the team's batch on the server everyone logs into"
+                )
+        if folder.name in _SYNC_NAMES:
+            return (
+                f"{path} is inside {folder} (a synced folder): sync tools copy files without "
+                "their locks, so claims would collide. Put the team's batch on the server "
+                "everyone logs into"
+            )
+    return None
+
+
+def _group_name(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def check_team_folder(folder: Path, settings: TeamSettings) -> list[Problem]:
+    """Problems with the batch folder, results/ and team/ for team work: missing group
+    access or setgid, another group than `settings.group`. Folders that do not exist yet
+    are fine (they are created with the team's mode). Each message says what to run."""
+    problems: list[Problem] = []
+    wanted_group = settings.group
+    for path, need in (
+        (folder, 0o050),  # colleagues read the batch (tasks, batch.toml) and enter it
+        (folder / RESULTS_DIR, 0o070),  # create their results file, read others'
+        (folder / TEAM_DIR, 0o070),  # append to the ledger
+    ):
+        try:
+            info = os.stat(path, follow_symlinks=False)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            problems.append(Problem(path, f"cannot look at the folder: {exc.strerror or exc}"))
+            continue
+        if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+            problems.append(Problem(path, "must be a folder (not a symbolic link or a file)"))
+            continue
+        group = _group_name(info.st_gid)
+        mode = stat.S_IMODE(info.st_mode)
+        fix_group = wanted_group or group
+        if wanted_group is not None and group != wanted_group:
+            problems.append(
+                Problem(
+                    path,
+                    f"belongs to group {group!r}, the batch names group {wanted_group!r}: run "
+                    f"chgrp -R {wanted_group} {path}",
+                )
+            )
+        if mode & need != need:
+            bits = "rwx" if need == 0o070 else "r-x"
+            problems.append(
+                Problem(
+                    path,
+                    f"the group ({group}) lacks {bits} on this folder (mode {mode:04o}); "
+                    f"colleagues cannot work in it: run chmod g+{bits.replace('-', '')} {path}",
+                )
+            )
+        if path != folder and not mode & stat.S_ISGID:
+            problems.append(
+                Problem(
+                    path,
+                    f"lacks the setgid bit (mode {mode:04o}): files colleagues create here would "
+                    f"get their own primary group, not {fix_group!r}, and others could not read "
+                    f"them: run chgrp {fix_group} {path} && chmod g+s {path}",
+                )
+            )
+    return problems
+
+
+def make_team_dir(folder: Path, settings: TeamSettings) -> Path:
+    """Create a team folder (and missing parents) with the team's folder mode, whatever the
+    umask; an existing folder is left as it is (check_team_folder says what is wrong)."""
+    return make_private_dirs(folder, settings.dir_mode)

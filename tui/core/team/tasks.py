@@ -1,0 +1,38 @@
+"""The plan of an opened batch: every task's id (and the meta values the plan routes or
+stratifies by), read through the batch's own index. Meant for a worker: a 1M-task batch
+is read once, line by line, at a few microseconds a line."""
+
+from __future__ import annotations
+
+from tui.core.batch import Batch, task_id_of
+from tui.core.problems import Problem
+from tui.core.team.plan import PlanTask, TeamPlan, meta_value
+
+
+def plan_tasks(batch: Batch) -> list[PlanTask]:
+    team = batch.config.team
+    fields = []
+    if team is not None:
+        if team.route_by:
+            fields.append(team.route_by)
+        if team.overlap is not None and team.overlap.stratify_by:
+            fields.append(team.overlap.stratify_by)
+    batch.index_rest()
+    tasks: list[PlanTask] = []
+    for index in range(len(batch)):
+        line_no, raw, _ = batch.raw_line(index)
+        if raw is None:
+            tasks.append(PlanTask(f"line-{line_no}"))
+            continue
+        meta = {name: meta_value(raw, name) for name in fields}
+        tasks.append(PlanTask(task_id_of(raw, line_no), meta))
+    return tasks
+
+
+def open_plan(batch: Batch) -> TeamPlan:
+    """The team plan of a batch whose batch.toml has [team]; BatchError-like problems are
+    the caller's (a batch without [team] is not a team batch)."""
+    team = batch.config.team
+    if team is None:
+        raise ValueError(str(Problem(batch.folder / "batch.toml", "has no [team] table")))
+    return TeamPlan(team, plan_tasks(batch))
