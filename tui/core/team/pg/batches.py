@@ -139,6 +139,9 @@ def push_batch(conn: Any, folder: Path, plan_rows: PlanRows) -> PushReport:
             ):
                 line = batch.index.line(position)
                 copy.write_row((batch.id, task_id, position, line, target, rank, route))
+        # Statistics of the new rows now, not at autovacuum's next round: without them the
+        # planner takes the tasks table for a few rows and a claim sorts all of them.
+        conn.execute("ANALYZE labeldesk_tasks")
     batch.index.close()
     return PushReport(batch.id, len(ids), sum(1 for r in rows if r[0] is not None and r[0] > low))
 

@@ -144,8 +144,14 @@ class PgCoordinator:
     # -- claims ------------------------------------------------------------------------------
     def claim(self, annotator: str, want: int) -> list[Claim]:
         with self._mutex:
+            known = list(self._held.get(annotator, {}))
+
+            def work(conn: Any) -> list[Claim]:
+                self._catch_up(conn, annotator)
+                return self._claim(conn, annotator, want, known)
+
             try:
-                claims: list[Claim] = self._run(lambda conn: self._claim(conn, annotator, want))
+                claims: list[Claim] = self._run(work)
             except DatabaseUnavailableError:
                 return []  # offline: keep working on the leases held
             held = self._held.setdefault(annotator, {})
@@ -153,7 +159,17 @@ class PgCoordinator:
                 held[claim.task_id] = claim.until
             return claims
 
-    def _claim(self, conn: Any, annotator: str, want: int) -> list[Claim]:
+    def _catch_up(self, conn: Any, annotator: str) -> None:
+        """Before deciding for `annotator`: answers in their results file that never
+        reached the server (fsynced offline, or before a crash) go first, so a lease they
+        used up is not handed back, and their count is right."""
+        journal = self._journals.get(annotator)
+        if journal is not None and not journal.checked:
+            journal.backfill(conn)
+            while journal.send_now(conn):
+                pass
+
+    def _claim(self, conn: Any, annotator: str, want: int, known: list[str]) -> list[Claim]:
         now = self._now()
         params: dict[str, Any] = {
             "b": self.batch_id,
@@ -168,9 +184,22 @@ class PgCoordinator:
                 want = min(want, quota - self._mine(conn, params))
             if want <= 0:
                 return []
-            picked = self._pick(conn, params, want)
+            # Live leases of theirs this process does not know of (taken by a session that
+            # was killed, or while this one could not reach the server): theirs again first.
+            claims = [
+                Claim(task, annotator, until)
+                for task, until in conn.execute(
+                    "SELECT c.task_id, c.until FROM labeldesk_claims c JOIN labeldesk_tasks t"
+                    " USING (batch_id, task_id) WHERE c.batch_id = %(b)s"
+                    " AND c.annotator = %(me)s AND c.until > %(now)s"
+                    " AND NOT (c.task_id = ANY(%(known)s)) ORDER BY t.claim_rank LIMIT %(k)s",
+                    {**params, "known": known, "k": want},
+                )
+            ]
+            want -= len(claims)
+            picked = self._pick(conn, params, want) if want > 0 else []
             until = now + self.settings.lease_seconds
-            claims = [Claim(task, annotator, until) for task in picked]
+            claims += [Claim(task, annotator, until) for task in picked]
             if picked:
                 self._lease(conn, params, picked, until)
             if len(picked) < want:
@@ -373,14 +402,18 @@ class PgCoordinator:
         offline, the ones this process knows of."""
         with self._mutex:
             now = self._now()
+
+            def read(conn: Any) -> list[tuple[str, float]]:
+                self._catch_up(conn, annotator)
+                rows: list[tuple[str, float]] = conn.execute(
+                    "SELECT task_id, until FROM labeldesk_claims WHERE batch_id = %s"
+                    " AND annotator = %s AND until > %s",
+                    (self.batch_id, annotator, now),
+                ).fetchall()
+                return rows
+
             try:
-                rows: list[tuple[str, float]] = self._run(
-                    lambda conn: conn.execute(
-                        "SELECT task_id, until FROM labeldesk_claims WHERE batch_id = %s"
-                        " AND annotator = %s AND until > %s",
-                        (self.batch_id, annotator, now),
-                    ).fetchall()
-                )
+                rows: list[tuple[str, float]] = self._run(read)
                 self._held[annotator] = dict(rows)
             except DatabaseUnavailableError:
                 rows = [(t, u) for t, u in self._held.get(annotator, {}).items() if u > now]

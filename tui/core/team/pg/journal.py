@@ -167,7 +167,7 @@ class AnswerJournal:
                     self._conn = self._connector(self.url)
                     self._checked = False  # compare again: the server may have lost nothing
                 if not self._checked:
-                    self._backfill()
+                    self.backfill(self._conn)
                 sent_some = self._send_round()
                 with self._lock:
                     self._online = True
@@ -188,11 +188,15 @@ class AnswerJournal:
                 self._stop.wait(delay)
                 delay = min(RETRY_MAX_S, delay * 2)
 
-    def _backfill(self) -> None:
+    @property
+    def checked(self) -> bool:
+        return self._checked
+
+    def backfill(self, conn: Any) -> None:
         """Queue the lines of the results file that the server does not hold."""
         on_server = {
             (task_id, revision)
-            for task_id, revision in self._conn.execute(
+            for task_id, revision in conn.execute(
                 "SELECT task_id, revision FROM labeldesk_answers"
                 " WHERE batch_id = %s AND annotator = %s",
                 (self.batch_id, self.annotator),

@@ -36,7 +36,11 @@ CREATE TABLE labeldesk_tasks (
     PRIMARY KEY (batch_id, task_id)
 );
 CREATE UNIQUE INDEX labeldesk_tasks_position ON labeldesk_tasks (batch_id, position);
+-- A claim walks the open tasks in the plan's order (started ones first when asked) and
+-- stops at the first few it can lock: these indexes are that walk.
 CREATE INDEX labeldesk_tasks_open ON labeldesk_tasks (batch_id, claim_rank) WHERE NOT covered;
+CREATE INDEX labeldesk_tasks_started ON labeldesk_tasks (batch_id, started DESC, claim_rank)
+    WHERE NOT covered;
 
 -- A lease: live while until (epoch seconds, the claiming machine's clock) is in the future.
 -- renewed_at: when it was taken or last renewed (a colleague's lease not renewed for half a
