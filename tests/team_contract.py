@@ -98,6 +98,11 @@ def check_never_more_than_target(tmp: Path, factory: Factory) -> None:
     """Random claims, renewals, answers, releases, skips and time by 4 annotators in 2
     processes: at every step no task has more live claims + counted answers than its target;
     a claim beyond it is only ever a take-over of a colleague's stale claim."""
+    for seed in range(12, 20):
+        _random_walk(tmp / f"walk-{seed}", factory, seed)
+
+
+def _random_walk(tmp: Path, factory: Factory, seed: int) -> None:
     overlap = OverlapSettings(count=6, annotations=2, seed=3)
     folder = team_batch(
         tmp / "b",
@@ -109,7 +114,7 @@ def check_never_more_than_target(tmp: Path, factory: Factory) -> None:
     target = {f"t{i}": 2 if f"t{i}" in sample else 1 for i in range(30)}
     clock = Clock()
     procs = [factory(folder, clock), factory(folder, clock)]
-    rnd = random.Random(12)
+    rnd = random.Random(seed)
     people = ["anna", "bram", "carl", "dana"]
     live: dict[tuple[str, str], tuple[float, float]] = {}  # (task, who) -> (until, renewed at)
     counted: dict[str, set[str]] = {}

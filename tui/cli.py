@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from tui import __version__
 
-COMMAND_MODULES = ("open", "validate", "keys", "stats", "audit", "demo")
+COMMAND_MODULES = ("open", "validate", "keys", "stats", "audit", "demo", "team")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,6 +20,7 @@ import os
 import stat
 import threading
 from array import array
+from collections.abc import Iterator
 from pathlib import Path
 
 BOM = b"\xef\xbb\xbf"
@@ -220,6 +221,30 @@ class JsonlIndex:
         with self._lock:
             fd = self._descriptor()
         return os.pread(fd, length, offset)
+
+    def iter_lines(self, chunk: int = _CHUNK) -> Iterator[tuple[int, int, bytes]]:
+        """(index, line number, bytes) of every indexed line, read in large chunks through
+        the one descriptor: a pass over a 1M-line file without a pread per line."""
+        with self._lock:
+            fd = self._descriptor()
+            count = len(self.offsets)
+        index = 0
+        while index < count:
+            with self._lock:
+                first = self.offsets[index]
+                stop = index + 1
+                end = first + self.lengths[index]
+                while stop < count and self.offsets[stop] + self.lengths[stop] - first <= chunk:
+                    end = self.offsets[stop] + self.lengths[stop]
+                    stop += 1
+                spans = [
+                    (self.offsets[k] - first, self.lengths[k], self.line_numbers[k])
+                    for k in range(index, stop)
+                ]
+            data = os.pread(fd, end - first, first)
+            for k, (start, length, line_no) in enumerate(spans):
+                yield index + k, line_no, data[start : start + length]
+            index = stop
 
     def close(self) -> None:
         with self._lock:

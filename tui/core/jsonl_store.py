@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +20,15 @@ import orjson
 
 from tui.core.problems import Problem
 from tui.core.records import iso_ms, utc_now
+from tui.core.safe_files import (
+    DIR_MODE,
+    FILE_MODE,
+    make_private_dirs,
+    open_regular,
+    read_all,
+    same_file,
+)
 from tui.core.safe_files import UnsafeFileError as SafeFileError
-from tui.core.safe_files import make_private_dirs, open_regular, read_all, same_file
 
 
 class StoreLockedError(Exception):
@@ -93,9 +101,19 @@ def parse_jsonl_bytes(
 class AppendOnlyJsonl:
     """Opens (and locks) a JSONL file for appending. Use as a context manager or call close()."""
 
-    def __init__(self, path: Path, *, owner: str = "") -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        owner: str = "",
+        file_mode: int = FILE_MODE,
+        dir_mode: int = DIR_MODE,
+    ) -> None:
         self.path = path
         self.owner = owner
+        # Private (0600/0700) unless a team batch asks for group modes (issue 12).
+        self.file_mode = file_mode
+        self.dir_mode = dir_mode
         self._fd: int | None = None
         self._dirty = False
         self.loaded = LoadedLines()
@@ -106,7 +124,7 @@ class AppendOnlyJsonl:
     def open(self) -> LoadedLines:
         folder = self.path.parent
         try:
-            make_private_dirs(folder)
+            make_private_dirs(folder, self.dir_mode)
         except SafeFileError as exc:
             raise UnsafeFileError(exc.errno, exc.strerror) from None
         except OSError as exc:
@@ -130,6 +148,10 @@ class AppendOnlyJsonl:
         self._fd = fd
         info = os.fstat(fd)
         self.identity = (info.st_dev, info.st_ino)
+        if self.file_mode != FILE_MODE and stat.S_IMODE(info.st_mode) != self.file_mode:
+            # A file made private before the batch became a team batch: colleagues' stats,
+            # audit and merge must read it now (it is ours: open_regular checked).
+            os.fchmod(fd, self.file_mode)
         try:
             self._write_lock_note()
             self.loaded = self._recover_and_load()
@@ -150,7 +172,7 @@ class AppendOnlyJsonl:
     def _open_own(self, path: Path, flags: int) -> int:
         """One of our files in the shared folder: never a symlink, a FIFO or someone else's."""
         try:
-            fd, _ = open_regular(path, flags, owned=True)
+            fd, _ = open_regular(path, flags, mode=self.file_mode, owned=True)
         except SafeFileError as exc:
             raise UnsafeFileError(exc.errno, exc.strerror) from None
         except IsADirectoryError as exc:

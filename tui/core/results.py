@@ -9,14 +9,26 @@ from tui.core.jsonl_store import AppendOnlyJsonl
 from tui.core.problems import Problem
 from tui.core.records import ResultRecord
 from tui.core.result_lines import check_records
+from tui.core.safe_files import DIR_MODE, FILE_MODE
 
 
 class ResultsStore:
-    def __init__(self, results_dir: Path, annotator: str, batch_id: str) -> None:
+    def __init__(
+        self,
+        results_dir: Path,
+        annotator: str,
+        batch_id: str,
+        *,
+        file_mode: int = FILE_MODE,
+        dir_mode: int = DIR_MODE,
+    ) -> None:
         self.path = results_dir / f"{annotator}.jsonl"
         self.annotator = annotator
         self.batch_id = batch_id
-        self._file = AppendOnlyJsonl(self.path, owner=annotator)
+        # Team batches pass group modes (TeamSettings.results_file_mode / dir_mode).
+        self._file = AppendOnlyJsonl(
+            self.path, owner=annotator, file_mode=file_mode, dir_mode=dir_mode
+        )
         self.latest: dict[str, dict[str, Any]] = {}
         self.revisions: dict[str, int] = {}
         self.problems: list[Problem] = []

@@ -23,6 +23,7 @@ from tui.core.kpi import AnswerTally, LiveFigures, live_figures_from_clock
 from tui.core.records import AnswerKind, Flag, FlagReason, ResultRecord, utc_now
 from tui.core.results import ResultsStore
 from tui.core.safe_files import make_private_dirs, open_regular
+from tui.core.team.queue import TeamQueue
 
 
 class SubmitRefusedError(ValueError):
@@ -36,8 +37,12 @@ class LabelingSession:
         store: ResultsStore,
         clock: ActiveClock | None = None,
         now: Callable[[], datetime] = utc_now,
+        team: TeamQueue | None = None,
     ) -> None:
         self.batch = batch
+        # Team mode (issue 12): the next item is the next claimed task, not the next
+        # unanswered one; a worker feeds the queue from the Coordinator.
+        self.team = team
         self.store = store
         self.clock = clock or ActiveClock()
         self._now = now
@@ -107,8 +112,9 @@ class LabelingSession:
         return None
 
     def resume(self) -> int:
-        """Go to the first unanswered item (the end when every item is answered)."""
-        found = self.first_unanswered(0)
+        """Go to the first unanswered item (the end when every item is answered). In team
+        mode: the first claimed task (the end while the queue is empty)."""
+        found = self.team.next_index() if self.team is not None else self.first_unanswered(0)
         self._go(self.total if found is None else found)
         return self.position
 
@@ -183,9 +189,30 @@ class LabelingSession:
         self._append(record)  # flushed and fsynced before we move on
         self._remember(record)
         self._undo_stack.append((item.task_id, item.index, before))
-        nxt = self.first_unanswered(item.index + 1)
+        if self.team is not None:
+            self.team.answered(record.to_json_dict())
+            nxt = self.team.next_index()
+        else:
+            nxt = self.first_unanswered(item.index + 1)
         self._go(self.total if nxt is None else nxt)
         return record
+
+    @property
+    def waiting_for_claims(self) -> bool:
+        """Team mode with nothing claimed to show: the worker is taking claims (or the
+        pool is empty: the coordinator's status says which)."""
+        return self.team is not None and self.done
+
+    def claims_arrived(self) -> bool:
+        """After the worker added claims to the queue: show the first if nothing is shown.
+        True when the item changed."""
+        if self.team is None or not self.done:
+            return False
+        nxt = self.team.next_index()
+        if nxt is None:
+            return False
+        self._go(nxt)
+        return True
 
     def skip(self) -> ResultRecord:
         return self.submit("skip")

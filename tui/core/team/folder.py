@@ -17,6 +17,7 @@ from __future__ import annotations
 import grp
 import os
 import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,5 +181,25 @@ def check_team_folder(folder: Path, settings: TeamSettings) -> list[Problem]:
 
 def make_team_dir(folder: Path, settings: TeamSettings) -> Path:
     """Create a team folder (and missing parents) with the team's folder mode, whatever the
-    umask; an existing folder is left as it is (check_team_folder says what is wrong)."""
-    return make_private_dirs(folder, settings.dir_mode)
+    umask; an existing folder is left as it is (check_team_folder says what is wrong).
+
+    A colleague may have just created it: mkdir gives a mode cut by their umask and fchmod
+    widens it a moment later. Wait (briefly) for the group bits rather than fail in between."""
+    make_private_dirs(folder, settings.dir_mode)
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        try:
+            mode = os.stat(folder, follow_symlinks=False).st_mode
+        except OSError:
+            break
+        if mode & 0o070 == settings.dir_mode & 0o070:
+            break
+        time.sleep(0.005)
+    return folder
+
+
+def make_team_dirs(folder: Path, settings: TeamSettings) -> None:
+    """results/ and team/ of a team batch, with the team's folder mode: call before opening
+    the annotator's results store, so it never creates results/ with the private mode."""
+    for name in (RESULTS_DIR, TEAM_DIR):
+        make_team_dir(folder / name, settings)

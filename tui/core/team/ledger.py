@@ -132,6 +132,7 @@ class LedgerCoordinator:
         self._annotators: set[str] = set()
         self._started: set[int] = set()  # ranks of tasks claimed or answered, maybe not done
         self._next_free: dict[str, _NextFree] = {}
+        self._started_first = self.settings.order == "started-first"
         self.lock_max_ms = 0.0
         self.lock_count = 0
         with self._mutex:
@@ -223,10 +224,17 @@ class LedgerCoordinator:
                 old = op.get("from")
                 if type(old) is str and leases.pop(old, None) is not None:
                     self._expired[old] += 1
-            old_lease = leases.get(by)
-            if old_lease is not None and old_lease.until <= at:
-                self._expired[by] += 1
-            leases[by] = _Lease(until, at)
+            for holder in [h for h, lease in leases.items() if lease.until <= at]:
+                # Leases that ran out before this claim: counted once, then forgotten.
+                del leases[holder]
+                self._expired[holder] += 1
+            mine = self._answers.get(task, {}).get(by)
+            if mine is not None and self._counts(mine.answer):
+                # Their answer was read first (results files are read before the ledger
+                # lines that led to it): the claim is already used up.
+                leases.pop(by, None)
+            else:
+                leases[by] = _Lease(until, at)
             self._mark_started(task)
         elif kind == "release":
             leases.pop(by, None)
@@ -267,6 +275,8 @@ class LedgerCoordinator:
         self._mark_started(task)
 
     def _mark_started(self, task: str) -> None:
+        if not self._started_first:
+            return
         index = self.plan.position.get(task)
         if index is not None:
             self._started.add(self.plan.rank[index])
@@ -348,9 +358,39 @@ class LedgerCoordinator:
         )
         return done + held
 
+    def _catch_up(self) -> None:
+        """Read what is new in the results files and the ledger without the lock (lines
+        are appended whole and only complete lines are taken), so the lock is held only
+        for the few lines written since."""
+        self._read_results()
+        self._read_ledger()
+
+    def _advance(self, annotator: str, want: int, now: float) -> None:
+        """Before the lock: drop the ranks that can never be this annotator's from the front
+        of their scan (answered, covered, routed elsewhere), so the scan under the lock
+        starts where free tasks are. Looks a little past what it needs: tasks claimed by
+        colleagues may free up or stay taken."""
+        scan = self._scan_of(annotator)
+        plan = self.plan
+        slack = want + len(self._leases) + 16
+        rank = scan.find(0)
+        while rank < len(plan) and slack > 0:
+            if self._never_for(plan.order[rank], annotator):
+                scan.remove(rank)
+            else:
+                slack -= 1
+            rank = scan.find(rank + 1)
+
+    def _scan_of(self, annotator: str) -> _NextFree:
+        scan = self._next_free.get(annotator)
+        if scan is None:
+            scan = self._next_free[annotator] = _NextFree(len(self.plan))
+        return scan
+
     def claim(self, annotator: str, want: int) -> list[Claim]:
         with self._mutex:
-            self._read_results()
+            self._catch_up()
+            self._advance(annotator, want, self._now())
             with self._locked():
                 now = self._now()
                 quota = self.settings.quota_of(annotator)
@@ -371,7 +411,8 @@ class LedgerCoordinator:
                     for i in picked
                 ]
                 if len(picked) < want:
-                    ops += self._takeovers(annotator, want - len(picked), now, until)
+                    chosen = {self.plan.task_ids[i] for i in picked}
+                    ops += self._takeovers(annotator, want - len(picked), now, until, chosen)
                 self._write(ops)
                 return [Claim(op["task"], annotator, until) for op in ops]
 
@@ -391,9 +432,7 @@ class LedgerCoordinator:
                 taken.add(rank)
                 if len(picked) == want:
                     return picked
-        scan = self._next_free.get(annotator)
-        if scan is None:
-            scan = self._next_free[annotator] = _NextFree(len(plan))
+        scan = self._scan_of(annotator)
         rank = scan.find(0)
         while rank < len(plan) and len(picked) < want:
             index = plan.order[rank]
@@ -405,7 +444,7 @@ class LedgerCoordinator:
         return picked
 
     def _takeovers(
-        self, annotator: str, want: int, now: float, until: float
+        self, annotator: str, want: int, now: float, until: float, chosen: set[str]
     ) -> list[dict[str, Any]]:
         """At the end: live claims of colleagues who have not renewed for a while, on tasks
         the annotator may take (the holder is swapped: the task's count stays the same)."""
@@ -413,12 +452,20 @@ class LedgerCoordinator:
         found: list[tuple[int, str, str]] = []
         for task, leases in self._leases.items():
             index = self.plan.position.get(task)
-            if index is None or annotator in leases or self._never_for(index, annotator):
+            if (
+                index is None
+                or task in chosen
+                or annotator in leases
+                or self._never_for(index, annotator)
+            ):
                 continue
-            for holder, lease in leases.items():
-                if lease.until > now and lease.at < stale_before:
-                    found.append((self.plan.rank[index], task, holder))
-                    break
+            stale = [
+                (lease.at, holder)
+                for holder, lease in leases.items()
+                if lease.until > now and lease.at < stale_before
+            ]
+            if stale:  # the claim renewed longest ago goes
+                found.append((self.plan.rank[index], task, min(stale)[1]))
         found.sort()
         return [
             {
@@ -433,7 +480,12 @@ class LedgerCoordinator:
         ]
 
     def renew(self, annotator: str, task_ids: Sequence[str]) -> list[Claim]:
-        with self._mutex, self._locked():
+        with self._mutex:
+            self._read_ledger()
+            return self._renew(annotator, task_ids)
+
+    def _renew(self, annotator: str, task_ids: Sequence[str]) -> list[Claim]:
+        with self._locked():
             now = self._now()
             until = now + self.settings.lease_seconds
             ops: list[dict[str, Any]] = []
@@ -449,7 +501,12 @@ class LedgerCoordinator:
     def release(
         self, annotator: str, task_ids: Sequence[str] | None = None, *, why: str = "quit"
     ) -> None:
-        with self._mutex, self._locked():
+        with self._mutex:
+            self._read_ledger()
+            self._release(annotator, task_ids, why)
+
+    def _release(self, annotator: str, task_ids: Sequence[str] | None, why: str) -> None:
+        with self._locked():
             now = self._now()
             if task_ids is None:
                 tasks = [t for t, leases in self._leases.items() if annotator in leases]
@@ -476,7 +533,12 @@ class LedgerCoordinator:
             "rev": rev if type(rev) is int else None,
             "when": when if isinstance(when, str) else "",
         }
-        with self._mutex, self._locked():
+        with self._mutex:
+            self._read_ledger()
+            self._answer(op, by, task, answer)
+
+    def _answer(self, op: dict[str, Any], by: str, task: str, answer: str) -> None:
+        with self._locked():
             now = self._now()
             op["at"] = now
             ops = [op]
@@ -503,12 +565,7 @@ class LedgerCoordinator:
     def refresh(self) -> None:
         """Catch up with the results files and the ledger (without writing)."""
         with self._mutex:
-            self._read_results()
-            fcntl.flock(self._fd, fcntl.LOCK_SH)
-            try:
-                self._read_ledger()
-            finally:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            self._catch_up()
 
     def status(self) -> TeamStatus:
         with self._mutex:

@@ -152,13 +152,15 @@ class TeamPlan:
     def __init__(self, settings: TeamSettings, tasks: Sequence[PlanTask]) -> None:
         self.settings = settings
         self.task_ids: list[str] = []
-        self.position: dict[str, int] = {}  # task id -> file index (first occurrence)
+        self.position: dict[str, int] = {}  # task id -> plan index (first occurrence)
+        self.source: list[int] = []  # plan index -> index in `tasks` (the batch's item index)
         routed: list[str | None] = []
         kept: list[PlanTask] = []
-        for task in tasks:
+        for number, task in enumerate(tasks):
             if task.task_id in self.position:
                 continue  # a duplicate id is one task (the session marks the copy invalid)
             self.position[task.task_id] = len(self.task_ids)
+            self.source.append(number)
             self.task_ids.append(task.task_id)
             kept.append(task)
             if settings.route_by is not None:

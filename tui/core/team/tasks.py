@@ -4,7 +4,9 @@ is read once, line by line, at a few microseconds a line."""
 
 from __future__ import annotations
 
-from tui.core.batch import Batch, task_id_of
+import orjson
+
+from tui.core.batch import MAX_LINE_BYTES, Batch, task_id_of
 from tui.core.problems import Problem
 from tui.core.team.plan import PlanTask, TeamPlan, meta_value
 
@@ -19,12 +21,19 @@ def plan_tasks(batch: Batch) -> list[PlanTask]:
             fields.append(team.overlap.stratify_by)
     batch.index_rest()
     tasks: list[PlanTask] = []
-    for index in range(len(batch)):
-        line_no, raw, _ = batch.raw_line(index)
-        if raw is None:
+    for _, line_no, data in batch.index.iter_lines():
+        # The same ids as Batch.item(): a line that does not parse (or is refused as too
+        # long) is "line-N" there too.
+        raw = None
+        if len(data) <= MAX_LINE_BYTES:
+            try:
+                raw = orjson.loads(data)
+            except orjson.JSONDecodeError:
+                raw = None
+        if not isinstance(raw, dict):
             tasks.append(PlanTask(f"line-{line_no}"))
             continue
-        meta = {name: meta_value(raw, name) for name in fields}
+        meta = {name: meta_value(raw, name) for name in fields} if fields else {}
         tasks.append(PlanTask(task_id_of(raw, line_no), meta))
     return tasks
 
