@@ -8,16 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tui.core.team.ledger import LedgerCoordinator
-from tui.core.team.tasks import open_plan
 
 from tests.team_contract import CONTRACT, Clock, Factory
 from tui.core.batch import Batch
 from tui.core.team.coordinator import Claim, Coordinator, TeamStatus
+from tui.core.team.ledger import LedgerCoordinator
 from tui.core.team.pg.batches import push_batch, team_plan_rows
 from tui.core.team.pg.connect import connect
 from tui.core.team.pg.coordinator import PgCoordinator
 from tui.core.team.pg.schema import apply_migrations
+from tui.core.team.tasks import open_plan
 
 
 class Process:
@@ -58,6 +58,8 @@ def pg_factory(pg_url: str) -> Iterator[Factory]:
         if folder not in pushed:
             with connect(pg_url, autocommit=True) as conn:
                 apply_migrations(conn)
+                # A check may walk several folders of the same batch id, one after another.
+                conn.execute("DELETE FROM labeldesk_batches WHERE batch_id = %s", (batch.id,))
                 push_batch(conn, folder, team_plan_rows)
             pushed.add(folder)
         coord = Process(

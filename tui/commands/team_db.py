@@ -1,7 +1,7 @@
 """`labeldesk team db-init | push | pull`: a team's batch in a PostgreSQL database (issue 13).
 
-Registered under `labeldesk team` by `register_db_commands(team_subparsers)` (the `team`
-command of tui/commands/team.py calls it). psycopg is optional: without it each command
+Registered under `labeldesk team` by `register_team(team_subparsers)` (tui/commands/team.py
+names this module in TEAM_COMMAND_MODULES). psycopg is optional: without it each command
 says what to install.
 """
 
@@ -23,7 +23,7 @@ def _db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="URL", help=DB_HELP)
 
 
-def register_db_commands(team_sub: Any) -> None:
+def register_team(team_sub: Any) -> None:
     """Add db-init, push and pull to the `team` command's sub-parsers."""
     init = team_sub.add_parser(
         "db-init",
@@ -94,9 +94,11 @@ def run_db_init(args: argparse.Namespace) -> int:
     from tui.core.team.pg.schema import apply_migrations, migrations
 
     url = _url(args, "db-init")
-    conn = _connect(url, "db-init") if url else None
+    if url is None:
+        return 2
+    conn = _connect(url, "db-init")
     if conn is None:
-        return 2 if url is None else 1
+        return 1
     try:
         with conn:
             applied = apply_migrations(conn)
@@ -106,9 +108,9 @@ def run_db_init(args: argparse.Namespace) -> int:
     newest = migrations()[-1].version
     if applied:
         names = ", ".join(f"{m.version:03d}_{m.name}" for m in applied)
-        echo(f"{redact(url)}: applied {names}; the schema is at version {newest}")  # type: ignore[arg-type]
+        echo(f"{redact(url)}: applied {names}; the schema is at version {newest}")
     else:
-        echo(f"{redact(url)}: the schema is already at version {newest}; nothing to do")  # type: ignore[arg-type]
+        echo(f"{redact(url)}: the schema is already at version {newest}; nothing to do")
     return 0
 
 
@@ -120,9 +122,11 @@ def run_push(args: argparse.Namespace) -> int:
     from tui.core.team.pg.schema import check_schema
 
     url = _url(args, "push")
-    conn = _connect(url, "push") if url else None
+    if url is None:
+        return 2
+    conn = _connect(url, "push")
     if conn is None:
-        return 2 if url is None else 1
+        return 1
     try:
         with conn:
             check_schema(conn)
@@ -136,7 +140,7 @@ def run_push(args: argparse.Namespace) -> int:
         echo(f"labeldesk team push: {exc}", file=sys.stderr)
         return 1
     echo(
-        f"pushed batch {report.batch_id!r} to {redact(url)}: {report.tasks} tasks"  # type: ignore[arg-type]
+        f"pushed batch {report.batch_id!r} to {redact(url)}: {report.tasks} tasks"
         + (f", {report.overlap_tasks} in the overlap sample" if report.overlap_tasks else "")
     )
     return 0
@@ -151,9 +155,11 @@ def run_pull(args: argparse.Namespace) -> int:
     from tui.core.team.pg.schema import check_schema
 
     url = _url(args, "pull")
-    conn = _connect(url, "pull") if url else None
+    if url is None:
+        return 2
+    conn = _connect(url, "pull")
     if conn is None:
-        return 2 if url is None else 1
+        return 1
     folder: Path = args.output if args.output is not None else Path(args.batch_id)
     try:
         with conn:

@@ -15,6 +15,8 @@ from tui.core.problems import BatchError, Problem
 from tui.core.results import ResultsStore
 from tui.core.team.folder import check_team_folder, lock_problem, make_team_dirs
 from tui.core.team.ledger import LedgerCoordinator
+from tui.core.team.pg.coordinator import PgCoordinator
+from tui.core.team.pg.open import open_pg_coordinator
 from tui.core.team.queue import TeamQueue
 from tui.core.team.settings import TeamSettings
 from tui.core.team.tasks import open_plan
@@ -22,7 +24,7 @@ from tui.core.team.tasks import open_plan
 
 @dataclass
 class TeamOpen:
-    coordinator: LedgerCoordinator
+    coordinator: LedgerCoordinator | PgCoordinator
     queue: TeamQueue
 
 
@@ -42,8 +44,13 @@ def check_team_batch(batch: Batch) -> list[Problem]:
     return problems + check_team_folder(batch.folder, settings)
 
 
-def open_coordinator(batch: Batch, *, now: Callable[[], float] = time.time) -> LedgerCoordinator:
-    """The ledger coordinator of a team batch; BatchError with every problem otherwise."""
+def open_coordinator(
+    batch: Batch, *, now: Callable[[], float] = time.time
+) -> LedgerCoordinator | PgCoordinator:
+    """The ledger coordinator of a team batch; BatchError with every problem otherwise.
+    A batch whose [team] names a database: the PostgreSQL coordinator (issue 13)."""
+    if team_settings(batch).database is not None:
+        return open_pg_coordinator(batch, now=now)
     problems = check_team_batch(batch)
     if problems:
         raise BatchError(problems)

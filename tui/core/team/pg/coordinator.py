@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from tui.core.problems import Problem
 from tui.core.team.coordinator import AnnotatorStatus, Claim, TeamStatus
 from tui.core.team.pg.connect import DatabaseUnavailableError, connect, first_line
 from tui.core.team.pg.journal import AnswerJournal, JournalState
@@ -81,6 +82,7 @@ class PgCoordinator:
         self._journals: dict[str, AnswerJournal] = {}
         self._held: dict[str, dict[str, float]] = {}  # annotator -> task -> until (local view)
         self._last_status: TeamStatus | None = None
+        self.problems: list[Problem] = []  # results lines the senders could not read
         self.lock_max_ms = 0.0
 
     # -- the connection ----------------------------------------------------------------------
@@ -299,11 +301,12 @@ class PgCoordinator:
         ).fetchall()
         taken: list[Claim] = []
         for (task,) in rows:
-            # Under the lock, in a new statement: the holder's lease as it is now.
+            # Under the lock, in a new statement: the lease as it is now; the one renewed
+            # longest ago goes (as in the ledger).
             holder = conn.execute(
                 "SELECT annotator FROM labeldesk_claims WHERE batch_id = %(b)s"
                 " AND task_id = %(t)s AND annotator <> %(me)s AND until > %(now)s"
-                " AND renewed_at < %(stale)s ORDER BY annotator LIMIT 1",
+                " AND renewed_at < %(stale)s ORDER BY renewed_at, annotator LIMIT 1",
                 {**stale, "t": task},
             ).fetchone()
             if holder is None:
@@ -375,7 +378,11 @@ class PgCoordinator:
             ).fetchall()
         return [Claim(r[0], annotator, until) for r in rows]
 
-    def release(self, annotator: str, task_ids: Sequence[str] | None = None) -> None:
+    def release(
+        self, annotator: str, task_ids: Sequence[str] | None = None, *, why: str = "quit"
+    ) -> None:
+        """Delete the leases (`why`, as the ledger's: quit, skip, lead; not stored here)."""
+        del why
         with self._mutex:
             held = self._held.setdefault(annotator, {})
             tasks = None if task_ids is None else sorted(set(task_ids))
@@ -402,6 +409,9 @@ class PgCoordinator:
         offline, the ones this process knows of."""
         with self._mutex:
             now = self._now()
+
+            if self.results_dir is not None:
+                self._journal(annotator)  # their results file starts going out now
 
             def read(conn: Any) -> list[tuple[str, float]]:
                 self._catch_up(conn, annotator)
@@ -483,6 +493,7 @@ class PgCoordinator:
                     return self._last_status
                 raise
             self._last_status = status
+            self.problems = [p for j in self._journals.values() for p in j.problems]
             return status
 
     def _status(self, conn: Any, now: float) -> TeamStatus:
