@@ -193,7 +193,12 @@ class AnswerJournal:
         return self._checked
 
     def backfill(self, conn: Any) -> None:
-        """Queue the lines of the results file that the server does not hold."""
+        """Queue the lines of the results file that the server does not hold. Under the
+        send lock: a round in flight removes exactly the rows it sent from the queue's head."""
+        with self._send_lock:
+            self._backfill(conn)
+
+    def _backfill(self, conn: Any) -> None:
         on_server = {
             (task_id, revision)
             for task_id, revision in conn.execute(
