@@ -153,7 +153,8 @@ def timed_open(folder: Path, mode: str) -> float:
 
 
 def claim_latency(folder: Path, rounds: int) -> dict[str, float]:
-    """Claims in the worker against submits on the keypress path, in one process."""
+    """Claims in the worker against submits on the keypress path, in one process; team and
+    solo submits alternate, so disk and machine noise fall on both alike."""
     from tui.core.batch import Batch
     from tui.core.results import ResultsStore
     from tui.core.session import LabelingSession
@@ -166,8 +167,14 @@ def claim_latency(folder: Path, rounds: int) -> dict[str, float]:
     coord, queue = team.coordinator, team.queue
     session = LabelingSession(batch, store, team=queue)
     session.resume()
+    solo_batch = Batch.open(folder)
+    solo_store = ResultsStore(solo_batch.results_dir, "solo-timer", solo_batch.id)
+    solo_store.open()
+    solo = LabelingSession(solo_batch, solo_store)
+    solo.resume()
     claims: list[float] = []
     submits: list[float] = []
+    solo_submits: list[float] = []
     for _ in range(rounds):
         start = time.perf_counter()
         got = coord.claim("timer", queue.wanted() or 1)  # the worker's part
@@ -176,29 +183,21 @@ def claim_latency(folder: Path, rounds: int) -> dict[str, float]:
         session.claims_arrived()
         while not session.done:
             start = time.perf_counter()
-            record = session.submit("accept", {"labels": ["pos"]})  # the keypress's part
+            session.submit("accept", {"labels": ["pos"]})  # the keypress's part
             submits.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            solo.submit("accept", {"labels": ["pos"]})
+            solo_submits.append(time.perf_counter() - start)
             for line in queue.take_outbox():  # back in the worker
                 coord.answered(line)
-            del record
     coord.release("timer")
-    lock_max = coord.lock_max_ms
+    lock_max, lock_cpu = coord.lock_max_ms, coord.lock_max_cpu_ms
     coord.close()
     store.close()
-    solo_batch = Batch.open(folder)
-    solo_store = ResultsStore(solo_batch.results_dir, "solo-timer", solo_batch.id)
-    solo_store.open()
-    solo = LabelingSession(solo_batch, solo_store)
-    solo.resume()
-    solo_submits: list[float] = []
-    for _ in range(len(submits)):
-        start = time.perf_counter()
-        solo.submit("accept", {"labels": ["pos"]})
-        solo_submits.append(time.perf_counter() - start)
     solo_store.close()
 
-    def ms(values: list[float], q: float) -> float:
-        return statistics.quantiles(values, n=100)[int(q) - 1] * 1000 if len(values) > 2 else 0.0
+    def ms(values: list[float], q: int) -> float:
+        return statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) > 2 else 0.0
 
     return {
         "claim_p50_ms": ms(claims, 50),
@@ -208,6 +207,7 @@ def claim_latency(folder: Path, rounds: int) -> dict[str, float]:
         "solo_submit_p50_ms": ms(solo_submits, 50),
         "solo_submit_p99_ms": ms(solo_submits, 99),
         "lock_max_ms": lock_max,
+        "lock_max_cpu_ms": lock_cpu,
     }
 
 
@@ -242,7 +242,7 @@ def main() -> int:
         print(
             f"claim (worker): p50 {figures['claim_p50_ms']:.2f} ms, "
             f"p99 {figures['claim_p99_ms']:.2f} ms; lock held at most "
-            f"{figures['lock_max_ms']:.2f} ms"
+            f"{figures['lock_max_ms']:.2f} ms ({figures['lock_max_cpu_ms']:.2f} ms of CPU)"
         )
         print(
             f"submit (keypress path, no claim in it): team p50 "

@@ -6,7 +6,8 @@ it (claims, renewals, answers passed on), without a terminal.
 
 After every answer that submit() reported saved (fsynced), it appends "task_id revision"
 to REPORT and fsyncs it: the parent checks that every reported answer is in the results
-files. "lock <ms>" lines report the longest ledger lock hold so far.
+files. "lock <ms> <cpu ms>" lines report the longest ledger lock hold so far (wall time)
+and the longest CPU time of the work done while holding it.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def main(folder: Path, annotator: str, report: Path) -> int:
         if session.done:
             status = coord.status()
             if status.pool_left == 0 and status.live_claims == 0:
-                os.write(out, f"lock {coord.lock_max_ms}\n".encode())
+                os.write(out, f"lock {coord.lock_max_ms} {coord.lock_max_cpu_ms}\n".encode())
                 os.fsync(out)
                 coord.release(annotator)
                 return 0
@@ -56,7 +57,7 @@ def main(folder: Path, annotator: str, report: Path) -> int:
         os.fsync(out)
         answers += 1
         if answers % 25 == 0:
-            os.write(out, f"lock {coord.lock_max_ms}\n".encode())
+            os.write(out, f"lock {coord.lock_max_ms} {coord.lock_max_cpu_ms}\n".encode())
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ for the first 20 s. At the end:
   target except the over-coverage that the coordinator's status names (the sum matches);
 - no task was left unclaimed (every task has an answer);
 - 0 answers lost: every answer a process reported as fsynced is in the results files;
-- the longest ledger lock hold (ms) across all processes is printed and bounded.
+- the longest ledger lock hold across all processes is printed (wall ms, and the CPU ms of
+  the work done under it) and bounded.
 
 Run alone (it keeps both cores busy): pytest tests/test_team_processes.py -s
 """
@@ -96,13 +97,15 @@ def test_eight_processes_killed_at_random_lose_nothing(tmp_path: Path) -> None:
     assert [p for p in problems if p.severity == "error"] == []
 
     lost = []
-    lock_max = 0.0
+    lock_max = lock_cpu = 0.0
     reported = 0
     for name, report in reports.items():
         for row in report.read_text().splitlines():
             first, _, second = row.partition(" ")
             if first == "lock":
-                lock_max = max(lock_max, float(second))
+                wall, _, cpu = second.partition(" ")
+                lock_max = max(lock_max, float(wall))
+                lock_cpu = max(lock_cpu, float(cpu))
             elif second:
                 reported += 1
                 if (name, first, int(second)) not in saved:
@@ -125,7 +128,10 @@ def test_eight_processes_killed_at_random_lose_nothing(tmp_path: Path) -> None:
     print(
         f"\n{PROCESSES} processes, {TASKS} tasks, {kills} kill -9, {elapsed:.1f} s: "
         f"{reported} answers reported saved, 0 lost, over-coverage {over}, "
-        f"max ledger lock hold {lock_max:.2f} ms"
+        f"max ledger lock hold {lock_max:.2f} ms wall, {lock_cpu:.2f} ms of CPU work"
     )
+    # Wall time includes being descheduled while holding the lock (9 busy processes on 2
+    # cores); the work done under it is what the design keeps short.
     assert lock_max < 250, "a lock hold that long would make claims stall"
+    assert lock_cpu < 20, "the work under the lock should take a few ms at most"
     assert kills >= 10

@@ -145,3 +145,14 @@ def test_two_processes_agree_on_sample_and_order() -> None:
     assert outs[0] == outs[1]
     here = shuffled_order([f"task-{i}" for i in range(500)], 9)
     assert sorted(here) == list(range(500)) and here != list(range(500))
+
+
+def test_threshold_selection_is_the_k_smallest_hashes() -> None:
+    import heapq
+
+    from tui.core.team.plan import _smallest, stable_hash
+
+    for n, k, seed in [(10, 3, 1), (1000, 100, 2), (1000, 1000, 3), (5, 7, 4), (3000, 2999, 6)]:
+        ids = [f"x{i}" for i in range(n)]
+        expected = [t for _, t in heapq.nsmallest(k, ((stable_hash(seed, t), t) for t in ids))]
+        assert _smallest(ids, seed, k) == expected

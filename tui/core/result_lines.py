@@ -359,6 +359,11 @@ class ResultsTail:
         self.line = 0
         self.identity: tuple[int, int] | None = None
 
+    def unchanged(self, info: os.stat_result) -> bool:
+        """Whether a stat of the path says nothing was appended since the last read (no
+        need to open it)."""
+        return (info.st_dev, info.st_ino) == self.identity and info.st_size == self.offset
+
     def read_new(self, problems: list[Problem]) -> list[ResultLine]:
         try:
             fd = open_for_reading(self.path)

@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -72,11 +72,19 @@ class _Lease:
     at: float  # when it was taken or last renewed
 
 
-@dataclass(slots=True)
-class _Answer:
+class _Answer(NamedTuple):
+    # A tuple of strings and ints: the cyclic GC stops tracking it, so a full collection
+    # does not walk a million answers while a key waits on the GIL.
+    by: str
     rev: int
     answer: str
     when: str
+
+
+# Most tasks have one answerer: their entry is that _Answer itself, not a dict of one (a
+# 1M-task batch keeps ~180 bytes less per answered task).
+_Answers = _Answer | dict[str, _Answer]
+_KINDS = {kind: kind for kind in ("accept", "reject", "skip", "flag", "undone")}
 
 
 class _NextFree:
@@ -127,13 +135,16 @@ class LedgerCoordinator:
         self._line = 0
         self._tails: dict[str, ResultsTail] = {}
         self._leases: dict[str, dict[str, _Lease]] = {}  # task -> annotator -> lease
-        self._answers: dict[str, dict[str, _Answer]] = {}  # task -> annotator -> answer
+        self._answers: dict[str, _Answers] = {}  # task -> its answer(s) by annotator
+        self._done: Counter[str] = Counter()  # counted answers per annotator (for quotas)
+        self._names: dict[str, str] = {}  # one string object per annotator name
         self._expired: Counter[str] = Counter()
         self._annotators: set[str] = set()
         self._started: set[int] = set()  # ranks of tasks claimed or answered, maybe not done
         self._next_free: dict[str, _NextFree] = {}
         self._started_first = self.settings.order == "started-first"
         self.lock_max_ms = 0.0
+        self.lock_max_cpu_ms = 0.0
         self.lock_count = 0
         with self._mutex:
             self._read_results()
@@ -152,14 +163,17 @@ class LedgerCoordinator:
             if not name.endswith(".jsonl") or name.startswith("."):
                 continue
             try:
-                if not stat.S_ISREG(entry.stat(follow_symlinks=False).st_mode):
-                    continue
+                info = entry.stat(follow_symlinks=False)
             except OSError:
+                continue
+            if not stat.S_ISREG(info.st_mode):
                 continue
             annotator = name[: -len(".jsonl")]
             tail = self._tails.get(annotator)
             if tail is None:
                 tail = self._tails[annotator] = ResultsTail(Path(entry.path))
+            elif tail.unchanged(info):
+                continue  # nothing appended: not even opened
             for line in tail.read_new(self.problems):
                 self._apply_result(annotator, line)
 
@@ -228,7 +242,7 @@ class LedgerCoordinator:
                 # Leases that ran out before this claim: counted once, then forgotten.
                 del leases[holder]
                 self._expired[holder] += 1
-            mine = self._answers.get(task, {}).get(by)
+            mine = self._answer_of(task, by)
             if mine is not None and self._counts(mine.answer):
                 # Their answer was read first (results files are read before the ledger
                 # lines that led to it): the claim is already used up.
@@ -258,14 +272,39 @@ class LedgerCoordinator:
     def _counts(self, answer: str) -> bool:
         return answer in COUNTING or (answer == "skip" and self.settings.skip == "count")
 
+    def _answers_of(self, task: str) -> dict[str, _Answer]:
+        entry = self._answers.get(task)
+        if entry is None:
+            return {}
+        return {entry.by: entry} if isinstance(entry, _Answer) else entry
+
+    def _answer_of(self, task: str, by: str) -> _Answer | None:
+        entry = self._answers.get(task)
+        if isinstance(entry, _Answer):
+            return entry if entry.by == by else None
+        return None if entry is None else entry.get(by)
+
     def _set_answer(self, task: str, by: str, rev: int | None, answer: str, when: str) -> None:
-        answers = self._answers.setdefault(task, {})
-        prev = answers.get(by)
+        index = self.plan.position.get(task)
+        if index is not None:
+            task = self.plan.task_ids[index]  # keep the plan's string, not one per line
+        by = self._names.setdefault(by, by)
+        answer = _KINDS.get(answer, answer)
+        prev = self._answer_of(task, by)
         if prev is not None and rev is not None and rev < prev.rev:
             return  # an older line than the one known (the other source was read first)
         was = prev is not None and self._counts(prev.answer)
-        answers[by] = _Answer(rev if rev is not None else (prev.rev if prev else 0), answer, when)
-        if self._counts(answer):
+        new = _Answer(by, rev if rev is not None else (prev.rev if prev else 0), answer, when)
+        entry = self._answers.get(task)
+        if entry is None or (isinstance(entry, _Answer) and entry.by == by):
+            self._answers[task] = new
+        elif isinstance(entry, _Answer):
+            self._answers[task] = {entry.by: entry, by: new}
+        else:
+            entry[by] = new
+        counts = self._counts(answer)
+        self._done[by] += int(counts) - int(was)
+        if counts:
             leases = self._leases.get(task)
             if leases is not None and leases.pop(by, None) is not None and not leases:
                 del self._leases[task]  # an answered claim is used up
@@ -286,14 +325,19 @@ class LedgerCoordinator:
     def _locked(self) -> Iterator[None]:
         fcntl.flock(self._fd, fcntl.LOCK_EX)
         start = time.perf_counter()
+        cpu = time.thread_time()
         try:
             self._read_ledger()
             yield
         finally:
             held = (time.perf_counter() - start) * 1000
+            worked = (time.thread_time() - cpu) * 1000
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             self.lock_count += 1
             self.lock_max_ms = max(self.lock_max_ms, held)
+            # CPU time of the longest hold's work: a wall time far above it means the
+            # holder was descheduled (a busy machine), not that the work was long.
+            self.lock_max_cpu_ms = max(self.lock_max_cpu_ms, worked)
 
     def _write(self, ops: list[dict[str, Any]]) -> None:
         """Append the ops (under the lock) in one write, then replay them like any line."""
@@ -311,10 +355,12 @@ class LedgerCoordinator:
 
     # -- the rules -------------------------------------------------------------------------
     def _counted(self, task: str) -> list[str]:
-        answers = self._answers.get(task)
-        if not answers:
+        entry = self._answers.get(task)
+        if entry is None:
             return []
-        return [a for a, ans in answers.items() if self._counts(ans.answer)]
+        if isinstance(entry, _Answer):
+            return [entry.by] if self._counts(entry.answer) else []
+        return [a for a, ans in entry.items() if self._counts(ans.answer)]
 
     def _live(self, task: str, now: float) -> dict[str, _Lease]:
         leases = self._leases.get(task)
@@ -333,8 +379,7 @@ class LedgerCoordinator:
         """Whether the task can never again be claimed by the annotator."""
         if self._covered(index) or not self.plan.eligible(index, annotator):
             return True
-        answers = self._answers.get(self.plan.task_ids[index])
-        return answers is not None and annotator in answers
+        return self._answer_of(self.plan.task_ids[index], annotator) is not None
 
     def _free_for(self, index: int, annotator: str, now: float) -> bool:
         task = self.plan.task_ids[index]
@@ -346,11 +391,7 @@ class LedgerCoordinator:
 
     def _mine(self, annotator: str, now: float) -> int:
         """Counted answers plus live claims: what a quota limits."""
-        done = sum(
-            1
-            for answers in self._answers.values()
-            if annotator in answers and self._counts(answers[annotator].answer)
-        )
+        done = self._done[annotator]
         held = sum(
             1
             for leases in self._leases.values()
@@ -577,7 +618,7 @@ class LedgerCoordinator:
             expired: Counter[str] = Counter(self._expired)
             live_claims = 0
             for task, leases in self._leases.items():
-                answers = self._answers.get(task, {})
+                answers = self._answers_of(task)
                 for holder, lease in leases.items():
                     if lease.until > now:
                         claimed[holder] += 1
@@ -592,7 +633,7 @@ class LedgerCoordinator:
                 counted = self._counted(task)
                 need = len(people) if target is None else target
                 if len(counted) > need:
-                    answers = self._answers[task]
+                    answers = self._answers_of(task)
                     ranked = sorted(counted, key=lambda a: (answers[a].when, a))
                     for who in ranked[need:]:
                         over[who] += 1

@@ -19,8 +19,8 @@ same tasks and settings compute the same plan.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import math
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,9 +63,22 @@ def _round(value: float) -> int:
 
 
 def _smallest(ids: Iterable[str], seed: int, k: int) -> list[str]:
+    """The k ids with the smallest (stable_hash, id): the same set as sorting them all, but
+    only the ids under a hash threshold are sorted (hashes are uniform, so a threshold a
+    little above k/n of the range holds the k smallest; doubled until it does)."""
     if k <= 0:
         return []
-    return [tid for _, tid in heapq.nsmallest(k, ((stable_hash(seed, t), t) for t in ids))]
+    ids = list(ids)
+    hashes = [stable_hash(seed, t) for t in ids]
+    top = 1 << 64
+    limit = min(top, (k * top) // max(len(ids), 1) * 11 // 10 + (1 << 40))
+    while True:
+        below = [(h, t) for h, t in zip(hashes, ids, strict=True) if h < limit]
+        if len(below) >= k or limit >= top:
+            break
+        limit = min(top, limit * 2)
+    below.sort()
+    return [t for _, t in below[:k]]
 
 
 def _shares(sizes: Sequence[int], total: int) -> list[int]:
@@ -153,7 +166,9 @@ class TeamPlan:
         self.settings = settings
         self.task_ids: list[str] = []
         self.position: dict[str, int] = {}  # task id -> plan index (first occurrence)
-        self.source: list[int] = []  # plan index -> index in `tasks` (the batch's item index)
+        # plan index -> index in `tasks` (the batch's item index); arrays, not lists of int
+        # objects: 4 bytes a task instead of 36 in a 1M-task batch.
+        self.source = array("i")
         routed: list[str | None] = []
         kept: list[PlanTask] = []
         for number, task in enumerate(tasks):
@@ -171,14 +186,16 @@ class TeamPlan:
         )
         self.base_target = target_of(settings, False)
         self.sample_target = target_of(settings, True)
+        count = len(self.task_ids)
         if settings.order == "shuffle":
-            self.order = shuffled_order(self.task_ids, settings.seed)
+            self.order = array("i", shuffled_order(self.task_ids, settings.seed))
+            # rank[i]: where plan index i comes in the order.
+            self.rank = array("i", bytes(4 * count))
+            for rank, index in enumerate(self.order):
+                self.rank[index] = rank
         else:
-            self.order = file_order(len(self.task_ids))
-        # rank[i]: where file index i comes in the order.
-        self.rank = [0] * len(self.order)
-        for rank, index in enumerate(self.order):
-            self.rank[index] = rank
+            self.order = array("i", range(count))
+            self.rank = self.order  # the identity, shared
 
     def __len__(self) -> int:
         return len(self.task_ids)

@@ -10,6 +10,8 @@ from tui.core.batch import MAX_LINE_BYTES, Batch, task_id_of
 from tui.core.problems import Problem
 from tui.core.team.plan import PlanTask, TeamPlan, meta_value
 
+NO_META: dict[str, str | None] = {}  # shared by every task when the plan needs no meta
+
 
 def plan_tasks(batch: Batch) -> list[PlanTask]:
     team = batch.config.team
@@ -33,8 +35,12 @@ def plan_tasks(batch: Batch) -> list[PlanTask]:
         if not isinstance(raw, dict):
             tasks.append(PlanTask(f"line-{line_no}"))
             continue
-        meta = {name: meta_value(raw, name) for name in fields} if fields else {}
-        tasks.append(PlanTask(task_id_of(raw, line_no), meta))
+        if fields:
+            tasks.append(
+                PlanTask(task_id_of(raw, line_no), {n: meta_value(raw, n) for n in fields})
+            )
+        else:
+            tasks.append(PlanTask(task_id_of(raw, line_no), NO_META))
     return tasks
 
 
