@@ -146,6 +146,8 @@ class PgCoordinator:
     # -- claims ------------------------------------------------------------------------------
     def claim(self, annotator: str, want: int) -> list[Claim]:
         with self._mutex:
+            if self.results_dir is not None:
+                self._journal(annotator)  # their results file goes out from now on
             known = list(self._held.get(annotator, {}))
 
             def work(conn: Any) -> list[Claim]:

@@ -34,7 +34,7 @@ from tui.core.team.pg.sql import COUNTED, counting
 
 SEND_ROUND = 500  # lines per transaction
 RETRY_FIRST_S = 0.2
-RETRY_MAX_S = 5.0
+RETRY_MAX_S = 2.0  # back within 2 s of the server, without hammering it meanwhile
 
 _INSERT = (
     "INSERT INTO labeldesk_answers"
