@@ -26,9 +26,11 @@ def test_status_json_and_lead_release(tmp_path: Path, capsys: pytest.CaptureFixt
     claims = team.coordinator.claim("anna", 3)
     assert [c.task_id for c in claims] == ["t0", "t1", "t2"]
     assert stat.S_IMODE((folder / "results" / "anna.jsonl").stat().st_mode) == 0o640
-    assert stat.S_IMODE((folder / "team").stat().st_mode) == 0o2770
+    assert stat.S_IMODE((folder / "team").stat().st_mode) == 0o3770
+    team.coordinator.renew("anna", ["t0"])  # its line carries the claim's lock hold
     assert main(["team", "status", str(folder), "--json"]) == 0
     status = orjson.loads(capsys.readouterr().out)
+    assert 0 < status["lock_max_ms"] <= team.coordinator.lock_max_ms + 0.001  # rounded
     assert status["tasks"] == 5 and status["live_claims"] == 3 and status["pool_left"] == 2
     assert status["annotators"][0] == {
         "annotator": "anna",
@@ -63,6 +65,7 @@ def test_folder_without_setgid_says_what_to_run(tmp_path: Path) -> None:
     problems = [str(p) for p in check_team_folder(folder, TeamSettings())]
     assert any("lacks rwx" in p and "chmod g+rwx" in p for p in problems), problems
     assert any("lacks the setgid bit" in p and "chmod g+s" in p for p in problems), problems
+    assert any("lacks the sticky bit" in p and "chmod +t" in p for p in problems), problems
 
 
 def test_file_systems_without_shared_locks_are_refused(tmp_path: Path) -> None:
@@ -90,3 +93,15 @@ def test_a_team_database_is_not_silently_replaced_by_the_ledger(
     err = capsys.readouterr().err
     assert "cannot reach the database labels@" in err
     assert not (folder / "team" / "claims.jsonl").exists()
+
+
+def test_team_folders_that_cannot_be_made_say_what_to_run(tmp_path: Path) -> None:
+    from tui.core.problems import BatchError
+
+    folder = team_batch(tmp_path / "b", 2, "")
+    (folder / "team").write_text("not a folder")
+    with pytest.raises(BatchError) as caught:
+        team_results_store(Batch.open(folder), "anna")
+    message = str(caught.value)
+    assert f"{folder / 'team'}: cannot create the team folder" in message
+    assert f"chmod 3770 {folder / 'results'} {folder / 'team'}" in message

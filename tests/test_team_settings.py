@@ -47,7 +47,7 @@ def test_defaults_and_octal_modes(tmp_path: Path) -> None:
     assert team.file_mode == 0o664 and team.dir_mode == 0o2775
     assert team.results_file_mode == 0o644
     assert team.overlap == OverlapSettings(fraction=0.1, annotations=2, seed=7)
-    assert TeamSettings().file_mode == 0o660 and TeamSettings().dir_mode == 0o2770
+    assert TeamSettings().file_mode == 0o660 and TeamSettings().dir_mode == 0o3770
 
 
 @pytest.mark.parametrize(

@@ -115,9 +115,12 @@ def test_two_users_label_one_batch_and_read_each_other(
                 "[team.overlap]\ncount = 10\nannotations = 2\nseed = 1\n",
             )
             gid = grp.getgrnam(group).gr_gid
-            for path in [folder, *folder.iterdir()]:
-                os.chown(path, 0, gid)
-                os.chmod(path, 0o2770 if path.is_dir() else 0o640)
+            # The set-up of README "Working as a team", word for word.
+            setup = (
+                "mkdir -p results team\n"
+                f"chgrp -R {group} . && chmod -R g+rX . && chmod 2750 . && chmod 3770 results team"
+            )
+            subprocess.run(["sh", "-ec", setup], cwd=folder, check=True)
             reports = {}
             for user in (anna, bram):
                 reports[user] = base / f"report-{user}"
@@ -146,6 +149,16 @@ def test_two_users_label_one_batch_and_read_each_other(
                 assert st.st_gid == gid
                 assert path.read_text().count("\n") > 0, f"{user} labeled nothing"
             assert owners[anna] != owners[bram]
+
+            def delete_colleagues_file() -> int:
+                try:
+                    (results / f"{anna}.jsonl").unlink()
+                except PermissionError:
+                    return 0  # the sticky bit: only its owner may delete it
+                return 1
+
+            assert as_user(bram, delete_colleagues_file) == 0, "bram deleted anna's answers"
+            assert (results / f"{anna}.jsonl").exists()
             ledger = folder / "team" / "claims.jsonl"
             assert stat.S_IMODE(ledger.stat().st_mode) == 0o660 and ledger.stat().st_gid == gid
 

@@ -122,7 +122,7 @@ def run_status(args: argparse.Namespace) -> int:
     share = status.done_answers / status.target_answers if status.target_answers else 1.0
     console.print(
         f"{status.tasks} tasks · answers {status.done_answers} of {status.target_answers} "
-        f"({share:.0%}) · covered {status.covered_tasks} · pool left {status.pool_left} · "
+        f"({share:.0%}) · covered {status.covered_tasks} · pool left {status.pool_left}\n"
         f"live claims {status.live_claims} · over-covered {status.over_covered} · "
         f"lock max {status.lock_max_ms:.1f} ms",
         markup=False,

@@ -52,7 +52,9 @@ class TeamStatus:
     live_claims: int
     over_covered: int  # answers beyond target, all tasks
     annotators: list[AnnotatorStatus] = field(default_factory=list)
-    lock_max_ms: float = 0.0  # longest the shared lock was held, by this process
+    # Longest the shared lock was held, in ms: by this process, or (the ledger, which
+    # records each writer's longest) by any process that wrote to it.
+    lock_max_ms: float = 0.0
 
 
 class Coordinator(Protocol):

@@ -61,7 +61,9 @@ def team_results_store(batch: Batch, annotator: str) -> ResultsStore:
     """The annotator's results store with the team's group modes (colleagues read it);
     creates results/ and team/ with the team's folder mode first."""
     settings = team_settings(batch)
-    make_team_dirs(batch.folder, settings)
+    problems = make_team_dirs(batch.folder, settings)
+    if problems:
+        raise BatchError(problems)
     return ResultsStore(
         batch.results_dir,
         annotator,

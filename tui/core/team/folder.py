@@ -167,6 +167,14 @@ def check_team_folder(folder: Path, settings: TeamSettings) -> list[Problem]:
                     f"colleagues cannot work in it: run chmod g+{bits.replace('-', '')} {path}",
                 )
             )
+        if path != folder and settings.dir_mode & stat.S_ISVTX and not mode & stat.S_ISVTX:
+            problems.append(
+                Problem(
+                    path,
+                    f"lacks the sticky bit (mode {mode:04o}): anyone in the group could delete or "
+                    f"rename a colleague's file here: run chmod +t {path}",
+                )
+            )
         if path != folder and not mode & stat.S_ISGID:
             problems.append(
                 Problem(
@@ -198,8 +206,23 @@ def make_team_dir(folder: Path, settings: TeamSettings) -> Path:
     return folder
 
 
-def make_team_dirs(folder: Path, settings: TeamSettings) -> None:
+def make_team_dirs(folder: Path, settings: TeamSettings) -> list[Problem]:
     """results/ and team/ of a team batch, with the team's folder mode: call before opening
-    the annotator's results store, so it never creates results/ with the private mode."""
+    the annotator's results store, so it never creates results/ with the private mode.
+    Returns the problems (a batch folder annotators may not write in: set up by a lead)."""
+    problems: list[Problem] = []
     for name in (RESULTS_DIR, TEAM_DIR):
-        make_team_dir(folder / name, settings)
+        try:
+            make_team_dir(folder / name, settings)
+        except OSError as exc:
+            mode = f"{settings.dir_mode:o}"
+            problems.append(
+                Problem(
+                    folder / name,
+                    f"cannot create the team folder: {exc.strerror or exc}. Whoever sets the "
+                    f"batch up runs once: mkdir {folder / RESULTS_DIR} {folder / TEAM_DIR} && "
+                    f"chgrp GROUP {folder / RESULTS_DIR} {folder / TEAM_DIR} && chmod {mode} "
+                    f"{folder / RESULTS_DIR} {folder / TEAM_DIR}",
+                )
+            )
+    return problems

@@ -145,6 +145,7 @@ class LedgerCoordinator:
         self._started_first = self.settings.order == "started-first"
         self.lock_max_ms = 0.0
         self.lock_max_cpu_ms = 0.0
+        self.team_lock_max_ms = 0.0  # the longest hold any process recorded in the ledger
         self.lock_count = 0
         with self._mutex:
             self._read_results()
@@ -222,43 +223,15 @@ class LedgerCoordinator:
 
     def _apply(self, op: Mapping[str, Any], task: str, by: str, at: float) -> None:
         kind = op["op"]
+        held = _time(op.get("lock_ms"))
+        if held is not None and held > self.team_lock_max_ms:
+            self.team_lock_max_ms = held
         self._annotators.add(by)
-        leases = self._leases.setdefault(task, {})
-        if kind in ("claim", "takeover", "renew"):
-            until = _time(op.get("until"))
-            if until is None:
-                self._bad("expected until (a time)", "until")
-                return
-            if kind == "renew":
-                lease = leases.get(by)
-                if lease is not None:
-                    lease.until, lease.at = until, at
-                return
-            if kind == "takeover":
-                old = op.get("from")
-                if type(old) is str and leases.pop(old, None) is not None:
-                    self._expired[old] += 1
-            for holder in [h for h, lease in leases.items() if lease.until <= at]:
-                # Leases that ran out before this claim: counted once, then forgotten.
-                del leases[holder]
-                self._expired[holder] += 1
-            mine = self._answer_of(task, by)
-            if mine is not None and self._counts(mine.answer):
-                # Their answer was read first (results files are read before the ledger
-                # lines that led to it): the claim is already used up.
-                leases.pop(by, None)
-            else:
-                leases[by] = _Lease(until, at)
-            self._mark_started(task)
-        elif kind == "release":
-            leases.pop(by, None)
-        else:
-            answer = op.get("answer")
-            rev = op.get("rev")
+        if kind == "answer":
+            answer, rev, when = op.get("answer"), op.get("rev"), op.get("when")
             if type(answer) is not str:
                 self._bad("expected answer (a string)", "answer")
                 return
-            when = op.get("when")
             self._set_answer(
                 task,
                 by,
@@ -266,8 +239,39 @@ class LedgerCoordinator:
                 answer,
                 when if type(when) is str else "",
             )
+            return
+        leases = self._leases.get(task)
+        if kind == "release":
+            if leases is not None and leases.pop(by, None) is not None and not leases:
+                del self._leases[task]
+            return
+        until = _time(op.get("until"))
+        if until is None:
+            self._bad("expected until (a time)", "until")
+            return
+        if kind == "renew":
+            lease = leases.get(by) if leases is not None else None
+            if lease is not None:
+                lease.until, lease.at = until, at
+            return
+        if leases is None:
+            leases = self._leases[task] = {}
+        if kind == "takeover":
+            old = op.get("from")
+            if type(old) is str and leases.pop(old, None) is not None:
+                self._expired[old] += 1
+        for holder in [h for h, lease in leases.items() if lease.until <= at]:
+            # Leases that ran out before this claim: counted once, then forgotten.
+            del leases[holder]
+            self._expired[holder] += 1
+        mine = self._answer_of(task, by)
+        if mine is None or not self._counts(mine.answer):
+            leases[by] = _Lease(until, at)
+        # else: their answer was read first (results files are read before the ledger
+        # lines that led to it): the claim is already used up.
         if not leases:
-            self._leases.pop(task, None)
+            del self._leases[task]
+        self._mark_started(task)
 
     def _counts(self, answer: str) -> bool:
         return answer in COUNTING or (answer == "skip" and self.settings.skip == "count")
@@ -343,6 +347,10 @@ class LedgerCoordinator:
         """Append the ops (under the lock) in one write, then replay them like any line."""
         if not ops:
             return
+        if self.lock_max_ms > 0:
+            # This process's longest hold so far travels with its lines, so `team status`
+            # (which takes no lock) reports the team's longest, not its own.
+            ops[0]["lock_ms"] = round(self.lock_max_ms, 3)
         data = b"".join(orjson.dumps(op) + b"\n" for op in ops)
         size = os.fstat(self._fd).st_size
         if size > self._offset:
@@ -658,7 +666,7 @@ class LedgerCoordinator:
                 annotators=[
                     AnnotatorStatus(a, claimed[a], done[a], expired[a], over[a]) for a in people
                 ],
-                lock_max_ms=round(self.lock_max_ms, 3),
+                lock_max_ms=round(max(self.lock_max_ms, self.team_lock_max_ms), 3),
             )
 
     def close(self) -> None:

@@ -37,11 +37,12 @@ from pydantic import (
 )
 
 # Group modes of team folders and files, whatever the umask. Folders: rwx for owner and
-# group, setgid so every new file inherits the folder's group. Files everyone writes (the
+# group, setgid so every new file inherits the folder's group, sticky so that only a file's
+# owner can delete or rename it (a colleague cannot remove my results). Files everyone writes (the
 # ledger): rw for owner and group. Results files: the file mode without group write (each
 # results file has one writer; colleagues only read it).
 DEFAULT_FILE_MODE = 0o660
-DEFAULT_DIR_MODE = 0o2770
+DEFAULT_DIR_MODE = 0o3770
 MAX_LEASE_SECONDS = 7 * 24 * 3600
 
 
@@ -124,9 +125,10 @@ class TeamSettings(BaseModel):
     @classmethod
     def _dir_mode(cls, value: object) -> int:
         mode = _mode(value, "folder")
-        if mode & ~0o2777:
+        if mode & ~0o3777:
             raise ValueError(
-                f"a folder mode has permission bits and setgid only (0o2777 at most), got {mode:#o}"
+                "a folder mode has permission bits, setgid and sticky only (0o3777 at most), "
+                f"got {mode:#o}"
             )
         if mode & 0o2770 != 0o2770:
             raise ValueError(
