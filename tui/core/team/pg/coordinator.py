@@ -34,7 +34,7 @@ from typing import Any
 from tui.core.problems import Problem
 from tui.core.team.coordinator import AnnotatorStatus, Claim, TeamStatus
 from tui.core.team.pg.connect import DatabaseUnavailableError, connect, first_line
-from tui.core.team.pg.journal import AnswerJournal, JournalState
+from tui.core.team.pg.journal import ENDS_LEASE, AnswerJournal, JournalState
 from tui.core.team.pg.schema import check_schema
 from tui.core.team.pg.sql import (
     MINE_ANSWERED,
@@ -80,7 +80,11 @@ class PgCoordinator:
         self._failed_at: float | None = None
         self.error = ""
         self._journals: dict[str, AnswerJournal] = {}
+        self._journals_lock = threading.Lock()
         self._held: dict[str, dict[str, float]] = {}  # annotator -> task -> until (local view)
+        # (annotator, task) answered since the last call that holds the mutex: answered()
+        # never takes the mutex (a claim may be holding it while it waits on the server).
+        self._used_up: list[tuple[str, str]] = []
         self._last_status: TeamStatus | None = None
         self.problems: list[Problem] = []  # results lines the senders could not read
         self.lock_max_ms = 0.0
@@ -148,6 +152,7 @@ class PgCoordinator:
         with self._mutex:
             if self.results_dir is not None:
                 self._journal(annotator)  # their results file goes out from now on
+            self._forget_used_up()
             known = list(self._held.get(annotator, {}))
 
             def work(conn: Any) -> list[Claim]:
@@ -342,6 +347,7 @@ class PgCoordinator:
         with self._mutex:
             wanted = sorted(set(task_ids))
             now = self._now()
+            self._forget_used_up()
             held = self._held.setdefault(annotator, {})
             try:
                 renewed: list[Claim] = self._run(
@@ -386,6 +392,7 @@ class PgCoordinator:
         """Delete the leases (`why`, as the ledger's: quit, skip, lead; not stored here)."""
         del why
         with self._mutex:
+            self._forget_used_up()
             held = self._held.setdefault(annotator, {})
             tasks = None if task_ids is None else sorted(set(task_ids))
             with contextlib.suppress(DatabaseUnavailableError):  # offline: they end on their own
@@ -424,6 +431,7 @@ class PgCoordinator:
                 ).fetchall()
                 return rows
 
+            self._forget_used_up()
             try:
                 rows: list[tuple[str, float]] = self._run(read)
                 self._held[annotator] = dict(rows)
@@ -443,18 +451,20 @@ class PgCoordinator:
         journal = self._journal(annotator)
         journal.put(record)
         task = record.get("task_id")
-        if record.get("answer") in ("accept", "reject", "flag", "skip") and isinstance(task, str):
+        if record.get("answer") in ENDS_LEASE and isinstance(task, str):
+            self._used_up.append((annotator, task))  # list.append: atomic, no lock to wait on
+
+    def _forget_used_up(self) -> None:
+        """(Under the mutex.) Leases the annotator's answers used up leave the local view."""
+        while self._used_up:
+            annotator, task = self._used_up.pop(0)
             self._held.get(annotator, {}).pop(task, None)
 
     def _journal(self, annotator: str) -> AnswerJournal:
-        with self._mutex:
+        with self._journals_lock:  # never held across a network call
             journal = self._journals.get(annotator)
             if journal is None:
-                path = (
-                    self.results_dir / f"{annotator}.jsonl"
-                    if self.results_dir is not None
-                    else Path("/nonexistent/labeldesk-results")
-                )
+                path = self.results_dir / f"{annotator}.jsonl" if self.results_dir else None
                 journal = AnswerJournal(
                     self.url,
                     self.batch_id,

@@ -85,7 +85,7 @@ class AnswerJournal:
         url: str,
         batch_id: str,
         annotator: str,
-        results_path: Path,
+        results_path: Path | None,
         *,
         connector: Callable[[str], Any] | None = None,
         skip_counts: bool = False,
@@ -209,7 +209,7 @@ class AnswerJournal:
         }
         problems: list[Problem] = []
         missing: list[tuple[Any, ...]] = []
-        if self.results_path.exists():
+        if self.results_path is not None and self.results_path.exists():
             for line in read_result_lines(self.results_path, problems):
                 if line.batch_id not in (None, self.batch_id):
                     continue
