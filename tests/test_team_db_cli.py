@@ -69,6 +69,10 @@ def test_db_init_push_work_pull_and_status(
     assert status["done_answers"] == 3 and status["live_claims"] == 1
     assert status["target_answers"] == 14
     assert [a["annotator"] for a in status["annotators"]] == ["anna"]
+    assert main(["team", "release", str(mine), "--annotator", "anna"]) == 0
+    assert "released 1 live claim(s) of anna" in capsys.readouterr().out
+    assert main(["team", "status", str(mine), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["live_claims"] == 0
 
     # The lead pulls the answers into the folder they pushed from: stats read it as any.
     assert main(["team", "pull", "test-batch", "--db", pg_url, "-o", str(lead)]) == 0
