@@ -33,7 +33,12 @@ from typing import Any
 
 from tui.core.problems import Problem
 from tui.core.team.coordinator import AnnotatorStatus, Claim, TeamStatus
-from tui.core.team.pg.connect import DatabaseUnavailableError, connect, first_line
+from tui.core.team.pg.connect import (
+    DatabaseUnavailableError,
+    connect,
+    first_line,
+    require_psycopg,
+)
 from tui.core.team.pg.journal import ENDS_LEASE, AnswerJournal, JournalState
 from tui.core.team.pg.schema import check_schema
 from tui.core.team.pg.sql import (
@@ -96,13 +101,12 @@ class PgCoordinator:
         if self._failed_at is not None and time.monotonic() - self._failed_at < RETRY_S:
             raise DatabaseUnavailableError(self.error or "the database cannot be reached")
         try:
-            conn = self._connector(self.url)
-            check_schema(conn)
-            found = conn.execute(
+            self._conn = self._connector(self.url)
+            check_schema(self._conn)
+            found = self._conn.execute(
                 "SELECT 1 FROM labeldesk_batches WHERE batch_id = %s", (self.batch_id,)
             ).fetchone()
             if found is None:
-                conn.close()
                 raise DatabaseUnavailableError(
                     f"batch {self.batch_id!r} is not in the database: push it first "
                     "(labeldesk team push BATCH --db URL)"
@@ -113,18 +117,17 @@ class PgCoordinator:
         except Exception as exc:
             self._failed(first_line(exc))
             raise DatabaseUnavailableError(self.error) from None
-        self._conn, self._failed_at, self.error = conn, None, ""
-        return conn
+        self._failed_at, self.error = None, ""
+        return self._conn
 
     def _failed(self, reason: str) -> None:
+        """Drop the connection (retried after RETRY_S), keeping the reason to show."""
         self.error = reason
         self._failed_at = time.monotonic()
         conn, self._conn = self._conn, None
         if conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # it is gone either way
                 conn.close()
-            except Exception:  # gone either way
-                self.error = reason
 
     def _run(self, work: Callable[[Any], Any]) -> Any:
         """work(conn) with this process's queued answers sent first; DatabaseUnavailableError
@@ -137,7 +140,7 @@ class PgCoordinator:
         except DatabaseUnavailableError:
             raise
         except Exception as exc:
-            pg = __import__("psycopg")
+            pg = require_psycopg()
             if isinstance(exc, pg.OperationalError | pg.InterfaceError):
                 self._failed(first_line(exc))
                 raise DatabaseUnavailableError(self.error) from None
@@ -590,7 +593,5 @@ class PgCoordinator:
             self._journals.clear()
             conn, self._conn = self._conn, None
             if conn is not None:
-                try:
+                with contextlib.suppress(Exception):  # it is gone either way
                     conn.close()
-                except Exception:  # gone either way
-                    self.error = ""
