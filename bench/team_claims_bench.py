@@ -49,7 +49,7 @@ def make_batch(folder: Path, tasks: int, annotators: int, answered: float) -> No
 
     for sub in ("results", "team"):
         (folder / sub).mkdir(parents=True)
-        os.chmod(folder / sub, 0o2770)  # a team folder (tui/core/team/folder.py)
+        os.chmod(folder / sub, 0o3770)  # a team folder (tui/core/team/folder.py)
     (folder / "batch.toml").write_text(
         'id = "bench"\ntask_type = "classify"\n[task]\nlabels = ["pos", "neg"]\n' + TEAM,
         encoding="utf-8",

@@ -16,7 +16,7 @@ from tui.core.team.tasks import open_plan
 
 def ledger_factory(folder: Path, clock: Clock) -> LedgerCoordinator:
     batch = Batch.open(folder)
-    return LedgerCoordinator(folder, open_plan(batch), now=clock)
+    return LedgerCoordinator(folder, open_plan(batch), batch_id=batch.id, now=clock)
 
 
 @pytest.mark.parametrize("check", CONTRACT, ids=lambda c: c.__name__)
@@ -67,3 +67,20 @@ def test_status_reports_the_lock_hold(tmp_path: Path) -> None:
     coord.claim("anna", 2)
     status = coord.status()
     assert 0 < status.lock_max_ms < 1000 and coord.lock_count == 1
+
+
+def test_results_lines_of_another_batch_do_not_count(tmp_path: Path) -> None:
+    import orjson
+
+    folder = team_batch(tmp_path / "b", 2, "")
+    (folder / "results").mkdir()
+    lines = [
+        {"task_id": "t0", "batch_id": "another-batch", "answer": "accept", "revision": 1},
+        {"task_id": "t1", "batch_id": "test-batch", "answer": "accept", "revision": 1},
+    ]
+    (folder / "results" / "anna.jsonl").write_bytes(
+        b"".join(orjson.dumps(x) + b"\n" for x in lines)
+    )
+    coord = ledger_factory(folder, Clock())
+    assert [c.task_id for c in coord.claim("bram", 5)] == ["t0"]
+    assert coord.status().done_answers == 1

@@ -364,41 +364,39 @@ class ResultsTail:
         need to open it)."""
         return (info.st_dev, info.st_ino) == self.identity and info.st_size == self.offset
 
-    def read_new(self, problems: list[Problem]) -> list[ResultLine]:
+    def read_new(self, problems: list[Problem], chunk: int = 8 << 20) -> Iterator[ResultLine]:
+        """The lines appended since the last read, parsed as they are read (8 MB at a time:
+        a 1M-line file is never held whole, nor its parsed lines)."""
         try:
             fd = open_for_reading(self.path)
         except OSError as exc:
             problems.append(Problem(self.path, f"cannot read: {exc.strerror or exc}"))
-            return []
+            return
         try:
             info = os.fstat(fd)
             identity = (info.st_dev, info.st_ino)
             if identity != self.identity or info.st_size < self.offset:
                 self.identity, self.offset, self.line = identity, 0, 0
-            if info.st_size == self.offset:
-                return []
-            chunks: list[bytes] = []
+            carry = b""
             at = self.offset
             while True:
-                chunk = os.pread(fd, 1 << 20, at)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                at += len(chunk)
+                data = os.pread(fd, chunk, at)
+                if not data:
+                    return
+                at += len(data)
+                block = carry + data
+                end = block.rfind(b"\n") + 1  # complete lines only: the rest waits its end
+                carry = block[end:]
+                for raw in block[:end].split(b"\n")[:-1]:
+                    self.line += 1
+                    if not raw.strip():
+                        continue
+                    parsed = parse_line(raw, self.path, self.line)
+                    if isinstance(parsed, Problem):
+                        problems.append(parsed)
+                    else:
+                        problems.extend(parsed.notes)
+                        yield parsed
+                self.offset += end
         finally:
             os.close(fd)
-        data = b"".join(chunks)
-        end = data.rfind(b"\n") + 1  # only complete lines; the rest waits for its end
-        out: list[ResultLine] = []
-        for raw in data[:end].split(b"\n")[:-1]:
-            self.line += 1
-            if not raw.strip():
-                continue
-            parsed = parse_line(raw, self.path, self.line)
-            if isinstance(parsed, Problem):
-                problems.append(parsed)
-            else:
-                problems.extend(parsed.notes)
-                out.append(parsed)
-        self.offset += end
-        return out

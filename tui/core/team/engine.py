@@ -54,7 +54,9 @@ def open_coordinator(
     problems = check_team_batch(batch)
     if problems:
         raise BatchError(problems)
-    return LedgerCoordinator(batch.folder, open_plan(batch), results_dir=batch.results_dir, now=now)
+    return LedgerCoordinator(
+        batch.folder, open_plan(batch), results_dir=batch.results_dir, batch_id=batch.id, now=now
+    )
 
 
 def team_results_store(batch: Batch, annotator: str) -> ResultsStore:

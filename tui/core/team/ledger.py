@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Final
 
 import orjson
 
@@ -49,6 +49,8 @@ from tui.core.team.plan import TeamPlan
 from tui.core.team.settings import TeamSettings
 
 LEDGER_NAME = "claims.jsonl"
+_CHUNK = 8 << 20
+MAX_PROBLEMS = 1000  # kept per coordinator; the rest are counted, not kept
 _OPS = frozenset({"claim", "renew", "release", "takeover", "answer"})
 COUNTING = frozenset({"accept", "reject", "flag"})
 # A colleague's claim can be taken over (at the end) once it has not been renewed for this
@@ -72,16 +74,16 @@ class _Lease:
     at: float  # when it was taken or last renewed
 
 
-class _Answer(NamedTuple):
-    # A tuple of strings and ints: the cyclic GC stops tracking it, so a full collection
-    # does not walk a million answers while a key waits on the GIL.
-    by: str
-    rev: int
-    answer: str
-    when: str
-
-
-# Most tasks have one answerer: their entry is that _Answer itself, not a dict of one (a
+# One answer: (annotator, revision, answer kind, submitted_at). A plain tuple of strings and
+# ints: the cyclic GC stops tracking it after one pass (a tuple subclass, even a NamedTuple,
+# stays tracked), so a full collection does not walk a million answers (300 ms at 1M)
+# while a key waits on the GIL.
+_Answer = tuple[str, int, str, str]
+BY: Final = 0
+REV: Final = 1
+KIND: Final = 2
+WHEN: Final = 3
+# Most tasks have one answerer: their entry is that tuple itself, not a dict of one (a
 # 1M-task batch keeps ~180 bytes less per answered task).
 _Answers = _Answer | dict[str, _Answer]
 _KINDS = {kind: kind for kind in ("accept", "reject", "skip", "flag", "undone")}
@@ -117,14 +119,19 @@ class LedgerCoordinator:
         plan: TeamPlan,
         *,
         results_dir: Path | None = None,
+        batch_id: str | None = None,
         now: Callable[[], float] = time.time,
     ) -> None:
         self.folder = folder
+        # Lines of another batch id in a results file are not this batch's answers (the
+        # results store ignores them the same way).
+        self.batch_id = batch_id
         self.plan = plan
         self.settings: TeamSettings = plan.settings
         self.results_dir = results_dir if results_dir is not None else folder / RESULTS_DIR
         self._now = now
         self.problems: list[Problem] = []
+        self.problems_dropped = 0
         self.path = folder / TEAM_DIR / LEDGER_NAME
         make_team_dir(self.path.parent, self.settings)
         self._fd, _ = open_regular(
@@ -143,6 +150,8 @@ class LedgerCoordinator:
         self._started: set[int] = set()  # ranks of tasks claimed or answered, maybe not done
         self._next_free: dict[str, _NextFree] = {}
         self._started_first = self.settings.order == "started-first"
+        # The answers that count toward a task's target (a skip too, if the batch says so).
+        self._counting = COUNTING | ({"skip"} if self.settings.skip == "count" else set())
         self.lock_max_ms = 0.0
         self.lock_max_cpu_ms = 0.0
         self.team_lock_max_ms = 0.0  # the longest hold any process recorded in the ledger
@@ -175,8 +184,11 @@ class LedgerCoordinator:
                 tail = self._tails[annotator] = ResultsTail(Path(entry.path))
             elif tail.unchanged(info):
                 continue  # nothing appended: not even opened
-            for line in tail.read_new(self.problems):
-                self._apply_result(annotator, line)
+            found: list[Problem] = []
+            for line in tail.read_new(found):
+                if line.batch_id is None or self.batch_id is None or line.batch_id == self.batch_id:
+                    self._apply_result(annotator, line)
+            self._keep(found)
 
     def _apply_result(self, annotator: str, line: ResultLine) -> None:
         self._annotators.add(annotator)
@@ -192,19 +204,29 @@ class LedgerCoordinator:
                 "from it. Quit and reopen the batch (answers are safe in results/).",
             )
         size = os.fstat(self._fd).st_size
-        if size <= self._offset:
-            return
-        data = os.pread(self._fd, size - self._offset, self._offset)
-        end = data.rfind(b"\n") + 1
-        for raw in data[:end].split(b"\n")[:-1]:
-            self._line += 1
-            if raw.strip():
-                self._apply_raw(raw)
-        self._offset += end
+        carry = b""
+        at = self._offset
+        while at < size:  # 8 MB at a time: a long ledger is never held whole
+            data = os.pread(self._fd, min(size - at, _CHUNK), at)
+            if not data:
+                break
+            at += len(data)
+            block = carry + data
+            end = block.rfind(b"\n") + 1
+            carry = block[end:]
+            for raw in block[:end].split(b"\n")[:-1]:
+                self._line += 1
+                if raw.strip():
+                    self._apply_raw(raw)
+            self._offset += end
+
+    def _keep(self, found: list[Problem]) -> None:
+        room = MAX_PROBLEMS - len(self.problems)
+        self.problems.extend(found[: max(room, 0)])
+        self.problems_dropped += max(len(found) - max(room, 0), 0)
 
     def _bad(self, message: str, field: str | None = None) -> None:
-        if len(self.problems) < 1000:
-            self.problems.append(Problem(self.path, message, self._line, field))
+        self._keep([Problem(self.path, message, self._line, field)])
 
     def _apply_raw(self, raw: bytes) -> None:
         try:
@@ -265,7 +287,7 @@ class LedgerCoordinator:
             del leases[holder]
             self._expired[holder] += 1
         mine = self._answer_of(task, by)
-        if mine is None or not self._counts(mine.answer):
+        if mine is None or not self._counts(mine[KIND]):
             leases[by] = _Lease(until, at)
         # else: their answer was read first (results files are read before the ledger
         # lines that led to it): the claim is already used up.
@@ -274,40 +296,48 @@ class LedgerCoordinator:
         self._mark_started(task)
 
     def _counts(self, answer: str) -> bool:
-        return answer in COUNTING or (answer == "skip" and self.settings.skip == "count")
+        return answer in self._counting
 
     def _answers_of(self, task: str) -> dict[str, _Answer]:
         entry = self._answers.get(task)
         if entry is None:
             return {}
-        return {entry.by: entry} if isinstance(entry, _Answer) else entry
+        return {entry[BY]: entry} if isinstance(entry, tuple) else entry
 
     def _answer_of(self, task: str, by: str) -> _Answer | None:
         entry = self._answers.get(task)
-        if isinstance(entry, _Answer):
-            return entry if entry.by == by else None
+        if isinstance(entry, tuple):
+            return entry if entry[BY] == by else None
         return None if entry is None else entry.get(by)
 
     def _set_answer(self, task: str, by: str, rev: int | None, answer: str, when: str) -> None:
+        # The hot path of opening a team batch (a call per answer line of both sources).
         index = self.plan.position.get(task)
         if index is not None:
             task = self.plan.task_ids[index]  # keep the plan's string, not one per line
         by = self._names.setdefault(by, by)
         answer = _KINDS.get(answer, answer)
-        prev = self._answer_of(task, by)
-        if prev is not None and rev is not None and rev < prev.rev:
-            return  # an older line than the one known (the other source was read first)
-        was = prev is not None and self._counts(prev.answer)
-        new = _Answer(by, rev if rev is not None else (prev.rev if prev else 0), answer, when)
         entry = self._answers.get(task)
-        if entry is None or (isinstance(entry, _Answer) and entry.by == by):
+        if entry is None:
+            prev = None
+        elif isinstance(entry, tuple):
+            prev = entry if entry[BY] == by else None
+        else:
+            prev = entry.get(by)
+        if prev is not None and rev is not None and rev < prev[REV]:
+            return  # an older line than the one known (the other source was read first)
+        counting = self._counting
+        was = prev is not None and prev[KIND] in counting
+        new = (by, rev if rev is not None else (prev[REV] if prev else 0), answer, when)
+        if entry is None or prev is entry:
             self._answers[task] = new
-        elif isinstance(entry, _Answer):
-            self._answers[task] = {entry.by: entry, by: new}
+        elif isinstance(entry, tuple):
+            self._answers[task] = {entry[BY]: entry, by: new}
         else:
             entry[by] = new
-        counts = self._counts(answer)
-        self._done[by] += int(counts) - int(was)
+        counts = answer in counting
+        if counts != was:
+            self._done[by] += 1 if counts else -1
         if counts:
             leases = self._leases.get(task)
             if leases is not None and leases.pop(by, None) is not None and not leases:
@@ -366,9 +396,9 @@ class LedgerCoordinator:
         entry = self._answers.get(task)
         if entry is None:
             return []
-        if isinstance(entry, _Answer):
-            return [entry.by] if self._counts(entry.answer) else []
-        return [a for a, ans in entry.items() if self._counts(ans.answer)]
+        if isinstance(entry, tuple):
+            return [entry[BY]] if self._counts(entry[KIND]) else []
+        return [a for a, ans in entry.items() if self._counts(ans[KIND])]
 
     def _live(self, task: str, now: float) -> dict[str, _Lease]:
         leases = self._leases.get(task)
@@ -642,7 +672,7 @@ class LedgerCoordinator:
                 need = len(people) if target is None else target
                 if len(counted) > need:
                     answers = self._answers_of(task)
-                    ranked = sorted(counted, key=lambda a: (answers[a].when, a))
+                    ranked = sorted(counted, key=lambda a: (answers[a][WHEN], a))
                     for who in ranked[need:]:
                         over[who] += 1
                     for who in ranked[:need]:
