@@ -85,10 +85,13 @@ def test_file_systems_without_shared_locks_are_refused(tmp_path: Path) -> None:
 def test_a_team_database_is_not_silently_replaced_by_the_ledger(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = team_batch(tmp_path / "b", 2, 'database = "postgresql://team@db/labels"')
-    assert main(["team", "status", str(folder)]) == 2
+    # The database (issue 13) is used, or its absence said: never the ledger behind its back.
+    folder = team_batch(
+        tmp_path / "b", 2, f'database = "postgresql://team@/labels?host={tmp_path}"'
+    )
+    assert main(["team", "status", str(folder)]) == 1
     err = capsys.readouterr().err
-    assert "batch.toml:6: [team.database] names a team database" in err
+    assert "cannot reach the database labels@" in err
     assert not (folder / "team" / "claims.jsonl").exists()
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 # Modules (under tui.commands) that add `team` sub-commands: each has register_team(sub).
-TEAM_COMMAND_MODULES: tuple[str, ...] = ()
+TEAM_COMMAND_MODULES: tuple[str, ...] = ("team_db",)
 
 
 def register(sub: Any) -> None:
@@ -104,6 +104,9 @@ def run_status(args: argparse.Namespace) -> int:
     try:
         status = coordinator.status()
         problems = list(coordinator.problems)
+    except RuntimeError as exc:  # a database that cannot be reached (issue 13)
+        echo(f"labeldesk team status: {exc}", file=sys.stderr)
+        return 1
     finally:
         coordinator.close()
     for problem in problems[:20]:

@@ -15,15 +15,16 @@ from tui.core.problems import BatchError, Problem
 from tui.core.results import ResultsStore
 from tui.core.team.folder import check_team_folder, lock_problem, make_team_dirs
 from tui.core.team.ledger import LedgerCoordinator
+from tui.core.team.pg.coordinator import PgCoordinator
+from tui.core.team.pg.open import open_pg_coordinator
 from tui.core.team.queue import TeamQueue
 from tui.core.team.settings import TeamSettings
 from tui.core.team.tasks import open_plan
-from tui.core.toml_lines import line_of
 
 
 @dataclass
 class TeamOpen:
-    coordinator: LedgerCoordinator
+    coordinator: LedgerCoordinator | PgCoordinator
     queue: TeamQueue
 
 
@@ -43,24 +44,13 @@ def check_team_batch(batch: Batch) -> list[Problem]:
     return problems + check_team_folder(batch.folder, settings)
 
 
-def open_coordinator(batch: Batch, *, now: Callable[[], float] = time.time) -> LedgerCoordinator:
-    """The ledger coordinator of a team batch; BatchError with every problem otherwise."""
-    settings = team_settings(batch)
-    if settings.database is not None:
-        # Never fall back to the file ledger silently: colleagues on the database would not
-        # see these claims.
-        line = line_of((batch.folder / "batch.toml").read_text("utf-8", "replace"), "team.database")
-        raise BatchError(
-            [
-                Problem(
-                    batch.folder / "batch.toml",
-                    "names a team database, but this labeldesk coordinates teams through the "
-                    "file ledger only; remove database to use team/claims.jsonl",
-                    line,
-                    "team.database",
-                )
-            ]
-        )
+def open_coordinator(
+    batch: Batch, *, now: Callable[[], float] = time.time
+) -> LedgerCoordinator | PgCoordinator:
+    """The ledger coordinator of a team batch; BatchError with every problem otherwise.
+    A batch whose [team] names a database: the PostgreSQL coordinator (issue 13)."""
+    if team_settings(batch).database is not None:
+        return open_pg_coordinator(batch, now=now)
     problems = check_team_batch(batch)
     if problems:
         raise BatchError(problems)

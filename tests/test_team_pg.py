@@ -1,0 +1,140 @@
+"""The team claim contract (tests/team_contract.py) against the PostgreSQL backend, on a real
+server started by the tests, next to the ledger: the same checks, parametrised over both."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.pg_server import PgServer
+from tests.team_contract import CONTRACT, Clock, Factory, answer, team_batch
+from tui.core.batch import Batch
+from tui.core.team.coordinator import Claim, Coordinator, TeamStatus
+from tui.core.team.ledger import LedgerCoordinator
+from tui.core.team.pg.batches import push_batch, team_plan_rows
+from tui.core.team.pg.connect import connect
+from tui.core.team.pg.coordinator import RETRY_S, PgCoordinator
+from tui.core.team.pg.journal import JournalState
+from tui.core.team.pg.schema import apply_migrations
+from tui.core.team.tasks import open_plan
+
+
+class Process:
+    """One "process" of the contract on the PostgreSQL backend. A colleague's answer reaches
+    the server through the sender in the background (milliseconds); the contract's steps
+    are sequential, so each answered() here waits until it is sent before the next step."""
+
+    def __init__(self, inner: PgCoordinator) -> None:
+        self.inner = inner
+
+    def claim(self, annotator: str, want: int) -> list[Claim]:
+        return self.inner.claim(annotator, want)
+
+    def renew(self, annotator: str, task_ids: Sequence[str]) -> list[Claim]:
+        return self.inner.renew(annotator, task_ids)
+
+    def release(self, annotator: str, task_ids: Sequence[str] | None = None) -> None:
+        self.inner.release(annotator, task_ids)
+
+    def answered(self, record: Mapping[str, Any]) -> None:
+        self.inner.answered(record)
+        assert self.inner.wait_sent(20), self.inner.journal_state(str(record["annotator"]))
+
+    def status(self) -> TeamStatus:
+        return self.inner.status()
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.fixture
+def pg_factory(pg_url: str) -> Iterator[Factory]:
+    opened: list[Process] = []
+    pushed: set[Path] = set()
+
+    def factory(folder: Path, clock: Clock) -> Coordinator:
+        batch = Batch.open(folder)
+        if folder not in pushed:
+            with connect(pg_url, autocommit=True) as conn:
+                apply_migrations(conn)
+                # A check may walk several folders of the same batch id, one after another.
+                conn.execute("DELETE FROM labeldesk_batches WHERE batch_id = %s", (batch.id,))
+                push_batch(conn, folder, team_plan_rows)
+            pushed.add(folder)
+        coord = Process(
+            PgCoordinator(pg_url, open_plan(batch), batch.id, results_dir=None, now=clock)
+        )
+        opened.append(coord)
+        return coord
+
+    yield factory
+    for coord in opened:
+        coord.close()
+
+
+def ledger_factory(folder: Path, clock: Clock) -> Coordinator:
+    return LedgerCoordinator(folder, open_plan(Batch.open(folder)), now=clock)
+
+
+@pytest.mark.parametrize("backend", ["ledger", "postgres"])
+@pytest.mark.parametrize("check", CONTRACT, ids=lambda c: c.__name__)
+def test_contract_on_both_backends(
+    check: Callable[[Path, Factory], None],
+    backend: str,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> None:
+    factory = ledger_factory if backend == "ledger" else request.getfixturevalue("pg_factory")
+    check(tmp_path, factory)
+
+
+def test_offline_the_annotator_keeps_working_and_everything_arrives_later(
+    tmp_path: Path, pg_server: PgServer, pg_url: str
+) -> None:
+    """The server goes away: no call raises or waits, the held claims stay usable, answers
+    queue up ("offline, N answers to send"), and all of them arrive when it is back."""
+    folder = team_batch(tmp_path / "b", 10, "lease_seconds = 60\nclaim_size = 4")
+    with connect(pg_url, autocommit=True) as conn:
+        apply_migrations(conn)
+        push_batch(conn, folder, team_plan_rows)
+    batch = Batch.open(folder)
+    coord = PgCoordinator(pg_url, open_plan(batch), batch.id, results_dir=folder / "results")
+    try:
+        held = coord.claim("anna", 4)
+        assert [c.task_id for c in held] == ["t0", "t1", "t2", "t3"]
+        before = coord.status()
+        pg_server.stop(mode="immediate")
+        try:
+            started = time.monotonic()
+            assert coord.claim("anna", 2) == []
+            renewed = coord.renew("anna", ["t0", "t1"])
+            assert [(c.task_id, c.until) for c in renewed] == [
+                (c.task_id, c.until) for c in held[:2]
+            ]
+            for task in ("t0", "t1", "t2"):
+                answer(coord, "anna", task)
+            coord.release("anna", ["t3"])  # left to expire
+            assert coord.status() == before  # the last one read
+            assert time.monotonic() - started < 2.0, "a call waited on the network"
+            deadline = time.monotonic() + 20
+            while (
+                coord.journal_state("anna") or JournalState(None, 0, False, 0, "")
+            ).online is not False:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            state = coord.journal_state("anna")
+            assert state is not None and state.note() == "offline, 3 answers to send"
+        finally:
+            pg_server.start()
+        time.sleep(RETRY_S)  # the coordinator tries the server again after this
+        assert coord.wait_sent(30)
+        status = coord.status()
+        assert status.done_answers == 3
+        assert {a.annotator: a.claimed for a in status.annotators} == {"anna": 1}  # t3 lives on
+        assert [c.task_id for c in coord.claim("bram", 10)] == ["t4", "t5", "t6", "t7", "t8", "t9"]
+    finally:
+        coord.close()
