@@ -24,6 +24,9 @@ class UserConfig(BaseModel):
     idle_threshold_s: float = Field(default=30.0, gt=0)
     # Per media kind (image | video | audio): a command with {path} and optionally {start}.
     viewers: dict[str, str] = Field(default_factory=dict)
+    # Folders the home screen (`labeldesk` with no argument) and `labeldesk stats` with no
+    # path look in for batches; empty: the folders opened before (tui/core/home/roots.py).
+    roots: list[str] = Field(default_factory=list)
 
 
 def config_file() -> Path:
