@@ -224,3 +224,36 @@ def test_a_damaged_state_file_is_a_warning(tmp_path: Path) -> None:
     assert remember_opened(tmp_path / "two") is None  # replaced by a file of its own
     assert not opened_file().is_symlink()
     assert (tmp_path / "elsewhere.json").read_text(encoding="utf-8") == '{"folders": ["/x"]}'
+
+
+def test_today_is_that_day_only(tmp_path: Path) -> None:
+    folder = make_batch(tmp_path / "b1", texts(5), id="b1")
+    write_lines(
+        folder / "results" / "anna.jsonl",
+        [answer("t0", "anna"), answer("t1", "anna", when="2026-11-23T08:00:00.000Z")],
+    )
+    figures = compute_figures(list_batches([folder])[0], "anna", DAY)
+    assert figures.mine == 2 and figures.today_items == 1
+
+
+def test_figure_line_words() -> None:
+    from tui.core.home.figures import AuditPlanFigures, BatchFigures
+    from tui.core.home.render import figure_line
+
+    figures = BatchFigures(
+        tasks=10,
+        mine=4,
+        others=(("bram", 3), ("cor", 1), ("dirk", 2), ("eva", 5)),
+        today_items=6,
+        today_active_ms=36_000,
+        target_per_hour=300,
+        plan=AuditPlanFigures(1, 4),
+        audited=4,
+        audit_passed=3,
+        guidelines_changed=True,
+    )
+    assert figure_line(figures) == (
+        "me 4/10 40% · bram 3, cor 1, dirk 2 +1 more · today 6 at 600/h (200% of 300/h) · "
+        "to audit 3 of 4 · my work 3/4 passed (75%) · guidelines changed"
+    )
+    assert figure_line(BatchFigures(tasks=0, mine=0)) == "me 0/0 · today 0"

@@ -1,0 +1,355 @@
+"""The home screen (`labeldesk` with no argument, or a folder): every batch under the roots,
+with my progress, colleagues' progress, my pace today, audits waiting for me and audits of
+my work.
+
+It paints first and reads later: the rows (titles from batch.toml, read with tomllib) are
+on screen at once; the keymap, the figures and the file watcher start after the first paint,
+in workers, and each row is repainted only when its figures changed (tui/core/home). Keys
+wait (tui/key_gate.py) until the effective keymap is in place, so a key typed during start-up
+does what the annotator's keymap says.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.core.home.figures import BatchFigures, utc_day
+from tui.core.home.listing import HomeEntry, list_batches
+from tui.core.home.roots import Roots
+from tui.core.resources import data_dir
+from tui.core.safe_text import visible
+from tui.key_gate import PaintedGate
+from tui.widgets.task_text import literal_text
+
+if TYPE_CHECKING:
+    from tui.core.home.figures import FigureCache
+    from tui.core.keymap import Keymap
+
+# binding id (home.X) -> the screen's action
+ACTIONS = {
+    "open": "open",
+    "audit": "audit",
+    "up": "cursor('cursor_up')",
+    "down": "cursor('cursor_down')",
+    "page_up": "cursor('page_up')",
+    "page_down": "cursor('page_down')",
+    "first": "cursor('first')",
+    "last": "cursor('last')",
+    "refresh": "refresh_figures",
+    "quit": "app.quit",
+}
+
+
+def default_keys() -> dict[str, str]:
+    """home.X -> "keys" from keymaps/default.toml: the keys until the effective keymap (with
+    the user's layers) is read after the first paint, and the ids it overrides."""
+    with (data_dir("keymaps") / "default.toml").open("rb") as fh:
+        table = tomllib.load(fh).get("home", {})
+    return {f"home.{name}": str(keys) for name, keys in table.items() if name in ACTIONS}
+
+
+def _bindings() -> list[BindingType]:
+    return [
+        Binding(keys, ACTIONS[binding_id.split(".", 1)[1]], show=False, id=binding_id)
+        for binding_id, keys in default_keys().items()
+    ]
+
+
+class BatchList(OptionList, inherit_bindings=False):
+    """The rows; every key is the screen's (home.* ids), none is OptionList's own."""
+
+
+def _title(entry: HomeEntry) -> Text:
+    text = literal_text(entry.title, style="bold")
+    kind = (
+        "batch.toml unreadable"
+        if entry.error
+        else " · ".join(part for part in (entry.task_type, entry.language) if part)
+    )
+    text.append("  ")
+    text.append(literal_text(kind, style="dim"))
+    return text
+
+
+def row_text(entry: HomeEntry, figures: BatchFigures | None) -> Text:
+    """A row: the title line, then the figures (… until they are read). Everything that came
+    from files passes the sanitizer (literal_text)."""
+    from tui.core.home.render import figure_line
+
+    text = _title(entry)
+    text.append("\n  ")
+    if entry.error:
+        text.append(literal_text(entry.error, style="red"))
+    elif figures is None:
+        text.append("…", style="dim")
+    else:
+        text.append(literal_text(figure_line(figures)))
+        if figures.problems and not entry.error:
+            text.append("\n  ")
+            text.append(literal_text(figures.problems[0], style="yellow"))
+    return text
+
+
+class HomeScreen(PaintedGate, Screen[None]):
+    DEFAULT_CSS = """
+    HomeScreen > #home-head { padding: 0 1; height: auto; text-style: bold; }
+    HomeScreen > #home-keys { padding: 0 1; height: auto; color: $text-muted; }
+    HomeScreen > #home-empty { padding: 1 2; height: auto; }
+    HomeScreen > BatchList { height: 1fr; }
+    HomeScreen > BatchList > .option-list--option { padding: 0 1; }
+    """
+
+    def __init__(
+        self,
+        roots: Roots,
+        annotator: str,
+        entries: list[HomeEntry],
+        *,
+        keymap_name: str | None = None,
+        day: Callable[[], str] = utc_day,
+        live: bool = True,
+    ) -> None:
+        super().__init__()
+        self._bindings_from_keymap()
+        self.roots = roots
+        self.annotator = annotator
+        self.entries = entries
+        self.keymap_name = keymap_name
+        self.day = day
+        self.live = live
+        self.home_keymap: Keymap | None = None
+        self.figures: dict[Path, BatchFigures] = {}
+        self._cache: FigureCache | None = None
+        self._stale = False  # files changed while a batch was open on top of this screen
+        self.rows_painted = 0  # row repaints (tests check that unchanged rows are left alone)
+        self.reads_done = 0  # completed figure passes
+
+    def _bindings_from_keymap(self) -> None:
+        from textual.binding import BindingsMap
+
+        self._bindings = BindingsMap(_bindings())
+
+    # -- keys ------------------------------------------------------------------------------
+    @property
+    def keys_ready(self) -> bool:
+        return self._painted_once and self.home_keymap is not None
+
+    def keys_hint(self) -> str:
+        def shown(binding_id: str) -> str:
+            if self.home_keymap is not None:
+                return self.home_keymap.display(binding_id, 1)
+            from tui.core.keymap import key_display
+
+            keys = default_keys().get(binding_id, "").split(",")
+            return key_display(keys[0]) if keys[0] else "?"
+
+        return (
+            f"{shown('home.open')} label  ·  {shown('home.audit')} audit  ·  "
+            f"{shown('home.refresh')} read again  ·  {shown('home.quit')} quit"
+        )
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(self._head(), id="home-head", markup=False)
+        yield Static(visible(self._static_hint()), id="home-keys", markup=False)
+        yield Static(self._empty_text(), id="home-empty", markup=False)
+        yield BatchList(*self._options())
+
+    def _static_hint(self) -> str:
+        keys = default_keys()
+
+        def first(binding_id: str) -> str:
+            return keys.get(binding_id, "?").split(",")[0]
+
+        # Plain names before the keymap module loads (it is not needed for the first paint).
+        return (
+            f"{first('home.open')} label  ·  {first('home.audit')} audit  ·  "
+            f"{first('home.refresh')} read again  ·  {first('home.quit')} quit"
+        )
+
+    def _head(self) -> str:
+        count = len(self.entries)
+        folders = len(self.roots.folders)
+        where = {
+            "config": f"{folders} root{'s' if folders != 1 else ''} of config.toml",
+            "opened": f"{folders} folder{'s' if folders != 1 else ''} opened before",
+            "argument": "the folder given",
+        }
+        return visible(
+            f"labeldesk · {self.annotator} · {count} batch{'es' if count != 1 else ''} under "
+            f"{where[self.roots.source]}"
+        )
+
+    def _empty_text(self) -> str:
+        if self.entries:
+            return ""
+        if not self.roots.folders:
+            return visible(
+                'No folders to look in yet: set roots = ["/path/to/batches"] in config.toml, '
+                "or open a folder once with `labeldesk FOLDER`."
+            )
+        listed = "\n".join(f"  {folder}" for folder in self.roots.folders)
+        return visible(
+            f"No batches (folders with a batch.toml) under:\n{listed}\n"
+            "New batches appear here as they are made."
+        )
+
+    def _options(self) -> list[Option]:
+        return [
+            Option(row_text(entry, self.figures.get(entry.folder)), id=str(entry.folder))
+            for entry in self.entries
+        ]
+
+    def on_mount(self) -> None:
+        self.query_one("#home-empty").display = not self.entries
+        self.query_one(BatchList).focus()
+        # Nothing slow before the first paint: the keymap module, the figures and the
+        # watcher are started once the rows are on screen.
+        self.call_after_refresh(self._start_workers)
+
+    def _start_workers(self) -> None:
+        self._load_keymap()
+        self.refresh_figures()
+        if self.live:
+            self._watch_roots()
+
+    def on_screen_resume(self) -> None:
+        if self.home_keymap is not None:
+            # A batch's keymap (its [keymap] layer) was in force while it was open.
+            self.app.set_keymap(self.home_keymap.textual_keymap())
+        if self._cache is not None:
+            relist, self._stale = self._stale, False
+            self.refresh_figures(relist)
+
+    # -- workers ---------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="home-keymap", exit_on_error=False)
+    def _load_keymap(self) -> None:
+        from tui.core.keymap import build_keymap
+        from tui.core.user_config import user_keymap_file
+
+        keymap = build_keymap(None, chosen=self.keymap_name, user_file=user_keymap_file())
+        self.app.call_from_thread(self._keymap_loaded, keymap)
+
+    def _keymap_loaded(self, keymap: Keymap) -> None:
+        self.home_keymap = keymap
+        if self.app.screen is self:
+            self.app.set_keymap(keymap.textual_keymap())
+        self.query_one("#home-keys", Static).update(visible(self.keys_hint()))
+        for problem in keymap.problems:
+            self.notify(str(problem), severity="warning", timeout=10, markup=False)
+        pump = getattr(self.app, "pump_keys", None)
+        if pump is not None:
+            pump()
+
+    def action_refresh_figures(self) -> None:
+        self.refresh_figures()
+
+    @work(thread=True, exclusive=True, group="home-figures", exit_on_error=False)
+    def refresh_figures(self, relist: bool = False) -> None:
+        from textual.worker import get_current_worker
+
+        from tui.core.home.figures import FigureCache
+
+        worker = get_current_worker()
+        if self._cache is None:
+            self._cache = FigureCache(self.annotator)
+        entries = self.entries
+        if relist:
+            found = list_batches(self.roots.folders)
+            if found != entries:
+                self.app.call_from_thread(self._set_entries, found)
+                entries = found
+        day = self.day()
+        for entry in entries:
+            if worker.is_cancelled:
+                return
+            try:
+                figures = self._cache.refresh(entry, day)
+            except Exception as exc:  # one unreadable batch must not stop the others' rows
+                self.app.call_from_thread(
+                    self.notify, f"{entry.folder}: {exc}", severity="warning", markup=False
+                )
+                continue
+            if figures is not None:
+                self.app.call_from_thread(self._set_row, entry, figures)
+        self.app.call_from_thread(self._pass_done)
+
+    def _pass_done(self) -> None:
+        self.reads_done += 1
+
+    def _set_entries(self, entries: list[HomeEntry]) -> None:
+        """The batches under the roots changed (one made, removed or renamed): rebuild the
+        rows, keeping the highlight on the same batch."""
+        listing = self.query_one(BatchList)
+        highlighted = listing.highlighted_option
+        keep = highlighted.id if highlighted is not None else None
+        self.entries = entries
+        listing.set_options(self._options())
+        if keep is not None:
+            for index, entry in enumerate(entries):
+                if str(entry.folder) == keep:
+                    listing.highlighted = index
+                    break
+        self.query_one("#home-head", Static).update(self._head())
+        empty = self.query_one("#home-empty", Static)
+        empty.update(self._empty_text())
+        empty.display = not entries
+
+    def _set_row(self, entry: HomeEntry, figures: BatchFigures) -> None:
+        self.figures[entry.folder] = figures
+        listing = self.query_one(BatchList)
+        try:
+            listing.replace_option_prompt(str(entry.folder), row_text(entry, figures))
+        except Exception:  # the row went away with a new listing meanwhile
+            return
+        self.rows_painted += 1
+
+    @work(exclusive=True, group="home-watch", exit_on_error=False)
+    async def _watch_roots(self) -> None:
+        """New batches, new tasks, answers and changed guidelines, as they happen."""
+        from watchfiles import awatch
+
+        folders = [f for f in self.roots.folders if f.is_dir()]
+        if not folders:
+            return
+        async for _changes in awatch(*folders, debounce=300, recursive=True):
+            if self.app.screen is self:
+                self.refresh_figures(relist=True)
+            else:
+                self._stale = True
+            await asyncio.sleep(0)
+
+    # -- actions ---------------------------------------------------------------------------
+    def _chosen(self) -> HomeEntry | None:
+        listing = self.query_one(BatchList)
+        index = listing.highlighted
+        if index is None or not 0 <= index < len(self.entries):
+            return None
+        return self.entries[index]
+
+    def action_cursor(self, action: str) -> None:
+        getattr(self.query_one(BatchList), f"action_{action}")()
+
+    def action_open(self) -> None:
+        entry = self._chosen()
+        opener: Any = getattr(self.app, "open_batch", None)
+        if entry is not None and opener is not None:
+            opener(entry.folder)
+
+    def action_audit(self) -> None:
+        entry = self._chosen()
+        opener: Any = getattr(self.app, "open_audit", None)
+        if entry is not None and opener is not None:
+            opener(entry.folder)
