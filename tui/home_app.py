@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 
 from tui.app import LabelDeskApp
-from tui.core.home.figures import utc_day
-from tui.core.home.listing import HomeEntry
+from tui.core.home.listing import HomeEntry, utc_day
 from tui.core.home.roots import Roots
 
 if TYPE_CHECKING:

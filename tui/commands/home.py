@@ -38,19 +38,26 @@ def run(args: argparse.Namespace) -> int:
 
 def run_home(folder: Path | None, args: argparse.Namespace) -> int:
     """The home screen over `folder`, or over the configured roots when None."""
+    from tui.core.annotator_name import resolve_name
     from tui.core.home.listing import list_batches
     from tui.core.home.roots import Roots, resolve_roots
-    from tui.core.user_config import config_file, load_user_config, resolve_annotator
+    from tui.core.home.settings import HomeSettings, quick_settings
+    from tui.core.resources import config_dir
 
-    config, problems = load_user_config()
-    for problem in problems:
-        echo(f"labeldesk: {problem}", file=sys.stderr)
+    settings = quick_settings()
+    if settings is None:  # something odd in config.toml: the full reader says what
+        from tui.core.user_config import load_user_config
+
+        config, problems = load_user_config()
+        for problem in problems:
+            echo(f"labeldesk: {problem}", file=sys.stderr)
+        settings = HomeSettings(config.annotator, config.keymap, config.roots)
     try:
-        name = resolve_annotator(getattr(args, "annotator", None), config)
+        name = resolve_name(getattr(args, "annotator", None), settings.annotator)
     except ValueError as exc:
         echo(f"labeldesk: {exc}", file=sys.stderr)
         return 2
-    roots = Roots([folder], "argument") if folder is not None else resolve_roots(config.roots)
+    roots = Roots([folder], "argument") if folder is not None else resolve_roots(settings.roots)
     for problem in roots.problems:
         echo(f"labeldesk: {problem}", file=sys.stderr)
     entries = list_batches(roots.folders)
@@ -68,12 +75,12 @@ def run_home(folder: Path | None, args: argparse.Namespace) -> int:
     if not roots.folders:
         echo(
             f'labeldesk: no folders to look in: set roots = ["/path/to/batches"] in '
-            f"{config_file()}, or open a folder once with `labeldesk FOLDER` (it is "
+            f"{config_dir() / 'config.toml'}, or open a folder once with `labeldesk FOLDER` (it is "
             "remembered)",
             file=sys.stderr,
         )
         return 2
-    keymap_name = getattr(args, "keymap", None) or config.keymap
+    keymap_name = getattr(args, "keymap", None) or settings.keymap
 
     def opener(batch: Path) -> tuple[LabelingSession, Keymap]:
         from tui.launch import prepare

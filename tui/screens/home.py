@@ -25,16 +25,15 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.home.figures import BatchFigures, utc_day
-from tui.core.home.listing import HomeEntry, list_batches
+from tui.core.home.listing import HomeEntry, list_batches, utc_day
 from tui.core.home.roots import Roots
 from tui.core.resources import data_dir
 from tui.core.safe_text import visible
 from tui.key_gate import PaintedGate
 from tui.widgets.task_text import literal_text
 
-if TYPE_CHECKING:
-    from tui.core.home.figures import FigureCache
+if TYPE_CHECKING:  # loaded in the workers, after the first paint
+    from tui.core.home.figures import BatchFigures, FigureCache
     from tui.core.keymap import Keymap
 
 # binding id (home.X) -> the screen's action
@@ -86,8 +85,6 @@ def _title(entry: HomeEntry) -> Text:
 def row_text(entry: HomeEntry, figures: BatchFigures | None) -> Text:
     """A row: the title line, then the figures (… until they are read). Everything that came
     from files passes the sanitizer (literal_text)."""
-    from tui.core.home.render import figure_line
-
     text = _title(entry)
     text.append("\n  ")
     if entry.error:
@@ -95,6 +92,8 @@ def row_text(entry: HomeEntry, figures: BatchFigures | None) -> Text:
     elif figures is None:
         text.append("…", style="dim")
     else:
+        from tui.core.home.render import figure_line  # loaded by the figures' worker
+
         text.append(literal_text(figure_line(figures)))
         if figures.problems and not entry.error:
             text.append("\n  ")
@@ -261,6 +260,8 @@ class HomeScreen(PaintedGate, Screen[None]):
         from textual.worker import get_current_worker
 
         from tui.core.home.figures import FigureCache
+
+        import tui.core.home.render  # noqa: F401  # here, not in the UI thread's first row
 
         worker = get_current_worker()
         if self._cache is None:

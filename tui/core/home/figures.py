@@ -18,10 +18,9 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.core.home.listing import HomeEntry
+from tui.core.home.listing import HomeEntry, utc_day
 from tui.core.kpi.numbers import per_hour
 
 TAIL_BYTES = 64 * 1024
@@ -67,10 +66,6 @@ class BatchFigures:
     @property
     def pass_rate(self) -> float | None:
         return self.audit_passed / self.audited if self.audited else None
-
-
-def utc_day(now: datetime | None = None) -> str:
-    return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d")
 
 
 def _stat(path: Path) -> tuple[str, int, int] | None:

@@ -12,6 +12,7 @@ import os
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 MAX_DEPTH = 3
@@ -114,3 +115,8 @@ def list_batches(roots: Iterable[Path]) -> list[HomeEntry]:
             seen.add(key)
             entries.append(read_entry(folder, root))
     return entries
+
+
+def utc_day(now: datetime | None = None) -> str:
+    """Today (UTC, as `labeldesk stats` counts days): the day of the home screen's pace."""
+    return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d")
