@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.screen import Screen
 
 from tui.app import LabelDeskApp
 from tui.core.home.listing import HomeEntry, utc_day
@@ -49,18 +50,18 @@ class HomeApp(LabelDeskApp, inherit_bindings=False):
         if self.audit_session is not None:
             self.audit_session.clock.touch()
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The home screen is the app's first screen (no blank screen painted before it);
+        a batch or an audit review is pushed on top and popped when quit."""
         from tui.screens.home import HomeScreen
 
-        self.push_screen(
-            HomeScreen(
-                self.roots,
-                self.annotator,
-                self.entries,
-                keymap_name=self.keymap_name,
-                day=self.day,
-                live=self.live,
-            )
+        return HomeScreen(
+            self.roots,
+            self.annotator,
+            self.entries,
+            keymap_name=self.keymap_name,
+            day=self.day,
+            live=self.live,
         )
 
     def open_audit(self, folder: Path) -> None:
