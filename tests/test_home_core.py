@@ -254,6 +254,6 @@ def test_figure_line_words() -> None:
     )
     assert figure_line(figures) == (
         "me 4/10 40% · bram 3, cor 1, dirk 2 +1 more · today 6 at 600/h (200% of 300/h) · "
-        "to audit 3 of 4 · my work 3/4 passed (75%) · guidelines changed"
+        "to audit 3 of 4 · my work passed 3/4 · guidelines changed"
     )
     assert figure_line(BatchFigures(tasks=0, mine=0)) == "me 0/0 · today 0"

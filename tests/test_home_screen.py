@@ -93,7 +93,7 @@ async def test_figures_of_others_audits_and_pace(tmp_path: Path) -> None:
         text = screen_text(app)
         assert "bram 5" in text
         assert "today 3 at 600/h (200% of 300/h)" in text
-        assert "my work 1/2 passed (50%)" in text
+        assert "my work passed 1/2" in text
 
 
 async def test_audit_key_opens_the_review_and_comes_back(tmp_path: Path) -> None:
@@ -208,3 +208,23 @@ async def test_no_batches_says_where_it_looks(tmp_path: Path) -> None:
         make_batch(root / "new", texts(1), id="new", title="Brand new")
         await wait_until(pilot, showing(app, "Brand new", "me 0/1"))
         assert "No batches" not in screen_text(app)
+
+
+async def test_many_batches_scroll_with_the_cursor(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    for n in range(30):
+        make_batch(root / f"b{n:02d}", texts(1), id=f"b{n:02d}", title=f"Batch number {n:02d}")
+    app = home_app(root, live=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: home(app).home_keymap is not None)
+        assert "Batch number 00" in screen_text(app)
+        assert "Batch number 29" not in screen_text(app)
+        await pilot.press("end")
+        await wait_until(pilot, showing(app, "Batch number 29"))
+        assert "Batch number 00" not in screen_text(app)
+        await pilot.press("home", "pagedown")
+        screen = home(app)
+        assert screen._chosen() is not None and screen._chosen().id != "b00"
+        await pilot.press("k")  # up, vim-style (keymaps/default.toml [home])
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, LabelingScreen))

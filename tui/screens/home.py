@@ -22,14 +22,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from tui.core.home.listing import HomeEntry, list_batches, utc_day
 from tui.core.home.roots import Roots
 from tui.core.resources import data_dir
 from tui.core.safe_text import visible
 from tui.key_gate import PaintedGate
+from tui.widgets.batch_rows import BatchRows
 from tui.widgets.task_text import literal_text
 
 if TYPE_CHECKING:  # loaded in the workers, after the first paint
@@ -66,39 +66,35 @@ def _bindings() -> list[BindingType]:
     ]
 
 
-class BatchList(OptionList, inherit_bindings=False):
-    """The rows; every key is the screen's (home.* ids), none is OptionList's own."""
-
-
-def _title(entry: HomeEntry) -> Text:
-    text = literal_text(entry.title, style="bold")
+def row_lines(entry: HomeEntry, figures: BatchFigures | None) -> list[Text]:
+    """A row's two lines: the title (and, once read, the audit figures), then the progress
+    figures (… until they are read). Everything that came from files passes the sanitizer
+    (literal_text)."""
+    title = literal_text(entry.title, style="bold")
     kind = (
         "batch.toml unreadable"
         if entry.error
         else " · ".join(part for part in (entry.task_type, entry.language) if part)
     )
-    text.append("  ")
-    text.append(literal_text(kind, style="dim"))
-    return text
-
-
-def row_text(entry: HomeEntry, figures: BatchFigures | None) -> Text:
-    """A row: the title line, then the figures (… until they are read). Everything that came
-    from files passes the sanitizer (literal_text)."""
-    text = _title(entry)
-    text.append("\n  ")
+    title.append("  ")
+    title.append(literal_text(kind, style="dim"))
+    second = Text("  ")
     if entry.error:
-        text.append(literal_text(entry.error, style="red"))
+        second.append(literal_text(entry.error, style="red"))
     elif figures is None:
-        text.append("…", style="dim")
+        second.append("…", style="dim")
     else:
-        from tui.core.home.render import figure_line  # loaded by the figures' worker
+        from tui.core.home.render import audit_line, progress_line  # loaded by the worker
 
-        text.append(literal_text(figure_line(figures)))
-        if figures.problems and not entry.error:
-            text.append("\n  ")
-            text.append(literal_text(figures.problems[0], style="yellow"))
-    return text
+        audits = audit_line(figures)
+        if audits:
+            title.append("  ")
+            title.append(literal_text(audits, style="yellow"))
+        second.append(literal_text(progress_line(figures)))
+        if figures.problems:
+            second.append("  ⚠ ", style="yellow")
+            second.append(literal_text(figures.problems[0], style="yellow"))
+    return [title, second]
 
 
 class HomeScreen(PaintedGate, Screen[None]):
@@ -106,8 +102,6 @@ class HomeScreen(PaintedGate, Screen[None]):
     HomeScreen > #home-head { padding: 0 1; height: auto; text-style: bold; }
     HomeScreen > #home-keys { padding: 0 1; height: auto; color: $text-muted; }
     HomeScreen > #home-empty { padding: 1 2; height: auto; }
-    HomeScreen > BatchList { height: 1fr; }
-    HomeScreen > BatchList > .option-list--option { padding: 0 1; }
     """
 
     def __init__(
@@ -125,6 +119,7 @@ class HomeScreen(PaintedGate, Screen[None]):
         self.roots = roots
         self.annotator = annotator
         self.entries = entries
+        self._index = {entry.folder: i for i, entry in enumerate(entries)}
         self.keymap_name = keymap_name
         self.day = day
         self.live = live
@@ -164,7 +159,7 @@ class HomeScreen(PaintedGate, Screen[None]):
         yield Static(self._head(), id="home-head", markup=False)
         yield Static(visible(self._static_hint()), id="home-keys", markup=False)
         yield Static(self._empty_text(), id="home-empty", markup=False)
-        yield BatchList(*self._options())
+        yield BatchRows(self._rows())
 
     def _static_hint(self) -> str:
         keys = default_keys()
@@ -205,15 +200,12 @@ class HomeScreen(PaintedGate, Screen[None]):
             "New batches appear here as they are made."
         )
 
-    def _options(self) -> list[Option]:
-        return [
-            Option(row_text(entry, self.figures.get(entry.folder)), id=str(entry.folder))
-            for entry in self.entries
-        ]
+    def _rows(self) -> list[list[Text]]:
+        return [row_lines(entry, self.figures.get(entry.folder)) for entry in self.entries]
 
     def on_mount(self) -> None:
         self.query_one("#home-empty").display = not self.entries
-        self.query_one(BatchList).focus()
+        self.query_one(BatchRows).focus()
         # Nothing slow before the first paint: the keymap module, the figures and the
         # watcher are started once the rows are on screen.
         self.call_after_refresh(self._start_workers)
@@ -259,9 +251,8 @@ class HomeScreen(PaintedGate, Screen[None]):
     def refresh_figures(self, relist: bool = False) -> None:
         from textual.worker import get_current_worker
 
-        from tui.core.home.figures import FigureCache
-
         import tui.core.home.render  # noqa: F401  # here, not in the UI thread's first row
+        from tui.core.home.figures import FigureCache
 
         worker = get_current_worker()
         if self._cache is None:
@@ -292,17 +283,13 @@ class HomeScreen(PaintedGate, Screen[None]):
 
     def _set_entries(self, entries: list[HomeEntry]) -> None:
         """The batches under the roots changed (one made, removed or renamed): rebuild the
-        rows, keeping the highlight on the same batch."""
-        listing = self.query_one(BatchList)
-        highlighted = listing.highlighted_option
-        keep = highlighted.id if highlighted is not None else None
+        rows, keeping the cursor on the same batch."""
+        listing = self.query_one(BatchRows)
+        chosen = self._chosen()
         self.entries = entries
-        listing.set_options(self._options())
-        if keep is not None:
-            for index, entry in enumerate(entries):
-                if str(entry.folder) == keep:
-                    listing.highlighted = index
-                    break
+        self._index = {entry.folder: i for i, entry in enumerate(entries)}
+        cursor = self._index.get(chosen.folder, 0) if chosen is not None else 0
+        listing.set_rows(self._rows(), cursor)
         self.query_one("#home-head", Static).update(self._head())
         empty = self.query_one("#home-empty", Static)
         empty.update(self._empty_text())
@@ -310,11 +297,10 @@ class HomeScreen(PaintedGate, Screen[None]):
 
     def _set_row(self, entry: HomeEntry, figures: BatchFigures) -> None:
         self.figures[entry.folder] = figures
-        listing = self.query_one(BatchList)
-        try:
-            listing.replace_option_prompt(str(entry.folder), row_text(entry, figures))
-        except Exception:  # the row went away with a new listing meanwhile
-            return
+        index = self._index.get(entry.folder)
+        if index is None or self.entries[index] != entry:
+            return  # the row went away with a new listing meanwhile
+        self.query_one(BatchRows).set_row(index, row_lines(entry, figures))
         self.rows_painted += 1
 
     @work(exclusive=True, group="home-watch", exit_on_error=False)
@@ -334,14 +320,13 @@ class HomeScreen(PaintedGate, Screen[None]):
 
     # -- actions ---------------------------------------------------------------------------
     def _chosen(self) -> HomeEntry | None:
-        listing = self.query_one(BatchList)
-        index = listing.highlighted
-        if index is None or not 0 <= index < len(self.entries):
+        listing = self.query_one(BatchRows)
+        if not 0 <= listing.cursor < len(self.entries):
             return None
-        return self.entries[index]
+        return self.entries[listing.cursor]
 
     def action_cursor(self, action: str) -> None:
-        getattr(self.query_one(BatchList), f"action_{action}")()
+        getattr(self.query_one(BatchRows), f"action_{action}")()
 
     def action_open(self) -> None:
         entry = self._chosen()

@@ -12,7 +12,8 @@ def _pct(part: float) -> str:
     return f"{round(part * 100)}%"
 
 
-def figure_line(figures: BatchFigures) -> str:
+def progress_line(figures: BatchFigures) -> str:
+    """Mine / tasks, colleagues', today's count and pace against the target."""
     parts = []
     mine = f"me {figures.mine}/{figures.tasks}"
     if figures.tasks:
@@ -31,6 +32,14 @@ def figure_line(figures: BatchFigures) -> str:
         if figures.pace is not None and figures.target_per_hour:
             today += f" ({_pct(figures.pace)} of {figures.target_per_hour:.0f}/h)"
     parts.append(today)
+    if figures.bad_lines:
+        parts.append(f"{figures.bad_lines} bad line(s)")
+    return " · ".join(parts)
+
+
+def audit_line(figures: BatchFigures) -> str:
+    """Audits waiting for me, audits of my work, new guidelines ("" when none)."""
+    parts = []
     plan = figures.plan
     if plan is not None:
         if plan.error:
@@ -40,12 +49,12 @@ def figure_line(figures: BatchFigures) -> str:
         else:
             parts.append(f"audited all {plan.total}")
     if figures.audited:
-        parts.append(
-            f"my work {figures.audit_passed}/{figures.audited} passed"
-            f" ({_pct(figures.audit_passed / figures.audited)})"
-        )
+        parts.append(f"my work passed {figures.audit_passed}/{figures.audited}")
     if figures.guidelines_changed:
         parts.append("guidelines changed")
-    if figures.bad_lines:
-        parts.append(f"{figures.bad_lines} bad line(s)")
     return " · ".join(parts)
+
+
+def figure_line(figures: BatchFigures) -> str:
+    """Both, on one line (tests, and anything that shows a batch on one line)."""
+    return " · ".join(part for part in (progress_line(figures), audit_line(figures)) if part)
