@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -51,19 +51,33 @@ ACTIONS = {
 }
 
 
-def default_keys() -> dict[str, str]:
-    """home.X -> "keys" from keymaps/default.toml: the keys until the effective keymap (with
-    the user's layers) is read after the first paint, and the ids it overrides."""
-    with (data_dir("keymaps") / "default.toml").open("rb") as fh:
-        table = tomllib.load(fh).get("home", {})
-    return {f"home.{name}": str(keys) for name, keys in table.items() if name in ACTIONS}
+def _home_table(path: Path) -> dict[str, str]:
+    try:
+        with path.open("rb") as fh:
+            table = tomllib.load(fh).get("home", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}  # the full keymap, read after the first paint, reports it
+    keys: dict[str, str] = {}
+    for name, value in table.items() if isinstance(table, dict) else ():
+        if name in ACTIONS and isinstance(value, str):
+            keys[f"home.{name}"] = value
+        elif name in ACTIONS and isinstance(value, list):
+            keys[f"home.{name}"] = ",".join(str(v) for v in value)
+    return keys
 
 
-def _bindings() -> list[BindingType]:
-    return [
-        Binding(keys, ACTIONS[binding_id.split(".", 1)[1]], show=False, id=binding_id)
-        for binding_id, keys in default_keys().items()
-    ]
+def home_keys(keymap_name: str | None = None) -> dict[str, str]:
+    """home.X -> "keys": the [home] tables of the keymap layers (keymaps/default.toml, the
+    chosen keymap, the user's keymap.toml), read with tomllib so the keys work from the first
+    paint. The full keymap (tui/core/keymap.py) is built after it, for `labeldesk keys`'s
+    view of the same layers, the hint line and any problem in them."""
+    from tui.core.resources import config_dir
+
+    keys = _home_table(data_dir("keymaps") / "default.toml")
+    if keymap_name:
+        keys.update(_home_table(data_dir("keymaps") / f"{keymap_name}.toml"))
+    keys.update(_home_table(config_dir() / "keymap.toml"))
+    return keys
 
 
 def row_lines(entry: HomeEntry, figures: BatchFigures | None) -> list[Text]:
@@ -115,12 +129,12 @@ class HomeScreen(PaintedGate, Screen[None]):
         live: bool = True,
     ) -> None:
         super().__init__()
-        self._bindings_from_keymap()
         self.roots = roots
         self.annotator = annotator
         self.entries = entries
         self._index = {entry.folder: i for i, entry in enumerate(entries)}
         self.keymap_name = keymap_name
+        self._bindings_from_keymap()
         self.day = day
         self.live = live
         self.home_keymap: Keymap | None = None
@@ -129,24 +143,27 @@ class HomeScreen(PaintedGate, Screen[None]):
         self._stale = False  # files changed while a batch was open on top of this screen
         self.rows_painted = 0  # row repaints (tests check that unchanged rows are left alone)
         self.reads_done = 0  # completed figure passes
+        self._listing: BatchRows | None = None  # the rows, for the worker's question
 
     def _bindings_from_keymap(self) -> None:
         from textual.binding import BindingsMap
 
-        self._bindings = BindingsMap(_bindings())
+        self._keys = home_keys(self.keymap_name)
+        self._bindings = BindingsMap(
+            [
+                Binding(keys, ACTIONS[binding_id.split(".", 1)[1]], show=False, id=binding_id)
+                for binding_id, keys in self._keys.items()
+            ]
+        )
 
     # -- keys ------------------------------------------------------------------------------
-    @property
-    def keys_ready(self) -> bool:
-        return self._painted_once and self.home_keymap is not None
-
     def keys_hint(self) -> str:
         def shown(binding_id: str) -> str:
             if self.home_keymap is not None:
                 return self.home_keymap.display(binding_id, 1)
             from tui.core.keymap import key_display
 
-            keys = default_keys().get(binding_id, "").split(",")
+            keys = self._keys.get(binding_id, "").split(",")
             return key_display(keys[0]) if keys[0] else "?"
 
         return (
@@ -162,7 +179,7 @@ class HomeScreen(PaintedGate, Screen[None]):
         yield BatchRows(self._rows())
 
     def _static_hint(self) -> str:
-        keys = default_keys()
+        keys = self._keys
 
         def first(binding_id: str) -> str:
             return keys.get(binding_id, "?").split(",")[0]
@@ -205,7 +222,8 @@ class HomeScreen(PaintedGate, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#home-empty").display = not self.entries
-        self.query_one(BatchRows).focus()
+        self._listing = self.query_one(BatchRows)
+        self._listing.focus()
         # Nothing slow before the first paint: the keymap module, the figures and the
         # watcher are started once the rows are on screen.
         self.call_after_refresh(self._start_workers)
@@ -264,9 +282,15 @@ class HomeScreen(PaintedGate, Screen[None]):
                 self.app.call_from_thread(self._set_entries, found)
                 entries = found
         day = self.day()
-        for entry in entries:
+        pending = list(range(len(entries)))
+        while pending:
             if worker.is_cancelled:
                 return
+            # The rows on screen first (after End, the last ones), then the rest in order.
+            shown = self._visible_rows()
+            index = next((i for i in pending if i in shown), pending[0])
+            pending.remove(index)
+            entry = entries[index]
             try:
                 figures = self._cache.refresh(entry, day)
             except Exception as exc:  # one unreadable batch must not stop the others' rows
@@ -277,6 +301,17 @@ class HomeScreen(PaintedGate, Screen[None]):
             if figures is not None:
                 self.app.call_from_thread(self._set_row, entry, figures)
         self.app.call_from_thread(self._pass_done)
+
+    def _visible_rows(self) -> range:
+        """Rows on screen now (read from the worker: two ints, a stale value costs nothing
+        but the order of reading)."""
+        from tui.widgets.batch_rows import ROW_LINES
+
+        listing = self._listing
+        if listing is None:
+            return range(0)
+        top = listing.scroll_offset.y // ROW_LINES
+        return range(top, top + listing.size.height // ROW_LINES + 1)
 
     def _pass_done(self) -> None:
         self.reads_done += 1
