@@ -222,9 +222,18 @@ async def test_many_batches_scroll_with_the_cursor(tmp_path: Path) -> None:
         await pilot.press("end")
         await wait_until(pilot, showing(app, "Batch number 29"))
         assert "Batch number 00" not in screen_text(app)
-        await pilot.press("home", "pagedown")
         screen = home(app)
-        assert screen._chosen() is not None and screen._chosen().id != "b00"
-        await pilot.press("k")  # up, vim-style (keymaps/default.toml [home])
+
+        def chosen() -> str:
+            entry = screen._chosen()
+            assert entry is not None
+            return entry.id
+
+        assert chosen() == "b29"  # the cursor moved, not only the view
+        await pilot.press("home", "pagedown")
+        assert chosen() not in ("b00", "b01")
+        await pilot.press("home", "j", "j", "k")  # down, down, up (vim-style keys)
+        assert chosen() == "b01"
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, LabelingScreen))
+        assert app.session is not None and app.session.batch.id == "b01"

@@ -18,8 +18,9 @@ from textual.strip import Strip
 ROW_LINES = 2
 
 
-class BatchRows(ScrollView, can_focus=True):
-    """Rows of ROW_LINES lines each; a cursor row; keys come from the screen's bindings."""
+class BatchRows(ScrollView, can_focus=True, inherit_bindings=False):
+    """Rows of ROW_LINES lines each; a cursor row. No bindings of its own (not even
+    ScrollView's animated scroll keys): every key is the screen's, from the keymap."""
 
     COMPONENT_CLASSES = {"batch-rows--cursor"}
     DEFAULT_CSS = """
