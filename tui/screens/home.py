@@ -346,12 +346,23 @@ class HomeScreen(PaintedGate, Screen[None]):
         folders = [f for f in self.roots.folders if f.is_dir()]
         if not folders:
             return
-        async for _changes in awatch(*folders, debounce=300, recursive=True):
-            if self.app.screen is self:
-                self.refresh_figures(relist=True)
-            else:
-                self._stale = True
-            await asyncio.sleep(0)
+        try:
+            async for _changes in awatch(*folders, debounce=300, recursive=True):
+                if self.app.screen is self:
+                    self.refresh_figures(relist=True)
+                else:
+                    self._stale = True
+                await asyncio.sleep(0)
+        except (OSError, RuntimeError) as exc:
+            # Too many folders for the system's watch limit, a root gone: the list stays
+            # usable and F5 still reads everything again.
+            key = self._keys.get("home.refresh", "f5").split(",")[0]
+            self.notify(
+                f"live updates are off ({exc}); {key} reads every batch again",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     # -- actions ---------------------------------------------------------------------------
     def _chosen(self) -> HomeEntry | None:
