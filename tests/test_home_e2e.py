@@ -57,3 +57,31 @@ def test_home_without_roots_says_where_to_set_them(tmp_path: Path, terminal: Tmu
     terminal.start([str(LABELDESK)], tmp_path)
     screen = terminal.wait_for("LABELDESK-EXIT=")
     assert "LABELDESK-EXIT=2" in screen and "no folders to look in" in screen
+
+
+def test_a_folder_opened_once_is_home_next_time(tmp_path: Path) -> None:
+    tasks = [{"id": "r-000", "text": "Een zin."}]
+    root = tmp_path / "batches"
+    make_batch(root / "reviews", tasks, id="reviews", title="Recensies")
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.toml").write_text('annotator = "anna"\n', encoding="utf-8")
+    first = TmuxTerminal(tmp_path)
+    try:
+        first.env["PYTHONPATH"] = str(REPO)
+        first.start([str(LABELDESK), str(root)], tmp_path)
+        first.wait_for(lambda s: "Recensies" in s and "under the folder given" in s)
+        first.keys("C-q")
+        assert "LABELDESK-EXIT=0" in first.wait_for("LABELDESK-EXIT=")
+    finally:
+        first.close()
+    state = json.loads((tmp_path / "state" / "opened.json").read_text(encoding="utf-8"))
+    assert state["folders"] == [str(root.resolve())]
+    second = TmuxTerminal(tmp_path)
+    try:
+        second.env["PYTHONPATH"] = str(REPO)
+        second.start([str(LABELDESK)], tmp_path)
+        second.wait_for(lambda s: "Recensies" in s and "1 folder opened before" in s)
+        second.keys("C-q")
+        assert "LABELDESK-EXIT=0" in second.wait_for("LABELDESK-EXIT=")
+    finally:
+        second.close()
