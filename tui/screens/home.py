@@ -263,7 +263,7 @@ class HomeScreen(PaintedGate, Screen[None]):
             pump()
 
     def action_refresh_figures(self) -> None:
-        self.refresh_figures()
+        self.refresh_figures(relist=True)
 
     @work(thread=True, exclusive=True, group="home-figures", exit_on_error=False)
     def refresh_figures(self, relist: bool = False) -> None:
