@@ -423,3 +423,13 @@ def test_history(snap_compare: SnapCompare, here: Path, size: tuple[int, int]) -
     write_results(folder, records)
     app = labeling_app(folder)
     snap(snap_compare, app, size, run("f3", until=("skipped 1",)))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_gold_feedback(snap_compare: SnapCompare, here: Path, size: tuple[int, int]) -> None:
+    """binary-nl in gold training: its first item is gold (accept), answered with reject."""
+    folder = copy_sample("binary-nl")
+    toml = folder / "batch.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[gold]\nfeedback = true\n", "utf-8")
+    app = labeling_app(folder)
+    snap(snap_compare, app, size, run("x", until=("not as expected",)))

@@ -9,7 +9,18 @@ from collections.abc import Sequence
 
 from tui import __version__
 
-COMMAND_MODULES = ("open", "validate", "keys", "stats", "audit", "demo", "merge", "home")
+COMMAND_MODULES = (
+    "open",
+    "validate",
+    "keys",
+    "stats",
+    "audit",
+    "demo",
+    "merge",
+    "export",
+    "import_data",
+    "home",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -92,6 +92,10 @@ class SpansType(TaskType):
                     where,
                 )
 
+    def tokens(self, task: TaskContent, options: TaskOptions) -> list[tuple[int, int]] | None:
+        assert isinstance(task, SpansTask) and isinstance(options, SpansOptions)
+        return [(t.start, t.end) for t in tokens_of(task, options.tokenizer)]
+
     def labels_of(self, value: Mapping[str, Any] | None) -> list[str]:
         if not value:
             return []
@@ -116,6 +120,31 @@ class SpansType(TaskType):
             for s in value.get("spans") or []
             if isinstance(s, dict)
         )
+
+    def gold_difference(
+        self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]
+    ) -> list[str]:
+        def triples(v: Mapping[str, Any] | None) -> set[tuple[Any, Any, Any]]:
+            spans = (v or {}).get("spans") or []
+            return {
+                (s.get("start"), s.get("end"), s.get("label")) for s in spans if isinstance(s, dict)
+            }
+
+        def shown(spans: set[tuple[Any, Any, Any]]) -> str:
+            return ", ".join(
+                f"{label} {start}-{end}"
+                for start, end, label in sorted(
+                    spans, key=lambda t: (t[0] if isinstance(t[0], int) else -1, str(t))
+                )
+            )
+
+        mine, theirs = triples(value), triples(gold)
+        out = []
+        if theirs - mine:
+            out.append("missing: " + shown(theirs - mine))
+        if mine - theirs:
+            out.append("not expected: " + shown(mine - theirs))
+        return out
 
     def gold_matches(self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]) -> bool:
         """Exact match of the set of (start, end, label), as span-level NER scoring counts."""

@@ -32,6 +32,18 @@ class AuditSettings(BaseModel):
     )
 
 
+class GoldSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # Gold training: after a gold item, show the expected answer before moving on. True for
+    # everyone, or the annotators in onboarding by name.
+    feedback: bool | list[str] = False
+
+    def feedback_for(self, annotator: str) -> bool:
+        return self.feedback is True or (
+            isinstance(self.feedback, list) and annotator in self.feedback
+        )
+
+
 class BatchConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -46,6 +58,7 @@ class BatchConfig(BaseModel):
     sensitive: bool = False
     task: dict[str, Any] = Field(default_factory=dict)
     audit: AuditSettings = Field(default_factory=AuditSettings)
+    gold: GoldSettings = Field(default_factory=GoldSettings)
     keymap: dict[str, Any] = Field(default_factory=dict)
     # Task meta fields shown on the card, in this order; absent: all, [] : none.
     show_meta: list[str] | None = None

@@ -90,6 +90,7 @@ MODAL_BINDINGS: dict[str, str] = {
     "my_audits.close": "close the audits of your work",
     "flag.cancel": "close the flag dialog without flagging",
     "picker.quit": "quit from the list of batches",
+    "gold.continue": "gold training: go on to the next item",
     "history.close": "close your answers' list",
     "history.next_filter": "answers' list: the next filter (all, skipped, flagged, ...)",
     "history.prev_filter": "answers' list: the previous filter",

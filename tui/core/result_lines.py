@@ -39,7 +39,10 @@ _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each of its 15 fields through object.__setattr__, which
+# cost as much as the checks themselves (~2 µs a line; a million lines are read per export
+# or stats run). Nothing assigns to one; it was never hashable (`raw` is a dict).
+@dataclass(slots=True)
 class ResultLine:
     """One validated answer line. `raw` is the line as parsed (extra fields kept)."""
 
@@ -176,8 +179,77 @@ def _gold_note(obj: Mapping[str, Any], path: Path | str, number: int) -> tuple[P
     return (Problem(path, message, number, "gold_correct", severity="warning"),)
 
 
+_ANSWER_SET = frozenset(ANSWER_KINDS)
+
+
+def _plain(obj: dict[str, Any], path: Path | str, number: int) -> ResultLine | None:
+    """The common line, checked inline: every field of the right type and range, no flag,
+    no restore, gold absent or a bool. None when anything is unusual: the full check (_check)
+    then decides and says why. Accepts only lines _check accepts, with the same result."""
+    get = obj.get
+    task_id = get("task_id")
+    answer = get("answer")
+    batch_id = get("batch_id")
+    annotator = get("annotator")
+    task_type = get("task_type")
+    submitted = get("submitted_at")
+    value = get("value")
+    active = get("active_ms")
+    revision = get("revision")
+    keys = get("keys")
+    gold = get("gold_correct")
+    if (
+        type(task_id) is not str
+        or type(answer) is not str
+        or answer not in _ANSWER_SET
+        or (batch_id is not None and type(batch_id) is not str)
+        or (annotator is not None and type(annotator) is not str)
+        or (task_type is not None and type(task_type) is not str)
+        or (submitted is not None and type(submitted) is not str)
+        or (value is not None and type(value) is not dict)
+        or get("flag") is not None
+        or get("restored_revision") is not None
+        or (active is not None and (type(active) is not int or not 0 <= active <= MAX_ACTIVE_MS))
+        or (
+            revision is not None
+            and (type(revision) is not int or not 1 <= revision <= MAX_REVISION)
+        )
+        or (keys is not None and (type(keys) is not int or not 0 <= keys <= MAX_KEYS))
+        or (gold is not None and type(gold) is not bool)
+        or not task_id.strip()
+    ):
+        return None
+    # Positional (faster than keywords): the order of ResultLine's fields.
+    return ResultLine(
+        number,  # line
+        task_id,
+        answer,
+        active or 0,  # active_ms
+        obj,  # raw
+        revision,
+        batch_id,
+        annotator,
+        task_type,
+        value,
+        None,  # flag
+        submitted,  # submitted_at
+        gold,  # gold_correct
+        None,  # restored_revision
+    )
+
+
 def check_result_line(obj: object, path: Path | str, number: int) -> ResultLine | Problem:
     """A parsed line as a ResultLine, or the Problem that says (file:line: [field]) why not."""
+    if type(obj) is dict:
+        plain = _plain(obj, path, number)
+        if plain is not None:
+            return plain
+    return check_fully(obj, path, number)
+
+
+def check_fully(obj: object, path: Path | str, number: int) -> ResultLine | Problem:
+    """check_result_line without the inline path for common lines (the reference it must
+    agree with: tests/test_result_lines_fast_path.py)."""
     if type(obj) is not dict:
         kind = "null" if obj is None else type(obj).__name__
         return Problem(path, f"expected a JSON object, got {kind}", number)

@@ -51,6 +51,7 @@ class LabelingSession:
         self._item: Item | None = None
         self._taken = (0, 0)  # what the last _record() took from the clock
         self._unsaved: list[dict[str, Any]] = []  # refused with StoreGoneError
+        self.last_answered: Item | None = None
         # Running KPI tallies: O(1) per answer, so the live figures never rescan files.
         self.batch_tally = AnswerTally(store.latest.values())
         self.session_tally = AnswerTally()
@@ -190,6 +191,7 @@ class LabelingSession:
         self._append(record)  # flushed and fsynced before we move on
         self._remember(record)
         self._undo_stack.append((item.task_id, item.index, before))
+        self.last_answered = item  # the item this answer was for (gold feedback shows it)
         nxt = self.first_unanswered(item.index + 1)
         self._go(self.total if nxt is None else nxt)
         return record

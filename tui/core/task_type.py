@@ -129,6 +129,12 @@ class TaskType:
             return ("labels", tuple(sorted(set(generic_labels(value)))))
         return ("value", json.dumps(value, sort_keys=True, ensure_ascii=False, default=str))
 
+    def tokens(self, task: TaskContent, options: TaskOptions) -> list[tuple[int, int]] | None:
+        """The (start, end) character offsets of the tokens an answer's token indices count
+        (span answers carry `token_start`/`token_end`) — the ones the view showed; None for
+        types without tokens. Exports use it to write the tokens those indices mean."""
+        return None
+
     def gold_matches(self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]) -> bool:
         """Is an answer value right against a gold value? Default: equal labels, else equal."""
         if value is None:
@@ -137,6 +143,19 @@ class TaskType:
         if mine or theirs:
             return sorted(mine) == sorted(theirs)
         return dict(value) == dict(gold)
+
+    def gold_difference(
+        self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]
+    ) -> list[str]:
+        """What differs between an answer and its gold value, for the annotator in gold
+        training ("missing: sport", "extra: politiek"). Default: the labels each lacks."""
+        mine, theirs = set(self.labels_of(value)), set(self.labels_of(gold))
+        out = []
+        if theirs - mine:
+            out.append("missing: " + ", ".join(sorted(theirs - mine)))
+        if mine - theirs:
+            out.append("not expected: " + ", ".join(sorted(mine - theirs)))
+        return out
 
     # -- plumbing --------------------------------------------------------------------------
     @property

@@ -202,8 +202,11 @@ class LabelingScreen(ItemScreen):
         self.query_one("#progress", Line).set(self._with_meta(line))
         figures = s.live_figures()
         width = max(20, self.size.width - 2)
-        live = format_live(figures, width - (len(self.audit_text) + 3 if self.audit_text else 0))
-        kpi = Text(live + (f" · {self.audit_text}" if self.audit_text else ""))
+        shown_after = len(self.audit_text) + 3 if self.audit_text else 0
+        live = format_live(figures, width - shown_after - (22 if self._gold_on else 0))
+        gold = self.gold_text()
+        extra = " · ".join(t for t in (self.audit_text, gold) if t)
+        kpi = Text(live + (f" · {extra}" if extra else ""))
         if figures.state != "active":
             kpi.stylize("bold yellow")
         self.query_one("#kpi", Line).set(kpi)
@@ -387,7 +390,42 @@ class LabelingScreen(ItemScreen):
             return
         flagged = f", ⚑ {record.flag.reason}" if record.flag is not None else ""
         self.set_status(f"✓ saved {task_id} ({record.answer}{flagged}, revision {record.revision})")
+        if record.gold_correct is not None and self._gold_on:
+            self._show_gold_feedback(record.task_id, value, record.gold_correct)
+            return
         self.show_current(keep_status=True)
+
+    def _show_gold_feedback(
+        self, task_id: str, value: dict[str, Any] | None, correct: bool
+    ) -> None:
+        """Gold training: the expected answer before the next item (it is saved already)."""
+        from tui.core.gold_feedback import gold_feedback
+        from tui.screens.gold_feedback import GoldFeedbackScreen
+
+        s = self.session
+        item = s.last_answered
+        gold = item.task.gold if item is not None and item.task is not None else None
+        if gold is None:
+            self.show_current(keep_status=True)
+            return
+        feedback = gold_feedback(s.batch.task_type, task_id, value, gold, correct)
+        screen = GoldFeedbackScreen(feedback, self.keymap, self.gold_text())
+        self.app.push_screen(screen, lambda _: self.show_current(keep_status=True))
+
+    @property
+    def _gold_on(self) -> bool:
+        s = self.session
+        return s.batch.config.gold.feedback_for(s.store.annotator)
+
+    def gold_text(self) -> str:
+        """'gold 4/5 (80%)' over this session's latest answers, when gold training is on."""
+        from tui.core.gold_feedback import gold_score
+
+        s = self.session
+        if not self._gold_on:
+            return ""
+        latest = {r.task_id: r.gold_correct for r in s.records}
+        return gold_score(latest.values()).text
 
     def action_skip(self) -> None:
         if self._may_leave("skip"):

@@ -1,0 +1,120 @@
+"""`labeldesk export BATCH --format F [-o FILE]`: a batch's answers in a peer tool's format."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tui.core.export.names import BINARY_FORMATS, FORMATS
+
+MAX_SHOWN_PROBLEMS = 50
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "export",
+        help="write a batch's answers as jsonl, Prodigy, Label Studio, CSV, CoNLL, spaCy, Parquet",
+        description=(
+            "Every answer of a batch folder joined with its task: the annotator, the answer, "
+            "its value, flag and note, timing and revision. The latest answer per annotator "
+            "and task by default (an undone answer is withdrawn); --select all for every line."
+        ),
+    )
+    parser.add_argument("batch", type=Path, metavar="BATCH", help="a batch folder")
+    parser.add_argument("--format", "-f", required=True, choices=FORMATS, dest="format")
+    parser.add_argument(
+        "--select",
+        choices=("latest", "all"),
+        default="latest",
+        help="latest: the answer that counts per annotator and task (default); all: every line",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="the file to write (default: stdout)"
+    )
+    parser.add_argument(
+        "--per-task", action="store_true", help="csv: one row per task with a consensus column"
+    )
+    parser.add_argument(
+        "--config-out",
+        type=Path,
+        metavar="FILE",
+        help="label-studio: also write the matching labeling config XML here",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("nl", "en"),
+        help="conll/iob/spacy: spaCy's blank tokenizer (default: the batch's language)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui.core.export.extras import MissingExtraError
+    from tui.core.export.formats import ExportOptions, FormatError, write_export
+    from tui.core.export.output import TerminalSafeStdout, atomic_output
+    from tui.core.export.records import open_source
+    from tui.core.problems import BatchError
+    from tui.core.safe_text import echo
+
+    if args.format in BINARY_FORMATS and args.output is None:
+        echo(f"labeldesk export: the {args.format} format is binary: give -o FILE", file=sys.stderr)
+        return 2
+    if args.per_task and args.format != "csv":
+        echo("labeldesk export: --per-task goes with --format csv", file=sys.stderr)
+        return 2
+    if args.config_out is not None and args.format not in ("label-studio", "label-studio-min"):
+        echo("labeldesk export: --config-out goes with the label-studio formats", file=sys.stderr)
+        return 2
+    try:
+        source = open_source(args.batch)
+    except BatchError as exc:
+        for problem in exc.problems:
+            echo(f"error: {problem}", file=sys.stderr)
+        return 1
+    options = ExportOptions(
+        format=args.format, select=args.select, per_task=args.per_task, language=args.lang
+    )
+    try:
+        if args.output is None:
+            stream = TerminalSafeStdout()
+            summary = write_export(source, options, stream)  # type: ignore[arg-type]
+            stream.flush()
+        else:
+            with atomic_output(args.output) as out:
+                summary = write_export(source, options, out)
+        if args.config_out is not None:
+            from tui.core.export.label_studio import labeling_config
+
+            xml = labeling_config(source.task_type, dict(source.batch.config.task))
+            with atomic_output(args.config_out) as out:
+                out.write(xml.encode("utf-8"))
+    except (FormatError, MissingExtraError) as exc:
+        echo(f"labeldesk export: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        echo(f"labeldesk export: cannot write: {exc}", file=sys.stderr)
+        return 1
+    for problem in summary.problems[:MAX_SHOWN_PROBLEMS]:
+        echo(f"{problem.severity}: {problem}", file=sys.stderr)
+    for line in summary.misaligned[:MAX_SHOWN_PROBLEMS]:
+        echo(f"not aligned: {line}", file=sys.stderr)
+    hidden = len(summary.problems) + len(summary.misaligned) - 2 * MAX_SHOWN_PROBLEMS
+    if hidden > 0:
+        echo(f"... and more problems not shown ({hidden})", file=sys.stderr)
+    where = str(args.output) if args.output is not None else "stdout"
+    extra = (
+        f", {summary.left_out} answer(s) the format cannot carry left out"
+        if summary.left_out
+        else ""
+    )
+    misaligned = (
+        f", {len(summary.misaligned)} span(s) not aligned to tokens" if summary.misaligned else ""
+    )
+    if source.skipped_undone:
+        extra += f", {source.skipped_undone} withdrawn (undone) answer(s) not exported"
+    echo(
+        f"exported {summary.written} {summary.unit} to {where}{extra}{misaligned}", file=sys.stderr
+    )
+    return 0

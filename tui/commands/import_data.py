@@ -1,0 +1,94 @@
+"""`labeldesk import SOURCE --format F --task-type T -o BATCH`: a peer tool's file as a new
+batch folder. (The module is not named `import`: that is a Python keyword.)"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tui.core.export.names import IMPORT_FORMATS
+
+MAX_SHOWN = 200
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "import",
+        help="make a batch folder from Label Studio, Prodigy, CSV, JSONL or Parquet data",
+        description=(
+            "Converts every row it can into a task of the given type and reports every row it "
+            "cannot, with its position and why. Answers in the file (Label Studio annotations "
+            "and predictions, Prodigy answers, a label column) become pre-annotations by "
+            "default, or gold with --answers gold."
+        ),
+    )
+    parser.add_argument("source", type=Path, metavar="SOURCE", help="the file to import")
+    parser.add_argument("--format", "-f", required=True, choices=IMPORT_FORMATS, dest="format")
+    parser.add_argument("--task-type", "-t", required=True, metavar="TYPE", dest="task_type")
+    parser.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="BATCH", help="the new batch folder"
+    )
+    parser.add_argument(
+        "--answers",
+        choices=("pre", "gold", "none"),
+        default="pre",
+        help="what answers in the file become: pre-annotations (default), gold, or nothing",
+    )
+    parser.add_argument(
+        "--labels", metavar="A,B,...", help="the batch's labels (default: those found in the data)"
+    )
+    parser.add_argument("--text-column", metavar="NAME", help="csv/jsonl/parquet: the text column")
+    parser.add_argument("--id-column", metavar="NAME", help="csv/jsonl/parquet: the id column")
+    parser.add_argument(
+        "--label-column", metavar="NAME", help="csv/jsonl/parquet: a label column (an answer)"
+    )
+    parser.add_argument("--batch-id", metavar="ID", help="the batch id (default: the folder name)")
+    parser.add_argument("--language", choices=("nl", "en", "nl-en", "en-nl"))
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui.core.export.extras import MissingExtraError
+    from tui.core.importing.build import ImportError_, ImportRequest, run_import
+    from tui.core.safe_text import echo
+
+    labels = [x.strip() for x in (args.labels or "").split(",") if x.strip()]
+    request = ImportRequest(
+        source=args.source,
+        format=args.format,
+        task_type=args.task_type,
+        output=args.output,
+        answers=args.answers,
+        labels=labels,
+        text_field=args.text_column,
+        id_field=args.id_column,
+        label_field=args.label_column,
+        batch_id=args.batch_id,
+        language=args.language,
+    )
+    try:
+        result = run_import(request)
+    except (ImportError_, MissingExtraError) as exc:
+        echo(f"labeldesk import: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        echo(f"labeldesk import: {exc}", file=sys.stderr)
+        return 1
+    for problem in result.problems[:MAX_SHOWN]:
+        echo(f"{problem.severity}: {problem}", file=sys.stderr)
+    if len(result.problems) > MAX_SHOWN:
+        echo(f"... and {len(result.problems) - MAX_SHOWN} more", file=sys.stderr)
+    for note in result.notes:
+        echo(f"note: {note}", file=sys.stderr)
+    errors = sum(1 for p in result.problems if p.severity == "error")
+    media = f", {result.media_copied} media file(s) copied" if result.media_copied else ""
+    echo(
+        f"imported {result.written} task(s) into {args.output} ({result.with_answer} with an "
+        f"answer as {args.answers}){media}; {errors} row(s) or file problem(s) not imported",
+        file=sys.stderr,
+    )
+    if not result.written:
+        return 1
+    return 0

@@ -1,0 +1,265 @@
+"""Label Studio's JSON export (`label-studio`) and its JSON_MIN (`label-studio-min`), plus
+the labeling config XML that matches them (`labeling_config`).
+
+Full export: one object per task — `id`, `data` (the task's content), `annotations`: one per
+labeldesk answer with `result[]` items (`from_name`, `to_name`, `type`, `value`),
+`completed_by`, `lead_time` (active seconds), `was_cancelled` (a skip or bare flag is a
+cancelled annotation, as Label Studio's own "skip" is), `created_at`/`updated_at`.
+MIN export: one flat object per annotation: the data fields and one key per control.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from tui.core.export.records import ExportRecord
+
+
+def ls_data(task: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The task as Label Studio `data`; compare responses and the rated turn get flat keys
+    (`response_<id>`, `response`) that the config's tags can name."""
+    data = {k: v for k, v in task.items() if k not in ("gold",) and not k.startswith("_")}
+    if kind == "compare":
+        # Tags name data keys, not list items: the responses by position, A, B, C, ...
+        for n, r in enumerate(task.get("responses", [])[:26]):
+            if isinstance(r, dict):
+                data[f"response_{chr(65 + n)}"] = r.get("text")
+    if kind == "rate" and "response" not in data:
+        rated = rated_message(task)
+        if rated is not None:
+            data["response"] = rated
+    return data
+
+
+def rated_message(task: dict[str, Any]) -> str | None:
+    """The content of the message a rate task rates: its `target`, else the last assistant
+    message (as the rate type reads it)."""
+    messages = task.get("messages")
+    if not isinstance(messages, list):
+        return None
+    target = task.get("target")
+    if type(target) is not int:
+        target = next(
+            (
+                i
+                for i in range(len(messages) - 1, -1, -1)
+                if isinstance(messages[i], dict) and messages[i].get("role") == "assistant"
+            ),
+            None,
+        )
+    if target is None or not 0 <= target < len(messages) or not isinstance(messages[target], dict):
+        return None
+    content = messages[target].get("content")
+    return content if isinstance(content, str) else None
+
+
+def _item(from_name: str, to_name: str, kind: str, value: dict[str, Any], n: int) -> dict[str, Any]:
+    return {
+        "id": f"r{n}",
+        "from_name": from_name,
+        "to_name": to_name,
+        "type": kind,
+        "value": value,
+        "origin": "manual",
+    }
+
+
+def _main_input(kind: str) -> str:
+    return {
+        "image": "image",
+        "audio": "audio",
+        "video": "video",
+        "write": "source",
+        "rate": "response",
+        "compare": "prompt",
+    }.get(kind, "text")
+
+
+def ls_result(record: ExportRecord) -> list[dict[str, Any]]:
+    """The result items of one answer, by task type."""
+    value = record.value or {}
+    kind = record.task_type
+    target = _main_input(kind)
+    items: list[dict[str, Any]] = []
+
+    def add(from_name: str, typ: str, val: dict[str, Any], to_name: str = target) -> None:
+        items.append(_item(from_name, to_name, typ, val, len(items) + 1))
+
+    if record.answer not in ("accept", "reject"):
+        return items
+    if kind == "binary":
+        accepted = bool(value.get("accept", record.answer == "accept"))
+        add("decision", "choices", {"choices": ["accept" if accepted else "reject"]})
+    elif kind == "spans":
+        text = str(record.task.get("text", ""))
+        for span in value.get("spans", []):
+            if isinstance(span, dict):
+                s, e = int(span["start"]), int(span["end"])
+                add(
+                    "label",
+                    "labels",
+                    {"start": s, "end": e, "text": text[s:e], "labels": [span["label"]]},
+                )
+    elif kind == "rate":
+        for name, score in (value.get("ratings") or {}).items():
+            add(name, "rating", {"rating": score})
+        if value.get("note"):
+            add("note", "textarea", {"text": [value["note"]]})
+    elif kind == "compare":
+        if value.get("ranking") is not None:
+            add("rank", "ranker", {"ranker": {"rank": list(value["ranking"])}}, "responses")
+        elif value.get("winner") is not None:
+            shown = [str(r.get("id")) for r in record.task.get("responses", [])[:2]]
+            winner = str(value["winner"])
+            side = "left" if shown and winner == shown[0] else "right"
+            add("pick", "pairwise", {"selected": side}, "response_A,response_B")
+            add("outcome", "choices", {"choices": [winner]})
+        else:
+            add("outcome", "choices", {"choices": [str(value.get("outcome"))]})
+        if value.get("reason"):
+            add("reason", "textarea", {"text": [value["reason"]]})
+    elif kind == "write":
+        add("text", "textarea", {"text": [value.get("text", "")]})
+    elif kind in ("audio", "video"):
+        for seg in value.get("segments", []):
+            if isinstance(seg, dict):
+                add(
+                    "segment",
+                    "labels",
+                    {
+                        "start": seg.get("start_s"),
+                        "end": seg.get("end_s"),
+                        "labels": [seg.get("label")],
+                    },
+                )
+        if value.get("labels"):
+            add("label", "choices", {"choices": list(value["labels"])})
+        if value.get("transcript"):
+            add("transcript", "textarea", {"text": [value["transcript"]]})
+        if value.get("quality"):
+            add("quality", "choices", {"choices": list(value["quality"])})
+    else:  # classify, image
+        labels = value.get("labels") or []
+        if labels:
+            add("label", "choices", {"choices": list(labels)})
+        if value.get("description"):
+            add("description", "textarea", {"text": [value["description"]]})
+    return items
+
+
+def ls_annotation(record: ExportRecord, number: int, user_id: int) -> dict[str, Any]:
+    created = record.started_at or record.submitted_at
+    annotation: dict[str, Any] = {
+        "id": number,
+        "completed_by": {"id": user_id, "email": record.annotator},
+        "result": ls_result(record),
+        "was_cancelled": record.answer in ("skip", "flag"),
+        "ground_truth": False,
+        "created_at": created,
+        "updated_at": record.submitted_at,
+        "lead_time": record.active_ms / 1000,
+    }
+    meta: dict[str, Any] = {"answer": record.answer, "revision": record.revision}
+    if record.flag is not None:
+        meta["flag"] = record.flag
+    if record.note:
+        meta["note"] = record.note
+    if record.shown_ms is not None:
+        meta["shown_ms"] = record.shown_ms
+    annotation["labeldesk"] = meta
+    return annotation
+
+
+def ls_min(record: ExportRecord, number: int, task_number: int) -> dict[str, Any]:
+    """One JSON_MIN row: data fields plus one key per control (choices as a string when
+    there is one, a list otherwise, as Label Studio writes them)."""
+    row: dict[str, Any] = dict(ls_data(record.task, record.task_type))
+    row["id"] = task_number
+    row["task_id"] = record.task_id
+    for item in ls_result(record):
+        value = item["value"]
+        key = item["from_name"]
+        if item["type"] == "choices":
+            ch = value["choices"]
+            row[key] = ch[0] if len(ch) == 1 else {"choices": ch}
+        elif item["type"] == "textarea":
+            row[key] = value["text"][0]
+        elif item["type"] == "rating":
+            row[key] = value["rating"]
+        elif item["type"] == "labels":
+            row.setdefault(key, []).append(
+                {k: v for k, v in value.items()} | {"labels": value["labels"]}
+            )
+        else:
+            row[key] = value
+    row["annotator"] = record.annotator
+    row["annotation_id"] = number
+    row["created_at"] = record.started_at or record.submitted_at
+    row["updated_at"] = record.submitted_at
+    row["lead_time"] = record.active_ms / 1000
+    row["answer"] = record.answer
+    if record.flag is not None:
+        row["flag"] = record.flag
+    return row
+
+
+def _choices(name: str, to: str, labels: list[str], multiple: bool = False) -> str:
+    mode = "multiple" if multiple else "single"
+    inner = "".join(f"<Choice value={quoteattr(x)}/>" for x in labels)
+    return f"<Choices name={quoteattr(name)} toName={quoteattr(to)} choice={quoteattr(mode)}>{inner}</Choices>"
+
+
+def labeling_config(kind: str, table: dict[str, Any]) -> str:
+    """The Label Studio labeling config XML for a batch of this task type ([task] table)."""
+    labels = [str(x) for x in table.get("labels") or []]
+    parts: list[str] = []
+    if kind == "binary":
+        parts.append('<Text name="text" value="$text"/><Header value="$label"/>')
+        parts.append(_choices("decision", "text", ["accept", "reject"]))
+    elif kind == "classify":
+        parts.append('<Text name="text" value="$text"/>')
+        parts.append(_choices("label", "text", labels, bool(table.get("multi"))))
+    elif kind == "spans":
+        inner = "".join(f"<Label value={quoteattr(x)}/>" for x in labels)
+        parts.append(f'<Labels name="label" toName="text">{inner}</Labels>')
+        parts.append('<Text name="text" value="$text"/>')
+    elif kind == "rate":
+        parts.append('<Text name="response" value="$response"/>')
+        for criterion in table.get("criteria") or []:
+            name = str(criterion.get("name"))
+            top = (criterion.get("scale") or [1, 5])[1]
+            parts.append(
+                f'<Rating name={quoteattr(name)} toName="response" maxRating="{int(top)}"/>'
+            )
+        parts.append('<TextArea name="note" toName="response"/>')
+    elif kind == "compare":
+        parts.append('<Text name="prompt" value="$prompt"/>')
+        parts.append('<Text name="response_A" value="$response_A"/>')
+        parts.append('<Text name="response_B" value="$response_B"/>')
+        parts.append('<Pairwise name="pick" toName="response_A,response_B"/>')
+        parts.append(_choices("outcome", "prompt", ["A", "B", "tie", "both_bad"]))
+        parts.append('<List name="responses" value="$responses" title="Responses"/>')
+        parts.append('<Ranker name="rank" toName="responses"/>')
+        parts.append('<TextArea name="reason" toName="prompt"/>')
+    elif kind == "write":
+        parts.append('<Text name="source" value="$source"/>')
+        parts.append('<TextArea name="text" toName="source"/>')
+    elif kind == "image":
+        parts.append('<Image name="image" value="$image"/>')
+        if labels:
+            parts.append(_choices("label", "image", labels, bool(table.get("multi"))))
+        parts.append('<TextArea name="description" toName="image"/>')
+    elif kind in ("audio", "video"):
+        tag = "Audio" if kind == "audio" else "Video"
+        parts.append(f'<{tag} name="{kind}" value="${kind}"/>')
+        inner = "".join(f"<Label value={quoteattr(x)}/>" for x in labels)
+        parts.append(f'<Labels name="segment" toName="{kind}">{inner}</Labels>')
+        item_labels = [str(x) for x in table.get("item_labels") or []]
+        if item_labels:
+            parts.append(_choices("label", kind, item_labels, True))
+        if kind == "audio":
+            parts.append('<TextArea name="transcript" toName="audio"/>')
+    else:
+        parts.append('<Text name="text" value="$text"/>')
+    return "<View>\n  " + "\n  ".join(parts) + "\n</View>\n"
