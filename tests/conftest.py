@@ -18,6 +18,7 @@ SAMPLES = REPO / "samples"
 def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("LABELDESK_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("LABELDESK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("LABELDESK_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.delenv("LABELDESK_ANNOTATOR", raising=False)
     # Unicode output unless a test asks for ASCII (tests/test_terminals.py): what the app
     # draws must not depend on the locale of the machine running the tests.

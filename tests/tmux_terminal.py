@@ -36,6 +36,7 @@ class TmuxTerminal:
         self.env = {
             "LABELDESK_CONFIG_DIR": str(tmp / "config"),
             "LABELDESK_CACHE_DIR": str(tmp / "cache"),
+            "LABELDESK_STATE_DIR": str(tmp / "state"),
             "TERM": "xterm-256color",
             "COLORTERM": "truecolor",
         }

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 
 from textual import events
 
-from tui.core.keymap import Keymap
-from tui.core.session import LabelingSession
 from tui.key_gate import KeyGateApp
-from tui.screens.labeling import LabelingScreen
 
-if TYPE_CHECKING:  # the batch list's module (pydantic config) is not needed to label
+if TYPE_CHECKING:  # imported when used: the home screen paints before any of them loads
     from tui.core.batch_discovery import BatchEntry
+    from tui.core.keymap import Keymap
+    from tui.core.session import LabelingSession
 
 
 class LabelDeskApp(KeyGateApp, inherit_bindings=False):
@@ -61,12 +60,19 @@ class LabelDeskApp(KeyGateApp, inherit_bindings=False):
         viewers = load_user_config()[0].viewers
         # The overlays' keys (help, guidelines, flag, ...) come from the same keymap.
         self.set_keymap(keymap.textual_keymap())
-        screen = LabelingScreen(session, keymap, self.batches is not None, viewers)
+        from tui.screens.labeling import LabelingScreen
+
+        screen = LabelingScreen(session, keymap, self.from_list, viewers)
         self.push_screen(screen)
         for problem in session.store.problems:
             self.notify(str(problem), severity="warning", timeout=10, markup=False)
         for problem in keymap.problems:
             self.notify(str(problem), severity="warning", timeout=10, markup=False)
+
+    @property
+    def from_list(self) -> bool:
+        """A batch opened from a list (the picker, the home screen): quitting it goes back."""
+        return self.batches is not None
 
     def open_batch(self, folder: Path) -> None:
         """Open a batch chosen in the list; a batch that cannot be opened is said, not fatal."""

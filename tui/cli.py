@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "export",
     "import_data",
     "team",
+    "home",
 )
 
 
@@ -40,7 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     commands = {a for a in parser._subparsers._group_actions[0].choices}  # type: ignore[union-attr]
-    # `labeldesk BATCH` is short for `labeldesk open BATCH`.
+    # `labeldesk BATCH` is short for `labeldesk open BATCH`; `labeldesk` alone opens home.
+    if not args_list:
+        args_list = ["home"]
     if args_list and args_list[0] not in commands and not args_list[0].startswith("-"):
         args_list.insert(0, "open")
     args = parser.parse_args(args_list)

@@ -36,8 +36,14 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tui.core.batch_discovery import is_batch_folder
 
-    if args.batch.is_dir() and not is_batch_folder(args.batch):
-        return run_picker(args.batch, args)
+    if is_batch_folder(args.batch):
+        from tui.core.home.roots import remember_opened
+
+        remember_opened(args.batch)  # the home screen's default roots: folders opened before
+    elif args.batch.is_dir():
+        from tui.commands.home import run_home
+
+        return run_home(args.batch, args)
     from tui.launch import LaunchError, prepare
 
     try:

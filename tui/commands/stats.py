@@ -35,7 +35,10 @@ def register(sub: Any) -> None:
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="results/audit files, batch folders, or folders of them (default: .)",
+        help=(
+            "results/audit files, batch folders, or folders of them (default: every batch "
+            "under the roots of config.toml, else under the folders opened before, else .)"
+        ),
     )
     parser.add_argument(
         "--annotator",
@@ -71,7 +74,10 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             echo(f"labeldesk stats: --since: {exc}", file=sys.stderr)
             return 2
-    paths: list[Path] = args.paths or [Path(".")]
+    paths: list[Path] = args.paths
+    where = ""  # with no path: which folders were read, said with the figures
+    if not paths:
+        paths, where = default_paths()
     report = compute_stats(
         paths,
         annotators=args.annotator,
@@ -81,6 +87,9 @@ def run(args: argparse.Namespace) -> int:
     )
     for line in problem_lines(report):
         echo(line, file=sys.stderr)
+    if where and (args.json or report.files):
+        # --json keeps stdout for the figures; the folders read go to stderr.
+        echo(where, file=sys.stderr if args.json else sys.stdout)
     if args.json:
         import orjson
 
@@ -91,5 +100,30 @@ def run(args: argparse.Namespace) -> int:
 
         console = safe_console()  # names and ids come from files
         console.print(render_stats(report, width=console.width))
-    missing = [p for p in paths if not p.exists()]
+        if where and not report.files:
+            echo(where.replace("read ", "looked in ", 1))
+    missing = [p for p in args.paths if not p.exists()]
     return 1 if missing else 0
+
+
+def default_paths() -> tuple[list[Path], str]:
+    """The batch folders under the home screen's roots (config `roots`, else the folders
+    opened before), and a line saying which folders were read; `.` when there are none."""
+    from tui.core.home.listing import list_batches
+    from tui.core.home.roots import resolve_roots
+    from tui.core.safe_text import visible
+    from tui.core.user_config import config_file, load_user_config
+
+    config, problems = load_user_config()
+    roots = resolve_roots(config.roots)
+    for problem in [*problems, *roots.problems]:
+        from tui.core.safe_text import echo
+
+        echo(f"labeldesk stats: {problem}", file=sys.stderr)
+    if not roots.folders:
+        return [Path(".")], (f"read . (no roots in {config_file()} and no folder opened before)")
+    batches = [entry.folder for entry in list_batches(roots.folders)]
+    listed = ", ".join(str(folder) for folder in roots.folders)
+    return batches, visible(
+        f"read {len(batches)} batch folder(s) under {roots.describe()}: {listed}"
+    )

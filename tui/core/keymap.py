@@ -66,6 +66,21 @@ ADJUDICATE_BINDINGS: dict[str, str] = {
     "adjudicate.show_next": "show the next annotator's answer in the task's own view",
 }
 
+# The home screen's bindings (tui/screens/home.py); set like the overlays' through
+# App.set_keymap.
+HOME_BINDINGS: dict[str, str] = {
+    "home.open": "home: label the chosen batch (quitting it comes back here)",
+    "home.audit": "home: review your audit sample of the chosen batch",
+    "home.up": "home: the batch above",
+    "home.down": "home: the batch below",
+    "home.page_up": "home: a page of batches up",
+    "home.page_down": "home: a page of batches down",
+    "home.first": "home: the first batch",
+    "home.last": "home: the last batch",
+    "home.refresh": "home: read every batch's figures again now",
+    "home.quit": "quit from the home screen",
+}
+
 # The overlays' own bindings (help, guidelines, summary, flag, ...). Their keys reach the
 # overlays' Textual bindings through App.set_keymap (see textual_keymap()).
 MODAL_BINDINGS: dict[str, str] = {
@@ -81,6 +96,7 @@ MODAL_BINDINGS: dict[str, str] = {
     "history.prev_filter": "answers' list: the previous filter",
     "history.up": "answers' list: the row above",
     "history.down": "answers' list: the row below",
+    **HOME_BINDINGS,
 }
 
 _DISPLAY = {

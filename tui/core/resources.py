@@ -32,3 +32,13 @@ def cache_dir() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("labeldesk", appauthor=False))
+
+
+def state_dir() -> Path:
+    """Small state kept between runs (the folders opened before, for the home screen)."""
+    override = os.environ.get("LABELDESK_STATE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir("labeldesk", appauthor=False))

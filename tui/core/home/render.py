@@ -1,0 +1,60 @@
+"""The words of one home row's figures (plain text; the screen sanitizes what came from files:
+annotator names from results file names and lines)."""
+
+from __future__ import annotations
+
+from tui.core.home.figures import BatchFigures
+
+MAX_OTHERS = 3
+
+
+def _pct(part: float) -> str:
+    return f"{round(part * 100)}%"
+
+
+def progress_line(figures: BatchFigures) -> str:
+    """Mine / tasks, colleagues', today's count and pace against the target."""
+    parts = []
+    mine = f"me {figures.mine}/{figures.tasks}"
+    if figures.tasks:
+        mine += f" {_pct(min(figures.mine / figures.tasks, 1.0))}"
+    parts.append(mine)
+    if figures.others:
+        shown = [f"{name} {count}" for name, count in figures.others[:MAX_OTHERS]]
+        more = len(figures.others) - MAX_OTHERS
+        parts.append(", ".join(shown) + (f" +{more} more" if more > 0 else ""))
+    if figures.unreadable:
+        parts.append("unreadable: " + ", ".join(figures.unreadable[:MAX_OTHERS]))
+    today = f"today {figures.today_items}"
+    rate = figures.today_rate
+    if rate is not None and figures.today_items:
+        today += f" at {rate:.0f}/h"
+        if figures.pace is not None and figures.target_per_hour:
+            today += f" ({_pct(figures.pace)} of {figures.target_per_hour:.0f}/h)"
+    parts.append(today)
+    if figures.bad_lines:
+        parts.append(f"{figures.bad_lines} bad line(s)")
+    return " · ".join(parts)
+
+
+def audit_line(figures: BatchFigures) -> str:
+    """Audits waiting for me, audits of my work, new guidelines ("" when none)."""
+    parts = []
+    plan = figures.plan
+    if plan is not None:
+        if plan.error:
+            parts.append("audit plan unreadable")
+        elif plan.done < plan.total:
+            parts.append(f"to audit {plan.total - plan.done} of {plan.total}")
+        else:
+            parts.append(f"audited all {plan.total}")
+    if figures.audited:
+        parts.append(f"my work passed {figures.audit_passed}/{figures.audited}")
+    if figures.guidelines_changed:
+        parts.append("guidelines changed")
+    return " · ".join(parts)
+
+
+def figure_line(figures: BatchFigures) -> str:
+    """Both, on one line (tests, and anything that shows a batch on one line)."""
+    return " · ".join(part for part in (progress_line(figures), audit_line(figures)) if part)

@@ -1,0 +1,116 @@
+"""The roots the home screen and `labeldesk stats` (no path) look in for batches.
+
+The user config's `roots = [...]` when set; otherwise the folders opened before, which
+`labeldesk FOLDER` remembers in `opened.json` in the state folder (LABELDESK_STATE_DIR, else
+the platform's user state folder):
+
+    {"version": 1, "folders": ["/data/batches", "/data/more/reviews-nl-0042"]}
+
+newest first, at most MAX_REMEMBERED. The file is written atomically (a temporary file, fsync,
+rename) with mode 0600 in a 0700 folder, never through a symlink.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import orjson
+
+from tui.core.problems import Problem
+from tui.core.resources import config_dir, state_dir
+
+MAX_REMEMBERED = 50
+STATE_VERSION = 1
+
+RootsSource = Literal["config", "opened", "argument"]
+
+
+@dataclass(frozen=True)
+class Roots:
+    folders: list[Path]
+    source: RootsSource
+    problems: list[Problem] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """Where the folders came from, in words (for the home screen and stats)."""
+        if self.source == "config":
+            return f"roots from {config_dir() / 'config.toml'}"
+        if self.source == "opened":
+            return f"folders opened before (no roots in {config_dir() / 'config.toml'})"
+        return "the folder given"
+
+
+def opened_file() -> Path:
+    return state_dir() / "opened.json"
+
+
+def _expand(text: str) -> Path:
+    """~ is the home folder; a relative root is relative to the config folder."""
+    path = Path(os.path.expanduser(text))
+    return path if path.is_absolute() else config_dir() / path
+
+
+def read_opened() -> tuple[list[Path], list[Problem]]:
+    """The folders opened before, newest first; a damaged file is a warning, not an error."""
+    from tui.core.safe_files import open_regular, read_all
+
+    path = opened_file()
+    try:
+        fd, _ = open_regular(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return [], []
+    except OSError as exc:
+        return [], [Problem(path, f"ignored: {exc}", severity="warning")]
+    try:
+        data = read_all(fd)
+    finally:
+        os.close(fd)
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        return [], [Problem(path, f"ignored: not valid JSON ({exc})", severity="warning")]
+    folders = obj.get("folders") if isinstance(obj, dict) else None
+    if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
+        message = 'ignored: expected {"folders": ["/a/folder", ...]}'
+        return [], [Problem(path, message, field="folders", severity="warning")]
+    return [Path(f) for f in folders], []
+
+
+def remember_opened(folder: Path) -> Problem | None:
+    """Put `folder` first in opened.json. A failure is returned, never raised: remembering
+    must not stop anyone from labeling."""
+    from tui.core.safe_files import make_private_dirs, open_regular
+
+    path = opened_file()
+    try:
+        absolute = str(folder.resolve())
+    except OSError:
+        absolute = str(folder.absolute())
+    known, _ = read_opened()
+    folders = [absolute, *(str(f) for f in known if str(f) != absolute)][:MAX_REMEMBERED]
+    data = orjson.dumps({"version": STATE_VERSION, "folders": folders}, option=orjson.OPT_INDENT_2)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        make_private_dirs(path.parent)
+        fd, _ = open_regular(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        try:
+            os.write(fd, data + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        return Problem(path, f"could not remember {absolute}: {exc}", severity="warning")
+    return None
+
+
+def resolve_roots(configured: list[str]) -> Roots:
+    """The user config's roots when set, else the folders opened before."""
+    if configured:
+        return Roots([_expand(text) for text in configured], "config")
+    folders, problems = read_opened()
+    return Roots(folders, "opened", problems)
