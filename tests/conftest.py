@@ -23,8 +23,14 @@ def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     # Unicode output unless a test asks for ASCII (tests/test_terminals.py): what the app
     # draws must not depend on the locale of the machine running the tests.
     monkeypatch.setenv("LABELDESK_ASCII", "0")
+    # English unless a test asks for Dutch (tests/test_i18n.py): a developer's Dutch locale
+    # must not change what the snapshots and assertions see.
+    monkeypatch.setenv("LABELDESK_LANGUAGE", "en")
+    from tui.core.i18n import set_language
     from tui.core.symbols import set_ascii_mode
 
     set_ascii_mode(None)
+    set_language(None)
     yield
     set_ascii_mode(None)
+    set_language(None)

@@ -37,6 +37,7 @@ class TmuxTerminal:
             "LABELDESK_CONFIG_DIR": str(tmp / "config"),
             "LABELDESK_CACHE_DIR": str(tmp / "cache"),
             "LABELDESK_STATE_DIR": str(tmp / "state"),
+            "LABELDESK_LANGUAGE": "en",  # a test that wants Dutch sets it
             "TERM": "xterm-256color",
             "COLORTERM": "truecolor",
         }

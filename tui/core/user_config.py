@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tui.core.annotator_name import resolve_name
 from tui.core.problems import Problem, pydantic_problems
@@ -23,6 +23,20 @@ class UserConfig(BaseModel):
     # Folders the home screen (`labeldesk` with no argument) and `labeldesk stats` with no
     # path look in for batches; empty: the folders opened before (tui/core/home/roots.py).
     roots: list[str] = Field(default_factory=list)
+    # The interface language ("nl" or "en"); unset: the environment (tui/core/i18n.py).
+    language: str | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        from tui.core.i18n import LANGUAGES, normalize
+
+        if value is None:
+            return None
+        found = normalize(value)
+        if found is None:
+            raise ValueError(f"expected one of {', '.join(LANGUAGES)}, got {value!r}")
+        return found
 
 
 def config_file() -> Path:
