@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui.core.i18n import N_, _
 from tui.core.keymap import Keymap, key_display
 
 
@@ -33,11 +34,15 @@ def label_keys_text(keymap: Keymap, count: int) -> str:
 def not_a_label(keymap: Keymap, n: int, count: int, what: str = "label") -> str:
     """A label key past the item's labels: "z is not a label key here: labels are 1–3"."""
     key = keymap.label_key(n)
-    name = key_display(key) if key else f"label {n}"
+    name = key_display(key) if key else _("label {n}").format(n=n)
     article = "an" if what[:1] in "aeiou" else "a"
     if count <= 0:
-        return f"{name} is not {article} {what} key here: there are no {what}s"
-    return f"{name} is not {article} {what} key here: {what}s are {label_keys_text(keymap, count)}"
+        return _("{name} is not {article} {what} key here: there are no {what}s").format(
+            name=name, article=article, what=what
+        )
+    return _("{name} is not {article} {what} key here: {what}s are {count}").format(
+        name=name, article=article, what=what, count=label_keys_text(keymap, count)
+    )
 
 
 def was_skipped(view: Any) -> bool:
@@ -46,4 +51,4 @@ def was_skipped(view: Any) -> bool:
     return getattr(ctx, "mode", "label") == "label" and ctx.previous_answer == "skip"
 
 
-SKIPPED_NOTE = "you skipped this item: answer it now, or skip it again"
+SKIPPED_NOTE = N_("you skipped this item: answer it now, or skip it again")

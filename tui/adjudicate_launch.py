@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from tui.core.active_clock import ActiveClock
 from tui.core.audit.inputs import check_person_name
 from tui.core.batch import Batch
+from tui.core.i18n import _
 from tui.core.jsonl_store import StoreLockedError, StoreNotWritableError
 from tui.core.merge.adjudication_session import (
     AdjudicationSession,
@@ -56,21 +57,27 @@ def prepare_adjudication(
         merged = merge_batch(batch)
     except BatchError as exc:
         raise AdjudicateLaunchError(
-            "cannot open the batch:\n" + _problem_lines(exc.problems)
+            _("cannot open the batch:\n") + _problem_lines(exc.problems)
         ) from None
     queue = [QueueItem(record) for record in disagreements(merged, with_majority=with_majority)]
     if not queue:
         counts = merged.counts()
         raise NothingToAdjudicate(
-            f"nothing to adjudicate in {batch}: {counts['unresolved']} unresolved, "
-            f"{counts['majority']} majority, {counts['adjudicated']} adjudicated item(s)"
-            + ("" if with_majority else " (--all-disagreements also shows majority items)")
+            _(
+                "nothing to adjudicate in {batch}: {unresolved} unresolved, {majority} majority, {adjudicated} adjudicated item(s)"
+            ).format(
+                batch=batch,
+                unresolved=counts["unresolved"],
+                majority=counts["majority"],
+                adjudicated=counts["adjudicated"],
+            )
+            + ("" if with_majority else _(" (--all-disagreements also shows majority items)"))
         )
     try:
         opened = Batch.open(batch)
     except BatchError as exc:
         raise AdjudicateLaunchError(
-            "cannot open the batch:\n" + _problem_lines(exc.problems)
+            _("cannot open the batch:\n") + _problem_lines(exc.problems)
         ) from None
     writer = AdjudicationWriter(merged.batch, adjudicator)
     try:
@@ -111,10 +118,10 @@ def open_adjudication(batch: Path, adjudicator: str, *, with_majority: bool = Fa
     try:
         app = make_adjudicate_app(batch, adjudicator, with_majority=with_majority)
     except NothingToAdjudicate as exc:
-        echo(f"labeldesk adjudicate: {exc}", file=sys.stderr)
+        echo(_("labeldesk adjudicate: {exc}").format(exc=exc), file=sys.stderr)
         return 0
     except AdjudicateLaunchError as exc:
-        echo(f"labeldesk adjudicate: {exc}", file=sys.stderr)
+        echo(_("labeldesk adjudicate: {exc}").format(exc=exc), file=sys.stderr)
         return 2
     try:
         app.run()

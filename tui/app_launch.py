@@ -16,6 +16,7 @@ from tui.core.audit import AuditWriter, PlanError, plan_progress
 from tui.core.audit.inputs import check_person_name
 from tui.core.audit.review_session import AuditSession, build_audit_keymap
 from tui.core.batch import Batch
+from tui.core.i18n import _
 from tui.core.jsonl_store import StoreLockedError, StoreNotWritableError
 from tui.core.problems import BatchError, Problem
 from tui.core.safe_text import echo
@@ -46,7 +47,9 @@ def prepare_audit(batch: Path, auditor: str) -> tuple[AuditSession, list[Problem
     except PlanError as exc:
         raise AuditLaunchError(str(exc.problem)) from None
     except BatchError as exc:
-        raise AuditLaunchError("cannot open the batch:\n" + _problem_lines(exc.problems)) from None
+        raise AuditLaunchError(
+            _("cannot open the batch:\n") + _problem_lines(exc.problems)
+        ) from None
     if progress.total == 0:
         raise AuditLaunchError(
             f"{progress.plan.path}: the plan has no items (nothing was auditable when it was "
@@ -56,7 +59,9 @@ def prepare_audit(batch: Path, auditor: str) -> tuple[AuditSession, list[Problem
     try:
         opened = Batch.open(batch)
     except BatchError as exc:
-        raise AuditLaunchError("cannot open the batch:\n" + _problem_lines(exc.problems)) from None
+        raise AuditLaunchError(
+            _("cannot open the batch:\n") + _problem_lines(exc.problems)
+        ) from None
     writer = AuditWriter(batch, auditor, batch=progress.batch)
     try:
         problems += writer.open()
@@ -93,7 +98,7 @@ def open_audit(batch: Path, auditor: str) -> int:
     try:
         app = make_audit_app(batch, auditor)
     except AuditLaunchError as exc:
-        echo(f"labeldesk: {exc}", file=sys.stderr)
+        echo(_("labeldesk: {exc}").format(exc=exc), file=sys.stderr)
         return 2
     try:
         app.run()

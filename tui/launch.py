@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tui.core.active_clock import ActiveClock
 from tui.core.batch import Batch
+from tui.core.i18n import _
 from tui.core.jsonl_store import StoreLockedError, StoreNotWritableError
 from tui.core.keymap import Keymap, build_keymap
 from tui.core.problems import BatchError
@@ -38,7 +39,7 @@ def prepare(
 ) -> Prepared:
     config, config_problems = load_user_config()
     for problem in config_problems:
-        echo(f"warning: {problem}", file=sys.stderr)
+        echo(_("warning: {problem}").format(problem=problem), file=sys.stderr)
     try:
         name = resolve_annotator(annotator, config)
     except ValueError as exc:
@@ -47,7 +48,7 @@ def prepare(
         batch = Batch.open(path, task_type=task_type, labels=labels, results_dir=results_dir)
     except BatchError as exc:
         raise LaunchError(
-            "cannot open the batch:\n" + "\n".join(f"  {p}" for p in exc.problems)
+            _("cannot open the batch:\n") + "\n".join(f"  {p}" for p in exc.problems)
         ) from None
     store = ResultsStore(batch.results_dir, name, batch.id)
     try:

@@ -28,6 +28,7 @@ from textual.message import Message
 from textual.widget import Widget
 from typing_extensions import TypeVar
 
+from tui.core.i18n import _
 from tui.core.keymap import Keymap
 from tui.core.task_type import AnswerValue, TaskContent, TaskOptions, TaskType
 
@@ -155,7 +156,7 @@ class TaskView(Widget, Generic[TaskT, OptionsT, AnswerT], can_focus=True):
     def submit(self, answer: str, value: AnswerInput) -> None:
         """Hand an answer (kind, value) for this view's task to its screen, now."""
         if self.submit_handler is None:
-            self.post_message(self.Notice("nothing here takes an answer", error=True))
+            self.post_message(self.Notice(_("nothing here takes an answer"), error=True))
             return
         self.submit_handler(self.ctx.task.id, answer, answer_dict(value))
 
@@ -181,7 +182,7 @@ class TaskView(Widget, Generic[TaskT, OptionsT, AnswerT], can_focus=True):
     @property
     def editing_label(self) -> str:
         """Where typed keys go while editing, for the status and key bar ("the reason")."""
-        return "the editor"
+        return _("the editor")
 
     @property
     def draft_changed(self) -> bool:
@@ -213,7 +214,7 @@ class TaskView(Widget, Generic[TaskT, OptionsT, AnswerT], can_focus=True):
     def build_answer(self) -> tuple[str, AnswerT | Mapping[str, Any] | None] | Refusal:
         """(answer kind, value) to save when app.submit is pressed, or why not. The value is
         the view's answer model, or a dict where building the model is not simple."""
-        return Refusal("nothing to submit yet")
+        return Refusal(_("nothing to submit yet"))
 
     def submit_value(self) -> tuple[str, dict[str, Any] | None] | Refusal:
         """build_answer() as the screen takes it: the value as a plain dict."""

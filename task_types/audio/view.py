@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from task_types.audio.models import QUALITIES, AudioAnswer, AudioOptions, AudioTask, Quality
 from task_types.media_common.view import FieldInput, TimedMediaView, focus_now, legend
+from tui.core.i18n import N_, _
 from tui.core.media.errors import MediaError
 from tui.core.media.probe import MediaInfo, format_time
 from tui.core.media.waveform import Waveform
@@ -27,10 +28,10 @@ QUALITY_BINDINGS: dict[str, Quality] = {
     "audio.other_language": "other_language",
 }
 QUALITY_WORDS: dict[Quality, str] = {
-    "noise": "noise",
-    "overlapping_speech": "overlap",
-    "unintelligible": "unintelligible",
-    "other_language": "other lang.",
+    "noise": N_("noise"),
+    "overlapping_speech": N_("overlap"),
+    "unintelligible": N_("unintelligible"),
+    "other_language": N_("other lang."),
 }
 TICK_S = 0.1
 
@@ -59,7 +60,7 @@ class AudioView(TimedMediaView[AudioTask, AudioOptions, AudioAnswer]):
         if options.transcribe:
             self.field = FieldInput(
                 str(previous.get("transcript") or ""),
-                "type what is said",
+                _("type what is said"),
                 "transcript",
                 on_enter=self.submit_current,  # Enter saves the item, as app.submit does
             )
@@ -143,9 +144,11 @@ class AudioView(TimedMediaView[AudioTask, AudioOptions, AudioAnswer]):
                 Group(*render_waveform(self.wave, width, height, cursor_s=self.editor.cursor_s))
             )
         elif self.media_error is not None:
-            self.wave_box.update(Text("no waveform (see above); typing still works", style="dim"))
+            self.wave_box.update(
+                Text(_("no waveform (see above); typing still works"), style="dim")
+            )
         else:
-            self.wave_box.update(Text("drawing the waveform…", style="dim italic"))
+            self.wave_box.update(Text(_("drawing the waveform…"), style="dim italic"))
         self.state.update(self._state_text())
         self.quality_line.update(self._quality_text())
         if self.field is not None:
@@ -156,8 +159,8 @@ class AudioView(TimedMediaView[AudioTask, AudioOptions, AudioAnswer]):
     def _state_text(self) -> Text:
         playing = self.player is not None and self.player.is_playing
         out = Text()
-        out.append(" ▶ playing " if playing else " ■ stopped ", style="reverse bold")
-        out.append(f"  {self.key_of('audio.play')} play/stop  ", style="dim")
+        out.append(_(" ▶ playing ") if playing else _(" ■ stopped "), style="reverse bold")
+        out.append(_("  {play} play/stop  ").format(play=self.key_of("audio.play")), style="dim")
         out.append_text(self._marks_brief())
         return out
 
@@ -167,42 +170,50 @@ class AudioView(TimedMediaView[AudioTask, AudioOptions, AudioAnswer]):
         if ed.mark_in is not None or ed.mark_out is not None:
             a = format_time(ed.mark_in) if ed.mark_in is not None else "—"
             b = format_time(ed.mark_out) if ed.mark_out is not None else "—"
-            out.append(f"in {a} out {b}", style="yellow")
+            out.append(_("in {a} out {b}").format(a=a, b=b), style="yellow")
         return out
 
     def _field_title(self) -> Text:
-        title = Text("Transcript", style="bold")
+        title = Text(_("Transcript"), style="bold")
         if self.field is not None and self.field.has_focus:
             title.append(
-                f"  typing · {self.key_of('app.submit')} saves · "
-                f"{self.key_of('audio.play')} play/stop · {self.key_of('audio.cancel')} leaves",
+                _("  typing · {submit} saves · {play} play/stop · {cancel} leaves").format(
+                    submit=self.key_of("app.submit"),
+                    play=self.key_of("audio.play"),
+                    cancel=self.key_of("audio.cancel"),
+                ),
                 style="green",
             )
         else:
-            title.append(f"  {self.key_of('audio.edit')} types", style="dim")
+            title.append(_("  {edit} types").format(edit=self.key_of("audio.edit")), style="dim")
         return title
 
     def _quality_text(self) -> Text:
-        out = Text("Quality: ", style="bold")
+        out = Text(_("Quality: "), style="bold")
         for binding_id, quality in QUALITY_BINDINGS.items():
             if quality not in self.options.quality:
                 continue
             on_ = quality in self.quality
             out.append(f" {self.key_of(binding_id)} ", style="reverse bold")
             out.append("■ " if on_ else "□ ", style="green" if on_ else "")
-            out.append(QUALITY_WORDS[quality] + " ", style="bold red" if on_ else "")
+            out.append(_(QUALITY_WORDS[quality]) + " ", style="bold red" if on_ else "")
         return out
 
     # -- playback --------------------------------------------------------------------------
     def toggle_play(self) -> None:
         if self.player is not None and self.player.is_playing:
             self._stop_playback()
-            self.post_message(self.Notice(f"stopped at {format_time(self.editor.cursor_s)}"))
+            self.post_message(
+                self.Notice(
+                    _("stopped at {cursor_s}").format(cursor_s=format_time(self.editor.cursor_s))
+                )
+            )
             self.cursor_moved()
             return
         if self.path is None or self.media_error is not None:
             self.tell(
-                "cannot play this file: see the message above", f"cannot play: {self.media_error}"
+                _("cannot play this file: see the message above"),
+                _("cannot play: {media_error}").format(media_error=self.media_error),
             )
             return
         from tui.core.media.playback import NO_PLAYER_NOTICE, AudioPlayer
@@ -216,12 +227,16 @@ class AudioView(TimedMediaView[AudioTask, AudioOptions, AudioAnswer]):
             name = self.player.start(self.path, start, self.editor.duration_s)
         except MediaError as exc:
             whole = self.short(exc.message)
-            short = "cannot play: see the message above"
+            short = _("cannot play: see the message above")
             if NO_PLAYER_NOTICE in whole:
-                short = "no audio player here: install ffmpeg (ffplay) or mpv (see above)"
+                short = _("no audio player here: install ffmpeg (ffplay) or mpv (see above)")
             self.tell(short, whole)
             return
-        self.post_message(self.Notice(f"playing from {format_time(start)} with {name}"))
+        self.post_message(
+            self.Notice(
+                _("playing from {start} with {name}").format(start=format_time(start), name=name)
+            )
+        )
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_interval(TICK_S, self._tick)
@@ -261,7 +276,7 @@ class AudioView(TimedMediaView[AudioTask, AudioOptions, AudioAnswer]):
 
     @property
     def editing_label(self) -> str:
-        return "the transcript"
+        return _("the transcript")
 
     def _state(self) -> tuple[str, list[str], list[dict[str, Any]]]:
         transcript = " ".join(self.field.value.split()) if self.field is not None else ""
@@ -296,7 +311,7 @@ class AudioView(TimedMediaView[AudioTask, AudioOptions, AudioAnswer]):
 
     def _toggle_quality(self, quality: Quality) -> None:
         if quality not in self.options.quality:
-            self.post_message(self.Notice("this batch does not ask for that", error=True))
+            self.post_message(self.Notice(_("this batch does not ask for that"), error=True))
         elif quality in self.quality:
             self.quality.remove(quality)
         else:
@@ -320,7 +335,7 @@ class AudioView(TimedMediaView[AudioTask, AudioOptions, AudioAnswer]):
 
     def act_edit(self) -> None:
         if self.field is None:
-            self.post_message(self.Notice("this batch asks for no transcript", error=True))
+            self.post_message(self.Notice(_("this batch asks for no transcript"), error=True))
         else:
             focus_now(self.field)
 
@@ -336,13 +351,17 @@ class AudioView(TimedMediaView[AudioTask, AudioOptions, AudioAnswer]):
         quality = [q for q in QUALITIES if q in self.quality]
         if self.field is not None and not transcript and not quality:
             if self.editing:
-                return Refusal("type what is said first")
+                return Refusal(_("type what is said first"))
             return Refusal(
-                f"type the transcript ({self.key_of('audio.edit')}) or mark why not "
-                f"(e.g. {self.key_of('audio.unintelligible')} unintelligible)"
+                _(
+                    "type the transcript ({edit}) or mark why not (e.g. {unintelligible} unintelligible)"
+                ).format(
+                    edit=self.key_of("audio.edit"),
+                    unintelligible=self.key_of("audio.unintelligible"),
+                )
             )
         if self.field is None and not quality and not self.editor.segments:
-            return Refusal("mark a segment or a quality label, or skip the item")
+            return Refusal(_("mark a segment or a quality label, or skip the item"))
         segments = list(self.editor.segments)
         return "accept", AudioAnswer(transcript=transcript, quality=quality, segments=segments)
 

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 
 from task_types.binary.models import BinaryAnswer, BinaryOptions, BinaryTask
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
+from tui.core.i18n import _
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.line import DiffText
 from tui.widgets.task_text import highlighted, literal_text
@@ -47,18 +48,22 @@ class BinaryView(TaskView[BinaryTask, BinaryOptions, BinaryAnswer]):
 
     def _label_line(self) -> RenderableType:
         label = self._label()
-        line = Text("Label: ", style="bold")
-        line.append(literal_text(label or "(none)", style="bold reverse"))
+        line = Text(_("Label: "), style="bold")
+        line.append(literal_text(label or _("(none)"), style="bold reverse"))
         line.append(
-            f"   {self.key_of('binary.accept')} accept · {self.key_of('binary.reject')} reject",
+            _("   {accept} accept · {reject} reject").format(
+                accept=self.key_of("binary.accept"), reject=self.key_of("binary.reject")
+            ),
             style="dim",
         )
         previous = self.previous
         if was_skipped(self):
-            return Group(line, Text(SKIPPED_NOTE, style="italic yellow"))
+            return Group(line, Text(_(SKIPPED_NOTE), style="italic yellow"))
         if previous is not None:
             verdict = "accepted" if previous.accept else "rejected"
-            whose = "your saved answer" if self.ctx.mode == "label" else "the annotator's answer"
+            whose = (
+                _("your saved answer") if self.ctx.mode == "label" else _("the annotator's answer")
+            )
             return Group(line, Text(f"{whose}: {verdict}", style="italic yellow"))
         return line
 
@@ -73,6 +78,7 @@ class BinaryView(TaskView[BinaryTask, BinaryOptions, BinaryAnswer]):
 
     def build_answer(self) -> tuple[str, BinaryAnswer | None] | Refusal:
         return Refusal(
-            f"press {self.key_of('binary.accept')} to accept or "
-            f"{self.key_of('binary.reject')} to reject"
+            _("press {accept} to accept or {reject} to reject").format(
+                accept=self.key_of("binary.accept"), reject=self.key_of("binary.reject")
+            )
         )

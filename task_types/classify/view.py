@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from task_types.classify import choices_for
 from task_types.classify.models import ClassifyAnswer, ClassifyOptions, ClassifyTask
 from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
+from tui.core.i18n import _
 from tui.core.keymap import key_display
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.line import DiffText
@@ -54,8 +55,12 @@ class ClassifyView(TaskView[ClassifyTask, ClassifyOptions, ClassifyAnswer]):
 
     def _render_choices(self) -> Text:
         out = Text()
-        mode = f"choose several, then {key_display('enter')}" if self.multi else "one key answers"
-        out.append(f"Labels ({mode}):\n", style="bold")
+        mode = (
+            _("choose several, then {key}").format(key=key_display("enter"))
+            if self.multi
+            else _("one key answers")
+        )
+        out.append(_("Labels ({mode}):\n").format(mode=mode), style="bold")
         for n, (stored, shown) in enumerate(self.choices, start=1):
             key = self.ctx.keymap.label_key(n)
             badge = f" {key_display(key)} " if key else " · "
@@ -65,10 +70,12 @@ class ClassifyView(TaskView[ClassifyTask, ClassifyOptions, ClassifyAnswer]):
             out.append(literal_text(shown, style="bold" if stored in self.chosen else ""))
             out.append("\n")
         if was_skipped(self):
-            out.append(SKIPPED_NOTE, style="italic yellow")
+            out.append(_(SKIPPED_NOTE), style="italic yellow")
         elif self.previous is not None:
-            whose = "your saved answer" if self.ctx.mode == "label" else "the annotator's answer"
-            out.append(f"{whose} is preselected", style="italic yellow")
+            whose = (
+                _("your saved answer") if self.ctx.mode == "label" else _("the annotator's answer")
+            )
+            out.append(_("{whose} is preselected").format(whose=whose), style="italic yellow")
         return out
 
     @property
@@ -99,7 +106,7 @@ class ClassifyView(TaskView[ClassifyTask, ClassifyOptions, ClassifyAnswer]):
 
     def build_answer(self) -> tuple[str, ClassifyAnswer | None] | Refusal:
         if not self.chosen:
-            return Refusal("choose at least one label (or skip the item)")
+            return Refusal(_("choose at least one label (or skip the item)"))
         ordered = [c for c, _ in self.choices if c in self.chosen]
         return "accept", ClassifyAnswer(labels=ordered)
 

@@ -21,6 +21,7 @@ from task_types.compare.models import (
 )
 from task_types.media_common.view import FieldInput, focus_now
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
+from tui.core.i18n import N_, _
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.terminal import FRAME, is_compact
 from tui.widgets.task_text import literal_text
@@ -29,7 +30,7 @@ from tui.widgets.task_text import literal_text
 RANK_DIGITS = 9
 # Below this terminal width two responses side by side get too narrow to read.
 SIDE_BY_SIDE_MIN_WIDTH = 100
-_OUTCOME_WORDS = {"tie": "tie", "both_bad": "both bad"}
+_OUTCOME_WORDS = {"tie": N_("tie"), "both_bad": N_("both bad")}
 
 
 def side_letter(position: int) -> str:
@@ -82,7 +83,7 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
         self._decision = Static(id="decision")
         self._reason = FieldInput(
             str(previous.get("reason") or ""),
-            "why (⏎ saves)",
+            _("why (⏎ saves)"),
             "reason",
             on_enter=self.submit_current,  # Enter saves the item, as app.submit does
         )
@@ -133,7 +134,7 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
             self.ranking = list(self.shown_order)
             self._initial_ranking = list(self.ranking)
         with self._content:
-            prompt = Text("PROMPT\n", style="bold cyan")
+            prompt = Text(_("PROMPT\n"), style="bold cyan")
             prompt.append_text(literal_text(self.task.prompt))
             yield Static(prompt, classes="prompt")
             if self.pairwise:
@@ -145,7 +146,7 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
                         with pane:
                             yield Static(self._pane_text(position, compact=False))
             else:
-                for _ in self.ranking:
+                for _response in self.ranking:
                     row = Static(classes="row")
                     self._rows.append(row)
                     yield row
@@ -181,7 +182,11 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
             chosen = self.choice is not None and self.choice[1] == self.shown_order[position]
             pane.set_class(chosen, "chosen")
             key = self.key_of(f"compare.pick_{'ab'[position]}")
-            pane.border_subtitle = "✓ chosen" if chosen else f"{key} picks {side_letter(position)}"
+            pane.border_subtitle = (
+                _("✓ chosen")
+                if chosen
+                else _("{key} picks {position}").format(key=key, position=side_letter(position))
+            )
         rows = zip(self._rows, self.ranking, strict=True) if self._rows else ()
         typed = dict(zip(self.shown_order, self.typed_ranks, strict=False))
         for rank, (row, response_id) in enumerate(rows):
@@ -198,30 +203,36 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
     def _decision_text(self) -> Text:
         out = Text()
         if was_skipped(self):
-            out.append(SKIPPED_NOTE + "\n", style="italic yellow")
+            out.append(_(SKIPPED_NOTE) + "\n", style="italic yellow")
         if self.pairwise:
             for binding, word in (
-                ("pick_a", "A better"),
-                ("pick_b", "B better"),
+                ("pick_a", _("A better")),
+                ("pick_b", _("B better")),
                 ("tie", "tie"),
-                ("both_bad", "both bad"),
+                ("both_bad", _("both bad")),
             ):
                 out.append(f" {self.key_of('compare.' + binding)} ", style="reverse")
                 out.append(f" {word}  ")
             if self.choice is not None:
                 outcome, winner = self.choice
                 shown = (
-                    f"{side_letter(self.shown_order.index(winner))} better"
+                    _("{winner} better").format(winner=side_letter(self.shown_order.index(winner)))
                     if winner is not None
-                    else _OUTCOME_WORDS[outcome]
+                    else _(_OUTCOME_WORDS[outcome])
                 )
-                out.append(f"chosen: {shown}", style="bold green")
+                out.append(_("chosen: {shown}").format(shown=shown), style="bold green")
         else:
             out.append(
-                f"Rank best first: type each response's rank, A first "
-                f"({self.key_of('label.1')}=best) · {self.key_of('compare.up')}"
-                f"{self.key_of('compare.down')} select · {self.key_of('compare.move_up')}/"
-                f"{self.key_of('compare.move_down')} move · {self.key_of('app.submit')} save",
+                _(
+                    "Rank best first: type each response's rank, A first ({label}=best) · {up}{down} select · {move_up}/{move_down} move · {submit} save"
+                ).format(
+                    label=self.key_of("label.1"),
+                    up=self.key_of("compare.up"),
+                    down=self.key_of("compare.down"),
+                    move_up=self.key_of("compare.move_up"),
+                    move_down=self.key_of("compare.move_down"),
+                    submit=self.key_of("app.submit"),
+                ),
                 style="bold",
             )
             if self.typed_ranks:
@@ -229,20 +240,29 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
                     f"{side_letter(n)}={rank}" for n, rank in enumerate(self.typed_ranks)
                 )
                 next_side = side_letter(len(self.typed_ranks))
-                out.append(f"\ntyped: {sides} · next: {next_side}", style="bold magenta")
+                out.append(
+                    _("\ntyped: {sides} · next: {next_side}").format(
+                        sides=sides, next_side=next_side
+                    ),
+                    style="bold magenta",
+                )
         if self.reason_mode != "none":
-            out.append("\nReason", style="bold")
+            out.append(_("\nReason"), style="bold")
             out.append(f" ({self.reason_mode}): ", style="dim")
             if self._reason.has_class("open"):
                 out.append(
-                    f"writing… {self.key_of('app.submit')} saves · "
-                    f"{self.key_of('compare.leave')} leaves the reason",
+                    _("writing… {submit} saves · {leave} leaves the reason").format(
+                        submit=self.key_of("app.submit"), leave=self.key_of("compare.leave")
+                    ),
                     style="bold yellow",
                 )
             elif self.reason:
                 out.append_text(literal_text(self.reason, "italic"))
             else:
-                out.append(f"— press {self.key_of('compare.reason')} to write one", style="dim")
+                out.append(
+                    _("— press {reason} to write one").format(reason=self.key_of("compare.reason")),
+                    style="dim",
+                )
         return out
 
     # -- state -----------------------------------------------------------------------------
@@ -256,7 +276,7 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
 
     @property
     def editing_label(self) -> str:
-        return "the reason"
+        return _("the reason")
 
     @property
     def draft_changed(self) -> bool:
@@ -282,7 +302,7 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
 
     def act_reason(self) -> None:
         if self.reason_mode == "none":
-            self.post_message(self.Notice("this batch takes no reasons", error=True))
+            self.post_message(self.Notice(_("this batch takes no reasons"), error=True))
         else:
             self._open_reason()
 
@@ -306,7 +326,7 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
 
     def _ranking_key(self, select: int = 0, move: int = 0) -> None:
         if self.pairwise:
-            self.post_message(self.Notice("two responses: pick one, no ranking here"))
+            self.post_message(self.Notice(_("two responses: pick one, no ranking here")))
         else:
             self.typed_ranks = []
             self._rank(select, move)
@@ -319,8 +339,9 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
         if self.pairwise:
             self.post_message(
                 self.Notice(
-                    f"two responses: pick with {self.key_of('compare.pick_a')}/"
-                    f"{self.key_of('compare.pick_b')}",
+                    _("two responses: pick with {pick_a}/{pick_b}").format(
+                        pick_a=self.key_of("compare.pick_a"), pick_b=self.key_of("compare.pick_b")
+                    ),
                     error=True,
                 )
             )
@@ -328,16 +349,28 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
         count = len(self.ranking)
         if count > RANK_DIGITS:
             self.post_message(
-                self.Notice(f"{count} responses: rank them with the move keys", error=True)
+                self.Notice(
+                    _("{count} responses: rank them with the move keys").format(count=count),
+                    error=True,
+                )
             )
             return None
         if n > count:
-            self.post_message(self.Notice(f"rank {n}? there are {count} responses", error=True))
+            self.post_message(
+                self.Notice(
+                    _("rank {n}? there are {count} responses").format(n=n, count=count), error=True
+                )
+            )
             return None
         if n in self.typed_ranks:
             side = side_letter(self.typed_ranks.index(n))
             self.post_message(
-                self.Notice(f"rank {n} is already {side}'s: typed ranks start again", error=True)
+                self.Notice(
+                    _("rank {n} is already {side}'s: typed ranks start again").format(
+                        n=n, side=side
+                    ),
+                    error=True,
+                )
             )
             self.typed_ranks = []
             self._refresh()
@@ -372,8 +405,9 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
     def _notice_ranking(self) -> None:
         self.post_message(
             self.Notice(
-                f"{len(self.ranking)} responses: order them best first, then "
-                f"{self.key_of('app.submit')}",
+                _("{ranking} responses: order them best first, then {submit}").format(
+                    ranking=len(self.ranking), submit=self.key_of("app.submit")
+                ),
                 error=True,
             )
         )
@@ -398,7 +432,7 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
         self._refresh()
         if self.reason_mode == "required" and not self.reason:
             self._open_reason()
-            self.post_message(self.Notice("a reason is required: write why, ⏎ saves"))
+            self.post_message(self.Notice(_("a reason is required: write why, ⏎ saves")))
             return
         self.submit_current()
 
@@ -432,21 +466,31 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
         if self.pairwise and self.choice is None:
             if self.editing:
                 return Refusal(
-                    f"no pick yet: {self.key_of('compare.leave')}, then {self.key_of('compare.pick_a')}/"
-                    f"{self.key_of('compare.pick_b')}/{self.key_of('compare.tie')}/"
-                    f"{self.key_of('compare.both_bad')}"
+                    _("no pick yet: {leave}, then {pick_a}/{pick_b}/{tie}/{both_bad}").format(
+                        leave=self.key_of("compare.leave"),
+                        pick_a=self.key_of("compare.pick_a"),
+                        pick_b=self.key_of("compare.pick_b"),
+                        tie=self.key_of("compare.tie"),
+                        both_bad=self.key_of("compare.both_bad"),
+                    )
                 )
             return Refusal(
-                f"pick {self.key_of('compare.pick_a')} (A better), "
-                f"{self.key_of('compare.pick_b')} (B better), "
-                f"{self.key_of('compare.tie')} (tie) or {self.key_of('compare.both_bad')} "
-                "(both bad)"
+                _(
+                    "pick {pick_a} (A better), {pick_b} (B better), {tie} (tie) or {both_bad} (both bad)"
+                ).format(
+                    pick_a=self.key_of("compare.pick_a"),
+                    pick_b=self.key_of("compare.pick_b"),
+                    tie=self.key_of("compare.tie"),
+                    both_bad=self.key_of("compare.both_bad"),
+                )
             )
         if self.reason_mode == "required" and not self.reason:
             if self.editing:
-                return Refusal("a reason is required: write why")
+                return Refusal(_("a reason is required: write why"))
             return Refusal(
-                f"this batch requires a reason: press {self.key_of('compare.reason')} and say why"
+                _("this batch requires a reason: press {reason} and say why").format(
+                    reason=self.key_of("compare.reason")
+                )
             )
         reason = self.reason if self.reason_mode != "none" else ""
         shown, seed = list(self.shown_order), self.seed
@@ -457,14 +501,20 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
             )
         if self.typed_ranks:
             return Refusal(
-                f"ranks typed for {len(self.typed_ranks)} of {len(self.ranking)} responses: "
-                f"type the rank of {side_letter(len(self.typed_ranks))}"
+                _(
+                    "ranks typed for {typed_ranks} of {ranking} responses: type the rank of {typed_ranks2}"
+                ).format(
+                    typed_ranks=len(self.typed_ranks),
+                    ranking=len(self.ranking),
+                    typed_ranks2=side_letter(len(self.typed_ranks)),
+                )
             )
         if not self._order_decided and not self._keep_asked:
             self._keep_asked = True
             return Refusal(
-                f"this is the order as shuffled: rank it, or {self.key_of('app.submit')} "
-                "again to keep it"
+                _("this is the order as shuffled: rank it, or {submit} again to keep it").format(
+                    submit=self.key_of("app.submit")
+                )
             )
         ranking = list(self.ranking)
         return "accept", CompareAnswer(ranking=ranking, shown_order=shown, seed=seed, reason=reason)

@@ -22,6 +22,7 @@ from task_types.media_common.view import (
     legend,
 )
 from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
+from tui.core.i18n import _
 from tui.task_view import Refusal, ViewContext
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class ImageView(MediaView[ImageTask, ImageOptions, ImageAnswer]):
         if options.describe:
             self.field = FieldInput(
                 str(previous.get("description") or ""),
-                "describe the picture",
+                _("describe the picture"),
                 "description",
                 on_enter=self.submit_current,  # Enter saves the item, as app.submit does
             )
@@ -125,34 +126,38 @@ class ImageView(MediaView[ImageTask, ImageOptions, ImageAnswer]):
 
     def media_failed(self) -> None:
         self.picture.styles.height = 2
-        self.picture.say(Text("no preview (see above); labels still work", style="dim"))
+        self.picture.say(Text(_("no preview (see above); labels still work"), style="dim"))
 
     # -- side panel ------------------------------------------------------------------------
     def _refresh_side(self) -> None:
         out = Text()
         if was_skipped(self):
-            out.append(SKIPPED_NOTE + "\n", style="italic yellow")
+            out.append(_(SKIPPED_NOTE) + "\n", style="italic yellow")
         if self.labels:
-            mode = "one key answers"
+            mode = _("one key answers")
             if self.options.multi:
-                mode = "choose several, then ⏎"
+                mode = _("choose several, then ⏎")
             elif self.field is not None:
-                mode = "choose one, then ⏎"
-            out.append(f"Labels ({mode}):\n", style="bold")
+                mode = _("choose one, then ⏎")
+            out.append(_("Labels ({mode}):\n").format(mode=mode), style="bold")
             for n, label in enumerate(self.labels, start=1):
                 out.append_text(legend(self.ctx, [label], self.chosen, first=n))
                 out.append("\n")
         self.choices.update(out)
         if self.field is not None:
-            title = Text("Description", style="bold")
+            title = Text(_("Description"), style="bold")
             if self.field.has_focus:
                 # The side panel is 34 columns: this fits it on one line.
                 title.append(
-                    f" {self.key_of('app.submit')} saves · {self.key_of('image.leave')} leaves",
+                    _(" {submit} saves · {leave} leaves").format(
+                        submit=self.key_of("app.submit"), leave=self.key_of("image.leave")
+                    ),
                     style="green",
                 )
             else:
-                title.append(f"  {self.key_of('image.edit')} types", style="dim")
+                title.append(
+                    _("  {edit} types").format(edit=self.key_of("image.edit")), style="dim"
+                )
             self.query_one("#field-title", Static).update(title)
         keys = Text()
         self.hint("image.zoom", "zoom", keys)
@@ -174,7 +179,7 @@ class ImageView(MediaView[ImageTask, ImageOptions, ImageAnswer]):
 
     @property
     def editing_label(self) -> str:
-        return "the description"
+        return _("the description")
 
     def _description(self) -> str:
         return " ".join(self.field.value.split()) if self.field is not None else ""
@@ -200,8 +205,8 @@ class ImageView(MediaView[ImageTask, ImageOptions, ImageAnswer]):
     def act_zoom(self) -> None:
         if self.image is None:
             self.tell(
-                "no picture to zoom: see the message above",
-                self.media_error or "the picture is still loading",
+                _("no picture to zoom: see the message above"),
+                self.media_error or _("the picture is still loading"),
             )
         else:
             self.app.push_screen(ZoomScreen(self.image, str(self.task.image)))
@@ -211,7 +216,7 @@ class ImageView(MediaView[ImageTask, ImageOptions, ImageAnswer]):
 
     def act_edit(self) -> None:
         if self.field is None:
-            self.post_message(self.Notice("this batch asks for no description", error=True))
+            self.post_message(self.Notice(_("this batch asks for no description"), error=True))
         else:
             focus_now(self.field)
 
@@ -245,17 +250,26 @@ class ImageView(MediaView[ImageTask, ImageOptions, ImageAnswer]):
         labels = [x for x in self.labels if x in self.chosen]
         if self.labels and not labels:
             if self.editing:
-                return Refusal(f"no label yet: {self.key_of('image.leave')}, then a label key")
-            return Refusal("choose a label (or skip the item)")
+                return Refusal(
+                    _("no label yet: {leave}, then a label key").format(
+                        leave=self.key_of("image.leave")
+                    )
+                )
+            return Refusal(_("choose a label (or skip the item)"))
         if self.field is None:
             return "accept", ImageAnswer(labels=labels)
         text = " ".join(self.field.value.split())
         if len(text) < max(1, self.options.min_chars):
             if self.editing:
-                return Refusal(f"too short: at least {max(1, self.options.min_chars)} characters")
+                return Refusal(
+                    _("too short: at least {min_chars} characters").format(
+                        min_chars=max(1, self.options.min_chars)
+                    )
+                )
             return Refusal(
-                f"write a description of at least {max(1, self.options.min_chars)} "
-                f"characters ({self.key_of('image.edit')} types)"
+                _("write a description of at least {min_chars} characters ({edit} types)").format(
+                    min_chars=max(1, self.options.min_chars), edit=self.key_of("image.edit")
+                )
             )
         return "accept", ImageAnswer(labels=labels, description=text)
 

@@ -27,6 +27,7 @@ from textual.widgets import Input, Static, TextArea
 
 from task_types.media_common.models import Segment, SegmentEditor, steps_for
 from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
+from tui.core.i18n import _
 from tui.core.keymap import key_display
 from tui.core.media.errors import MediaError, MediaKind
 from tui.core.media.paths import resolve_media_path
@@ -56,7 +57,7 @@ class Picture(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.images: list[Image] = []
-        self.message: Text | None = Text("loading preview…", style="dim italic")
+        self.message: Text | None = Text(_("loading preview…"), style="dim italic")
         self._cache: tuple[tuple[int, int], list[Text]] | None = None
 
     def show(self, images: Sequence[Image]) -> None:
@@ -110,7 +111,10 @@ class ZoomScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Picture(id="zoom")
-        yield Static(literal_text(f"{self.title_text} — any key closes"), id="zoom-hint")
+        yield Static(
+            literal_text(_("{title_text} — any key closes").format(title_text=self.title_text)),
+            id="zoom-hint",
+        )
 
     def on_mount(self) -> None:
         self.query_one(Picture).show([self.image])
@@ -163,18 +167,20 @@ class MediaView(TaskView[TaskT, OptionsT, AnswerT]):
             out.append("\n✗ ", style="bold red")
             out.append(literal_text(self.media_error, style="red"))
             out.append(
-                f"\n  {self.key_of('app.skip')} skips, {self.key_of('app.flag')} flags it",
+                _("\n  {skip} skips, {flag} flags it").format(
+                    skip=self.key_of("app.skip"), flag=self.key_of("app.flag")
+                ),
                 style="italic",
             )
         elif self.info is not None:
             out.append("  " + self.info.describe(), style="")
         else:
-            out.append("  probing…", style="dim italic")
+            out.append(_("  probing…"), style="dim italic")
         if self.detail:
             out.append("\n")
             out.append(literal_text(self.detail, style="yellow"))
         if was_skipped(self):
-            out.append("\n" + SKIPPED_NOTE, style="italic yellow")
+            out.append("\n" + _(SKIPPED_NOTE), style="italic yellow")
         return out
 
     def tell(self, short: str, whole: str, error: bool = True) -> None:
@@ -224,7 +230,9 @@ class MediaView(TaskView[TaskT, OptionsT, AnswerT]):
         except MediaError as exc:
             self.app.call_from_thread(self._failed, str(exc))
         except Exception as exc:  # never crash on a media file
-            self.app.call_from_thread(self._failed, f"{path}: cannot be previewed ({exc!r})")
+            self.app.call_from_thread(
+                self._failed, _("{path}: cannot be previewed ({exc!r})").format(path=path, exc=exc)
+            )
         else:
             self.app.call_from_thread(self._loaded, payload)
 
@@ -264,7 +272,10 @@ class MediaView(TaskView[TaskT, OptionsT, AnswerT]):
 
         if self.path is None or not self.path.is_file():
             self.post_message(
-                self.Notice(f"cannot open it: {self.media_error or 'file not found'}", error=True)
+                self.Notice(
+                    _("cannot open it: {why}").format(why=self.media_error or _("file not found")),
+                    error=True,
+                )
             )
             return
         templates = self.ctx.viewer_commands or None
@@ -272,21 +283,25 @@ class MediaView(TaskView[TaskT, OptionsT, AnswerT]):
         if not plan.ok:
             kind = self.kind
             if plan.candidates:
-                short = (
-                    f"no {kind} viewer here: install {plan.candidates[0]}, "
-                    f"or set [viewers] {kind} in config.toml"
-                )
+                short = _(
+                    "no {kind} viewer here: install {candidates}, or set [viewers] {kind} in config.toml"
+                ).format(kind=kind, candidates=plan.candidates[0])
                 if len(short) > STATUS_WIDTH:
-                    short = f"no {kind} viewer here: see the remedy above"
+                    short = _("no {kind} viewer here: see the remedy above").format(kind=kind)
             else:
-                short = f"the configured {kind} viewer cannot run: see above"
+                short = _("the configured {kind} viewer cannot run: see above").format(kind=kind)
             self.tell(short, self.short(plan.message))
             return
         if plan.detached:
             try:
                 launch_detached(plan.argv)
             except OSError as exc:
-                self.post_message(self.Notice(f"cannot start {plan.program}: {exc}", error=True))
+                self.post_message(
+                    self.Notice(
+                        _("cannot start {program}: {exc}").format(program=plan.program, exc=exc),
+                        error=True,
+                    )
+                )
                 return
             self.post_message(self.Notice(plan.message))
             return
@@ -297,10 +312,18 @@ class MediaView(TaskView[TaskT, OptionsT, AnswerT]):
                 try:
                     subprocess.run(list(plan.argv), check=False)
                 except OSError as exc:
-                    failed = f"cannot start {plan.program}: {exc}"
+                    failed = _("cannot start {program}: {exc}").format(
+                        program=plan.program, exc=exc
+                    )
         except SuspendNotSupported:
-            failed = f"this terminal cannot hand over to {plan.program}: {self.path.name}"
-        self.post_message(self.Notice(failed or f"back from {plan.program}", error=bool(failed)))
+            failed = _("this terminal cannot hand over to {program}: {name}").format(
+                program=plan.program, name=self.path.name
+            )
+        self.post_message(
+            self.Notice(
+                failed or _("back from {program}").format(program=plan.program), error=bool(failed)
+            )
+        )
 
     def before_suspend(self) -> None:
         """Stop anything that must not run while another program has the terminal."""
@@ -314,7 +337,7 @@ def timeline_lines(editor: SegmentEditor, labels: Sequence[str], width: int) -> 
     bar = Text(no_wrap=True, overflow="crop")
     if duration <= 0:
         bar.append("·" * width, style="dim")
-        return [bar, Text("duration unknown: segments cannot be marked", style="dim")]
+        return [bar, Text(_("duration unknown: segments cannot be marked"), style="dim")]
     cursor_col = min(width - 1, int(editor.cursor_s / duration * width))
     rng = editor.marked_range()
     for col in range(width):
@@ -351,14 +374,14 @@ def marks_text(editor: SegmentEditor) -> Text:
     out.append("  out ", style="dim")
     out.append(format_time(editor.mark_out) if editor.mark_out is not None else "—", style="yellow")
     small, large = steps_for(editor.duration_s or 0.0)
-    out.append(f"  steps {small:g} s / {large:g} s", style="dim")
+    out.append(_("  steps {small:g} s / {large:g} s").format(small=small, large=large), style="dim")
     return out
 
 
 def segments_text(editor: SegmentEditor, labels: Sequence[str], limit: int) -> Text:
     out = Text()
     if not editor.segments:
-        out.append("no segments yet", style="dim italic")
+        out.append(_("no segments yet"), style="dim italic")
         return out
     here = editor.at_cursor()
     for i, seg in enumerate(editor.segments[:limit]):
@@ -370,7 +393,7 @@ def segments_text(editor: SegmentEditor, labels: Sequence[str], limit: int) -> T
         out.append(literal_text(seg.label, style=f"bold {label_colour(idx)}"))
         out.append(f"  {format_time(seg.start_s)}–{format_time(seg.end_s)}")
     if len(editor.segments) > limit:
-        out.append(f"\n  … {len(editor.segments) - limit} more", style="dim")
+        out.append(_("\n  … {limit} more").format(limit=len(editor.segments) - limit), style="dim")
     return out
 
 
@@ -449,8 +472,11 @@ class TimedMediaView(MediaView[TaskT, OptionsT, AnswerT]):
         """Whether the cursor can move; says why not when it cannot."""
         if self.editor.known:
             return True
-        why = self.media_error or "the duration is not known yet (still probing)"
-        self.tell("no time cursor: the file cannot be read (see above)", f"no time cursor: {why}")
+        why = self.media_error or _("the duration is not known yet (still probing)")
+        self.tell(
+            _("no time cursor: the file cannot be read (see above)"),
+            _("no time cursor: {why}").format(why=why),
+        )
         return False
 
     def _step(self, small: int = 0, large: int = 0) -> None:
@@ -484,31 +510,47 @@ class TimedMediaView(MediaView[TaskT, OptionsT, AnswerT]):
         if self._has_time():
             ed = self.editor
             ed.set_in()
-            self.post_message(self.Notice(f"in at {format_time(ed.cursor_s)}: {self._then()}"))
+            self.post_message(
+                self.Notice(
+                    _("in at {cursor_s}: {then}").format(
+                        cursor_s=format_time(ed.cursor_s), then=self._then()
+                    )
+                )
+            )
             self.cursor_moved()
 
     def act_mark_out(self) -> None:
         if self._has_time():
             ed = self.editor
             ed.set_out()
-            self.post_message(self.Notice(f"out at {format_time(ed.cursor_s)}: {self._then()}"))
+            self.post_message(
+                self.Notice(
+                    _("out at {cursor_s}: {then}").format(
+                        cursor_s=format_time(ed.cursor_s), then=self._then()
+                    )
+                )
+            )
             self.cursor_moved()
 
     def act_delete(self) -> None:
         seg = self.editor.delete_at_cursor()
         if seg is None:
-            self.post_message(self.Notice("no segment under the cursor to delete", True))
+            self.post_message(self.Notice(_("no segment under the cursor to delete"), True))
         else:
             self.post_message(
                 self.Notice(
-                    f"deleted {seg.label} {format_time(seg.start_s)}–{format_time(seg.end_s)}"
+                    _("deleted {label} {start_s}–{end_s}").format(
+                        label=seg.label,
+                        start_s=format_time(seg.start_s),
+                        end_s=format_time(seg.end_s),
+                    )
                 )
             )
         self.cursor_moved()
 
     def act_cancel(self) -> bool:
         if self.editor.clear_marks():
-            self.post_message(self.Notice("in/out marks cleared"))
+            self.post_message(self.Notice(_("in/out marks cleared")))
             self.cursor_moved()
             return True
         return self.cancel_other()
@@ -519,33 +561,36 @@ class TimedMediaView(MediaView[TaskT, OptionsT, AnswerT]):
     def _then(self) -> str:
         rng = self.editor.marked_range()
         if rng is None:
-            return "now move and mark the other end"
+            return _("now move and mark the other end")
         return f"{format_time(rng[0])}–{format_time(rng[1])}; a label key labels it"
 
     def apply_segment_label(self, n: int) -> None:
         labels = self.segment_labels
         if not labels:
-            self.post_message(self.Notice("this batch has no segment labels", error=True))
+            self.post_message(self.Notice(_("this batch has no segment labels"), error=True))
             return
         if n > len(labels):
             self.post_message(self.Notice(not_a_label(self.ctx.keymap, n, len(labels)), True))
             return
         if not self.editor.known:
-            self.post_message(self.Notice("no time cursor: the duration is unknown", True))
+            self.post_message(self.Notice(_("no time cursor: the duration is unknown"), True))
             return
         what, seg = self.editor.apply_label(labels[n - 1])
         if what == "empty range":
             self.post_message(
-                self.Notice("the marked range is empty: move the cursor, then mark", error=True)
+                self.Notice(_("the marked range is empty: move the cursor, then mark"), error=True)
             )
             return
         if seg is None:
             prefix = self.ctx.task_type.name
             self.post_message(
                 self.Notice(
-                    f"mark in ({self.key_of(f'{prefix}.mark_in')}) and out "
-                    f"({self.key_of(f'{prefix}.mark_out')}) first, or put the cursor on a "
-                    "segment to relabel it",
+                    _(
+                        "mark in ({mark_in}) and out ({mark_out}) first, or put the cursor on a segment to relabel it"
+                    ).format(
+                        mark_in=self.key_of(f"{prefix}.mark_in"),
+                        mark_out=self.key_of(f"{prefix}.mark_out"),
+                    ),
                     error=True,
                 )
             )
@@ -561,8 +606,9 @@ class TimedMediaView(MediaView[TaskT, OptionsT, AnswerT]):
         if self.editor.mark_in is None and self.editor.mark_out is None:
             return None
         return Refusal(
-            "an in/out mark has no segment: a label key makes one, "
-            f"{self.key_of(self.ctx.task_type.name + '.cancel')} drops the marks"
+            _(
+                "an in/out mark has no segment: a label key makes one, {cancel} drops the marks"
+            ).format(cancel=self.key_of(self.ctx.task_type.name + ".cancel"))
         )
 
 

@@ -12,6 +12,7 @@ from textual.widgets import Static, TextArea
 from task_types.media_common.view import TextField, focus_now
 from task_types.rate.models import Criterion, RateAnswer, RateOptions, RateTask
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
+from tui.core.i18n import _
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.terminal import FRAME
 from tui.widgets.task_text import literal_text
@@ -75,7 +76,7 @@ class RateView(TaskView[RateTask, RateOptions, RateAnswer]):
                 header = Text(f"{message.role.upper()}", style=_ROLE_STYLE[message.role])
                 header.append(f"  #{index}", style="dim")
                 if is_target:
-                    header.append("   ◀ the turn you rate", style="bold reverse")
+                    header.append(_("   ◀ the turn you rate"), style="bold reverse")
                 head = Static(header, classes="role" + extra)
                 if index == max(0, self.target - 1):
                     self._anchor = head
@@ -110,7 +111,7 @@ class RateView(TaskView[RateTask, RateOptions, RateAnswer]):
 
     @property
     def editing_label(self) -> str:
-        return "the note"
+        return _("the note")
 
     @property
     def draft_changed(self) -> bool:
@@ -122,12 +123,16 @@ class RateView(TaskView[RateTask, RateOptions, RateAnswer]):
         scales = {c.scale for c in self.criteria}
         digits = "-".join(str(p) for p in next(iter(scales))) if len(scales) == 1 else "digits"
         if was_skipped(self):
-            out.append(SKIPPED_NOTE + "\n", style="italic yellow")
-        out.append(f"Rate turn #{self.target}", style="bold")
+            out.append(_(SKIPPED_NOTE) + "\n", style="italic yellow")
+        out.append(_("Rate turn #{target}").format(target=self.target), style="bold")
         out.append(
-            f"  {self.key_of('rate.up')}{self.key_of('rate.down')} criterion · "
-            f"{digits} score · {self.key_of('rate.note')} note · "
-            f"{self.key_of('app.submit')} save\n",
+            _("  {up}{down} criterion · {digits} score · {note} note · {submit} save\n").format(
+                up=self.key_of("rate.up"),
+                down=self.key_of("rate.down"),
+                digits=digits,
+                note=self.key_of("rate.note"),
+                submit=self.key_of("app.submit"),
+            ),
             style="dim",
         )
         for index, criterion in enumerate(self.criteria):
@@ -155,19 +160,22 @@ class RateView(TaskView[RateTask, RateOptions, RateAnswer]):
         return line
 
     def _note_line(self) -> Text:
-        line = Text("Note", style="bold")
-        line.append(" (required)" if self.note_required else " (optional)", style="dim")
+        line = Text(_("Note"), style="bold")
+        line.append(_(" (required)") if self.note_required else _(" (optional)"), style="dim")
         line.append(": ")
         if self._note_open:
             line.append(
-                f"writing… {self.key_of('app.submit')} saves · Ctrl+j new line · "
-                f"{self.key_of('rate.leave')} leaves",
+                _("writing… {submit} saves · Ctrl+j new line · {leave} leaves").format(
+                    submit=self.key_of("app.submit"), leave=self.key_of("rate.leave")
+                ),
                 style="bold yellow",
             )
         elif self.note:
             line.append_text(literal_text(self.note.splitlines()[0], "italic"))
         else:
-            line.append(f"— press {self.key_of('rate.note')} to write one", style="dim")
+            line.append(
+                _("— press {note} to write one").format(note=self.key_of("rate.note")), style="dim"
+            )
         return line
 
     # -- keys ------------------------------------------------------------------------------
@@ -213,7 +221,12 @@ class RateView(TaskView[RateTask, RateOptions, RateAnswer]):
         if score is None:
             low, high = criterion.scale
             self.post_message(
-                self.Notice(f"{criterion.name} is scored {low}-{high}, not {digit}", error=True)
+                self.Notice(
+                    _("{name} is scored {low}-{high}, not {digit}").format(
+                        name=criterion.name, low=low, high=high, digit=digit
+                    ),
+                    error=True,
+                )
             )
             return
         self.ratings[criterion.name] = score
@@ -253,14 +266,18 @@ class RateView(TaskView[RateTask, RateOptions, RateAnswer]):
             self._refresh_criteria()
             if self.editing:
                 return Refusal(
-                    f"rate {', '.join(missing)} first: {self.key_of('rate.leave')}, then a digit"
+                    _("rate {missing} first: {leave}, then a digit").format(
+                        missing=", ".join(missing), leave=self.key_of("rate.leave")
+                    )
                 )
-            return Refusal(f"rate {', '.join(missing)} first (required)")
+            return Refusal(_("rate {missing} first (required)").format(missing=", ".join(missing)))
         if self.note_required and not self.note:
             if self.editing:
-                return Refusal("a note is required: write why")
+                return Refusal(_("a note is required: write why"))
             return Refusal(
-                f"this batch requires a note: press {self.key_of('rate.note')} and say why"
+                _("this batch requires a note: press {note} and say why").format(
+                    note=self.key_of("rate.note")
+                )
             )
         ratings = {c.name: self.ratings[c.name] for c in self.criteria if c.name in self.ratings}
         return "accept", RateAnswer(ratings=ratings, target=self.target, note=self.note)

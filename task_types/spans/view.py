@@ -19,6 +19,7 @@ from task_types.spans.models import SpansAnswer, SpansOptions, SpansTask
 from task_types.spans.patterns import load_patterns, suggest
 from task_types.spans.text_area import SpanText
 from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
+from tui.core.i18n import _, ngettext
 from tui.core.keymap import key_display
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.task_text import SPAN_STYLES, literal_text
@@ -91,7 +92,7 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
         self.text_view = SpanText(self.editor, self.label_styles)
         self._legend = Static(self._render_legend(), classes="legend")
         self._info = InfoLine(self._render_info())
-        self._search = FieldInput("", "find in the text (⏎ jumps, again: the next)", "search")
+        self._search = FieldInput("", _("find in the text (⏎ jumps, again: the next)"), "search")
         self._search.on_enter = self._search_go
         self.leave_keys = ctx.keymap.keys_for("spans.cancel") or ["escape"]
 
@@ -110,20 +111,28 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
             out.append(self._badge(label))
             out.append("  ")
         if was_skipped(self):
-            out.append(SKIPPED_NOTE, style="italic yellow")
+            out.append(_(SKIPPED_NOTE), style="italic yellow")
         elif self.ctx.previous is not None:
-            out.append("(your saved spans)", style="italic yellow")
+            out.append(_("(your saved spans)"), style="italic yellow")
         elif self.suggested:
-            many = "s" if self.suggested != 1 else ""
             out.append(
-                f"({self.suggested} span{many} suggested: check them)", style="italic yellow"
+                ngettext(
+                    "({suggested} span suggested: check it)",
+                    "({suggested} spans suggested: check them)",
+                    self.suggested,
+                ).format(suggested=self.suggested),
+                style="italic yellow",
             )
         return out
 
     def on_mount(self) -> None:
         if self.pattern_problems:
             more = len(self.pattern_problems) - 1
-            extra = f" (and {more} more: labeldesk validate lists them)" if more else ""
+            extra = (
+                _(" (and {more} more: labeldesk validate lists them)").format(more=more)
+                if more
+                else ""
+            )
             self.post_message(self.Notice(self.pattern_problems[0] + extra, error=True))
 
     def _badge(self, label: str) -> Text:
@@ -137,9 +146,18 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
         if ed.anchor is not None:
             lo, hi = ed.selection
             start, end = ed.selection_chars()
-            out.append(f"selected {hi - lo + 1} token{'s' if hi > lo else ''} ", style="bold")
+            out.append(
+                ngettext("selected {count} token ", "selected {count} tokens ", hi - lo + 1).format(
+                    count=hi - lo + 1
+                ),
+                style="bold",
+            )
             out.append(_quote(ed.text[start:end]))
-            out.append(f"  label key marks it · {self.key_of('spans.cancel')} drops it")
+            out.append(
+                _("  label key marks it · {cancel} drops it").format(
+                    cancel=self.key_of("spans.cancel")
+                )
+            )
         else:
             span = ed.span_at_cursor()
             tok = ed.tokens[ed.cursor]
@@ -148,17 +166,25 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
                 out.append(" ")
                 out.append(_quote(ed.text[span.start : span.end]))
                 out.append(
-                    f"  label key relabels · {self.key_of('spans.delete')} deletes", style="dim"
+                    _("  label key relabels · {delete} deletes").format(
+                        delete=self.key_of("spans.delete")
+                    ),
+                    style="dim",
                 )
             else:
                 out.append("cursor ")
                 out.append(_quote(ed.text[tok.start : tok.end]))
-                out.append("  label key marks it · Shift+arrows extend", style="dim")
+                out.append(_("  label key marks it · Shift+arrows extend"), style="dim")
         count = len(ed.spans)
-        out.append(f"\n{count} span{'s' if count != 1 else ''}", style="bold")
+        out.append(
+            ngettext("\n{count} span", "\n{count} spans", count).format(count=count),
+            style="bold",
+        )
         saves = self.key_of("app.submit")
         out.append(
-            f" · token {ed.cursor + 1}/{len(ed.tokens)} · {saves} saves (no spans is an answer)"
+            _(" · token {cursor}/{tokens} · {saves} saves (no spans is an answer)").format(
+                cursor=ed.cursor + 1, tokens=len(ed.tokens), saves=saves
+            )
         )
         return out
 
@@ -212,7 +238,7 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
     def _jump(self, forward: bool) -> None:
         target = self.editor.span_jump(forward=forward)
         if target is None:
-            self.post_message(self.Notice("no span that way"))
+            self.post_message(self.Notice(_("no span that way")))
             return
         self._move(target)
 
@@ -229,7 +255,7 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
     def _to_name(self, forward: bool) -> None:
         found = self.editor.name_jump(forward)
         if found is None:
-            self.post_message(self.Notice("no capitalised word that way"))
+            self.post_message(self.Notice(_("no capitalised word that way")))
         else:
             self._select(found)
 
@@ -253,7 +279,11 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
             return
         found = self.editor.search(query)
         if found is None:
-            self.post_message(self.Notice(f"not in the text: {' '.join(query.split())[:40]}"))
+            self.post_message(
+                self.Notice(
+                    _("not in the text: {split}").format(split=" ".join(query.split())[:40])
+                )
+            )
         else:
             self._select(found)
 
@@ -267,7 +297,7 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
 
     @property
     def editing_label(self) -> str:
-        return "the search"
+        return _("the search")
 
     def on_key(self, event: events.Key) -> None:
         if event.key in self.leave_keys and self.editing:
@@ -282,9 +312,11 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
     def act_delete(self) -> None:
         gone = self.editor.delete()
         if not gone:
-            self.post_message(self.Notice("no span under the cursor to delete", error=True))
+            self.post_message(self.Notice(_("no span under the cursor to delete"), error=True))
             return
-        self.post_message(self.Notice(f"deleted {', '.join(s.label for s in gone)}"))
+        self.post_message(
+            self.Notice(_("deleted {gone}").format(gone=", ".join(s.label for s in gone)))
+        )
         self._changed()
 
     def act_cancel(self) -> None:

@@ -14,6 +14,7 @@ from textual.widgets import Static
 from task_types.media_common.view import Picture, TimedMediaView, focus_now, legend
 from task_types.video.models import VideoAnswer, VideoOptions, VideoTask
 from task_types.view_notes import not_a_label
+from tui.core.i18n import _
 from tui.core.media.probe import MediaInfo, format_time
 from tui.task_view import Refusal, ViewContext
 
@@ -97,7 +98,7 @@ class VideoView(TimedMediaView[VideoTask, VideoOptions, VideoAnswer]):
 
     def media_failed(self) -> None:
         self.strip.styles.height = 1
-        self.strip.say(Text("no thumbnails (see above); labels still work", style="dim"))
+        self.strip.say(Text(_("no thumbnails (see above); labels still work"), style="dim"))
         self.cursor_moved()
 
     # -- drawing ---------------------------------------------------------------------------
@@ -130,12 +131,16 @@ class VideoView(TimedMediaView[VideoTask, VideoOptions, VideoAnswer]):
     def _legend_text(self) -> Text:
         out = Text()
         if self.item_mode:
-            out.append("Item labels ", style="bold")
-            out.append(f"({self.key_of('video.mode')} → segments): ", style="dim")
+            out.append(_("Item labels "), style="bold")
+            out.append(
+                _("({mode} → segments): ").format(mode=self.key_of("video.mode")), style="dim"
+            )
             out.append_text(legend(self.ctx, self.item_labels, self.chosen))
         else:
-            out.append("Segment labels ", style="bold")
-            out.append(f"({self.key_of('video.mode')} → item labels): ", style="dim")
+            out.append(_("Segment labels "), style="bold")
+            out.append(
+                _("({mode} → item labels): ").format(mode=self.key_of("video.mode")), style="dim"
+            )
             out.append_text(legend(self.ctx, self.segment_labels))
             if self.chosen:
                 out.append("  item: " + ", ".join(self.chosen), style="green")
@@ -154,8 +159,8 @@ class VideoView(TimedMediaView[VideoTask, VideoOptions, VideoAnswer]):
 
     def act_mode(self) -> None:
         self.item_mode = not self.item_mode
-        which = "the whole video" if self.item_mode else "segments"
-        self.post_message(self.Notice(f"label keys now label {which}"))
+        which = _("the whole video") if self.item_mode else _("segments")
+        self.post_message(self.Notice(_("label keys now label {which}").format(which=which)))
         self.cursor_moved()
 
     def act_external(self) -> None:
@@ -177,7 +182,8 @@ class VideoView(TimedMediaView[VideoTask, VideoOptions, VideoAnswer]):
     def _jump_thumb(self, direction: int) -> None:
         if not self.times or not self.editor.known:
             self.tell(
-                "no thumbnails: see the message above", self.media_error or "no thumbnails yet"
+                _("no thumbnails: see the message above"),
+                self.media_error or _("no thumbnails yet"),
             )
             return
         t = self.editor.cursor_s
@@ -192,7 +198,7 @@ class VideoView(TimedMediaView[VideoTask, VideoOptions, VideoAnswer]):
 
     def _toggle_item_label(self, n: int) -> None:
         if n > len(self.item_labels):
-            text = not_a_label(self.ctx.keymap, n, len(self.item_labels), "item label")
+            text = not_a_label(self.ctx.keymap, n, len(self.item_labels), _("item label"))
             self.post_message(self.Notice(text, error=True))
             return
         label = self.item_labels[n - 1]
@@ -208,9 +214,13 @@ class VideoView(TimedMediaView[VideoTask, VideoOptions, VideoAnswer]):
             return pending
         if not self.editor.segments and not self.chosen:
             return Refusal(
-                f"mark a segment ({self.key_of('video.mark_in')} in, "
-                f"{self.key_of('video.mark_out')} out, a label key) or an item label "
-                f"({self.key_of('video.mode')})"
+                _(
+                    "mark a segment ({mark_in} in, {mark_out} out, a label key) or an item label ({mode})"
+                ).format(
+                    mark_in=self.key_of("video.mark_in"),
+                    mark_out=self.key_of("video.mark_out"),
+                    mode=self.key_of("video.mode"),
+                )
             )
         labels = [x for x in self.item_labels if x in self.chosen]
         return "accept", VideoAnswer(segments=list(self.editor.segments), labels=labels)

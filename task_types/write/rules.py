@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from task_types.write.language import Code, detect
 from task_types.write.models import Violation, WriteOptions
+from tui.core.i18n import N_, _
 
-LANGUAGE_NAMES = {"nl": "Dutch", "en": "English"}
+LANGUAGE_NAMES = {"nl": N_("Dutch"), "en": N_("English")}
 
 # The trailing punctuation of a sentence is not part of the URL it ends with.
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'{}]+")
@@ -84,9 +85,19 @@ def _limits(words: int, chars: int, options: WriteOptions) -> list[Violation]:
         name = "words" if unit == "words" else "characters"
         low, high = getattr(options, f"min_{unit}"), getattr(options, f"max_{unit}")
         if low is not None and n < low:
-            out.append(Violation(rule=f"min_{unit}", message=f"{n} {name}, at least {low}"))
+            out.append(
+                Violation(
+                    rule=f"min_{unit}",
+                    message=_("{n} {name}, at least {low}").format(n=n, name=name, low=low),
+                )
+            )
         if high is not None and n > high:
-            out.append(Violation(rule=f"max_{unit}", message=f"{n} {name}, at most {high}"))
+            out.append(
+                Violation(
+                    rule=f"max_{unit}",
+                    message=_("{n} {name}, at most {high}").format(n=n, name=name, high=high),
+                )
+            )
     return out
 
 
@@ -95,11 +106,16 @@ def _kept(text: str, source: str, options: WriteOptions) -> list[Violation]:
     if "placeholders" in options.keep:
         mine, theirs = placeholders(text), placeholders(source)
         for p in _missing(theirs, mine):
-            out.append(Violation(rule="keep.placeholders", message=f"placeholder {p} is missing"))
+            out.append(
+                Violation(
+                    rule="keep.placeholders", message=_("placeholder {p} is missing").format(p=p)
+                )
+            )
         for p in sorted(set(mine) - set(theirs)):
             out.append(
                 Violation(
-                    rule="keep.placeholders", message=f"{p} is not a placeholder of the source"
+                    rule="keep.placeholders",
+                    message=_("{p} is not a placeholder of the source").format(p=p),
                 )
             )
     if "numbers" in options.keep:
@@ -110,10 +126,14 @@ def _kept(text: str, source: str, options: WriteOptions) -> list[Violation]:
             if left[_digits(n)] > 0:
                 left[_digits(n)] -= 1
             else:
-                out.append(Violation(rule="keep.numbers", message=f"number {n} is missing"))
+                out.append(
+                    Violation(rule="keep.numbers", message=_("number {n} is missing").format(n=n))
+                )
     if "urls" in options.keep:
         for u in _missing(urls(source), urls(text)):
-            out.append(Violation(rule="keep.urls", message=f"URL {u} is missing or changed"))
+            out.append(
+                Violation(rule="keep.urls", message=_("URL {u} is missing or changed").format(u=u))
+            )
     return out
 
 
@@ -129,13 +149,20 @@ def check_text(text: str, source: str | None, options: WriteOptions) -> Report:
             Violation(
                 rule="language",
                 message=(
-                    f"reads as {LANGUAGE_NAMES[detection.code]} "
-                    f"({detection.confidence:.0%}), the batch asks for {LANGUAGE_NAMES[wanted]}"
+                    _("reads as {code} ({confidence:.0%}), the batch asks for {wanted}").format(
+                        code=_(LANGUAGE_NAMES[detection.code]),
+                        confidence=detection.confidence,
+                        wanted=_(LANGUAGE_NAMES[wanted]),
+                    )
                 ),
             )
         )
     for phrase in forbidden_found(text, options.forbidden):
-        violations.append(Violation(rule="forbidden", message=f"forbidden phrase “{phrase}”"))
+        violations.append(
+            Violation(
+                rule="forbidden", message=_("forbidden phrase “{phrase}”").format(phrase=phrase)
+            )
+        )
     if source and text:
         violations.extend(_kept(text, source, options))
     return Report(

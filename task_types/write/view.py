@@ -18,6 +18,7 @@ from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from task_types.write.external import ExternalEditorError, edit_text, editor_command
 from task_types.write.models import Override, Violation, WriteAnswer, WriteOptions, WriteTask
 from task_types.write.rules import LANGUAGE_NAMES, Report, check_text, clean
+from tui.core.i18n import _, ngettext
 from tui.core.safe_text import visible
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.task_text import literal_text
@@ -76,7 +77,7 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
         )
         self.reason = FieldInput(
             "",
-            "why the rules do not apply here",
+            _("why the rules do not apply here"),
             "reason",
             on_enter=self._reason_given,
             compact=False,
@@ -95,8 +96,9 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
         yield Static(id="checks")
         yield Static(
             Text(
-                f"Reason for submitting despite the broken rules "
-                f"({self.key_of('app.submit')} saves, {self.key_of('write.leave')} cancels):",
+                _(
+                    "Reason for submitting despite the broken rules ({submit} saves, {leave} cancels):"
+                ).format(submit=self.key_of("app.submit"), leave=self.key_of("write.leave")),
                 style="bold yellow",
             ),
             id="reason-title",
@@ -106,9 +108,9 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
     def _source_text(self) -> Text:
         out = Text()
         for title, value in (
-            ("Prompt", self.task.prompt),
-            ("Instructions", self.task.instructions),
-            ("Source", self.task.source),
+            (_("Prompt"), self.task.prompt),
+            (_("Instructions"), self.task.instructions),
+            (_("Source"), self.task.source),
         ):
             if value and value.strip():
                 if out:
@@ -135,14 +137,14 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
     def _refresh_title(self) -> None:
         if not self.is_attached:
             return  # called back after this item was replaced
-        title = Text("Your text", style="bold")
+        title = Text(_("Your text"), style="bold")
         if was_skipped(self) and not self.draft_changed:
-            title.append(f"  {SKIPPED_NOTE}", style="italic yellow")
+            title.append("  " + _(SKIPPED_NOTE), style="italic yellow")
         elif self.area.has_focus:
-            title.append("  ✎ typing · ", style="green")
+            title.append(_("  ✎ typing · "), style="green")
             for key, word in (
                 (self.key_of("app.submit"), "saves"),
-                ("Ctrl+j", "new line"),
+                ("Ctrl+j", _("new line")),
                 (self.key_of("write.leave"), "leaves"),
             ):
                 title.append(f" {key} ", style="reverse bold")
@@ -183,21 +185,36 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
     def _render_report(self, report: Report) -> Text:
         o = self.options
         out = Text()
-        out.append(f"{report.words} words{_range(o.min_words, o.max_words)}", style="bold")
-        out.append(f" · {report.chars} chars{_range(o.min_chars, o.max_chars)}")
+        out.append(
+            _("{words} words{max_words}").format(
+                words=report.words, max_words=_range(o.min_words, o.max_words)
+            ),
+            style="bold",
+        )
+        out.append(
+            _(" · {chars} chars{max_chars}").format(
+                chars=report.chars, max_chars=_range(o.min_chars, o.max_chars)
+            )
+        )
         if report.language is not None:
-            out.append(f" · {LANGUAGE_NAMES[report.language]}")
+            out.append(" · " + _(LANGUAGE_NAMES[report.language]))
         elif report.text:
-            out.append(" · language: too short to tell", style="dim")
+            out.append(_(" · language: too short to tell"), style="dim")
         if o.language is not None:
-            out.append(f" (wanted: {LANGUAGE_NAMES[o.language]})", style="dim")
+            out.append(
+                _(" (wanted: {language})").format(language=_(LANGUAGE_NAMES[o.language])),
+                style="dim",
+            )
         if not report.text:
-            out.append("\nnothing written yet", style="dim")
+            out.append(_("\nnothing written yet"), style="dim")
         elif not report.violations:
-            out.append("\n✓ every rule is met", style="green")
+            out.append(_("\n✓ every rule is met"), style="green")
         else:
             n = len(report.violations)
-            out.append(f"\n✗ {n} rule{'s' if n > 1 else ''} broken:", style="bold red")
+            out.append(
+                ngettext("\n✗ {n} rule broken:", "\n✗ {n} rules broken:", n).format(n=n),
+                style="bold red",
+            )
             for violation in report.violations:
                 out.append("\n  • ", style="red")
                 out.append(literal_text(violation.message, style="red"))
@@ -210,7 +227,7 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
 
     @property
     def editing_label(self) -> str:
-        return "the override reason" if self.reason.has_focus else "your text"
+        return _("the override reason") if self.reason.has_focus else _("your text")
 
     @property
     def draft_changed(self) -> bool:
@@ -241,7 +258,9 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
 
     def act_leave(self) -> None:
         if self.is_attached:
-            self.post_message(self.Notice(f"not editing: {self.key_of('write.edit')} edits"))
+            self.post_message(
+                self.Notice(_("not editing: {edit} edits").format(edit=self.key_of("write.edit")))
+            )
 
     def act_external(self) -> None:
         if self.is_attached:
@@ -284,13 +303,19 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
         self.area.replace(text, (0, 0), self.area.document.end, maintain_selection_offset=False)
         focus_now(self)
         self._refresh_title()
-        self.post_message(self.Notice(f"text from {command[0]}: {self._editor_summary(text)}"))
+        self.post_message(
+            self.Notice(
+                _("text from {command}: {text}").format(
+                    command=command[0], text=self._editor_summary(text)
+                )
+            )
+        )
 
     def _editor_summary(self, text: str) -> str:
         report = check_text(text, self.task.source, self.options)
         if report.violations:
-            return f"{len(report.violations)} rule(s) broken"
-        return f"{report.words} words, every rule met"
+            return _("{violations} rule(s) broken").format(violations=len(report.violations))
+        return _("{words} words, every rule met").format(words=report.words)
 
     # -- submit and override ---------------------------------------------------------------
     def _value(self, report: Report, override: Override | None = None) -> WriteAnswer:
@@ -318,10 +343,11 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
         self._show_report(report)
         if not report.text:
             if self.editing:
-                return Refusal("nothing written yet")
+                return Refusal(_("nothing written yet"))
             return Refusal(
-                f"nothing written yet: {self.key_of('write.edit')} edits, "
-                f"{self.key_of('write.external')} opens $EDITOR (or skip the item)"
+                _(
+                    "nothing written yet: {edit} edits, {external} opens $EDITOR (or skip the item)"
+                ).format(edit=self.key_of("write.edit"), external=self.key_of("write.external"))
             )
         return report
 
@@ -331,13 +357,18 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
             return report
         if report.violations:
             first = report.violations[0].message
-            more = f" (+{len(report.violations) - 1} more)" if len(report.violations) > 1 else ""
+            more = (
+                _(" (+{violations} more)").format(violations=len(report.violations) - 1)
+                if len(report.violations) > 1
+                else ""
+            )
             if self.editing:
                 # Short: the screen adds where the keys go; the rules are listed below.
-                return Refusal(f"rule broken: {first}{more}")
+                return Refusal(_("rule broken: {first}{more}").format(first=first, more=more))
             return Refusal(
-                f"rule broken: {first}{more}: fix it, or "
-                f"{self.key_of('write.override')} to submit anyway with a reason"
+                _(
+                    "rule broken: {first}{more}: fix it, or {override} to submit anyway with a reason"
+                ).format(first=first, more=more, override=self.key_of("write.override"))
             )
         return "accept", self._value(report)
 
@@ -348,7 +379,11 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
             return
         if not report.violations:
             self.post_message(
-                self.Notice(f"every rule is met: {self.key_of('app.submit')} submits")
+                self.Notice(
+                    _("every rule is met: {submit} submits").format(
+                        submit=self.key_of("app.submit")
+                    )
+                )
             )
             return
         self._pending = list(report.violations)
@@ -365,11 +400,11 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
     def _reason_given(self) -> None:
         reason = " ".join(self.reason.value.split())
         if len(reason) < 3:
-            self.post_message(self.Notice("give a reason (a few words) for the override", True))
+            self.post_message(self.Notice(_("give a reason (a few words) for the override"), True))
             return
         report = self._checked()
         if not report.text:  # emptied while giving the reason: a WriteAnswer has text
-            self.post_message(self.Notice("nothing written yet", error=True))
+            self.post_message(self.Notice(_("nothing written yet"), error=True))
             return
         if not report.violations:
             self.submit("accept", self._value(report))

@@ -68,9 +68,7 @@ def language_from_env(env: Mapping[str, str]) -> str | None:
     return None
 
 
-def resolve_language(
-    config_language: str | None, env: Mapping[str, str] | None = None
-) -> str:
+def resolve_language(config_language: str | None, env: Mapping[str, str] | None = None) -> str:
     environ = os.environ if env is None else env
     override = environ.get("LABELDESK_LANGUAGE", "").strip()
     if override:

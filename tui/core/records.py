@@ -10,10 +10,41 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tui.core.i18n import N_, _
+
 AnswerKind = Literal["accept", "reject", "skip", "flag", "undone"]
 FlagReason = Literal["ambiguous", "guidelines", "tooling", "sensitive", "other"]
 FLAG_REASONS: tuple[FlagReason, ...] = ("ambiguous", "guidelines", "tooling", "sensitive", "other")
 Verdict = Literal["pass", "fail", "corrected"]
+# What the interface calls each reason (the ids above are what the files hold).
+FLAG_REASON_NAMES: dict[str, str] = {
+    "ambiguous": N_("ambiguous"),
+    "guidelines": N_("guidelines"),
+    "tooling": N_("tooling"),
+    "sensitive": N_("sensitive"),
+    "other": N_("other"),
+}
+
+
+ANSWER_KIND_NAMES: dict[str, str] = {
+    "accept": N_("accept"),
+    "reject": N_("reject"),
+    "skip": N_("skip"),
+    "flag": N_("flag"),
+    "undone": N_("undone"),
+}
+
+
+def answer_kind_name(kind: str) -> str:
+    """An answer kind in the interface language (the files keep the English id)."""
+    name = ANSWER_KIND_NAMES.get(kind)
+    return _(name) if name is not None else kind
+
+
+def flag_reason_name(reason: str) -> str:
+    """A flag reason in the interface language (an unknown id is shown as it is)."""
+    name = FLAG_REASON_NAMES.get(reason)
+    return _(name) if name is not None else reason
 
 
 def utc_now() -> datetime:

@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tui.core.i18n import _, ngettext
 from tui.core.merge.adjudication_session import (
     ADJUDICATE_APP_IDS,
     AdjudicationSession,
@@ -108,16 +109,22 @@ class AdjudicationScreen(ItemScreen):
         s = self.session
         batch = s.batch
         header = Text()
-        header.append("ADJUDICATE ", style="bold reverse")
+        header.append(_("ADJUDICATE "), style="bold reverse")
         header.append(" ")
         header.append(literal_text(batch.config.title or batch.id, style="bold"))
-        header.append(f"  ·  {batch.task_type.name}  ·  adjudicator {visible(s.adjudicator)}")
+        header.append(
+            _("  ·  {name}  ·  adjudicator {adjudicator}").format(
+                name=batch.task_type.name, adjudicator=visible(s.adjudicator)
+            )
+        )
         self.query_one("#header", Line).set(header)
         if s.finished:
-            where = "all decided" if s.done == s.total else "end of the queue"
+            where = _("all decided") if s.done == s.total else _("end of the queue")
         else:
-            where = f"item {s.position + 1} of {s.total}"
-        line = f"{where}  ·  {s.done} of {s.total} decided  ·  {s.total - s.done} to go"
+            where = _("item {position} of {total}").format(position=s.position + 1, total=s.total)
+        line = _("{where}  ·  {done} of {total} decided  ·  {done2} to go").format(
+            where=where, done=s.done, total=s.total, done2=s.total - s.done
+        )
         self.query_one("#progress", Line).set(Text(line))
 
     def _answers_text(self, item: QueueItem) -> Text:
@@ -126,7 +133,11 @@ class AdjudicationScreen(ItemScreen):
         out = Text()
         out.append(literal_text(item.task_id, style="bold"))
         votes = len(record.votes)
-        out.append(f"  ·  {record.source}  ·  {votes} vote{'s' if votes != 1 else ''}")
+        out.append(
+            ngettext(
+                "  ·  {source}  ·  {votes} vote", "  ·  {source}  ·  {votes} votes", votes
+            ).format(source=record.source, votes=votes)
+        )
         shown = self.session.shown_choice % max(1, len(item.choices))
         for n, group in enumerate(item.choices, start=1):
             key = self.keymap.display(f"adjudicate.pick_{n}", limit=1) if n <= 9 else ""
@@ -141,7 +152,7 @@ class AdjudicationScreen(ItemScreen):
         for vote in record.abstained:
             out.append("\n    ")
             out.append(literal_text(vote.annotator, style="dim"))
-            out.append(f" {vote.answer} (no vote)", style="dim")
+            out.append(_(" {answer} (no vote)").format(answer=vote.answer), style="dim")
         for flag in record.flags:
             out.append("\n    ⚑ ", style="bold yellow")
             out.append(literal_text(flag["annotator"], style="yellow"))
@@ -157,12 +168,12 @@ class AdjudicationScreen(ItemScreen):
     def _decision_words(self, decision: Adjudication) -> Text:
         out = Text("decided: ", style="bold")
         if decision.decision == "pick":
-            out.append("answer of ", style="bold green")
+            out.append(_("answer of "), style="bold green")
             out.append(literal_text(", ".join(decision.chosen), style="bold green"))
         else:
-            out.append("corrected → ", style="bold yellow")
+            out.append(_("corrected → "), style="bold yellow")
             out.append(literal_text(self.session.batch.task_type.summarize(decision.value)))
-        out.append("  (a new decision replaces it)", style="dim")
+        out.append(_("  (a new decision replaces it)"), style="dim")
         return out
 
     def _hidden(self, raw: dict[str, Any] | None) -> bool:
@@ -197,17 +208,17 @@ class AdjudicationScreen(ItemScreen):
         task = s.item_of(item)
         if task is None:
             if not s.located_all:
-                return "finding the task in tasks.jsonl…"
+                return _("finding the task in tasks.jsonl…")
             return (
                 f"Task {item.task_id!r} is not in {s.batch.tasks_path.name}: decide from the "
                 "answers above (pick one; a correction needs the task)."
             )
         if task.task is None:
-            found = "; ".join(str(p) for p in task.problems) or "invalid task line"
-            return f"The task line is invalid, so it cannot be shown: {found}"
+            found = "; ".join(str(p) for p in task.problems) or _("invalid task line")
+            return _("The task line is invalid, so it cannot be shown: {found}").format(found=found)
         if self._hidden(task.raw):
-            return (
-                f"Sensitive content hidden. Press {self.keymap.display('app.reveal')} to reveal it."
+            return _("Sensitive content hidden. Press {key} to reveal it.").format(
+                key=self.keymap.display("app.reveal")
             )
         return None
 
@@ -278,13 +289,15 @@ class AdjudicationScreen(ItemScreen):
 
     def action_finish_correction(self) -> None:
         self.set_status(
-            f"finish the correction ({self.keymap.display('app.submit', 1)}) or "
-            f"{self.keymap.display('audit.cancel', 1)} to leave it",
+            _("finish the correction ({key}) or {key2} to leave it").format(
+                key=self.keymap.display("app.submit", 1),
+                key2=self.keymap.display("audit.cancel", 1),
+            ),
             error=True,
         )
 
     def no_view_reason(self) -> str:
-        return "no item to act on here"
+        return _("no item to act on here")
 
     def guidelines_file(self) -> Path | None:
         return self.session.batch.guidelines_path
@@ -293,10 +306,15 @@ class AdjudicationScreen(ItemScreen):
     def action_pick(self, n: int) -> None:
         item = self.session.current()
         if item is None:
-            self.set_status("no item here: go back to revisit one", error=True)
+            self.set_status(_("no item here: go back to revisit one"), error=True)
             return
         if n > len(item.choices):
-            self.set_status(f"there is no answer {n} here: 1 to {len(item.choices)}", error=True)
+            self.set_status(
+                _("there is no answer {n} here: 1 to {choices}").format(
+                    n=n, choices=len(item.choices)
+                ),
+                error=True,
+            )
             return
         self._decide(lambda: self.session.pick(n))
 
@@ -305,39 +323,45 @@ class AdjudicationScreen(ItemScreen):
             self.show_current()
             vote = self.session.shown_vote()
             if vote is not None:
-                self.set_status(f"showing the answer of {vote.annotator}")
+                self.set_status(
+                    _("showing the answer of {annotator}").format(annotator=vote.annotator)
+                )
         else:
-            self.set_status("there is no other answer to show", error=True)
+            self.set_status(_("there is no other answer to show"), error=True)
 
     def action_audit_correct(self) -> None:
         item = self.session.current()
         if item is None:
-            self.set_status("no item here: go back to revisit one", error=True)
+            self.set_status(_("no item here: go back to revisit one"), error=True)
             return
         why_not = self._can_show_view(item)
         if why_not is not None:
-            self.set_status("cannot correct here: " + why_not.split(":")[0], error=True)
+            self.set_status(_("cannot correct here: ") + why_not.split(":")[0], error=True)
             return
         self.view = self._make_view(item, "correct")
         self.mode = "correct"
         self._bind_mode()
         self.put_item(self.view, item.task_id)
         self.set_status(
-            f"correcting: change the answer, {self.keymap.display('app.submit', 1)} saves it, "
-            f"{self.keymap.display('audit.cancel', 1)} cancels"
+            _("correcting: change the answer, {key} saves it, {key2} cancels").format(
+                key=self.keymap.display("app.submit", 1),
+                key2=self.keymap.display("audit.cancel", 1),
+            )
         )
         self.render_keys()
 
     def action_audit_cancel(self) -> None:
         if self.mode == "correct":
             self.show_current()
-            self.set_status("correction cancelled")
+            self.set_status(_("correction cancelled"))
 
     def action_submit(self) -> None:
         if self.mode != "correct" or self.view is None:
             self.set_status(
-                f"decide: {self.keymap.display('adjudicate.pick_1', 1)}… takes that answer · "
-                f"{self.keymap.display('audit.correct', 1)} corrects it",
+                _("decide: {key}… takes that answer · {key2} corrects it").format(
+                    key=self.keymap.display("adjudicate.pick_1", 1),
+                    key2=self.keymap.display("audit.correct", 1),
+                ),
                 error=True,
             )
             return
@@ -352,7 +376,9 @@ class AdjudicationScreen(ItemScreen):
             self._corrected(answer, value)
         else:
             self.set_status(
-                f"to change the answer press {self.keymap.display('audit.correct', 1)}",
+                _("to change the answer press {key}").format(
+                    key=self.keymap.display("audit.correct", 1)
+                ),
                 error=True,
             )
 
@@ -363,10 +389,12 @@ class AdjudicationScreen(ItemScreen):
 
     def _corrected(self, answer: str, value: dict[str, Any] | None) -> None:
         if value is None and answer not in ("accept", "reject"):
-            self.set_status("the view gave no answer to save as the decision", error=True)
+            self.set_status(_("the view gave no answer to save as the decision"), error=True)
             return
         if answer not in ("accept", "reject"):
-            self.set_status(f"a {answer} settles nothing: give an answer", error=True)
+            self.set_status(
+                _("a {answer} settles nothing: give an answer").format(answer=answer), error=True
+            )
             return
         self._decide(lambda: self.session.correct(answer, value))
 
@@ -374,18 +402,25 @@ class AdjudicationScreen(ItemScreen):
         try:
             record: Adjudication = act()
         except ValidationError as exc:
-            self.set_status(f"not a valid answer: {exc.errors()[0]['msg']}", error=True)
+            self.set_status(
+                _("not a valid answer: {msg}").format(msg=exc.errors()[0]["msg"]), error=True
+            )
             return
         except ValueError as exc:
-            self.set_status(f"not recorded: {exc}", error=True)
+            self.set_status(_("not recorded: {exc}").format(exc=exc), error=True)
             return
         except OSError as exc:
             self.set_status(
-                f"NOT SAVED ({exc.strerror or exc}): fix the disk and press again", error=True
+                _("NOT SAVED ({exc}): fix the disk and press again").format(
+                    exc=exc.strerror or exc
+                ),
+                error=True,
             )
             return
-        who = ", ".join(record.chosen) if record.chosen else "your correction"
-        self.set_status(f"✓ decided {record.task_id}: {who} (saved)")
+        who = ", ".join(record.chosen) if record.chosen else _("your correction")
+        self.set_status(
+            _("✓ decided {task_id}: {who} (saved)").format(task_id=record.task_id, who=who)
+        )
         self.show_current(keep_status=True)
 
     # -- navigation and overlays -----------------------------------------------------------
@@ -393,20 +428,20 @@ class AdjudicationScreen(ItemScreen):
         if self.session.back():
             self.show_current()
         else:
-            self.set_status("this is the first item of the queue", error=True)
+            self.set_status(_("this is the first item of the queue"), error=True)
 
     def action_forward(self) -> None:
         if self.session.forward():
             self.show_current()
         else:
-            self.set_status("this is the last item of the queue", error=True)
+            self.set_status(_("this is the last item of the queue"), error=True)
 
     def action_skip(self) -> None:
         if self.session.skip():
             self.show_current()
-            self.set_status("skipped: it stays in the queue")
+            self.set_status(_("skipped: it stays in the queue"))
         else:
-            self.set_status("no other undecided item to go to", error=True)
+            self.set_status(_("no other undecided item to go to"), error=True)
 
     def action_reveal(self) -> None:
         if self.session.current() is not None:

@@ -24,8 +24,9 @@ from textual.widgets import Input, Static
 
 from tui.core.audit import AuditInputError, PlanItemStatus
 from tui.core.audit.review_session import AUDIT_APP_IDS, AuditSession
+from tui.core.i18n import _
 from tui.core.keymap import Keymap
-from tui.core.records import AuditRecord
+from tui.core.records import AuditRecord, flag_reason_name
 from tui.core.safe_text import visible
 from tui.core.task_type import TaskType
 from tui.key_gate import PaintedGate
@@ -99,9 +100,9 @@ class ErrorsScreen(PaintedGate, ModalScreen[ErrorsChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = f"{self.verdict}: which errors?"
+            box.border_title = _("{verdict}: which errors?").format(verdict=self.verdict)
             yield Static(self._render_categories(), id="categories")
-            yield Input(placeholder="optional comment for the annotator", id="comment")
+            yield Input(placeholder=_("optional comment for the annotator"), id="comment")
             yield Static(self._hint(), id="errors-hint")
 
     def _render_categories(self) -> Text:
@@ -109,7 +110,7 @@ class ErrorsScreen(PaintedGate, ModalScreen[ErrorsChoice | None]):
         if self.about:
             out.append(literal_text(self.about, style="italic"))
             out.append("\n")
-        out.append("Toggle one or more categories:\n", style="bold")
+        out.append(_("Toggle one or more categories:\n"), style="bold")
         for n, category in enumerate(self.categories, start=1):
             key = self.keymap.display(f"label.{n}", limit=1)
             chosen = category in self.chosen
@@ -124,8 +125,11 @@ class ErrorsScreen(PaintedGate, ModalScreen[ErrorsChoice | None]):
             return Text(refusal, style="bold red")
         k = self.keymap.display
         return Text(
-            f"{k('audit.comment', 1)} comment · {k('app.submit', 1)} record · "
-            f"{k('audit.cancel', 1)} cancel",
+            _("{comment} comment · {submit} record · {cancel} cancel").format(
+                comment=k("audit.comment", 1),
+                submit=k("app.submit", 1),
+                cancel=k("audit.cancel", 1),
+            ),
             style="dim",
         )
 
@@ -161,7 +165,9 @@ class ErrorsScreen(PaintedGate, ModalScreen[ErrorsChoice | None]):
 
     def toggle(self, n: int) -> None:
         if not 1 <= n <= len(self.categories):
-            self.query_one("#errors-hint", Static).update(self._hint(f"there is no category {n}"))
+            self.query_one("#errors-hint", Static).update(
+                self._hint(_("there is no category {n}").format(n=n))
+            )
             return
         category = self.categories[n - 1]
         if category in self.chosen:
@@ -175,7 +181,9 @@ class ErrorsScreen(PaintedGate, ModalScreen[ErrorsChoice | None]):
         if not self.chosen:
             first = self.keymap.display("label.1", limit=1)
             self.query_one("#errors-hint", Static).update(
-                self._hint(f"choose at least one error category first ({first}, …)")
+                self._hint(
+                    _("choose at least one error category first ({first}, …)").format(first=first)
+                )
             )
             return
         ordered = [c for c in self.categories if c in self.chosen]
@@ -234,18 +242,26 @@ class AuditReviewScreen(ItemScreen):
         s = self.session
         batch = s.batch
         header = Text()
-        header.append("AUDIT ", style="bold reverse")
+        header.append(_("AUDIT "), style="bold reverse")
         header.append(" ")
         header.append(literal_text(batch.config.title or batch.id, style="bold"))
-        header.append(f"  ·  {batch.task_type.name}  ·  auditor {visible(s.auditor)}")
+        header.append(
+            _("  ·  {name}  ·  auditor {auditor}").format(
+                name=batch.task_type.name, auditor=visible(s.auditor)
+            )
+        )
         self.query_one("#header", Line).set(header)
         counts = s.verdict_counts()
-        tally = f"{counts['pass']} pass, {counts['fail']} fail, {counts['corrected']} corrected"
+        tally = _("{pass_} pass, {fail} fail, {corrected} corrected").format(
+            pass_=counts["pass"], fail=counts["fail"], corrected=counts["corrected"]
+        )
         if s.finished:
-            where = "all done" if s.done == s.total else "end of plan"
+            where = _("all done") if s.done == s.total else _("end of plan")
         else:
-            where = f"item {s.position + 1} of {s.total}"
-        line = f"{where}  ·  {s.done} of {s.total} done ({tally})  ·  {s.total - s.done} to go"
+            where = _("item {position} of {total}").format(position=s.position + 1, total=s.total)
+        line = _("{where}  ·  {done} of {total} done ({tally})  ·  {done2} to go").format(
+            where=where, done=s.done, total=s.total, tally=tally, done2=s.total - s.done
+        )
         self.query_one("#progress", Line).set(Text(line))
 
     def _answer_line(self, status: PlanItemStatus) -> Text:
@@ -253,12 +269,19 @@ class AuditReviewScreen(ItemScreen):
         item = status.item
         out = Text()
         out.append(literal_text(item.task_id, style="bold"))
-        out.append(f"  by {visible(item.annotator)}  ·  revision {item.revision}")
+        out.append(
+            _("  by {annotator}  ·  revision {revision}").format(
+                annotator=visible(item.annotator), revision=item.revision
+            )
+        )
         if status.answer is not None:
             out.append(f"  ·  {status.answer.answer}")
             flag = status.answer.flag
             if flag is not None:
-                out.append(f"  ·  flag: {flag.reason}", style="bold yellow")
+                out.append(
+                    _("  ·  flag: {reason}").format(reason=flag_reason_name(flag.reason)),
+                    style="bold yellow",
+                )
                 if flag.note:
                     out.append(" — ")
                     out.append(literal_text(flag.note, style="yellow"))
@@ -288,7 +311,7 @@ class AuditReviewScreen(ItemScreen):
         if audit.comment:
             out.append(" — ")
             out.append(literal_text(audit.comment, style="italic"))
-        out.append("  (a new verdict replaces it)", style="dim")
+        out.append(_("  (a new verdict replaces it)"), style="dim")
         return out
 
     def _hidden(self, raw: dict[str, Any] | None) -> bool:
@@ -319,25 +342,27 @@ class AuditReviewScreen(ItemScreen):
         """Why the item's view cannot be shown, or None."""
         s = self.session
         if status.answer is None:
-            return (
-                f"The planned answer (revision {status.item.revision}) is no longer in "
-                f"results/{status.item.annotator}.jsonl: there is nothing to audit. "
-                f"Press {self.keymap.display('app.skip')} to skip it."
+            return _(
+                "The planned answer (revision {revision}) is no longer in results/{annotator}.jsonl: there is nothing to audit. Press {key} to skip it."
+            ).format(
+                revision=status.item.revision,
+                annotator=status.item.annotator,
+                key=self.keymap.display("app.skip"),
             )
         item = s.item_of(status)
         if item is None:
             if not s.located_all:
-                return "finding the task in tasks.jsonl…"
+                return _("finding the task in tasks.jsonl…")
             return (
                 f"Task {status.item.task_id!r} is not in {s.batch.tasks_path.name}: judge the "
                 "answer from its summary above (pass or fail; a correction needs the task)."
             )
         if item.task is None:
-            found = "; ".join(str(p) for p in item.problems) or "invalid task line"
-            return f"The task line is invalid, so it cannot be shown: {found}"
+            found = "; ".join(str(p) for p in item.problems) or _("invalid task line")
+            return _("The task line is invalid, so it cannot be shown: {found}").format(found=found)
         if self._hidden(item.raw):
-            return (
-                f"Sensitive content hidden. Press {self.keymap.display('app.reveal')} to reveal it."
+            return _("Sensitive content hidden. Press {key} to reveal it.").format(
+                key=self.keymap.display("app.reveal")
             )
         return None
 
@@ -355,7 +380,9 @@ class AuditReviewScreen(ItemScreen):
             counts = s.verdict_counts()
             if s.done == s.total:
                 every = (
-                    "The planned item is" if s.total == 1 else f"All {s.total} planned items are"
+                    _("The planned item is")
+                    if s.total == 1
+                    else _("All {total} planned items are").format(total=s.total)
                 )
                 msg = (
                     f"{every} audited: {counts['pass']} pass, "
@@ -413,13 +440,15 @@ class AuditReviewScreen(ItemScreen):
 
     def action_finish_correction(self) -> None:
         self.set_status(
-            f"finish the correction ({self.keymap.display('app.submit', 1)}) or "
-            f"{self.keymap.display('audit.cancel', 1)} to leave it",
+            _("finish the correction ({key}) or {key2} to leave it").format(
+                key=self.keymap.display("app.submit", 1),
+                key2=self.keymap.display("audit.cancel", 1),
+            ),
             error=True,
         )
 
     def no_view_reason(self) -> str:
-        return "no item to act on here"
+        return _("no item to act on here")
 
     def help_label_count(self) -> int | None:
         return max(len(self.session.writer.batch.error_categories), 9)
@@ -431,10 +460,10 @@ class AuditReviewScreen(ItemScreen):
     def _auditable(self) -> PlanItemStatus | None:
         status = self.session.current()
         if status is None:
-            self.set_status("no item here: go back to revisit one", error=True)
+            self.set_status(_("no item here: go back to revisit one"), error=True)
             return None
         if status.answer is None:
-            self.set_status("the planned answer is gone: nothing to audit, skip it", error=True)
+            self.set_status(_("the planned answer is gone: nothing to audit, skip it"), error=True)
             return None
         return status
 
@@ -454,29 +483,33 @@ class AuditReviewScreen(ItemScreen):
             return
         why_not = self._can_show_view(status)
         if why_not is not None:
-            self.set_status("cannot correct here: " + why_not.split(":")[0], error=True)
+            self.set_status(_("cannot correct here: ") + why_not.split(":")[0], error=True)
             return
         self.view = self._make_view(status, "correct")
         self.mode = "correct"
         self._bind_mode()
         self.put_item(self.view, status.item.task_id)
         self.set_status(
-            f"correcting: change the answer, {self.keymap.display('app.submit', 1)} saves it, "
-            f"{self.keymap.display('audit.cancel', 1)} cancels"
+            _("correcting: change the answer, {key} saves it, {key2} cancels").format(
+                key=self.keymap.display("app.submit", 1),
+                key2=self.keymap.display("audit.cancel", 1),
+            )
         )
         self.render_keys()
 
     def action_audit_cancel(self) -> None:
         if self.mode == "correct":
             self.show_current()
-            self.set_status("correction cancelled")
+            self.set_status(_("correction cancelled"))
 
     def action_submit(self) -> None:
         if self.mode != "correct" or self.view is None:
             self.set_status(
-                f"choose a verdict: {self.keymap.display('audit.pass', 1)} pass · "
-                f"{self.keymap.display('audit.fail', 1)} fail · "
-                f"{self.keymap.display('audit.correct', 1)} correct",
+                _("choose a verdict: {key} pass · {key2} fail · {key3} correct").format(
+                    key=self.keymap.display("audit.pass", 1),
+                    key2=self.keymap.display("audit.fail", 1),
+                    key3=self.keymap.display("audit.correct", 1),
+                ),
                 error=True,
             )
             return
@@ -491,7 +524,9 @@ class AuditReviewScreen(ItemScreen):
             self._corrected(value)
         else:
             self.set_status(
-                f"to change the answer press {self.keymap.display('audit.correct', 1)}",
+                _("to change the answer press {key}").format(
+                    key=self.keymap.display("audit.correct", 1)
+                ),
                 error=True,
             )
 
@@ -506,20 +541,25 @@ class AuditReviewScreen(ItemScreen):
             return
         task_type = self.session.batch.task_type
         if value is None:
-            self.set_status("the view gave no answer value to save as the correction", True)
+            self.set_status(_("the view gave no answer value to save as the correction"), True)
             return
         if _same_answer(task_type, value, status.answer.value):
             self.set_status(
-                "that is the annotator's answer: change it, or "
-                f"{self.keymap.display('audit.cancel', 1)} and "
-                f"{self.keymap.display('audit.pass', 1)} to pass it",
+                _(
+                    "that is the annotator's answer: change it, or {key} and {key2} to pass it"
+                ).format(
+                    key=self.keymap.display("audit.cancel", 1),
+                    key2=self.keymap.display("audit.pass", 1),
+                ),
                 error=True,
             )
             return
         try:
             task_type.parse_answer(value)
         except ValidationError as exc:
-            self.set_status(f"not a valid answer: {exc.errors()[0]['msg']}", error=True)
+            self.set_status(
+                _("not a valid answer: {msg}").format(msg=exc.errors()[0]["msg"]), error=True
+            )
             return
         self._ask_errors("corrected", value, status)
 
@@ -528,14 +568,16 @@ class AuditReviewScreen(ItemScreen):
     ) -> None:
         task_type = self.session.batch.task_type
         assert status.answer is not None
-        about = f"{status.item.task_id} by {status.item.annotator}: "
+        about = _("{task_id} by {annotator}: ").format(
+            task_id=status.item.task_id, annotator=status.item.annotator
+        )
         about += task_type.summarize(status.answer.value)
         if corrected is not None:
             about += f" → {task_type.summarize(corrected)}"
 
         def chosen(result: ErrorsChoice | None) -> None:
             if result is None:
-                self.set_status(f"{verdict} not recorded (cancelled)")
+                self.set_status(_("{verdict} not recorded (cancelled)").format(verdict=verdict))
                 return
             errors, comment = result
             self._record(verdict, errors=errors, corrected_value=corrected, comment=comment)
@@ -559,16 +601,23 @@ class AuditReviewScreen(ItemScreen):
                 verdict, errors=errors, corrected_value=corrected_value, comment=comment
             )
         except AuditInputError as exc:
-            self.set_status(f"not recorded: {exc}", error=True)
+            self.set_status(_("not recorded: {exc}").format(exc=exc), error=True)
             return
         except OSError as exc:
             self.set_status(
-                f"NOT SAVED ({exc.strerror or exc}): fix the disk and press again", error=True
+                _("NOT SAVED ({exc}): fix the disk and press again").format(
+                    exc=exc.strerror or exc
+                ),
+                error=True,
             )
             return
         self.set_status(
-            f"✓ {record.verdict} saved for {record.task_id} ({record.annotator}, "
-            f"revision {record.revision})"
+            _("✓ {verdict} saved for {task_id} ({annotator}, revision {revision})").format(
+                verdict=record.verdict,
+                task_id=record.task_id,
+                annotator=record.annotator,
+                revision=record.revision,
+            )
         )
         self.show_current(keep_status=True)
 
@@ -577,20 +626,20 @@ class AuditReviewScreen(ItemScreen):
         if self.session.back():
             self.show_current()
         else:
-            self.set_status("this is the first planned item", error=True)
+            self.set_status(_("this is the first planned item"), error=True)
 
     def action_forward(self) -> None:
         if self.session.forward():
             self.show_current()
         else:
-            self.set_status("this is the last planned item", error=True)
+            self.set_status(_("this is the last planned item"), error=True)
 
     def action_skip(self) -> None:
         if self.session.skip():
             self.show_current()
-            self.set_status("skipped: it stays in your plan")
+            self.set_status(_("skipped: it stays in your plan"))
         else:
-            self.set_status("no other unaudited item to go to", error=True)
+            self.set_status(_("no other unaudited item to go to"), error=True)
 
     def action_reveal(self) -> None:
         if self.session.current() is not None:

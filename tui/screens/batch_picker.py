@@ -11,6 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.batch_discovery import BatchEntry, count_progress
+from tui.core.i18n import _
 from tui.key_gate import PaintedGate
 from tui.widgets.task_text import literal_text
 
@@ -36,8 +37,9 @@ class BatchPickerScreen(PaintedGate, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            f"Batches for {self.annotator}: ↑↓ choose, Enter opens, Ctrl+q quits. "
-            "In a batch, Ctrl+q comes back here."
+            _(
+                "Batches for {annotator}: ↑↓ choose, Enter opens, Ctrl+q quits. In a batch, Ctrl+q comes back here."
+            ).format(annotator=self.annotator)
         )
         yield OptionList(*[Option(_label(e, None), id=str(i)) for i, e in enumerate(self.entries)])
 

@@ -9,17 +9,18 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui.core.i18n import N_, _
 from tui.core.keymap import Keymap
-from tui.core.records import FLAG_REASONS, Flag
+from tui.core.records import FLAG_REASONS, Flag, flag_reason_name
 from tui.key_gate import PaintedGate
 from tui.keymap_bindings import install_keymap
 
 _EXPLAIN = {
-    "ambiguous": "the item can be read more than one way",
-    "guidelines": "the guidelines do not cover this case",
-    "tooling": "the tool shows or does something wrong",
-    "sensitive": "the content needs special handling",
-    "other": "anything else (say what in the note)",
+    "ambiguous": N_("the item can be read more than one way"),
+    "guidelines": N_("the guidelines do not cover this case"),
+    "tooling": N_("the tool shows or does something wrong"),
+    "sensitive": N_("the content needs special handling"),
+    "other": N_("anything else (say what in the note)"),
 }
 
 
@@ -44,18 +45,22 @@ class FlagScreen(PaintedGate, ModalScreen[Flag | None]):
         return f"reason({n})" if n <= len(FLAG_REASONS) else None
 
     def compose(self) -> ComposeResult:
-        cancel = self.keymap.display("flag.cancel", limit=2) or "Esc"
+        cancel = self.keymap.display("flag.cancel", limit=2) or _("Esc")
         with Vertical() as box:
-            box.border_title = f"Flag this item ({cancel} cancels)"
+            box.border_title = _("Flag this item ({cancel} cancels)").format(cancel=cancel)
             yield Static(self._reasons(), id="reasons")
-            yield Input(placeholder="optional note, Enter saves the flag", id="note", disabled=True)
+            yield Input(
+                placeholder=_("optional note, Enter saves the flag"), id="note", disabled=True
+            )
 
     def _reasons(self) -> str:
-        lines = ["Why? Press a number:"]
+        lines = [_("Why? Press a number:")]
+        width = max(len(flag_reason_name(r)) for r in FLAG_REASONS) + 1
         for n, reason in enumerate(FLAG_REASONS, start=1):
             mark = "▶" if reason == self.reason else " "
             key = self.keymap.display(f"label.{n}", limit=1) or str(n)
-            lines.append(f"{mark} {key}  {reason:<11} {_EXPLAIN[reason]}")
+            name = flag_reason_name(reason)
+            lines.append(f"{mark} {key}  {name:<{width}} {_(_EXPLAIN[reason])}")
         return "\n".join(lines)
 
     def action_reason(self, n: int) -> None:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.core.gold_feedback import GoldFeedback
+from tui.core.i18n import _
 from tui.core.keymap import Keymap
 from tui.key_gate import PaintedGate
 from tui.widgets.task_text import literal_text
@@ -32,10 +33,12 @@ class GoldFeedbackScreen(PaintedGate, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         fb = self.feedback
-        go_on = self.keymap.display("gold.continue", limit=2) or "Enter"
+        go_on = self.keymap.display("gold.continue", limit=2) or _("Enter")
         with Vertical(classes="" if fb.correct else "wrong") as box:
-            box.border_title = "Gold item: " + ("✓ right" if fb.correct else "✗ not as expected")
-            box.border_subtitle = f"{go_on}: next item"
+            box.border_title = _("Gold item: ") + (
+                _("✓ right") if fb.correct else _("✗ not as expected")
+            )
+            box.border_subtitle = _("{go_on}: next item").format(go_on=go_on)
             yield Static(self._body())
 
     def _body(self) -> Text:
@@ -51,7 +54,7 @@ class GoldFeedbackScreen(PaintedGate, ModalScreen[None]):
             out.append("\n          ")
             out.append_text(literal_text(line, style="yellow"))
         if self.score:
-            out.append(f"\n\n{self.score} this session", style="dim")
+            out.append(_("\n\n{score} this session").format(score=self.score), style="dim")
         return out
 
     def action_go_on(self) -> None:

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.core.i18n import _
 from tui.core.safe_text import visible
 from tui.key_gate import PaintedGate
 
@@ -140,7 +141,9 @@ class GuidelinesScreen(PaintedGate, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         view = GuidelinesView(self.markdown)
-        view.border_title = f"{visible(self.title_text)} (Esc closes, ↑↓ PgUp PgDn scroll)"
+        view.border_title = _("{title_text} (Esc closes, ↑↓ PgUp PgDn scroll)").format(
+            title_text=visible(self.title_text)
+        )
         yield view
 
     def on_mount(self) -> None:

@@ -14,6 +14,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.core.i18n import _
 from tui.core.keymap import Keymap, key_display
 from tui.key_gate import PaintedGate
 from tui.keymap_bindings import active_keys
@@ -57,9 +58,9 @@ class HelpScreen(PaintedGate, ModalScreen[None]):
         table.add_column("binding id", style="dim", no_wrap=True)
         for row in self.rows:
             table.add_row(*row)
-        close = self.keymap.display("help.close", limit=2) or "Esc"
+        close = self.keymap.display("help.close", limit=2) or _("Esc")
         with VerticalScroll() as scroll:
-            scroll.border_title = f"Keys ({close} closes)"
+            scroll.border_title = _("Keys ({close} closes)").format(close=close)
             yield Static(table)
 
     def on_mount(self) -> None:

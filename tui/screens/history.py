@@ -18,6 +18,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.history import FILTERS, HistoryRow, item_number, narrow, positions_of
+from tui.core.i18n import _
 from tui.core.keymap import Keymap
 from tui.key_gate import PaintedGate
 from tui.widgets.task_text import literal_text
@@ -72,11 +73,11 @@ class HistoryScreen(PaintedGate, ModalScreen[int | None]):
         self.looking_up = False
 
     def compose(self) -> ComposeResult:
-        close = self.keymap.display("history.close", limit=2) or "Esc"
+        close = self.keymap.display("history.close", limit=2) or _("Esc")
         with Vertical() as box:
-            box.border_title = f"Your answers in this batch ({close} closes)"
+            box.border_title = _("Your answers in this batch ({close} closes)").format(close=close)
             yield Static(id="filters")
-            yield Input(placeholder="task id, or an item number; ⏎ goes there", id="query")
+            yield Input(placeholder=_("task id, or an item number; ⏎ goes there"), id="query")
             yield OptionList(id="rows")
             yield Static(id="hint")
 
@@ -118,7 +119,15 @@ class HistoryScreen(PaintedGate, ModalScreen[int | None]):
         number = item_number(query, self.total)
         if number is not None:
             options.append(
-                Option(Text(f"go to item {number + 1} of {self.total}", style="bold"), id="item")
+                Option(
+                    Text(
+                        _("go to item {number} of {total}").format(
+                            number=number + 1, total=self.total
+                        ),
+                        style="bold",
+                    ),
+                    id="item",
+                )
             )
         for n, row in enumerate(self.shown[:MAX_ROWS]):
             options.append(Option(self._row_text(row), id=f"row-{n}"))
@@ -163,14 +172,16 @@ class HistoryScreen(PaintedGate, ModalScreen[int | None]):
         keys = self.keymap
         more = len(self.shown) - MAX_ROWS
         parts = [
-            f"{keys.display('history.next_filter', 1)} filter",
-            f"{keys.display('history.up', 1)}{keys.display('history.down', 1)} choose",
-            "⏎ go",
+            _("{key} filter").format(key=keys.display("history.next_filter", 1)),
+            _("{key}{key2} choose").format(
+                key=keys.display("history.up", 1), key2=keys.display("history.down", 1)
+            ),
+            _("⏎ go"),
         ]
         if more > 0:
-            parts.append(f"{more} more: type to narrow")
+            parts.append(_("{more} more: type to narrow").format(more=more))
         if self.looking_up:
-            parts.append("finding item numbers…")
+            parts.append(_("finding item numbers…"))
         return " · ".join(parts)
 
     # -- keys ------------------------------------------------------------------------------
@@ -202,7 +213,7 @@ class HistoryScreen(PaintedGate, ModalScreen[int | None]):
     def _choose(self) -> None:
         listing = self.query_one("#rows", OptionList)
         if listing.highlighted is None:
-            self.notify("nothing to go to: change the filter or the query", severity="warning")
+            self.notify(_("nothing to go to: change the filter or the query"), severity="warning")
             return
         option = listing.get_option_at_index(listing.highlighted)
         if option.id == "item":
@@ -214,7 +225,9 @@ class HistoryScreen(PaintedGate, ModalScreen[int | None]):
         position = self.positions.get(row.task_id)
         if position is None:
             what = (
-                "still finding item numbers" if self.looking_up else "no longer in the tasks file"
+                _("still finding item numbers")
+                if self.looking_up
+                else _("no longer in the tasks file")
             )
             self.notify(f"{row.task_id}: {what}", severity="warning", markup=False)
             return

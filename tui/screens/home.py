@@ -26,6 +26,7 @@ from textual.widgets import Static
 
 from tui.core.home.listing import HomeEntry, list_batches, utc_day
 from tui.core.home.roots import Roots
+from tui.core.i18n import _, ngettext
 from tui.core.resources import data_dir
 from tui.core.safe_text import visible
 from tui.key_gate import PaintedGate
@@ -86,7 +87,7 @@ def row_lines(entry: HomeEntry, figures: BatchFigures | None) -> list[Text]:
     (literal_text)."""
     title = literal_text(entry.title, style="bold")
     kind = (
-        "batch.toml unreadable"
+        _("batch.toml unreadable")
         if entry.error
         else " · ".join(part for part in (entry.task_type, entry.language) if part)
     )
@@ -166,9 +167,11 @@ class HomeScreen(PaintedGate, Screen[None]):
             keys = self._keys.get(binding_id, "").split(",")
             return key_display(keys[0]) if keys[0] else "?"
 
-        return (
-            f"{shown('home.open')} label  ·  {shown('home.audit')} audit  ·  "
-            f"{shown('home.refresh')} read again  ·  {shown('home.quit')} quit"
+        return _("{open} label  ·  {audit} audit  ·  {refresh} read again  ·  {quit} quit").format(
+            open=shown("home.open"),
+            audit=shown("home.audit"),
+            refresh=shown("home.refresh"),
+            quit=shown("home.quit"),
         )
 
     # -- layout ----------------------------------------------------------------------------
@@ -185,22 +188,31 @@ class HomeScreen(PaintedGate, Screen[None]):
             return keys.get(binding_id, "?").split(",")[0]
 
         # Plain names before the keymap module loads (it is not needed for the first paint).
-        return (
-            f"{first('home.open')} label  ·  {first('home.audit')} audit  ·  "
-            f"{first('home.refresh')} read again  ·  {first('home.quit')} quit"
+        return _("{open} label  ·  {audit} audit  ·  {refresh} read again  ·  {quit} quit").format(
+            open=first("home.open"),
+            audit=first("home.audit"),
+            refresh=first("home.refresh"),
+            quit=first("home.quit"),
         )
 
     def _head(self) -> str:
         count = len(self.entries)
         folders = len(self.roots.folders)
         where = {
-            "config": f"{folders} root{'s' if folders != 1 else ''} of config.toml",
-            "opened": f"{folders} folder{'s' if folders != 1 else ''} opened before",
-            "argument": "the folder given",
+            "config": ngettext(
+                "{folders} root of config.toml", "{folders} roots of config.toml", folders
+            ).format(folders=folders),
+            "opened": ngettext(
+                "{folders} folder opened before", "{folders} folders opened before", folders
+            ).format(folders=folders),
+            "argument": _("the folder given"),
         }
         return visible(
-            f"labeldesk · {self.annotator} · {count} batch{'es' if count != 1 else ''} under "
-            f"{where[self.roots.source]}"
+            ngettext(
+                "labeldesk · {annotator} · {count} batch under {source}",
+                "labeldesk · {annotator} · {count} batches under {source}",
+                count,
+            ).format(annotator=self.annotator, count=count, source=where[self.roots.source])
         )
 
     def _empty_text(self) -> str:
@@ -208,13 +220,16 @@ class HomeScreen(PaintedGate, Screen[None]):
             return ""
         if not self.roots.folders:
             return visible(
-                'No folders to look in yet: set roots = ["/path/to/batches"] in config.toml, '
-                "or open a folder once with `labeldesk FOLDER`."
+                _(
+                    'No folders to look in yet: set roots = ["/path/to/batches"] in config.toml, '
+                    "or open a folder once with `labeldesk FOLDER`."
+                )
             )
         listed = "\n".join(f"  {folder}" for folder in self.roots.folders)
         return visible(
-            f"No batches (folders with a batch.toml) under:\n{listed}\n"
-            "New batches appear here as they are made."
+            _(
+                "No batches (folders with a batch.toml) under:\n{listed}\nNew batches appear here as they are made."
+            ).format(listed=listed)
         )
 
     def _rows(self) -> list[list[Text]]:

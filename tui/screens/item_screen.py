@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
+from tui.core.i18n import _
 from tui.core.keymap import Keymap, key_display
 from tui.core.safe_text import visible
 from tui.key_gate import ItemPaintGate
@@ -168,21 +169,23 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         if self.view is None:
             self.set_status(self.no_view_reason(), error=True)
         elif not self.view.handle(binding_id):
-            self.set_status(f"{binding_id} does nothing here", error=True)
+            self.set_status(
+                _("{binding_id} does nothing here").format(binding_id=binding_id), error=True
+            )
 
     def no_view_reason(self) -> str:
-        return "nothing to act on here"
+        return _("nothing to act on here")
 
     def receive_answer(self, task_id: str, answer: str, value: dict[str, Any] | None) -> None:
         """An answer from the item's view (the one channel, TaskView.submit)."""
-        self.set_status("answers are not taken here", error=True)
+        self.set_status(_("answers are not taken here"), error=True)
 
     # -- status and key bar ----------------------------------------------------------------
     def set_status(self, text: str, error: bool = False) -> None:
         view = self.view
         if error and view is not None and view.editing:
             # After a refusal the annotator must see where the next keys go.
-            text += f" · keys type into {view.editing_label}"
+            text += _(" · keys type into {editing_label}").format(editing_label=view.editing_label)
         # Task ids, labels and file names reach the terminal only through the sanitizer.
         self._status = Text(visible(text), style="bold red" if error else "green")
         self.query_one("#status", Line).set(self._status)
@@ -200,12 +203,16 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         compact = self.has_class("-compact")
         if view is not None and view.editing:
             # Letters type text now: only the ways out and the keys that still act are shown.
-            where = "" if compact else f" into {view.editing_label}"
+            where = (
+                ""
+                if compact
+                else _(" into {editing_label}").format(editing_label=view.editing_label)
+            )
             lead.append(f" typing{where} ", style="reverse bold")
             lead.append(" ")
             for binding_id in view.editing_hint_ids():
                 keys = self.keymap.display(binding_id, limit=1)
-                cells.append((binding_id, keys, hint_word(binding_id) + " the editor"))
+                cells.append((binding_id, keys, hint_word(binding_id) + _(" the editor")))
             ids = ["app.submit", "app.guidelines", "app.help", "app.quit"]
         else:
             ids = self.hint_ids()
@@ -259,7 +266,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
     def action_guidelines(self) -> None:
         path = self.guidelines_file()
         if path is None:
-            self.set_status("this batch has no guidelines file", error=True)
+            self.set_status(_("this batch has no guidelines file"), error=True)
             return
         # Imported here: nothing of the guidelines is needed before the first Ctrl+g.
         from tui.screens.guidelines import GuidelinesScreen, read_guidelines
@@ -267,7 +274,10 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         try:
             text = read_guidelines(path)
         except OSError as exc:
-            self.set_status(f"cannot read {path}: {exc.strerror or exc}", error=True)
+            self.set_status(
+                _("cannot read {path}: {exc}").format(path=path, exc=exc.strerror or exc),
+                error=True,
+            )
             return
         self.app.push_screen(GuidelinesScreen(path.name, text))
 
@@ -288,8 +298,9 @@ class ItemScreen(ItemPaintGate, Screen[None]):
 
     def action_interrupt(self) -> None:
         self.set_status(
-            f"Ctrl+c does not quit: {self.keymap.display('app.quit', 1)} quits "
-            "(everything is already saved)"
+            _("Ctrl+c does not quit: {key} quits (everything is already saved)").format(
+                key=self.keymap.display("app.quit", 1)
+            )
         )
 
     def action_quit(self) -> None:

@@ -17,12 +17,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from tui.core.i18n import _
 from tui.core.jsonl_store import StoreGoneError
 from tui.core.keymap import Keymap
 from tui.core.kpi import format_live
 from tui.core.meta_line import meta_line
 from tui.core.problems import BatchError
-from tui.core.records import Flag
+from tui.core.records import Flag, answer_kind_name, flag_reason_name
 from tui.core.session import LabelingSession, SubmitRefusedError
 from tui.screens.flag import FlagScreen
 from tui.screens.item_screen import ItemScreen
@@ -120,7 +121,9 @@ class LabelingScreen(ItemScreen):
             problems, invalid = batch.validate_all()
         except OSError as exc:
             # The tasks file went away or became unreadable: labeling what is indexed goes on.
-            message = f"cannot read {batch.tasks_path}: {exc.strerror or exc}"
+            message = _("cannot read {tasks_path}: {exc}").format(
+                tasks_path=batch.tasks_path, exc=exc.strerror or exc
+            )
             self.app.call_from_thread(
                 self.notify, message, severity="error", timeout=15, markup=False
             )
@@ -143,7 +146,9 @@ class LabelingScreen(ItemScreen):
         if summary.counts.audited:
             rate = summary.pass_rate
             shown = "n/a" if rate is None else f"{rate * 100:.0f}%"
-            text = f"audits {shown} pass ({summary.counts.audited})"
+            text = _("audits {shown} pass ({audited})").format(
+                shown=shown, audited=summary.counts.audited
+            )
             self.app.call_from_thread(self._set_audit_text, text)
 
     def _set_audit_text(self, text: str) -> None:
@@ -160,7 +165,9 @@ class LabelingScreen(ItemScreen):
     def _validated(self, invalid: set[int], errors: int) -> None:
         self.session.invalid = invalid
         if errors:
-            self.validation_summary = f"{errors} invalid line(s): labeldesk validate lists them"
+            self.validation_summary = _(
+                "{errors} invalid line(s): labeldesk validate lists them"
+            ).format(errors=errors)
             self.notify(self.validation_summary, severity="warning", timeout=6, markup=False)
         if not self.session.done and self.session.position in invalid:
             self.show_current(keep_status=True)
@@ -194,9 +201,15 @@ class LabelingScreen(ItemScreen):
         header.append(literal_text(title, style="bold"))
         header.append(f"  ·  {batch.task_type.name}  ·  {s.store.annotator}", style="")
         self.query_one("#header", Line).set(header)
-        total = f"{s.total}" if batch.fully_indexed else f"{s.total}+ (indexing…)"
-        where = "all done" if s.done else f"item {s.position + 1} of {total}"
-        line = f"{where}  ·  {s.remaining()} remaining"
+        total = (
+            f"{s.total}" if batch.fully_indexed else _("{total}+ (indexing…)").format(total=s.total)
+        )
+        where = (
+            _("all done")
+            if s.done
+            else _("item {position} of {total}").format(position=s.position + 1, total=total)
+        )
+        line = _("{where}  ·  {remaining} remaining").format(where=where, remaining=s.remaining())
         if self.validation_summary:
             line += f"  ·  {self.validation_summary}"
         self.query_one("#progress", Line).set(self._with_meta(line))
@@ -248,8 +261,9 @@ class LabelingScreen(ItemScreen):
         again = self.keymap.display(f"app.{action}", 1)
         save = self.keymap.display("app.submit", 1)
         self.set_status(
-            f"your changes to this item are not saved: {again} again throws them away, "
-            f"{save} saves",
+            _(
+                "your changes to this item are not saved: {again} again throws them away, {save} saves"
+            ).format(again=again, save=save),
             error=True,
         )
         return False
@@ -278,18 +292,22 @@ class LabelingScreen(ItemScreen):
         else:
             item = s.current()
             if not s.current_valid():
-                lines = Text("This item is invalid and cannot be labeled:\n", style="bold red")
+                lines = Text(_("This item is invalid and cannot be labeled:\n"), style="bold red")
                 folder = f"{s.batch.folder}/"
                 for p in item.problems or []:
                     lines.append(literal_text(str(p).replace(folder, "", 1)) + "\n")
                 if not item.problems:
-                    lines.append("its task id repeats an earlier one (see labeldesk validate)\n")
-                lines.append(f"\nPress {self.keymap.display('app.skip')} to skip it.", style="bold")
+                    lines.append(_("its task id repeats an earlier one (see labeldesk validate)\n"))
+                lines.append(
+                    _("\nPress {key} to skip it.").format(key=self.keymap.display("app.skip")),
+                    style="bold",
+                )
                 placeholder = Static(lines, classes="problem")
             elif self._hide_sensitive(s.position):
                 placeholder = Static(
-                    f"Sensitive content hidden. Press {self.keymap.display('app.reveal')} "
-                    "to reveal it.",
+                    _("Sensitive content hidden. Press {key} to reveal it.").format(
+                        key=self.keymap.display("app.reveal")
+                    ),
                     classes="notice",
                 )
             else:
@@ -330,14 +348,20 @@ class LabelingScreen(ItemScreen):
     def no_view_reason(self) -> str:
         s = self.session
         if s.done:
-            return f"every item is answered: {self.keymap.display('app.back', 1)} goes back"
+            return _("every item is answered: {key} goes back").format(
+                key=self.keymap.display("app.back", 1)
+            )
         if not s.current_valid():
-            return f"this item is invalid: {self.keymap.display('app.skip', 1)} skips it"
-        return f"the item is hidden: {self.keymap.display('app.reveal', 1)} reveals it first"
+            return _("this item is invalid: {key} skips it").format(
+                key=self.keymap.display("app.skip", 1)
+            )
+        return _("the item is hidden: {key} reveals it first").format(
+            key=self.keymap.display("app.reveal", 1)
+        )
 
     def action_submit(self) -> None:
         if self.view is None:
-            self.set_status("nothing to submit here", error=True)
+            self.set_status(_("nothing to submit here"), error=True)
             return
         result = self.view.submit_value()
         if isinstance(result, Refusal):
@@ -350,7 +374,7 @@ class LabelingScreen(ItemScreen):
         # An answer built for another item than the one now current is never saved there.
         s = self.session
         if task_id and (s.done or s.current().task_id != task_id):
-            self.set_status("that key was meant for the previous item: not saved", error=True)
+            self.set_status(_("that key was meant for the previous item: not saved"), error=True)
             return
         self.save(answer, value)
 
@@ -359,7 +383,7 @@ class LabelingScreen(ItemScreen):
     ) -> None:
         s = self.session
         if s.done:
-            self.set_status("every item is answered", error=True)
+            self.set_status(_("every item is answered"), error=True)
             return
         task_id = s.current().task_id
         pending = self._take_pending_flag()
@@ -374,22 +398,32 @@ class LabelingScreen(ItemScreen):
             record = s.submit(answer, value, flag, shown_ms)  # type: ignore[arg-type]
         except SubmitRefusedError as exc:
             self._pending_flag = (s.position, pending) if pending is not None else None
-            self.set_status(f"not saved: {exc}", error=True)
+            self.set_status(_("not saved: {exc}").format(exc=exc), error=True)
             return
         except StoreGoneError as exc:
             self._pending_flag = (s.position, pending) if pending is not None else None
             # The results file was removed or replaced: pressing again cannot help; the
             # answers are kept in memory and written to the rescue folder on quit.
-            self.set_status(f"{exc} · quit: your answers are rescued", error=True)
+            self.set_status(_("{exc} · quit: your answers are rescued").format(exc=exc), error=True)
             return
         except OSError as exc:
             self._pending_flag = (s.position, pending) if pending is not None else None
             self.set_status(
-                f"NOT SAVED ({exc.strerror or exc}): fix the disk and press again", error=True
+                _("NOT SAVED ({exc}): fix the disk and press again").format(
+                    exc=exc.strerror or exc
+                ),
+                error=True,
             )
             return
-        flagged = f", ⚑ {record.flag.reason}" if record.flag is not None else ""
-        self.set_status(f"✓ saved {task_id} ({record.answer}{flagged}, revision {record.revision})")
+        flagged = f", ⚑ {flag_reason_name(record.flag.reason)}" if record.flag is not None else ""
+        self.set_status(
+            _("✓ saved {task_id} ({answer}{flagged}, revision {revision})").format(
+                task_id=task_id,
+                answer=answer_kind_name(record.answer),
+                flagged=flagged,
+                revision=record.revision,
+            )
+        )
         if record.gold_correct is not None and self._gold_on:
             self._show_gold_feedback(record.task_id, value, record.gold_correct)
             return
@@ -437,18 +471,22 @@ class LabelingScreen(ItemScreen):
         try:
             record = self.session.undo()
         except StoreGoneError as exc:
-            self.set_status(f"undo {exc}", error=True)
+            self.set_status(_("undo {exc}").format(exc=exc), error=True)
             return
         except OSError as exc:
-            self.set_status(f"undo NOT saved ({exc.strerror or exc})", error=True)
+            self.set_status(_("undo NOT saved ({exc})").format(exc=exc.strerror or exc), error=True)
             return
         if record is None:
-            self.set_status("nothing to undo in this session", error=True)
+            self.set_status(_("nothing to undo in this session"), error=True)
             return
         if record.answer == "undone":
-            self.set_status(f"↶ undone {record.task_id}: answer it again")
+            self.set_status(_("↶ undone {task_id}: answer it again").format(task_id=record.task_id))
         else:
-            self.set_status(f"↶ {record.task_id} is back to your earlier answer ({record.answer})")
+            self.set_status(
+                _("↶ {task_id} is back to your earlier answer ({answer})").format(
+                    task_id=record.task_id, answer=answer_kind_name(record.answer)
+                )
+            )
         self.show_current(keep_status=True)
 
     def action_back(self) -> None:
@@ -457,7 +495,7 @@ class LabelingScreen(ItemScreen):
         if self.session.back():
             self.show_current()
         else:
-            self.set_status("this is the first item", error=True)
+            self.set_status(_("this is the first item"), error=True)
 
     def action_forward(self) -> None:
         if not self._may_leave("forward"):
@@ -465,14 +503,14 @@ class LabelingScreen(ItemScreen):
         if self.session.forward():
             self.show_current()
         else:
-            self.set_status("answer this item first (or skip it)", error=True)
+            self.set_status(_("answer this item first (or skip it)"), error=True)
 
     def action_flag(self) -> None:
         """A flag goes with an answer (Prodigy keeps both): on an answered item it is added
         to that answer at once; before answering it waits for the answer, and Space then
         saves it alone."""
         if self.session.done:
-            self.set_status("every item is answered: go back to the item to flag", error=True)
+            self.set_status(_("every item is answered: go back to the item to flag"), error=True)
             return
         position = self.session.position
 
@@ -489,7 +527,9 @@ class LabelingScreen(ItemScreen):
             self._pending_flag = (position, flag)
             skip = self.keymap.display("app.skip", 1)
             self.set_status(
-                f"⚑ {flag.reason} noted: answer as usual to save both, or {skip} to save the flag alone"
+                _(
+                    "⚑ {reason} noted: answer as usual to save both, or {skip} to save the flag alone"
+                ).format(reason=flag_reason_name(flag.reason), skip=skip)
             )
 
         self.app.push_screen(FlagScreen(self.keymap), flagged)

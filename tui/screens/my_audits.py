@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from tui.core.audit import OwnAuditSummary, own_audit_summary
 from tui.core.audit.report import AuditedItem
+from tui.core.i18n import _
 from tui.core.problems import BatchError
 from tui.core.safe_text import visible
 from tui.key_gate import PaintedGate
@@ -35,9 +36,13 @@ def _finding(item: AuditedItem) -> Text:
     out.append(f"{item.verdict:<9}", style=_VERDICT_STYLE.get(item.verdict, "bold"))
     out.append(" ")
     out.append(literal_text(item.task_id, style="bold"))
-    out.append(f"  revision {item.revision}  ·  by {visible(item.auditor)}")
+    out.append(
+        _("  revision {revision}  ·  by {auditor}").format(
+            revision=item.revision, auditor=visible(item.auditor)
+        )
+    )
     if not item.current:
-        out.append("  ·  you changed this answer since", style="dim")
+        out.append(_("  ·  you changed this answer since"), style="dim")
     out.append("\n          errors: ", style="dim")
     out.append(literal_text(", ".join(item.errors) or "—"))
     out.append("\n          yours: ", style="dim")
@@ -60,25 +65,30 @@ def render_summary(summary: OwnAuditSummary) -> RenderableType:
         verdicts[finding.verdict] = verdicts.get(finding.verdict, 0) + 1
     head = Text()
     if counts.audited == 0:
-        head.append("None of your answers in this batch has been audited yet.\n", style="bold")
+        head.append(_("None of your answers in this batch has been audited yet.\n"), style="bold")
         return head
-    head.append("Pass rate: ", style="bold")
+    head.append(_("Pass rate: "), style="bold")
     head.append(_percent(summary.pass_rate), style="bold")
-    head.append(f"  ({counts.passed} of {counts.audited} audited answers passed)\n")
-    head.append("Verdicts:  ", style="bold")
+    head.append(
+        _("  ({passed} of {audited} audited answers passed)\n").format(
+            passed=counts.passed, audited=counts.audited
+        )
+    )
+    head.append(_("Verdicts:  "), style="bold")
     head.append("  ·  ".join(f"{verdict} {n}" for verdict, n in verdicts.items()) + "\n")
-    head.append("Errors:    ", style="bold")
+    head.append(_("Errors:    "), style="bold")
     errors = sorted(summary.error_counts.items(), key=lambda kv: (-kv[1], kv[0]))
     head.append(literal_text("  ·  ".join(f"{name} {n}" for name, n in errors) or "none"))
     parts: list[RenderableType] = [head]
     if summary.findings:
-        parts.append(Text("\nFailed and corrected, newest first:", style="bold underline"))
+        parts.append(Text(_("\nFailed and corrected, newest first:"), style="bold underline"))
         parts.extend(_finding(item) for item in summary.findings)
     if summary.problems:
         parts.append(
             Text(
-                f"\n{len(summary.problems)} unreadable line(s) in results or audit files "
-                "were skipped (labeldesk audit report lists them).",
+                _(
+                    "\n{problems} unreadable line(s) in results or audit files were skipped (labeldesk audit report lists them)."
+                ).format(problems=len(summary.problems)),
                 style="dim",
             )
         )
@@ -111,8 +121,10 @@ class MyAuditsScreen(PaintedGate, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="my-audits") as scroll:
-            scroll.border_title = f"Audits of your work — {self.annotator} (Esc closes)"
-            yield Static("reading the audit files…", id="my-audits-body")
+            scroll.border_title = _("Audits of your work — {annotator} (Esc closes)").format(
+                annotator=self.annotator
+            )
+            yield Static(_("reading the audit files…"), id="my-audits-body")
 
     def on_mount(self) -> None:
         self._load()
@@ -122,11 +134,13 @@ class MyAuditsScreen(PaintedGate, ModalScreen[None]):
         try:
             summary = own_audit_summary(self.batch_folder, self.annotator)
         except BatchError as exc:
-            message = "cannot read the batch: " + "; ".join(str(p) for p in exc.problems)
+            message = _("cannot read the batch: ") + "; ".join(str(p) for p in exc.problems)
             self.app.call_from_thread(self._show_error, message)
             return
         except (OSError, ValueError) as exc:
-            self.app.call_from_thread(self._show_error, f"cannot read the audits: {exc}")
+            self.app.call_from_thread(
+                self._show_error, _("cannot read the audits: {exc}").format(exc=exc)
+            )
             return
         self.app.call_from_thread(self._show, summary)
 

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.core.i18n import N_, _
 from tui.core.kpi import render_session_summary, session_summary
 from tui.core.session import LabelingSession
 from tui.key_gate import PaintedGate
@@ -37,7 +38,7 @@ class _Overlay(PaintedGate, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
-            scroll.border_title = f"{self.TITLE_TEXT} (Esc closes)"
+            scroll.border_title = _("{title} (Esc closes)").format(title=_(self.TITLE_TEXT))
             yield Static(id="content")
 
     def on_mount(self) -> None:
@@ -48,7 +49,7 @@ class _Overlay(PaintedGate, ModalScreen[None]):
 
 
 class SummaryScreen(_Overlay):
-    TITLE_TEXT = "This session"
+    TITLE_TEXT = N_("This session")
 
     def __init__(self, session: LabelingSession) -> None:
         super().__init__()
@@ -63,7 +64,7 @@ class SummaryScreen(_Overlay):
 class StatsScreen(_Overlay):
     """`labeldesk stats` over this batch's folder, computed in a worker."""
 
-    TITLE_TEXT = "Batch statistics (every annotator)"
+    TITLE_TEXT = N_("Batch statistics (every annotator)")
 
     def __init__(self, folder: Path, min_seconds: float | None) -> None:
         super().__init__()
@@ -72,7 +73,7 @@ class StatsScreen(_Overlay):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#content", Static).update("computing…")
+        self.query_one("#content", Static).update(_("computing…"))
         self._compute()
 
     @work(thread=True, exclusive=True)
