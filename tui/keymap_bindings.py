@@ -34,7 +34,7 @@ def install_keymap(
             Binding(
                 ",".join(keys),
                 action,
-                keymap.descriptions.get(binding_id, ""),
+                keymap.describe(binding_id),
                 show=False,
                 id=binding_id,
             )

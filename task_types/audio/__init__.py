@@ -11,6 +11,7 @@ from task_types.audio.models import AudioAnswer, AudioOptions, AudioTask
 from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType
 from task_types.media_common import check_media_path
 from task_types.video import TIMED_BINDINGS
+from tui.core.i18n import N_, _
 
 
 class AudioType(TaskType):
@@ -27,7 +28,7 @@ class AudioType(TaskType):
         if value.get("quality"):
             parts.append(", ".join(str(q) for q in value["quality"]))
         if value.get("segments"):
-            parts.append(f"{len(value['segments'])} segments")
+            parts.append(_("{segments} segments").format(segments=len(value["segments"])))
         return " · ".join(parts) or "—"
 
     def labels_of(self, value: Mapping[str, Any] | None) -> list[str]:
@@ -46,12 +47,12 @@ TASK_TYPE = AudioType(
     answer_model=AudioAnswer,
     view_path="task_types.audio.view:AudioView",
     bindings=(
-        BindingSpec("play", "play / stop from the cursor (also while typing)", review=True),
-        BindingSpec("edit", "type the transcript (⏎ saves the item, Esc leaves)"),
-        BindingSpec("noise", "toggle quality: background noise"),
-        BindingSpec("overlap", "toggle quality: overlapping speech"),
-        BindingSpec("unintelligible", "toggle quality: unintelligible"),
-        BindingSpec("other_language", "toggle quality: another language"),
+        BindingSpec("play", N_("play / stop from the cursor (also while typing)"), review=True),
+        BindingSpec("edit", N_("type the transcript (⏎ saves the item, Esc leaves)")),
+        BindingSpec("noise", N_("toggle quality: background noise")),
+        BindingSpec("overlap", N_("toggle quality: overlapping speech")),
+        BindingSpec("unintelligible", N_("toggle quality: unintelligible")),
+        BindingSpec("other_language", N_("toggle quality: another language")),
         *TIMED_BINDINGS,
     ),
     package_dir=Path(__file__).parent,

@@ -8,6 +8,7 @@ from typing import Any
 
 from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType, TaskTypeError
 from task_types.binary.models import BinaryAnswer, BinaryOptions, BinaryTask
+from tui.core.i18n import N_
 
 
 class BinaryType(TaskType):
@@ -48,8 +49,8 @@ TASK_TYPE = BinaryType(
     answer_model=BinaryAnswer,
     view_path="task_types.binary.view:BinaryView",
     bindings=(
-        BindingSpec("accept", "accept the proposed label"),
-        BindingSpec("reject", "reject the proposed label"),
+        BindingSpec("accept", N_("accept the proposed label")),
+        BindingSpec("reject", N_("reject the proposed label")),
     ),
     package_dir=Path(__file__).parent,
     answer_kinds=("accept", "reject"),

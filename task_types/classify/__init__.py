@@ -15,6 +15,7 @@ from task_types.base import (
     TaskTypeError,
 )
 from task_types.classify.models import ClassifyAnswer, ClassifyOptions, ClassifyTask
+from tui.core.i18n import N_
 
 
 def choices_for(task: ClassifyTask, options: ClassifyOptions) -> list[tuple[str, str]]:
@@ -54,7 +55,7 @@ TASK_TYPE = ClassifyType(
     task_model=ClassifyTask,
     answer_model=ClassifyAnswer,
     view_path="task_types.classify.view:ClassifyView",
-    bindings=(BindingSpec("clear", "clear the chosen labels"),),
+    bindings=(BindingSpec("clear", N_("clear the chosen labels")),),
     package_dir=Path(__file__).parent,
     uses_label_keys=True,
 )

@@ -8,6 +8,7 @@ from typing import Any
 
 from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType, TaskTypeError
 from task_types.compare.models import CompareAnswer, CompareOptions, CompareTask
+from tui.core.i18n import N_, _
 
 # Letters name the shown positions; past Z a ranking would have no way to point at a row.
 MAX_RESPONSES = 26
@@ -65,9 +66,9 @@ class CompareType(TaskType):
             shown = list(value.get("shown_order") or [])
             winner = value.get("winner")
             side = chr(ord("A") + shown.index(winner)) if winner in shown else "?"
-            return f"winner {winner} (shown as {side})"
+            return _("winner {winner} (shown as {side})").format(winner=winner, side=side)
         if value.get("ranking") is not None:
-            return f"ranking {labels[0]}"
+            return _("ranking {labels}").format(labels=labels[0])
         return labels[0].replace("_", " ")
 
 
@@ -79,18 +80,18 @@ TASK_TYPE = CompareType(
     answer_model=CompareAnswer,
     view_path="task_types.compare.view:CompareView",
     bindings=(
-        BindingSpec("pick_a", "A is better"),
-        BindingSpec("pick_b", "B is better"),
-        BindingSpec("tie", "tie: both equally good"),
-        BindingSpec("both_bad", "both bad: neither is acceptable"),
-        BindingSpec("reason", "write the reason (⏎ saves the item, Esc leaves the reason)"),
-        BindingSpec("leave", "leave the reason, keeping its text"),
-        BindingSpec("up", "ranking: select the response above"),
-        BindingSpec("down", "ranking: select the response below"),
-        BindingSpec("move_up", "ranking: move the selected response up"),
-        BindingSpec("move_down", "ranking: move the selected response down"),
-        BindingSpec("scroll_up", "scroll the responses up", review=True),
-        BindingSpec("scroll_down", "scroll the responses down", review=True),
+        BindingSpec("pick_a", N_("A is better")),
+        BindingSpec("pick_b", N_("B is better")),
+        BindingSpec("tie", N_("tie: both equally good")),
+        BindingSpec("both_bad", N_("both bad: neither is acceptable")),
+        BindingSpec("reason", N_("write the reason (⏎ saves the item, Esc leaves the reason)")),
+        BindingSpec("leave", N_("leave the reason, keeping its text")),
+        BindingSpec("up", N_("ranking: select the response above")),
+        BindingSpec("down", N_("ranking: select the response below")),
+        BindingSpec("move_up", N_("ranking: move the selected response up")),
+        BindingSpec("move_down", N_("ranking: move the selected response down")),
+        BindingSpec("scroll_up", N_("scroll the responses up"), review=True),
+        BindingSpec("scroll_down", N_("scroll the responses down"), review=True),
     ),
     package_dir=Path(__file__).parent,
     # Ranking: the digits type each response's rank (1 = best), A first.

@@ -9,6 +9,7 @@ from typing import Any
 from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType
 from task_types.image.models import ImageAnswer, ImageOptions, ImageTask
 from task_types.media_common import check_media_path
+from tui.core.i18n import N_
 
 
 class ImageType(TaskType):
@@ -33,11 +34,11 @@ TASK_TYPE = ImageType(
     answer_model=ImageAnswer,
     view_path="task_types.image.view:ImageView",
     bindings=(
-        BindingSpec("zoom", "show the picture filling the screen", review=True),
-        BindingSpec("external", "open the picture in an external viewer", review=True),
-        BindingSpec("edit", "type the description (⏎ saves the item, Esc leaves)"),
-        BindingSpec("leave", "leave the description, keeping its text"),
-        BindingSpec("clear", "clear the chosen labels"),
+        BindingSpec("zoom", N_("show the picture filling the screen"), review=True),
+        BindingSpec("external", N_("open the picture in an external viewer"), review=True),
+        BindingSpec("edit", N_("type the description (⏎ saves the item, Esc leaves)")),
+        BindingSpec("leave", N_("leave the description, keeping its text")),
+        BindingSpec("clear", N_("clear the chosen labels")),
     ),
     package_dir=Path(__file__).parent,
     uses_label_keys=True,

@@ -8,6 +8,7 @@ from typing import Any
 
 from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType, TaskTypeError
 from task_types.rate.models import RateAnswer, RateOptions, RateTask
+from tui.core.i18n import N_
 
 
 class RateType(TaskType):
@@ -79,7 +80,7 @@ class RateType(TaskType):
         return all(mine.get(name) == score for name, score in expected.items())
 
 
-_DIGITS = tuple(BindingSpec(f"score_{d}", f"give the selected criterion {d}") for d in range(10))
+_DIGITS = tuple(BindingSpec(f"score_{d}", N_("give the selected criterion {n}")) for d in range(10))
 
 TASK_TYPE = RateType(
     name="rate",
@@ -89,14 +90,14 @@ TASK_TYPE = RateType(
     answer_model=RateAnswer,
     view_path="task_types.rate.view:RateView",
     bindings=(
-        BindingSpec("up", "select the criterion above"),
-        BindingSpec("down", "select the criterion below"),
+        BindingSpec("up", N_("select the criterion above")),
+        BindingSpec("down", N_("select the criterion below")),
         *_DIGITS,
-        BindingSpec("clear", "clear the selected criterion's score"),
-        BindingSpec("note", "write the note (⏎ saves the item, Ctrl+j new line, Esc leaves)"),
-        BindingSpec("leave", "leave the note, keeping its text"),
-        BindingSpec("scroll_up", "scroll the dialogue up", review=True),
-        BindingSpec("scroll_down", "scroll the dialogue down", review=True),
+        BindingSpec("clear", N_("clear the selected criterion's score")),
+        BindingSpec("note", N_("write the note (⏎ saves the item, Ctrl+j new line, Esc leaves)")),
+        BindingSpec("leave", N_("leave the note, keeping its text")),
+        BindingSpec("scroll_up", N_("scroll the dialogue up"), review=True),
+        BindingSpec("scroll_down", N_("scroll the dialogue down"), review=True),
     ),
     package_dir=Path(__file__).parent,
 )

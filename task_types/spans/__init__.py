@@ -11,6 +11,7 @@ from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType, Tas
 from task_types.spans.models import SpansAnswer, SpansOptions, SpansTask
 from task_types.spans.patterns import load_patterns
 from task_types.spans.tokens import Tok, tokenize
+from tui.core.i18n import N_, _, ngettext
 
 
 def tokens_of(task: SpansTask, language: str = "en") -> list[Tok]:
@@ -106,10 +107,12 @@ class SpansType(TaskType):
             return "—"
         counts = Counter(self.labels_of(value))
         if not counts:
-            return "no spans"
+            return _("no spans")
         parts = [f"{label}×{n}" if n > 1 else label for label, n in sorted(counts.items())]
         total = sum(counts.values())
-        return f"{total} span{'s' if total != 1 else ''}: {', '.join(parts)}"
+        return ngettext("{total} span: {parts}", "{total} spans: {parts}", total).format(
+            total=total, parts=", ".join(parts)
+        )
 
     def answer_key(self, value: Mapping[str, Any] | None) -> Hashable:
         """The set of (start, end, label): the order spans were marked in does not count."""
@@ -143,7 +146,7 @@ class SpansType(TaskType):
         if theirs - mine:
             out.append("missing: " + shown(theirs - mine))
         if mine - theirs:
-            out.append("not expected: " + shown(mine - theirs))
+            out.append(_("not expected: ") + shown(mine - theirs))
         return out
 
     def gold_matches(self, value: Mapping[str, Any] | None, gold: Mapping[str, Any]) -> bool:
@@ -169,23 +172,25 @@ TASK_TYPE = SpansType(
     answer_model=SpansAnswer,
     view_path="task_types.spans.view:SpansView",
     bindings=(
-        BindingSpec("left", "cursor to the previous token", review=True),
-        BindingSpec("right", "cursor to the next token", review=True),
-        BindingSpec("up", "cursor one line up", review=True),
-        BindingSpec("down", "cursor one line down", review=True),
-        BindingSpec("sentence_back", "cursor to the start of the (previous) sentence", review=True),
-        BindingSpec("sentence_next", "cursor to the start of the next sentence", review=True),
-        BindingSpec("prev_span", "cursor to the previous span", review=True),
-        BindingSpec("next_span", "cursor to the next span", review=True),
-        BindingSpec("extend_left", "extend the selection one token left"),
-        BindingSpec("extend_right", "extend the selection one token right"),
-        BindingSpec("extend_up", "extend the selection one line up"),
-        BindingSpec("extend_down", "extend the selection one line down"),
-        BindingSpec("next_name", "select the next name (capitalised words)", review=True),
-        BindingSpec("prev_name", "select the previous name", review=True),
-        BindingSpec("search", "find words in the text (⏎ selects the next match)", review=True),
-        BindingSpec("delete", "delete the span under the cursor"),
-        BindingSpec("cancel", "drop the selection"),
+        BindingSpec("left", N_("cursor to the previous token"), review=True),
+        BindingSpec("right", N_("cursor to the next token"), review=True),
+        BindingSpec("up", N_("cursor one line up"), review=True),
+        BindingSpec("down", N_("cursor one line down"), review=True),
+        BindingSpec(
+            "sentence_back", N_("cursor to the start of the (previous) sentence"), review=True
+        ),
+        BindingSpec("sentence_next", N_("cursor to the start of the next sentence"), review=True),
+        BindingSpec("prev_span", N_("cursor to the previous span"), review=True),
+        BindingSpec("next_span", N_("cursor to the next span"), review=True),
+        BindingSpec("extend_left", N_("extend the selection one token left")),
+        BindingSpec("extend_right", N_("extend the selection one token right")),
+        BindingSpec("extend_up", N_("extend the selection one line up")),
+        BindingSpec("extend_down", N_("extend the selection one line down")),
+        BindingSpec("next_name", N_("select the next name (capitalised words)"), review=True),
+        BindingSpec("prev_name", N_("select the previous name"), review=True),
+        BindingSpec("search", N_("find words in the text (⏎ selects the next match)"), review=True),
+        BindingSpec("delete", N_("delete the span under the cursor")),
+        BindingSpec("cancel", N_("drop the selection")),
     ),
     package_dir=Path(__file__).parent,
     uses_label_keys=True,

@@ -8,6 +8,7 @@ from typing import Any
 
 from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType, TaskTypeError
 from task_types.write.models import WriteAnswer, WriteOptions, WriteTask
+from tui.core.i18n import N_, _
 
 
 class WriteType(TaskType):
@@ -28,8 +29,10 @@ class WriteType(TaskType):
             return "—"
         text = " ".join(str(value["text"]).split())
         short = text if len(text) <= 60 else text[:59] + "…"
-        extra = ", overridden" if value.get("override") else ""
-        return f"{value.get('words', '?')} words{extra}: {short}"
+        extra = _(", overridden") if value.get("override") else ""
+        return _("{words} words{extra}: {short}").format(
+            words=value.get("words", "?"), extra=extra, short=short
+        )
 
     def answer_key(self, value: Mapping[str, Any] | None) -> Hashable:
         """The text with its whitespace normalised (as gold_matches compares it); counts,
@@ -55,10 +58,10 @@ TASK_TYPE = WriteType(
     answer_model=WriteAnswer,
     view_path="task_types.write.view:WriteView",
     bindings=(
-        BindingSpec("edit", "type in the built-in editor (⏎ saves the item, Ctrl+j new line)"),
-        BindingSpec("leave", "leave the editor, keeping the text"),
-        BindingSpec("external", "edit the text in $EDITOR"),
-        BindingSpec("override", "submit despite broken rules, with a reason"),
+        BindingSpec("edit", N_("type in the built-in editor (⏎ saves the item, Ctrl+j new line)")),
+        BindingSpec("leave", N_("leave the editor, keeping the text")),
+        BindingSpec("external", N_("edit the text in $EDITOR")),
+        BindingSpec("override", N_("submit despite broken rules, with a reason")),
     ),
     package_dir=Path(__file__).parent,
 )

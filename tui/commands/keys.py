@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
                 {
                     "id": b,
                     "keys": keymap.keys_for(b),
-                    "description": keymap.descriptions.get(b, ""),
+                    "description": keymap.describe(b),
                     "source": keymap.sources.get(b, ""),
                 }
                 for b in keymap.active_ids()

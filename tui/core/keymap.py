@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.core.i18n import N_, _
 from tui.core.problems import Problem
 from tui.core.resources import data_dir
 from tui.core.symbols import key_name
@@ -24,35 +25,37 @@ from tui.core.task_type import MAX_LABEL_KEYS, TaskType
 
 # Descriptions live with the code that acts on them; which keys trigger them is data.
 APP_BINDINGS: dict[str, str] = {
-    "app.submit": "submit the answer and go to the next item",
-    "app.skip": "skip this item",
-    "app.undo": "undo the last answer",
-    "app.back": "go back to the previous item",
-    "app.forward": "go forward (up to the first unanswered item)",
-    "app.flag": "flag this item (ambiguous, guidelines, tooling, sensitive, other)",
-    "app.guidelines": "show the guidelines",
-    "app.help": "show every active key",
-    "app.scroll_down": "scroll the item down (long texts)",
-    "app.scroll_up": "scroll the item up",
-    "app.reveal": "reveal a hidden sensitive item",
-    "app.summary": "session summary: items, active and idle time, rate, slowest items",
-    "app.stats": "statistics of this batch, every annotator",
-    "app.my_audits": "audits of your own work: pass rate, errors, auditors' comments",
-    "app.history": "your answers in this batch: revisit skipped, flagged, gold missed or "
-    "audit failed items; go to item N or an id",
-    "app.quit": "quit (every answer is already saved)",
-    "app.interrupt": "Ctrl+c does not quit here: it says which key does",
+    "app.submit": N_("submit the answer and go to the next item"),
+    "app.skip": N_("skip this item"),
+    "app.undo": N_("undo the last answer"),
+    "app.back": N_("go back to the previous item"),
+    "app.forward": N_("go forward (up to the first unanswered item)"),
+    "app.flag": N_("flag this item (ambiguous, guidelines, tooling, sensitive, other)"),
+    "app.guidelines": N_("show the guidelines"),
+    "app.help": N_("show every active key"),
+    "app.scroll_down": N_("scroll the item down (long texts)"),
+    "app.scroll_up": N_("scroll the item up"),
+    "app.reveal": N_("reveal a hidden sensitive item"),
+    "app.summary": N_("session summary: items, active and idle time, rate, slowest items"),
+    "app.stats": N_("statistics of this batch, every annotator"),
+    "app.my_audits": N_("audits of your own work: pass rate, errors, auditors' comments"),
+    "app.history": N_(
+        "your answers in this batch: revisit skipped, flagged, gold missed or "
+        "audit failed items; go to item N or an id"
+    ),
+    "app.quit": N_("quit (every answer is already saved)"),
+    "app.interrupt": N_("Ctrl+c does not quit here: it says which key does"),
 }
 
 # The audit review screen's own bindings (tui/screens/audit_review.py).
 AUDIT_BINDINGS: dict[str, str] = {
-    "audit.pass": "the annotator's answer is right: record a pass",
-    "audit.fail": "the answer is wrong: record a fail (asks error categories and a comment)",
-    "audit.correct": "correct the answer in the task's own view, then categories and comment",
-    "audit.cancel": "leave the correction, or close the error dialog, without recording",
-    "audit.comment": "error dialog: move between the categories and the comment",
-    "audit.scroll_up": "scroll the item up",
-    "audit.scroll_down": "scroll the item down",
+    "audit.pass": N_("the annotator's answer is right: record a pass"),
+    "audit.fail": N_("the answer is wrong: record a fail (asks error categories and a comment)"),
+    "audit.correct": N_("correct the answer in the task's own view, then categories and comment"),
+    "audit.cancel": N_("leave the correction, or close the error dialog, without recording"),
+    "audit.comment": N_("error dialog: move between the categories and the comment"),
+    "audit.scroll_up": N_("scroll the item up"),
+    "audit.scroll_down": N_("scroll the item down"),
 }
 
 # The adjudication screen's own bindings (tui/screens/adjudicate.py); it also uses
@@ -60,42 +63,42 @@ AUDIT_BINDINGS: dict[str, str] = {
 ADJUDICATE_PICKS = 9
 ADJUDICATE_BINDINGS: dict[str, str] = {
     **{
-        f"adjudicate.pick_{n}": f"decide: answer {n} of the list is right (who gave it is kept)"
+        f"adjudicate.pick_{n}": N_("decide: answer {n} of the list is right (who gave it is kept)")
         for n in range(1, ADJUDICATE_PICKS + 1)
     },
-    "adjudicate.show_next": "show the next annotator's answer in the task's own view",
+    "adjudicate.show_next": N_("show the next annotator's answer in the task's own view"),
 }
 
 # The home screen's bindings (tui/screens/home.py); set like the overlays' through
 # App.set_keymap.
 HOME_BINDINGS: dict[str, str] = {
-    "home.open": "home: label the chosen batch (quitting it comes back here)",
-    "home.audit": "home: review your audit sample of the chosen batch",
-    "home.up": "home: the batch above",
-    "home.down": "home: the batch below",
-    "home.page_up": "home: a page of batches up",
-    "home.page_down": "home: a page of batches down",
-    "home.first": "home: the first batch",
-    "home.last": "home: the last batch",
-    "home.refresh": "home: read every batch's figures again now",
-    "home.quit": "quit from the home screen",
+    "home.open": N_("home: label the chosen batch (quitting it comes back here)"),
+    "home.audit": N_("home: review your audit sample of the chosen batch"),
+    "home.up": N_("home: the batch above"),
+    "home.down": N_("home: the batch below"),
+    "home.page_up": N_("home: a page of batches up"),
+    "home.page_down": N_("home: a page of batches down"),
+    "home.first": N_("home: the first batch"),
+    "home.last": N_("home: the last batch"),
+    "home.refresh": N_("home: read every batch's figures again now"),
+    "home.quit": N_("quit from the home screen"),
 }
 
 # The overlays' own bindings (help, guidelines, summary, flag, ...). Their keys reach the
 # overlays' Textual bindings through App.set_keymap (see textual_keymap()).
 MODAL_BINDINGS: dict[str, str] = {
-    "help.close": "close the key list",
-    "guidelines.close": "close the guidelines",
-    "overlay.close": "close the session summary or the statistics",
-    "my_audits.close": "close the audits of your work",
-    "flag.cancel": "close the flag dialog without flagging",
-    "picker.quit": "quit from the list of batches",
-    "gold.continue": "gold training: go on to the next item",
-    "history.close": "close your answers' list",
-    "history.next_filter": "answers' list: the next filter (all, skipped, flagged, ...)",
-    "history.prev_filter": "answers' list: the previous filter",
-    "history.up": "answers' list: the row above",
-    "history.down": "answers' list: the row below",
+    "help.close": N_("close the key list"),
+    "guidelines.close": N_("close the guidelines"),
+    "overlay.close": N_("close the session summary or the statistics"),
+    "my_audits.close": N_("close the audits of your work"),
+    "flag.cancel": N_("close the flag dialog without flagging"),
+    "picker.quit": N_("quit from the list of batches"),
+    "gold.continue": N_("gold training: go on to the next item"),
+    "history.close": N_("close your answers' list"),
+    "history.next_filter": N_("answers' list: the next filter (all, skipped, flagged, ...)"),
+    "history.prev_filter": N_("answers' list: the previous filter"),
+    "history.up": N_("answers' list: the row above"),
+    "history.down": N_("answers' list: the row below"),
     **HOME_BINDINGS,
 }
 
@@ -113,14 +116,14 @@ _DISPLAY = {
     "equals_sign": "=",
     "less_than_sign": "<",
     "greater_than_sign": ">",
-    "pageup": "PgUp",
-    "pagedown": "PgDn",
-    "escape": "Esc",
-    "tab": "Tab",
-    "delete": "Del",
-    "insert": "Ins",
-    "home": "Home",
-    "end": "End",
+    "pageup": N_("PgUp"),
+    "pagedown": N_("PgDn"),
+    "escape": N_("Esc"),
+    "tab": N_("Tab"),
+    "delete": N_("Del"),
+    "insert": N_("Ins"),
+    "home": N_("Home"),
+    "end": N_("End"),
 }
 
 
@@ -208,6 +211,18 @@ class Keymap:
                 continue
             self.bindings[binding_id] = keys_list
             self.sources[binding_id] = source
+
+    def describe(self, binding_id: str) -> str:
+        """What a binding does, in the interface language. The descriptions are kept as
+        their English msgids; a numbered binding (label.3, adjudicate.pick_2) fills in {n}."""
+        template = self.descriptions.get(binding_id, "")
+        if not template:
+            return ""
+        text = _(template)
+        if "{n}" in text:
+            digits = "".join(c for c in binding_id.rsplit(".", 1)[-1] if c.isdigit())
+            text = text.format(n=digits)
+        return text
 
     def keys_for(self, binding_id: str) -> list[str]:
         return self.bindings.get(binding_id, [])
@@ -308,7 +323,7 @@ def build_keymap(
         descriptions={**APP_BINDINGS, **AUDIT_BINDINGS, **ADJUDICATE_BINDINGS, **MODAL_BINDINGS}
     )
     for n in range(1, MAX_LABEL_KEYS + 1):
-        keymap.descriptions[f"label.{n}"] = f"choose / toggle label {n}"
+        keymap.descriptions[f"label.{n}"] = N_("choose / toggle label {n}")
     if task_type is None or task_type.uses_label_keys:
         contexts = ("label", *contexts)
     if task_type is not None:

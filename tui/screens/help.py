@@ -35,7 +35,7 @@ def help_rows(node: DOMNode, keymap: Keymap, label_count: int | None = None) -> 
         if is_label and label_count is not None and int(binding_id[6:]) > label_count:
             continue
         shown = ", ".join(key_display(k) for k in keys)
-        rows.append((shown, keymap.descriptions.get(binding_id, ""), binding_id))
+        rows.append((shown, keymap.describe(binding_id), binding_id))
     return rows
 
 
@@ -53,9 +53,9 @@ class HelpScreen(PaintedGate, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=True, header_style="bold", expand=True)
-        table.add_column("keys", no_wrap=True)
-        table.add_column("does")
-        table.add_column("binding id", style="dim", no_wrap=True)
+        table.add_column(_("keys"), no_wrap=True)
+        table.add_column(_("does"))
+        table.add_column(_("binding id"), style="dim", no_wrap=True)
         for row in self.rows:
             table.add_row(*row)
         close = self.keymap.display("help.close", limit=2) or _("Esc")

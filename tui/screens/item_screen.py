@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
-from tui.core.i18n import _
+from tui.core.i18n import N_, _
 from tui.core.keymap import Keymap, key_display
 from tui.core.safe_text import visible
 from tui.key_gate import ItemPaintGate
@@ -35,25 +35,89 @@ from tui.widgets.line import Line
 
 # Short words for the key bar (the help overlay shows the full descriptions).
 HINT_WORDS = {
-    "app.submit": "submit",
-    "app.skip": "skip",
-    "app.undo": "undo",
-    "app.back": "back",
-    "app.forward": "fwd",
-    "app.flag": "flag",
-    "app.guidelines": "guide",
-    "app.help": "keys",
-    "app.quit": "quit",
-    "app.reveal": "reveal",
+    "app.submit": N_("submit"),
+    "app.skip": N_("skip"),
+    "app.undo": N_("undo"),
+    "app.back": N_("back"),
+    "app.forward": N_("fwd"),
+    "app.flag": N_("flag"),
+    "app.guidelines": N_("guide"),
+    "app.help": N_("keys"),
+    "app.quit": N_("quit"),
+    "app.reveal": N_("reveal"),
 }
+# Other bindings are named by their id ("compare.pick_a" -> "pick a"): these are the words
+# that makes, marked here so that the catalog has them.
+ID_WORDS = (
+    N_("accept"),
+    N_("back"),
+    N_("back big"),
+    N_("both bad"),
+    N_("cancel"),
+    N_("clear"),
+    N_("delete"),
+    N_("down"),
+    N_("edit"),
+    N_("end"),
+    N_("extend down"),
+    N_("extend left"),
+    N_("extend right"),
+    N_("extend up"),
+    N_("external"),
+    N_("forward"),
+    N_("forward big"),
+    N_("leave"),
+    N_("left"),
+    N_("mark in"),
+    N_("mark out"),
+    N_("mode"),
+    N_("move down"),
+    N_("move up"),
+    N_("next name"),
+    N_("next span"),
+    N_("next thumb"),
+    N_("noise"),
+    N_("note"),
+    N_("other language"),
+    N_("overlap"),
+    N_("override"),
+    N_("pick a"),
+    N_("pick b"),
+    N_("play"),
+    N_("prev name"),
+    N_("prev span"),
+    N_("prev thumb"),
+    N_("reason"),
+    N_("reject"),
+    N_("right"),
+    N_("start"),
+    N_("tie"),
+    N_("unintelligible"),
+    N_("up"),
+    N_("zoom"),
+    N_("scroll down"),
+    N_("scroll up"),
+    N_("search"),
+    N_("sentence back"),
+    N_("sentence next"),
+    N_("summary"),
+    N_("stats"),
+    N_("history"),
+    N_("my audits"),
+    N_("interrupt"),
+)
+
+
+def hint_word(binding_id: str) -> str:
+    """The key bar's word for a binding, in the interface language."""
+    word = HINT_WORDS.get(binding_id) or binding_id.split(".", 1)[1].replace("_", " ")
+    if word.startswith("score ") and word[6:].isdigit():
+        return _("score {n}").format(n=word[6:])
+    return _(word)
 
 
 # What still acts in a window too small to show the item.
 WHILE_TOO_SMALL = frozenset({"quit", "interrupt"})
-
-
-def hint_word(binding_id: str) -> str:
-    return HINT_WORDS.get(binding_id) or binding_id.split(".", 1)[1].replace("_", " ")
 
 
 class ItemScreen(ItemPaintGate, Screen[None]):
@@ -208,11 +272,13 @@ class ItemScreen(ItemPaintGate, Screen[None]):
                 if compact
                 else _(" into {editing_label}").format(editing_label=view.editing_label)
             )
-            lead.append(f" typing{where} ", style="reverse bold")
+            lead.append(" " + _("typing") + where + " ", style="reverse bold")
             lead.append(" ")
             for binding_id in view.editing_hint_ids():
                 keys = self.keymap.display(binding_id, limit=1)
-                cells.append((binding_id, keys, hint_word(binding_id) + _(" the editor")))
+                cells.append(
+                    (binding_id, keys, _("{word} the editor").format(word=hint_word(binding_id)))
+                )
             ids = ["app.submit", "app.guidelines", "app.help", "app.quit"]
         else:
             ids = self.hint_ids()
