@@ -193,7 +193,7 @@ class TaskView(Widget, Generic[TaskT, OptionsT, AnswerT], can_focus=True):
     def handle(self, binding_id: str) -> bool:
         """Act on a binding id of this type or a label key; False if not handled. Runs the
         view's act_ method for it (see the module's docstring); a view rarely overrides this."""
-        context, _, name = binding_id.partition(".")
+        context, _dot, name = binding_id.partition(".")
         if context == "label":
             return name.isdigit() and self.act_label(int(name)) is not False
         if context != self.ctx.task_type.name or not name.isidentifier():
@@ -201,7 +201,7 @@ class TaskView(Widget, Generic[TaskT, OptionsT, AnswerT], can_focus=True):
         method = getattr(self, f"act_{name}", None)
         if callable(method):
             return method() is not False
-        stem, _, number = name.rpartition("_")
+        stem, _sep, number = name.rpartition("_")
         method = getattr(self, f"act_{stem}", None) if stem and number.isdigit() else None
         if callable(method):
             return method(int(number)) is not False

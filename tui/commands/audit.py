@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tui.core.i18n import _
+
 SUBCOMMANDS = ("assign", "report", "agreement")
 
 _FORMS = """\
@@ -152,7 +154,7 @@ def _problems(problems: list[Any]) -> None:
 def _auditor(name: str | None) -> str:
     from tui.core.user_config import load_user_config, resolve_annotator
 
-    config, _ = load_user_config()
+    config = load_user_config()[0]
     return resolve_annotator(name, config)
 
 
@@ -182,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
         # place (tui.core.safe_files); the message names the path.
         from tui.core.safe_text import echo
 
-        echo(f"error: {exc}", file=sys.stderr)
+        echo(_("error: {exc}").format(exc=exc), file=sys.stderr)
         return 2
 
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.core.i18n import _
 from tui.core.safe_text import echo
 
 if TYPE_CHECKING:  # loaded when a batch is opened, not before the home screen paints
@@ -50,21 +51,22 @@ def run_home(folder: Path | None, args: argparse.Namespace) -> int:
 
         config, problems = load_user_config()
         for problem in problems:
-            echo(f"labeldesk: {problem}", file=sys.stderr)
+            echo(_("labeldesk: {problem}").format(problem=problem), file=sys.stderr)
         settings = HomeSettings(config.annotator, config.keymap, config.roots)
     try:
         name = resolve_name(getattr(args, "annotator", None), settings.annotator)
     except ValueError as exc:
-        echo(f"labeldesk: {exc}", file=sys.stderr)
+        echo(_("labeldesk: {exc}").format(exc=exc), file=sys.stderr)
         return 2
     roots = Roots([folder], "argument") if folder is not None else resolve_roots(settings.roots)
     for problem in roots.problems:
-        echo(f"labeldesk: {problem}", file=sys.stderr)
+        echo(_("labeldesk: {problem}").format(problem=problem), file=sys.stderr)
     entries = list_batches(roots.folders)
     if folder is not None and not entries:
         echo(
-            f"labeldesk: {folder} has no batch.toml and no batch folders inside it "
-            "(a batch folder holds batch.toml and tasks.jsonl)",
+            _(
+                "labeldesk: {folder} has no batch.toml and no batch folders inside it (a batch folder holds batch.toml and tasks.jsonl)"
+            ).format(folder=folder),
             file=sys.stderr,
         )
         return 2
@@ -74,9 +76,9 @@ def run_home(folder: Path | None, args: argparse.Namespace) -> int:
         remember_opened(folder)  # the home screen's default roots: folders opened before
     if not roots.folders:
         echo(
-            f'labeldesk: no folders to look in: set roots = ["/path/to/batches"] in '
-            f"{config_dir() / 'config.toml'}, or open a folder once with `labeldesk FOLDER` (it is "
-            "remembered)",
+            _(
+                'labeldesk: no folders to look in: set roots = ["/path/to/batches"] in {toml}, or open a folder once with `labeldesk FOLDER` (it is remembered)'
+            ).format(toml=config_dir() / "config.toml"),
             file=sys.stderr,
         )
         return 2

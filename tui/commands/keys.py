@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tui.core.i18n import _
+
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("keys", help="print the effective keymap and any conflicts")
@@ -27,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from tui.core.task_registry import get_task_type
     from tui.core.user_config import load_user_config, user_keymap_file
 
-    config, _ = load_user_config()
+    config = load_user_config()[0]
     batch_table: dict[str, Any] = {}
     batch_file: Path | str = "batch.toml"
     type_name = args.task_type
@@ -37,14 +39,14 @@ def run(args: argparse.Namespace) -> int:
         batch_config, problems = read_batch_config(batch_toml)
         if batch_config is None:
             for p in problems:
-                echo(f"error: {p}")
+                echo(_("error: {p}").format(p=p))
             return 1
         batch_table = batch_config.keymap
         type_name = type_name or batch_config.task_type
     try:
         task_type = get_task_type(type_name) if type_name else None
     except KeyError as exc:
-        echo(f"error: {exc.args[0]}")
+        echo(_("error: {args}").format(args=exc.args[0]))
         return 1
     keymap = build_keymap(
         task_type,
@@ -74,9 +76,9 @@ def run(args: argparse.Namespace) -> int:
         console.print(keymap_table(keymap, sources=True))
         for c in conflicts:
             # Text, not markup: a key or id from a keymap file may hold "[/x]".
-            console.print(Text.assemble(("conflict:", "bold red"), f" {c}"))
+            console.print(Text.assemble((_("conflict:"), "bold red"), f" {c}"))
         for p in keymap.problems:
-            console.print(Text.assemble(("warning:", "yellow"), f" {p}"))
+            console.print(Text.assemble((_("warning:"), "yellow"), f" {p}"))
         if not conflicts:
-            console.print("no conflicts")
+            console.print(_("no conflicts"))
     return 1 if conflicts else 0

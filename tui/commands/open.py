@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tui.core.i18n import _
 from tui.core.safe_text import echo
 
 
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             keymap_name=args.keymap,
         )
     except LaunchError as exc:
-        echo(f"labeldesk: {exc}", file=sys.stderr)
+        echo(_("labeldesk: {exc}").format(exc=exc), file=sys.stderr)
         return 2
     from tui.app import LabelDeskApp
 
@@ -137,7 +138,9 @@ def _rescue(session: Any, console: Any) -> None:
     try:
         count = session.rescue(target)
     except OSError as exc:
-        message = f"the lost answers could not be written to {target} either: {exc}"
+        message = _("the lost answers could not be written to {target} either: {exc}").format(
+            target=target, exc=exc
+        )
         console.print(Text(visible(message), style="bold red"), soft_wrap=True)
         return
     message = (
@@ -157,16 +160,17 @@ def run_picker(root: Path, args: argparse.Namespace) -> int:
     entries = discover_batches(root)
     if not entries:
         echo(
-            f"labeldesk: {root} has no batch.toml and no batch folders inside it "
-            "(a batch folder holds batch.toml and tasks.jsonl)",
+            _(
+                "labeldesk: {root} has no batch.toml and no batch folders inside it (a batch folder holds batch.toml and tasks.jsonl)"
+            ).format(root=root),
             file=sys.stderr,
         )
         return 2
-    config, _ = load_user_config()
+    config = load_user_config()[0]
     try:
         name = resolve_annotator(args.annotator, config)
     except ValueError as exc:
-        echo(f"labeldesk: {exc}", file=sys.stderr)
+        echo(_("labeldesk: {exc}").format(exc=exc), file=sys.stderr)
         return 2
     from tui.app import LabelDeskApp
     from tui.core.keymap import Keymap

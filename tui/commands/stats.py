@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tui.core.i18n import _
+
 BY_CHOICES = ("day", "batch", "task-type", "annotator")
 
 
@@ -72,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             since = parse_since(args.since)
         except ValueError as exc:
-            echo(f"labeldesk stats: --since: {exc}", file=sys.stderr)
+            echo(_("labeldesk stats: --since: {exc}").format(exc=exc), file=sys.stderr)
             return 2
     paths: list[Path] = args.paths
     where = ""  # with no path: which folders were read, said with the figures
@@ -119,11 +121,17 @@ def default_paths() -> tuple[list[Path], str]:
     for problem in [*problems, *roots.problems]:
         from tui.core.safe_text import echo
 
-        echo(f"labeldesk stats: {problem}", file=sys.stderr)
+        echo(_("labeldesk stats: {problem}").format(problem=problem), file=sys.stderr)
     if not roots.folders:
-        return [Path(".")], (f"read . (no roots in {config_file()} and no folder opened before)")
+        return [Path(".")], (
+            _("read . (no roots in {config_file} and no folder opened before)").format(
+                config_file=config_file()
+            )
+        )
     batches = [entry.folder for entry in list_batches(roots.folders)]
     listed = ", ".join(str(folder) for folder in roots.folders)
     return batches, visible(
-        f"read {len(batches)} batch folder(s) under {roots.describe()}: {listed}"
+        _("read {batches} batch folder(s) under {describe}: {listed}").format(
+            batches=len(batches), describe=roots.describe(), listed=listed
+        )
     )

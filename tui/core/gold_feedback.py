@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.core.i18n import _
 from tui.core.task_type import TaskType
 
 
@@ -50,7 +51,9 @@ class GoldScore:
         """'gold 4/5 (80%)' for the KPI line; '' before the first gold item."""
         if not self.answered:
             return ""
-        return f"gold {self.right}/{self.answered} ({100 * self.right // self.answered}%)"
+        return _("gold {right}/{answered} ({answered2}%)").format(
+            right=self.right, answered=self.answered, answered2=100 * self.right // self.answered
+        )
 
 
 def gold_score(verdicts: Iterable[bool | None]) -> GoldScore:

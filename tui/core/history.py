@@ -12,7 +12,17 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tui.core.i18n import N_
+
 FILTERS = ("all", "skipped", "flagged", "gold missed", "audit failed")
+# What the filters are called on screen (FILTERS are the ids the code compares).
+FILTER_NAMES = {
+    "all": N_("all"),
+    "skipped": N_("skipped"),
+    "flagged": N_("flagged"),
+    "gold missed": N_("gold missed"),
+    "audit failed": N_("audit failed"),
+}
 
 
 @dataclass(frozen=True)

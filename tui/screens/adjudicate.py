@@ -277,7 +277,7 @@ class AdjudicationScreen(ItemScreen):
 
     # -- keys ------------------------------------------------------------------------------
     def action_for(self, binding_id: str) -> str | None:
-        context, _, name = binding_id.partition(".")
+        context, _dot, name = binding_id.partition(".")
         leaves = context in ("app", "audit", "adjudicate")
         if self.mode == "correct" and leaves and binding_id not in self.CORRECTING_IDS:
             return "finish_correction"

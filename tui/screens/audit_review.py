@@ -137,7 +137,7 @@ class ErrorsScreen(PaintedGate, ModalScreen[ErrorsChoice | None]):
         return self.query_one("#comment", Input)
 
     def _action_for(self, binding_id: str) -> str | None:
-        context, _, name = binding_id.partition(".")
+        context, _dot, name = binding_id.partition(".")
         if context == "label":
             return f"toggle_category({int(name)})"
         actions = {"app.submit": "confirm", "audit.cancel": "cancel", "audit.comment": "comment"}

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.history import FILTERS, HistoryRow, item_number, narrow, positions_of
+from tui.core.history import FILTER_NAMES, FILTERS, HistoryRow, item_number, narrow, positions_of
 from tui.core.i18n import _
 from tui.core.keymap import Keymap
 from tui.key_gate import PaintedGate
@@ -164,7 +164,7 @@ class HistoryScreen(PaintedGate, ModalScreen[int | None]):
         for name in FILTERS:
             count = len(narrow(self.rows, name, "", self.audit_failed))
             style = "reverse bold" if name == self.filter else "dim"
-            out.append(f" {name} {count} ", style=style)
+            out.append(f" {_(FILTER_NAMES[name])} {count} ", style=style)
             out.append(" ")
         return out
 

@@ -213,7 +213,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
     def action_for(self, binding_id: str) -> str | None:
         """The action a binding id runs here: app.X -> X, audit.X -> audit_X (when this
         screen has it); the task type's ids and the label keys go to the view."""
-        context, _, name = binding_id.partition(".")
+        context, _dot, name = binding_id.partition(".")
         if context in ("app", "audit"):
             action = name if context == "app" else f"audit_{name}"
             return action if hasattr(self, f"action_{action}") else None

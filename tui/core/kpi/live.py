@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from tui.core.i18n import N_, _
 from tui.core.kpi.numbers import (
     format_duration,
     format_rate,
@@ -153,10 +154,10 @@ def format_pace(figures: LiveFigures) -> str:
         return ""
     ahead = round(figures.pace_items)
     if ahead > 0:
-        return f"+{ahead} ahead"
+        return _("+{ahead} ahead").format(ahead=ahead)
     if ahead < 0:
-        return f"{-ahead} behind"
-    return "on pace"
+        return _("{ahead} behind").format(ahead=-ahead)
+    return _("on pace")
 
 
 # What goes first when the line is too narrow: the highest number. done/total is never
@@ -175,30 +176,49 @@ _DROP_RANK = {
 }
 
 
+# The clock's states as the status line names them (the ids stay English in code).
+_STATE_WORDS = {"idle": N_("idle"), "paused": N_("paused")}
+
+
 def _named_parts(figures: LiveFigures) -> list[tuple[str, str]]:
     """(name, text) pieces of the status line, in the order they are shown."""
     parts = [("done", f"{figures.done}/{figures.total}")]
     if figures.state != "active":
-        parts.append(("state", figures.state.upper()))
-    rate = f"{format_rate(figures.session_rate)} (batch {format_rate(figures.batch_rate)})"
+        parts.append(("state", _(_STATE_WORDS.get(figures.state, figures.state)).upper()))
+    rate = _("{session_rate} (batch {batch_rate})").format(
+        session_rate=format_rate(figures.session_rate), batch_rate=format_rate(figures.batch_rate)
+    )
     parts.append(("rate", rate))
     pace = format_pace(figures)
     if pace:
         parts.append(("pace", pace))
-    times = f"med {format_seconds(figures.median_s)} p90 {format_seconds(figures.p90_s)}"
+    times = _("med {median_s} p90 {p90_s}").format(
+        median_s=format_seconds(figures.median_s), p90_s=format_seconds(figures.p90_s)
+    )
     parts.append(("times", times))
     if figures.remaining:
-        parts.append(("eta", f"ETA {format_duration(figures.eta_s)}"))
+        parts.append(("eta", _("ETA {eta_s}").format(eta_s=format_duration(figures.eta_s))))
     if figures.fast:
-        parts.append(("fast", f"fast {figures.fast}"))
+        parts.append(("fast", _("fast {fast}").format(fast=figures.fast)))
     counts = [
         f"{name} {n}"
-        for name, n in (("skip", figures.skips), ("flag", figures.flags), ("undo", figures.undos))
+        for name, n in (
+            (_("skip"), figures.skips),
+            (_("flag"), figures.flags),
+            (_("undo"), figures.undos),
+        )
         if n
     ]
     if counts:
         parts.append(("counts", " ".join(counts)))
-    parts.append(("active", f"active {format_duration(figures.session_active_s)}"))
+    parts.append(
+        (
+            "active",
+            _("active {session_active_s}").format(
+                session_active_s=format_duration(figures.session_active_s)
+            ),
+        )
+    )
     return parts
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tui.core.i18n import _
 from tui.core.kpi.numbers import (
     format_duration,
     format_rate,
@@ -87,7 +88,9 @@ def label_distribution(lines: Iterable[Mapping[str, Any]]) -> Counter[str]:
         except Exception:
             labels = generic_labels(value)
         for label in labels:
-            counts[label if answer == "accept" else f"{label} (rejected)"] += 1
+            counts[
+                label if answer == "accept" else _("{label} (rejected)").format(label=label)
+            ] += 1
     return counts
 
 
@@ -174,6 +177,7 @@ def render_session_summary(
     from rich.text import Text
 
     from tui.core.plot import column_chart
+    from tui.core.records import answer_kind_name
     from tui.core.safe_text import visible
 
     figures = Table.grid(padding=(0, 2))
@@ -184,33 +188,49 @@ def render_session_summary(
         figures.add_row(Text(name), Text(visible(value)))
 
     if not_saved is None:
-        row("items", f"{summary.items}  ({summary.answers} answers written)")
+        row(
+            _("items"),
+            _("{items}  ({answers} answers written)").format(
+                items=summary.items, answers=summary.answers
+            ),
+        )
     else:
         figures.add_row(
-            Text("items"),
+            Text(_("items")),
             Text(
-                f"{summary.items}  (NOT SAVED: {summary.answers} answers went to a file "
-                f"that was removed or replaced while open: {visible(not_saved)})",
+                _(
+                    "{items}  (NOT SAVED: {answers} answers went to a file that was removed or replaced while open: {not_saved})"
+                ).format(
+                    items=summary.items, answers=summary.answers, not_saved=visible(not_saved)
+                ),
                 style="bold red",
             ),
         )
     active, idle = format_duration(summary.active_s), format_duration(summary.idle_s)
-    row("time", f"active {active}, idle {idle}")
-    row("rate", f"{format_rate(summary.rate)} of active time")
+    row(_("time"), _("active {active}, idle {idle}").format(active=active, idle=idle))
+    row(_("rate"), _("{rate} of active time").format(rate=format_rate(summary.rate)))
     median, p90 = format_seconds(summary.median_s), format_seconds(summary.p90_s)
-    row("per item", f"median {median}, p90 {p90}")
-    row("answers", ", ".join(f"{kind} {n}" for kind, n in summary.answer_counts.items()))
-    row("undos", str(summary.undos))
+    row(_("per item"), _("median {median}, p90 {p90}").format(median=median, p90=p90))
+    row(
+        _("answers"),
+        ", ".join(f"{answer_kind_name(kind)} {n}" for kind, n in summary.answer_counts.items()),
+    )
+    row(_("undos"), str(summary.undos))
     if summary.min_seconds:
-        row("fast", f"{summary.fast} answers under {summary.min_seconds:g}s")
+        row(
+            _("fast"),
+            _("{fast} answers under {min_seconds:g}s").format(
+                fast=summary.fast, min_seconds=summary.min_seconds
+            ),
+        )
     if summary.label_counts:
         shown = summary.label_counts[:8]
         rest = sum(n for _, n in summary.label_counts[8:])
         text = ", ".join(f"{label} {n}" for label, n in shown)
-        row("labels", text + (f", other {rest}" if rest else ""))
+        row(_("labels"), text + (_(", other {rest}").format(rest=rest) if rest else ""))
     if summary.slowest:
-        row("slowest", ", ".join(f"{task} {format_seconds(s)}" for task, s in summary.slowest))
-    parts: list[RenderableType] = [Text("Session summary", style="bold underline"), figures]
+        row(_("slowest"), ", ".join(f"{task} {format_seconds(s)}" for task, s in summary.slowest))
+    parts: list[RenderableType] = [Text(_("Session summary"), style="bold underline"), figures]
     rated = [p for p in summary.rate_series if p.rate is not None]
     if len(rated) >= 2:
         chart = column_chart(
@@ -219,7 +239,7 @@ def render_session_summary(
             width=max(10, min(60, width - 10)),
             first_label=visible(_clock_time(summary.rate_series[0].ended_at)),
             last_label=visible(_clock_time(summary.rate_series[-1].ended_at)),
-            title="answers per active hour over the session",
+            title=_("answers per active hour over the session"),
         )
         parts.append(Text(chart))
     return Group(*parts)
