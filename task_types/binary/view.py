@@ -60,7 +60,7 @@ class BinaryView(TaskView[BinaryTask, BinaryOptions, BinaryAnswer]):
         if was_skipped(self):
             return Group(line, Text(_(SKIPPED_NOTE), style="italic yellow"))
         if previous is not None:
-            verdict = "accepted" if previous.accept else "rejected"
+            verdict = _("accepted") if previous.accept else _("rejected")
             whose = (
                 _("your saved answer") if self.ctx.mode == "label" else _("the annotator's answer")
             )

@@ -369,9 +369,9 @@ def timeline_lines(editor: SegmentEditor, labels: Sequence[str], width: int) -> 
 
 def marks_text(editor: SegmentEditor) -> Text:
     out = Text()
-    out.append("in ", style="dim")
+    out.append(_("in") + " ", style="dim")
     out.append(format_time(editor.mark_in) if editor.mark_in is not None else "—", style="yellow")
-    out.append("  out ", style="dim")
+    out.append("  " + _("out") + " ", style="dim")
     out.append(format_time(editor.mark_out) if editor.mark_out is not None else "—", style="yellow")
     small, large = steps_for(editor.duration_s or 0.0)
     out.append(_("  steps {small:g} s / {large:g} s").format(small=small, large=large), style="dim")

@@ -121,7 +121,7 @@ class RateView(TaskView[RateTask, RateOptions, RateAnswer]):
     def _refresh_criteria(self) -> None:
         out = Text(no_wrap=True, overflow="ellipsis")
         scales = {c.scale for c in self.criteria}
-        digits = "-".join(str(p) for p in next(iter(scales))) if len(scales) == 1 else "digits"
+        digits = "-".join(str(p) for p in next(iter(scales))) if len(scales) == 1 else _("digits")
         if was_skipped(self):
             out.append(_(SKIPPED_NOTE) + "\n", style="italic yellow")
         out.append(_("Rate turn #{target}").format(target=self.target), style="bold")

@@ -172,7 +172,7 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
                     style="dim",
                 )
             else:
-                out.append("cursor ")
+                out.append(_("cursor") + " ")
                 out.append(_quote(ed.text[tok.start : tok.end]))
                 out.append(_("  label key marks it · Shift+arrows extend"), style="dim")
         count = len(ed.spans)

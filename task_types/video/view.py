@@ -143,7 +143,7 @@ class VideoView(TimedMediaView[VideoTask, VideoOptions, VideoAnswer]):
             )
             out.append_text(legend(self.ctx, self.segment_labels))
             if self.chosen:
-                out.append("  item: " + ", ".join(self.chosen), style="green")
+                out.append("  " + _("item:") + " " + ", ".join(self.chosen), style="green")
         return out
 
     @property

@@ -143,17 +143,17 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
         elif self.area.has_focus:
             title.append(_("  ✎ typing · "), style="green")
             for key, word in (
-                (self.key_of("app.submit"), "saves"),
+                (self.key_of("app.submit"), _("saves")),
                 ("Ctrl+j", _("new line")),
-                (self.key_of("write.leave"), "leaves"),
+                (self.key_of("write.leave"), _("leaves")),
             ):
                 title.append(f" {key} ", style="reverse bold")
                 title.append(f" {word} ", style="green")
         else:
             for binding_id, word in (
-                ("write.edit", "edit"),
+                ("write.edit", _("edit")),
                 ("write.external", "$EDITOR"),
-                ("app.submit", "submit"),
+                ("app.submit", _("submit")),
             ):
                 title.append(f"  {self.key_of(binding_id)} ", style="reverse")
                 title.append(f" {word}")

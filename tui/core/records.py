@@ -41,6 +41,19 @@ def answer_kind_name(kind: str) -> str:
     return _(name) if name is not None else kind
 
 
+VERDICT_NAMES: dict[str, str] = {
+    "pass": N_("pass"),
+    "fail": N_("fail"),
+    "corrected": N_("corrected"),
+}
+
+
+def verdict_name(verdict: str) -> str:
+    """An audit verdict in the interface language (the files keep the English id)."""
+    name = VERDICT_NAMES.get(verdict)
+    return _(name) if name is not None else verdict
+
+
 def flag_reason_name(reason: str) -> str:
     """A flag reason in the interface language (an unknown id is shown as it is)."""
     name = FLAG_REASON_NAMES.get(reason)

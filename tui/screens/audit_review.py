@@ -26,7 +26,7 @@ from tui.core.audit import AuditInputError, PlanItemStatus
 from tui.core.audit.review_session import AUDIT_APP_IDS, AuditSession
 from tui.core.i18n import _
 from tui.core.keymap import Keymap
-from tui.core.records import AuditRecord, flag_reason_name
+from tui.core.records import AuditRecord, flag_reason_name, verdict_name
 from tui.core.safe_text import visible
 from tui.core.task_type import TaskType
 from tui.key_gate import PaintedGate
@@ -100,7 +100,9 @@ class ErrorsScreen(PaintedGate, ModalScreen[ErrorsChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = _("{verdict}: which errors?").format(verdict=self.verdict)
+            box.border_title = _("{verdict}: which errors?").format(
+                verdict=verdict_name(self.verdict)
+            )
             yield Static(self._render_categories(), id="categories")
             yield Input(placeholder=_("optional comment for the annotator"), id="comment")
             yield Static(self._hint(), id="errors-hint")
@@ -293,7 +295,7 @@ class AuditReviewScreen(ItemScreen):
                 style="bold yellow",
             )
         if status.answer is not None:
-            out.append("\nanswer: ", style="bold")
+            out.append("\n" + _("answer:") + " ", style="bold")
             out.append(literal_text(task_type.summarize(status.answer.value)))
         if status.audit is not None:
             out.append("\n")
@@ -301,8 +303,8 @@ class AuditReviewScreen(ItemScreen):
         return out
 
     def _audit_words(self, audit: AuditRecord) -> Text:
-        out = Text("audited: ", style="bold")
-        out.append(audit.verdict, style=_VERDICT_STYLE.get(audit.verdict, "bold"))
+        out = Text(_("audited:") + " ", style="bold")
+        out.append(verdict_name(audit.verdict), style=_VERDICT_STYLE.get(audit.verdict, "bold"))
         if audit.errors:
             out.append(f" ({visible(', '.join(audit.errors))})")
         if audit.corrected_value is not None:
@@ -577,7 +579,9 @@ class AuditReviewScreen(ItemScreen):
 
         def chosen(result: ErrorsChoice | None) -> None:
             if result is None:
-                self.set_status(_("{verdict} not recorded (cancelled)").format(verdict=verdict))
+                self.set_status(
+                    _("{verdict} not recorded (cancelled)").format(verdict=verdict_name(verdict))
+                )
                 return
             errors, comment = result
             self._record(verdict, errors=errors, corrected_value=corrected, comment=comment)
@@ -613,7 +617,7 @@ class AuditReviewScreen(ItemScreen):
             return
         self.set_status(
             _("✓ {verdict} saved for {task_id} ({annotator}, revision {revision})").format(
-                verdict=record.verdict,
+                verdict=verdict_name(record.verdict),
                 task_id=record.task_id,
                 annotator=record.annotator,
                 revision=record.revision,

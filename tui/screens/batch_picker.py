@@ -19,7 +19,7 @@ from tui.widgets.task_text import literal_text
 def _label(entry: BatchEntry, progress: tuple[int, int] | None) -> Text:
     """Titles come from batch.toml files: shown literally, never parsed as markup."""
     done = f"{progress[0]}/{progress[1]}" if progress else "…"
-    kind = f"{entry.task_type} · {entry.language}" if not entry.error else "invalid"
+    kind = f"{entry.task_type} · {entry.language}" if not entry.error else _("invalid")
     return literal_text(f"{entry.title}  ({kind} · {done})")
 
 

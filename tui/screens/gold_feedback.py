@@ -44,14 +44,15 @@ class GoldFeedbackScreen(PaintedGate, ModalScreen[None]):
     def _body(self) -> Text:
         fb = self.feedback
         out = Text()
-        out.append("item ", style="dim")
+        width = max(len(_("yours")), len(_("expected"))) + 2
+        out.append(_("item") + " ", style="dim")
         out.append_text(literal_text(fb.task_id, style="bold"))
-        out.append("\nyours     ", style="bold")
+        out.append("\n" + _("yours").ljust(width), style="bold")
         out.append_text(literal_text(fb.yours))
-        out.append("\nexpected  ", style="bold")
+        out.append("\n" + _("expected").ljust(width), style="bold")
         out.append_text(literal_text(fb.expected, style="bold green"))
         for line in fb.differences:
-            out.append("\n          ")
+            out.append("\n" + " " * width)
             out.append_text(literal_text(line, style="yellow"))
         if self.score:
             out.append(_("\n\n{score} this session").format(score=self.score), style="dim")

@@ -43,15 +43,15 @@ def _finding(item: AuditedItem) -> Text:
     )
     if not item.current:
         out.append(_("  ·  you changed this answer since"), style="dim")
-    out.append("\n          errors: ", style="dim")
+    out.append("\n          " + _("errors:") + " ", style="dim")
     out.append(literal_text(", ".join(item.errors) or "—"))
-    out.append("\n          yours: ", style="dim")
+    out.append("\n          " + _("yours:") + " ", style="dim")
     out.append(literal_text(item.original))
     if item.corrected is not None:
-        out.append("\n          corrected: ", style="dim")
+        out.append("\n          " + _("corrected:") + " ", style="dim")
         out.append(literal_text(item.corrected, style="bold"))
     if item.comment:
-        out.append("\n          comment: ", style="dim")
+        out.append("\n          " + _("comment:") + " ", style="dim")
         out.append(literal_text(item.comment, style="italic"))
     out.append("\n")
     return out

@@ -25,7 +25,7 @@ def progress_line(figures: BatchFigures) -> str:
         more = len(figures.others) - MAX_OTHERS
         parts.append(", ".join(shown) + (_(" +{more} more").format(more=more) if more > 0 else ""))
     if figures.unreadable:
-        parts.append("unreadable: " + ", ".join(figures.unreadable[:MAX_OTHERS]))
+        parts.append(_("unreadable:") + " " + ", ".join(figures.unreadable[:MAX_OTHERS]))
     today = _("today {today_items}").format(today_items=figures.today_items)
     rate = figures.today_rate
     if rate is not None and figures.today_items:
