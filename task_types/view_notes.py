@@ -31,18 +31,25 @@ def label_keys_text(keymap: Keymap, count: int) -> str:
     return ", ".join(parts)
 
 
-def not_a_label(keymap: Keymap, n: int, count: int, what: str = "label") -> str:
-    """A label key past the item's labels: "z is not a label key here: labels are 1–3"."""
+def not_a_label(keymap: Keymap, n: int, count: int, item_labels: bool = False) -> str:
+    """A label key past the item's labels: "z is not a label key here: labels are 1–3"
+    (`item_labels`: the video's labels of the whole item). Whole sentences per case, so that
+    each language words them its own way."""
     key = keymap.label_key(n)
     name = key_display(key) if key else _("label {n}").format(n=n)
-    article = "an" if what[:1] in "aeiou" else "a"
     if count <= 0:
-        return _("{name} is not {article} {what} key here: there are no {what}s").format(
-            name=name, article=article, what=what
+        text = (
+            _("{name} is not an item label key here: there are no item labels")
+            if item_labels
+            else _("{name} is not a label key here: there are no labels")
         )
-    return _("{name} is not {article} {what} key here: {what}s are {count}").format(
-        name=name, article=article, what=what, count=label_keys_text(keymap, count)
+        return text.format(name=name)
+    text = (
+        _("{name} is not an item label key here: item labels are {keys}")
+        if item_labels
+        else _("{name} is not a label key here: labels are {keys}")
     )
+    return text.format(name=name, keys=label_keys_text(keymap, count))
 
 
 def was_skipped(view: Any) -> bool:

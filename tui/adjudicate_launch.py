@@ -129,7 +129,8 @@ def open_adjudication(batch: Path, adjudicator: str, *, with_majority: bool = Fa
         app.session.writer.close()
     s = app.session
     echo(
-        f"labeldesk adjudicate: {len(s.recorded)} decision(s) saved this session; "
-        f"{s.done} of {s.total} queued items decided ({s.writer.path})"
+        _(
+            "labeldesk adjudicate: {recorded} decision(s) saved this session; {done} of {total} queued items decided ({path})"
+        ).format(recorded=len(s.recorded), done=s.done, total=s.total, path=s.writer.path)
     )
     return app.return_code or 0

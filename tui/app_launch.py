@@ -52,9 +52,9 @@ def prepare_audit(batch: Path, auditor: str) -> tuple[AuditSession, list[Problem
         ) from None
     if progress.total == 0:
         raise AuditLaunchError(
-            f"{progress.plan.path}: the plan has no items (nothing was auditable when it was "
-            f"made); run `labeldesk audit assign {batch} --auditor {auditor} ... --add` "
-            "once there are answers"
+            _(
+                "{path}: the plan has no items (nothing was auditable when it was made); run `labeldesk audit assign {batch} --auditor {auditor} ... --add` once there are answers"
+            ).format(path=progress.plan.path, batch=batch, auditor=auditor)
         )
     try:
         opened = Batch.open(batch)
@@ -106,7 +106,10 @@ def open_audit(batch: Path, auditor: str) -> int:
         app.session.writer.close()
     done, total = app.session.done, app.session.total
     echo(
-        f"labeldesk audit: {len(app.session.recorded)} verdict(s) saved this session; "
-        f"{done} of {total} planned items audited ({app.session.writer.path})"
+        _(
+            "labeldesk audit: {recorded} verdict(s) saved this session; {done} of {total} planned items audited ({path})"
+        ).format(
+            recorded=len(app.session.recorded), done=done, total=total, path=app.session.writer.path
+        )
     )
     return app.return_code or 0

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from tui.app import LabelDeskApp
 from tui.core.home.listing import HomeEntry, utc_day
 from tui.core.home.roots import Roots
+from tui.core.i18n import _
 
 if TYPE_CHECKING:
     from tui.core.audit.review_session import AuditSession
@@ -96,7 +97,8 @@ class HomeApp(LabelDeskApp, inherit_bindings=False):
 def audit_lines(sessions: list[Any]) -> list[str]:
     """What `labeldesk audit` says on exit, per review opened from home."""
     return [
-        f"labeldesk audit: {len(s.recorded)} verdict(s) saved; {s.done} of {s.total} planned "
-        f"items audited ({s.writer.path})"
+        _(
+            "labeldesk audit: {recorded} verdict(s) saved; {done} of {total} planned items audited ({path})"
+        ).format(recorded=len(s.recorded), done=s.done, total=s.total, path=s.writer.path)
         for s in sessions
     ]

@@ -198,7 +198,7 @@ class VideoView(TimedMediaView[VideoTask, VideoOptions, VideoAnswer]):
 
     def _toggle_item_label(self, n: int) -> None:
         if n > len(self.item_labels):
-            text = not_a_label(self.ctx.keymap, n, len(self.item_labels), _("item label"))
+            text = not_a_label(self.ctx.keymap, n, len(self.item_labels), item_labels=True)
             self.post_message(self.Notice(text, error=True))
             return
         label = self.item_labels[n - 1]

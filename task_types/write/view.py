@@ -288,8 +288,9 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
         except SuspendNotSupported:
             self.post_message(
                 self.Notice(
-                    "this terminal cannot hand over to $EDITOR; "
-                    f"{self.key_of('write.edit')} uses the built-in editor",
+                    _(
+                        "this terminal cannot hand over to $EDITOR; {edit} uses the built-in editor"
+                    ).format(edit=self.key_of("write.edit")),
                     error=True,
                 )
             )

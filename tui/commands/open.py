@@ -100,8 +100,9 @@ def print_summary(session: Any) -> None:
     if gone is not None:
         console.print(
             Text(
-                f"NOT SAVED: {visible(gone)} was removed or replaced while labeldesk had it "
-                f"open; the {len(session.records)} answer line(s) of this session are not in it.",
+                _(
+                    "NOT SAVED: {gone} was removed or replaced while labeldesk had it open; the {records} answer line(s) of this session are not in it."
+                ).format(gone=visible(gone), records=len(session.records)),
                 style="bold red",
             ),
             soft_wrap=True,
@@ -143,10 +144,9 @@ def _rescue(session: Any, console: Any) -> None:
         )
         console.print(Text(visible(message), style="bold red"), soft_wrap=True)
         return
-    message = (
-        f"{count} answer line(s) that are in no results file were written to {target}; "
-        "hand that file to whoever runs the batch"
-    )
+    message = _(
+        "{count} answer line(s) that are in no results file were written to {target}; hand that file to whoever runs the batch"
+    ).format(count=count, target=target)
     console.print(Text(visible(message), style="bold yellow"), soft_wrap=True)
 
 

@@ -116,14 +116,14 @@ _DISPLAY = {
     "equals_sign": "=",
     "less_than_sign": "<",
     "greater_than_sign": ">",
-    "pageup": N_("PgUp"),
-    "pagedown": N_("PgDn"),
-    "escape": N_("Esc"),
-    "tab": N_("Tab"),
-    "delete": N_("Del"),
-    "insert": N_("Ins"),
-    "home": N_("Home"),
-    "end": N_("End"),
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "escape": "Esc",
+    "tab": "Tab",
+    "delete": "Del",
+    "insert": "Ins",
+    "home": "Home",
+    "end": "End",
 }
 
 

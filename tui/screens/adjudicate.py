@@ -209,10 +209,9 @@ class AdjudicationScreen(ItemScreen):
         if task is None:
             if not s.located_all:
                 return _("finding the task in tasks.jsonl…")
-            return (
-                f"Task {item.task_id!r} is not in {s.batch.tasks_path.name}: decide from the "
-                "answers above (pick one; a correction needs the task)."
-            )
+            return _(
+                "Task {task_id!r} is not in {name}: decide from the answers above (pick one; a correction needs the task)."
+            ).format(task_id=item.task_id, name=s.batch.tasks_path.name)
         if task.task is None:
             found = "; ".join(str(p) for p in task.problems) or _("invalid task line")
             return _("The task line is invalid, so it cannot be shown: {found}").format(found=found)
@@ -234,17 +233,21 @@ class AdjudicationScreen(ItemScreen):
         if item is None:
             answers.update("")
             if s.done == s.total:
-                msg = (
-                    f"All {s.total} item(s) of the queue are decided; every decision is saved "
-                    f"in {visible(str(s.writer.path))}.\n\n"
-                    f"{self.keymap.display('app.back')} goes back to revisit one; "
-                    f"{self.keymap.display('app.quit')} quits."
+                msg = _(
+                    "All {total} item(s) of the queue are decided; every decision is saved in {path}.\n\n{key} goes back to revisit one; {key2} quits."
+                ).format(
+                    total=s.total,
+                    path=visible(str(s.writer.path)),
+                    key=self.keymap.display("app.back"),
+                    key2=self.keymap.display("app.quit"),
                 )
             else:
-                msg = (
-                    f"{s.total - s.done} item(s) are not decided yet. "
-                    f"{self.keymap.display('app.back')} goes back; "
-                    f"{self.keymap.display('app.quit')} quits (decisions so far are saved)."
+                msg = _(
+                    "{done} item(s) are not decided yet. {key} goes back; {key2} quits (decisions so far are saved)."
+                ).format(
+                    done=s.total - s.done,
+                    key=self.keymap.display("app.back"),
+                    key2=self.keymap.display("app.quit"),
                 )
             widget = Static(msg, classes="notice")
         else:

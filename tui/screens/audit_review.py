@@ -24,7 +24,7 @@ from textual.widgets import Input, Static
 
 from tui.core.audit import AuditInputError, PlanItemStatus
 from tui.core.audit.review_session import AUDIT_APP_IDS, AuditSession
-from tui.core.i18n import _
+from tui.core.i18n import _, ngettext
 from tui.core.keymap import Keymap
 from tui.core.records import AuditRecord, flag_reason_name, verdict_name
 from tui.core.safe_text import visible
@@ -289,9 +289,13 @@ class AuditReviewScreen(ItemScreen):
                     out.append(literal_text(flag.note, style="yellow"))
         if status.stale:
             out.append(
-                f"\n⚠ STALE: {visible(item.annotator)} changed this answer after it was planned (now "
-                f"revision {status.current_revision}); your verdict is on revision "
-                f"{item.revision}, shown here",
+                _(
+                    "\n⚠ STALE: {annotator} changed this answer after it was planned (now revision {current_revision}); your verdict is on revision {revision}, shown here"
+                ).format(
+                    annotator=visible(item.annotator),
+                    current_revision=status.current_revision,
+                    revision=item.revision,
+                ),
                 style="bold yellow",
             )
         if status.answer is not None:
@@ -355,10 +359,9 @@ class AuditReviewScreen(ItemScreen):
         if item is None:
             if not s.located_all:
                 return _("finding the task in tasks.jsonl…")
-            return (
-                f"Task {status.item.task_id!r} is not in {s.batch.tasks_path.name}: judge the "
-                "answer from its summary above (pass or fail; a correction needs the task)."
-            )
+            return _(
+                "Task {task_id!r} is not in {name}: judge the answer from its summary above (pass or fail; a correction needs the task)."
+            ).format(task_id=status.item.task_id, name=s.batch.tasks_path.name)
         if item.task is None:
             found = "; ".join(str(p) for p in item.problems) or _("invalid task line")
             return _("The task line is invalid, so it cannot be shown: {found}").format(found=found)
@@ -381,22 +384,25 @@ class AuditReviewScreen(ItemScreen):
             answer.update("")
             counts = s.verdict_counts()
             if s.done == s.total:
-                every = (
-                    _("The planned item is")
-                    if s.total == 1
-                    else _("All {total} planned items are").format(total=s.total)
-                )
-                msg = (
-                    f"{every} audited: {counts['pass']} pass, "
-                    f"{counts['fail']} fail, {counts['corrected']} corrected. Every verdict "
-                    f"is saved.\n\n{self.keymap.display('app.back')} goes back to revisit "
-                    f"an item; {self.keymap.display('app.quit')} quits."
+                msg = ngettext(
+                    "The planned item is audited: {pass_} pass, {fail} fail, {corrected} corrected. Every verdict is saved.\n\n{key} goes back to revisit an item; {key2} quits.",
+                    "All {total} planned items are audited: {pass_} pass, {fail} fail, {corrected} corrected. Every verdict is saved.\n\n{key} goes back to revisit an item; {key2} quits.",
+                    s.total,
+                ).format(
+                    total=s.total,
+                    pass_=counts["pass"],
+                    fail=counts["fail"],
+                    corrected=counts["corrected"],
+                    key=self.keymap.display("app.back"),
+                    key2=self.keymap.display("app.quit"),
                 )
             else:
-                msg = (
-                    f"{s.total - s.done} planned items are not audited yet. "
-                    f"{self.keymap.display('app.back')} goes back; "
-                    f"{self.keymap.display('app.quit')} quits (verdicts so far are saved)."
+                msg = _(
+                    "{done} planned items are not audited yet. {key} goes back; {key2} quits (verdicts so far are saved)."
+                ).format(
+                    done=s.total - s.done,
+                    key=self.keymap.display("app.back"),
+                    key2=self.keymap.display("app.quit"),
                 )
             item = Static(msg, classes="notice")
         else:

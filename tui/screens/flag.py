@@ -45,7 +45,7 @@ class FlagScreen(PaintedGate, ModalScreen[Flag | None]):
         return f"reason({n})" if n <= len(FLAG_REASONS) else None
 
     def compose(self) -> ComposeResult:
-        cancel = self.keymap.display("flag.cancel", limit=2) or _("Esc")
+        cancel = self.keymap.display("flag.cancel", limit=2) or "Esc"
         with Vertical() as box:
             box.border_title = _("Flag this item ({cancel} cancels)").format(cancel=cancel)
             yield Static(self._reasons(), id="reasons")

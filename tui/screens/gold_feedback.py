@@ -33,7 +33,7 @@ class GoldFeedbackScreen(PaintedGate, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         fb = self.feedback
-        go_on = self.keymap.display("gold.continue", limit=2) or _("Enter")
+        go_on = self.keymap.display("gold.continue", limit=2) or "Enter"
         with Vertical(classes="" if fb.correct else "wrong") as box:
             box.border_title = _("Gold item: ") + (
                 _("✓ right") if fb.correct else _("✗ not as expected")

@@ -58,7 +58,7 @@ class HelpScreen(PaintedGate, ModalScreen[None]):
         table.add_column(_("binding id"), style="dim", no_wrap=True)
         for row in self.rows:
             table.add_row(*row)
-        close = self.keymap.display("help.close", limit=2) or _("Esc")
+        close = self.keymap.display("help.close", limit=2) or "Esc"
         with VerticalScroll() as scroll:
             scroll.border_title = _("Keys ({close} closes)").format(close=close)
             yield Static(table)

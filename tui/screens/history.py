@@ -73,7 +73,7 @@ class HistoryScreen(PaintedGate, ModalScreen[int | None]):
         self.looking_up = False
 
     def compose(self) -> ComposeResult:
-        close = self.keymap.display("history.close", limit=2) or _("Esc")
+        close = self.keymap.display("history.close", limit=2) or "Esc"
         with Vertical() as box:
             box.border_title = _("Your answers in this batch ({close} closes)").format(close=close)
             yield Static(id="filters")

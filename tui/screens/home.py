@@ -373,7 +373,9 @@ class HomeScreen(PaintedGate, Screen[None]):
             # usable and F5 still reads everything again.
             key = self._keys.get("home.refresh", "f5").split(",")[0]
             self.notify(
-                f"live updates are off ({exc}); {key} reads every batch again",
+                _("live updates are off ({exc}); {key} reads every batch again").format(
+                    exc=exc, key=key
+                ),
                 severity="warning",
                 timeout=15,
                 markup=False,

@@ -299,10 +299,17 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         if too_small:
             need_w, need_h = TOO_SMALL_BELOW
             self.query_one("#too-small", Static).update(
-                f"Window too small to label: {width}×{height}.\n"
-                f"Make it at least {need_w}×{need_h} "
-                f"({COMPACT_BELOW[0]}×{COMPACT_BELOW[1]} or more shows everything).\n"
-                f"{self.keymap.display('app.quit', 1)} quits; every answer is saved."
+                _(
+                    "Window too small to label: {width}×{height}.\nMake it at least {need_w}×{need_h} ({COMPACT_BELOW}×{COMPACT_BELOW2} or more shows everything).\n{key} quits; every answer is saved."
+                ).format(
+                    width=width,
+                    height=height,
+                    need_w=need_w,
+                    need_h=need_h,
+                    COMPACT_BELOW=COMPACT_BELOW[0],
+                    COMPACT_BELOW2=COMPACT_BELOW[1],
+                    key=self.keymap.display("app.quit", 1),
+                )
             )
 
     def on_resize(self, event: events.Resize) -> None:

@@ -97,8 +97,9 @@ class LabelingScreen(ItemScreen):
             self._guidelines_seen = batch.guidelines_sha256
             keys = self.keymap.display("app.guidelines", 1)
             self.notify(
-                f"the guidelines changed while you work: {keys} shows them; answers from now "
-                "on record the new version",
+                _(
+                    "the guidelines changed while you work: {keys} shows them; answers from now on record the new version"
+                ).format(keys=keys),
                 severity="warning",
                 timeout=20,
                 markup=False,
@@ -283,10 +284,12 @@ class LabelingScreen(ItemScreen):
         placeholder: Static | None = None
         ctx: ViewContext | None = None
         if s.done:
-            msg = (
-                f"All {s.total} items are answered.\n\n"
-                f"{self.keymap.display('app.back')} goes back to change an answer; "
-                f"{self.keymap.display('app.quit')} quits — every answer is saved."
+            msg = _(
+                "All {total} items are answered.\n\n{key} goes back to change an answer; {key2} quits — every answer is saved."
+            ).format(
+                total=s.total,
+                key=self.keymap.display("app.back"),
+                key2=self.keymap.display("app.quit"),
             )
             placeholder = Static(msg, classes="notice")
         else:
