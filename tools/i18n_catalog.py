@@ -28,10 +28,11 @@ from babel.messages.pofile import read_po, write_po
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 from tui import __version__  # noqa: E402
+
 LOCALE = REPO / "tui" / "locale"
 DOMAIN = "labeldesk"
 TEMPLATE = LOCALE / f"{DOMAIN}.pot"
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NC_": ((1, "c"), 2), "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}")
 
 
@@ -63,9 +64,7 @@ def extract() -> Catalog:
     for filename, lineno, message, comments, context in extract_from_dir(
         str(REPO), method_map(), keywords=KEYWORDS, comment_tags=("Translators:",)
     ):
-        catalog.add(
-            message, None, [(filename, lineno)], auto_comments=comments, context=context
-        )
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
 
 
@@ -91,8 +90,9 @@ def compiled(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
-def msgids(catalog: Catalog) -> set[str | tuple[str, ...]]:
-    return {m.id for m in catalog if m.id}
+def msgids(catalog: Catalog) -> set[tuple[str | None, str | tuple[str, ...]]]:
+    """(context, msgid) of every message: "accept" as an answer kind is not the key bar's."""
+    return {(m.context, m.id) for m in catalog if m.id}
 
 
 def placeholders(text: str) -> set[str]:
@@ -116,9 +116,16 @@ def problems(catalog: Catalog, source: Catalog) -> list[str]:
         if not all(strings):
             out.append(f"untranslated: {message.id!r}")
             continue
-        wanted = set().union(*(placeholders(i) for i in ids))
-        for string in strings:
-            if placeholders(string) != wanted:
+        for n, string in enumerate(strings):
+            got = placeholders(string)
+            if len(ids) == 1:
+                bad = got != placeholders(ids[0])
+            else:
+                # Form 0 is the singular, every other the plural. A form may leave out only
+                # what the English singular leaves out (the count: "The planned item is").
+                source = placeholders(ids[0] if n == 0 else ids[1])
+                bad = bool(got - source) or bool(source & placeholders(ids[0]) - got)
+            if bad:
                 out.append(f"placeholders differ: {message.id!r} -> {string!r}")
     return out
 

@@ -11,7 +11,7 @@ from task_types.audio.models import AudioAnswer, AudioOptions, AudioTask
 from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType
 from task_types.media_common import check_media_path
 from task_types.video import TIMED_BINDINGS
-from tui.core.i18n import N_, _
+from tui.core.i18n import N_, ngettext
 
 
 class AudioType(TaskType):
@@ -28,7 +28,8 @@ class AudioType(TaskType):
         if value.get("quality"):
             parts.append(", ".join(str(q) for q in value["quality"]))
         if value.get("segments"):
-            parts.append(_("{segments} segments").format(segments=len(value["segments"])))
+            count = len(value["segments"])
+            parts.append(ngettext("{count} segment", "{count} segments", count).format(count=count))
         return " · ".join(parts) or "—"
 
     def labels_of(self, value: Mapping[str, Any] | None) -> list[str]:

@@ -36,12 +36,23 @@ def N_(message: str) -> str:
     return message
 
 
+def NC_(context: str, message: str) -> str:
+    """N_() with a context: the same English word used as a different part of speech (the
+    answer kind "skip" beside the key bar's "skip") gets its own entry; translate it with
+    pgettext(context, message) where it is shown."""
+    return message
+
+
 def _(message: str) -> str:
     return _current().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _current().ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    return _current().pgettext(context, message)
 
 
 def normalize(code: str) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tui.core.i18n import N_, _
+from tui.core.i18n import N_, NC_, _, pgettext
 
 AnswerKind = Literal["accept", "reject", "skip", "flag", "undone"]
 FlagReason = Literal["ambiguous", "guidelines", "tooling", "sensitive", "other"]
@@ -27,31 +27,31 @@ FLAG_REASON_NAMES: dict[str, str] = {
 
 
 ANSWER_KIND_NAMES: dict[str, str] = {
-    "accept": N_("accept"),
-    "reject": N_("reject"),
-    "skip": N_("skip"),
-    "flag": N_("flag"),
-    "undone": N_("undone"),
+    "accept": NC_("answer kind", "accept"),
+    "reject": NC_("answer kind", "reject"),
+    "skip": NC_("answer kind", "skip"),
+    "flag": NC_("answer kind", "flag"),
+    "undone": NC_("answer kind", "undone"),
 }
 
 
 def answer_kind_name(kind: str) -> str:
     """An answer kind in the interface language (the files keep the English id)."""
     name = ANSWER_KIND_NAMES.get(kind)
-    return _(name) if name is not None else kind
+    return pgettext("answer kind", name) if name is not None else kind
 
 
 VERDICT_NAMES: dict[str, str] = {
-    "pass": N_("pass"),
-    "fail": N_("fail"),
-    "corrected": N_("corrected"),
+    "pass": NC_("verdict", "pass"),
+    "fail": NC_("verdict", "fail"),
+    "corrected": NC_("verdict", "corrected"),
 }
 
 
 def verdict_name(verdict: str) -> str:
     """An audit verdict in the interface language (the files keep the English id)."""
     name = VERDICT_NAMES.get(verdict)
-    return _(name) if name is not None else verdict
+    return pgettext("verdict", name) if name is not None else verdict
 
 
 def flag_reason_name(reason: str) -> str:
