@@ -138,6 +138,7 @@ def test_wheel_carries_keymaps_and_samples(tmp_path: Path) -> None:
     assert "tui/_data/samples/classify-nl/batch.toml" in names
     assert "task_types/binary/keys.toml" in names
     assert "tui/core/team/pg/migrations/001_init.sql" in names  # the schema (issue 13)
+    assert "tui/locale/nl/LC_MESSAGES/labeldesk.mo" in names  # the Dutch interface
     assert not any("/results/" in n for n in names)
 
 

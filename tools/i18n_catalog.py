@@ -90,9 +90,18 @@ def compiled(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
-def msgids(catalog: Catalog) -> set[tuple[str | None, str | tuple[str, ...]]]:
+def texts(value: object) -> tuple[str, ...]:
+    """A message's id or string as a tuple of texts (a plural has several)."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, (tuple, list)):
+        return tuple(str(v or "") for v in value)
+    return ("",)
+
+
+def msgids(catalog: Catalog) -> set[tuple[str | None, tuple[str, ...]]]:
     """(context, msgid) of every message: "accept" as an answer kind is not the key bar's."""
-    return {(m.context, m.id) for m in catalog if m.id}
+    return {(m.context, texts(m.id)) for m in catalog if m.id}
 
 
 def placeholders(text: str) -> set[str]:
@@ -111,8 +120,7 @@ def problems(catalog: Catalog, source: Catalog) -> list[str]:
             continue
         if message.fuzzy:
             out.append(f"fuzzy: {message.id!r}")
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids, strings = texts(message.id), texts(message.string)
         if not all(strings):
             out.append(f"untranslated: {message.id!r}")
             continue
@@ -123,8 +131,8 @@ def problems(catalog: Catalog, source: Catalog) -> list[str]:
             else:
                 # Form 0 is the singular, every other the plural. A form may leave out only
                 # what the English singular leaves out (the count: "The planned item is").
-                source = placeholders(ids[0] if n == 0 else ids[1])
-                bad = bool(got - source) or bool(source & placeholders(ids[0]) - got)
+                form = placeholders(ids[0] if n == 0 else ids[1])
+                bad = bool(got - form) or bool(form & placeholders(ids[0]) - got)
             if bad:
                 out.append(f"placeholders differ: {message.id!r} -> {string!r}")
     return out

@@ -248,7 +248,8 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
                 )
         if self.reason_mode != "none":
             out.append(_("\nReason"), style="bold")
-            out.append(f" ({self.reason_mode}): ", style="dim")
+            mode = _("required") if self.reason_mode == "required" else _("optional")
+            out.append(f" ({mode}): ", style="dim")
             if self._reason.has_class("open"):
                 out.append(
                     _("writing… {submit} saves · {leave} leaves the reason").format(

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from tui.core.history import FILTER_NAMES, FILTERS, HistoryRow, item_number, narrow, positions_of
 from tui.core.i18n import _
 from tui.core.keymap import Keymap
+from tui.core.records import ANSWER_KIND_NAMES, answer_kind_name
 from tui.key_gate import PaintedGate
 from tui.widgets.task_text import literal_text
 
@@ -148,11 +149,14 @@ class HistoryScreen(PaintedGate, ModalScreen[int | None]):
         return 0
 
     def _row_text(self, row: HistoryRow) -> Text:
+        # As wide as the longest answer word of the language, so the columns line up.
+        width = max(len(answer_kind_name(k)) for k in ANSWER_KIND_NAMES)
         out = Text()
         position = self.positions.get(row.task_id)
         out.append(f"{'#' + str(position + 1) if position is not None else '#?':>7} ", style="dim")
         out.append_text(literal_text(row.task_id[:28].ljust(28), style="bold"))
-        out.append(f" {row.answer:<6}", style=_ANSWER_STYLE.get(row.answer, ""))
+        word = answer_kind_name(row.answer)
+        out.append(f" {word:<{width}}", style=_ANSWER_STYLE.get(row.answer, ""))
         marks = ("⚑" if row.flagged else " ") + ("✗" if row.gold_missed else " ")
         out.append(f" {marks} ", style="bold red")
         out.append(f"{row.submitted_at[11:16] or '     '} ", style="dim")
