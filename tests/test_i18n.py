@@ -253,6 +253,9 @@ async def _screens(tmp_path: Path) -> dict[str, str]:
         await pilot.press("f5")
         seen["summary"] = await _settle(pilot, app, without="berekenen")
         await pilot.press("escape")
+        await pilot.press("f6")
+        seen["stats"] = await _settle(pilot, app, without="berekenen")
+        await pilot.press("escape")
         await pilot.press("f3")
         seen["history"] = await _settle(pilot, app, without="zoeken…")
         await pilot.press("tab")
@@ -299,6 +302,19 @@ async def test_a_dutch_session_shows_no_english_sentence(
     assert "Sessieoverzicht" in seen["summary"]
     assert "Je antwoorden in deze batch" in seen["history"]
     assert "geschudde volgorde" in _flat(seen["ranking untouched"])
+    assert "Batchstatistieken" in seen["stats"] and "totaal" in seen["stats"]
+    # Single words are too common to look for in the whole screen; in the key bar (the last
+    # two lines) every word is the interface's, so no English one may be left there.
+    bar_words = {
+        word
+        for m in tool.read_catalog(PO)
+        if isinstance(m.id, str) and " " not in m.id
+        for word in [m.id]
+        if m.string and m.string != m.id and len(word) > 3
+    }
+    for step, text in seen.items():
+        bar = set(re.findall(r"[a-z]+", " ".join(text.splitlines()[-2:])))
+        assert bar & bar_words == set(), step
 
 
 async def test_the_same_session_in_english_is_english(
@@ -311,6 +327,7 @@ async def test_the_same_session_in_english_is_english(
     assert "Session summary" in seen["summary"]
     assert "Your answers in this batch" in seen["history"]
     assert "order as shuffled" in _flat(seen["ranking untouched"])
+    assert "Batch statistics" in seen["stats"] and "total" in seen["stats"]
     assert "dit item overslaan" not in _flat(seen["help"])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tui.core.i18n import N_, NC_, _, pgettext
 from tui.core.kpi.numbers import format_percent, format_seconds
 from tui.core.problems import Problem
 from tui.core.safe_text import literal_cells
@@ -12,6 +13,8 @@ from tui.core.stats.report import GroupFigures, StatsReport
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+# (short name, what it means): the short names are ids (DROP_FIRST, the legend) and, through
+# column_header(), the table's headers in the interface language.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("items", "items"),
     ("act h", "active hours"),
@@ -26,11 +29,29 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("audit", "audit pass rate"),
 )
 GROUP_TITLES = {
-    "day": "day (UTC)",
-    "batch": "batch",
-    "task-type": "task type",
-    "annotator": "annotator",
+    "day": N_("day (UTC)"),
+    "batch": N_("batch"),
+    "task-type": N_("task type"),
+    "annotator": N_("annotator"),
 }
+_HEADERS = {
+    "items": NC_("stats column", "items"),
+    "act h": NC_("stats column", "act h"),
+    "/h": NC_("stats column", "/h"),
+    "med": NC_("stats column", "med"),
+    "p90": NC_("stats column", "p90"),
+    "skip": NC_("stats column", "skip"),
+    "flag": NC_("stats column", "flag"),
+    "undo": NC_("stats column", "undo"),
+    "fast": NC_("stats column", "fast"),
+    "gold": NC_("stats column", "gold"),
+    "audit": NC_("stats column", "audit"),
+}
+
+
+def column_header(short: str) -> str:
+    """A column's header in the interface language (short: the table is often narrow)."""
+    return pgettext("stats column", _HEADERS.get(short, short))
 
 
 def row_cells(figures: GroupFigures) -> list[str]:
@@ -56,9 +77,9 @@ def timeline_chart(report: StatsReport, width: int = 80) -> str:
     points = report.timeline
     if len(points) < 2:
         return ""
-    unit = "hour" if report.timeline_unit == "hour" else "day"
+    hourly = report.timeline_unit == "hour"
     first, last = points[0].start, points[-1].start
-    if unit == "hour":
+    if hourly:
         first, last = first.replace("T", " ") + "h", last.replace("T", " ") + "h"
     return column_chart(
         [p.rate or 0.0 for p in points],
@@ -66,7 +87,9 @@ def timeline_chart(report: StatsReport, width: int = 80) -> str:
         width=max(10, width - 8),
         first_label=first,
         last_label=last,
-        title=f"items per active hour, per {unit} (UTC)",
+        title=_("items per active hour, per hour (UTC)")
+        if hourly
+        else _("items per active hour, per day (UTC)"),
     )
 
 
@@ -86,8 +109,9 @@ def render_stats(report: StatsReport, width: int = 80) -> RenderableType:
     from rich.text import Text
 
     rows = [[group.key, *row_cells(group)] for group in report.groups]
-    rows.append(["total", *row_cells(report.total)])
-    title = GROUP_TITLES.get(report.by or "", "")
+    rows.append([_("total"), *row_cells(report.total)])
+    group = GROUP_TITLES.get(report.by or "")
+    title = _(group) if group else ""
     name_width = min(NAME_MAX, max([len(title), 5] + [len(r[0]) for r in rows]))
 
     def build(kept: list[int]) -> Table:
@@ -95,9 +119,9 @@ def render_stats(report: StatsReport, width: int = 80) -> RenderableType:
         table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
         table.add_column(title, no_wrap=True, overflow="ellipsis", min_width=name_width)
         for i in kept:
-            short = COLUMNS[i][0]
-            widest = max([len(short)] + [len(r[i + 1]) for r in rows])
-            table.add_column(short, justify="right", no_wrap=True, min_width=widest)
+            header = column_header(COLUMNS[i][0])
+            widest = max([len(header)] + [len(r[i + 1]) for r in rows])
+            table.add_column(header, justify="right", no_wrap=True, min_width=widest)
         for n, row in enumerate(rows):
             cells = literal_cells(*[row[0]] + [row[i + 1] for i in kept])
             table.add_row(*cells, style="bold" if n == len(rows) - 1 else None)
@@ -115,18 +139,22 @@ def render_stats(report: StatsReport, width: int = 80) -> RenderableType:
         dropped.append(short)
         table = build(kept)
     parts: list[RenderableType] = [table]
-    legend = "med/p90: seconds per item on active time; fast: accept/reject under min_seconds"
+    legend = _(
+        "{med}/{p90}: seconds per item on active time; {fast}: accept/reject under min_seconds"
+    ).format(med=column_header("med"), p90=column_header("p90"), fast=column_header("fast"))
     if dropped:
-        legend += f"; too narrow for {', '.join(dropped)} (wider window or --json)"
+        legend += _("; too narrow for {columns} (wider window or --json)").format(
+            columns=", ".join(column_header(short) for short in dropped)
+        )
     parts.append(Text(legend, style="dim"))
     chart = timeline_chart(report, width)
     if chart:
         parts.append(Text(""))
         parts.append(Text(chart))
     if not report.files:
-        parts.append(Text("no results or audit files found", style="yellow"))
+        parts.append(Text(_("no results or audit files found"), style="yellow"))
     elif report.total.items == 0 and report.total.audited == 0:
-        parts.append(Text("no answers match", style="yellow"))
+        parts.append(Text(_("no answers match"), style="yellow"))
     return Group(*parts)
 
 
@@ -136,7 +164,11 @@ def problem_lines(report: StatsReport, limit: int = 20) -> list[str]:
     lines = [str(p) for p in shown]
     more = report.problems_total - len(shown)
     if more > 0:
-        lines.append(f"… and {more} more problems (--json lists up to {len(report.problems)})")
+        lines.append(
+            _("… and {more} more problems (--json lists up to {listed})").format(
+                more=more, listed=len(report.problems)
+            )
+        )
     if report.lines_skipped:
-        lines.append(f"{report.lines_skipped} malformed lines were skipped")
+        lines.append(_("{count} malformed lines were skipped").format(count=report.lines_skipped))
     return lines
