@@ -24,8 +24,9 @@ from types import ModuleType
 import pytest
 from textual.pilot import Pilot
 
-from tests.batch_factory import make_batch
+from tests.batch_factory import make_batch, read_results
 from tests.screen_text import screen_text
+from tests.tmux_terminal import LABELDESK, TmuxTerminal
 from tui.app import LabelDeskApp
 from tui.core import i18n
 from tui.launch import prepare
@@ -351,3 +352,25 @@ def test_labeldesk_keys_in_dutch(
     assert main(["keys", "--task-type", "classify", "--json"]) == 0
     bindings = {b["id"]: b["description"] for b in json.loads(capsys.readouterr().out)["bindings"]}
     assert bindings["label.2"] == "choose / toggle label 2"
+
+
+@pytest.mark.e2e
+def test_the_real_command_speaks_dutch_from_lang(tmp_path: Path, terminal: TmuxTerminal) -> None:
+    """LANG=nl_NL.UTF-8 and no config: the real labeldesk in a terminal is Dutch, the help
+    too, the summary printed on exit as well, and the results file keeps its English ids."""
+    folder = _sample(tmp_path, "classify-nl")
+    terminal.env.update({"LABELDESK_LANGUAGE": "", "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": ""})
+    terminal.env["LANG"] = "nl_NL.UTF-8"
+    terminal.start([str(LABELDESK), str(folder), "--annotator", "anna"], tmp_path)
+    terminal.wait_for("item 1 van 26")
+    terminal.keys("1")
+    terminal.wait_for("opgeslagen")
+    terminal.keys("F1")
+    terminal.wait_for("dit item overslaan")
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "dit item overslaan" not in s)
+    terminal.keys("C-q")
+    screen = terminal.wait_for("LABELDESK-EXIT=0")
+    assert "Sessieoverzicht" in screen and "Session summary" not in screen
+    [line] = read_results(folder / "results" / "anna.jsonl")
+    assert line["answer"] == "accept" and line["value"]["labels"] == ["positief"]
