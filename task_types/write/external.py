@@ -9,6 +9,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from tui.core.i18n import _
+
 FALLBACK_EDITORS = ("nano", "vi")
 
 
@@ -26,7 +28,7 @@ def editor_command(environ: dict[str, str] | None = None) -> list[str]:
     for fallback in FALLBACK_EDITORS:
         if shutil.which(fallback):
             return [fallback]
-    raise ExternalEditorError("no editor: set $EDITOR (for example EDITOR=nano)")
+    raise ExternalEditorError(_("no editor: set $EDITOR (for example EDITOR=nano)"))
 
 
 def edit_text(command: list[str], text: str) -> str:
@@ -43,16 +45,22 @@ def edit_text(command: list[str], text: str) -> str:
         try:
             done = subprocess.run([*command, str(path)], check=False)
         except OSError as exc:
-            raise ExternalEditorError(f"cannot run {command[0]!r}: {exc.strerror or exc}") from None
+            raise ExternalEditorError(
+                _("cannot run {command!r}: {error}").format(
+                    command=command[0], error=exc.strerror or exc
+                )
+            ) from None
         if done.returncode != 0:
             raise ExternalEditorError(
-                f"{command[0]} exited with status {done.returncode}: the text is unchanged"
+                _("{command} exited with status {status}: the text is unchanged").format(
+                    command=command[0], status=done.returncode
+                )
             )
         try:
             return path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise ExternalEditorError(
-                "the editor saved the file in another encoding than UTF-8: the text is unchanged"
+                _("the editor saved the file in another encoding than UTF-8: the text is unchanged")
             ) from None
     finally:
         path.unlink(missing_ok=True)
