@@ -125,3 +125,23 @@ async def test_f6_shows_the_team_per_annotator(tmp_path: Path) -> None:
         shown = screen_text(app)
         assert "The team's claims" in shown and "anna" in shown
         assert "answers 1 of 10" in shown
+
+
+def test_agreement_uses_the_overlap_sample(tmp_path: Path) -> None:
+    from tests.test_audit_support import result, write_results
+    from tui.core.audit.agreement import agreement_report
+    from tui.core.team.tasks import open_plan
+
+    extra = TEAM + "[team.overlap]\ncount = 2\nannotations = 2\nseed = 3\n"
+    folder = team_batch(tmp_path, 8, extra)
+    sample = sorted(open_plan(Batch.open(folder)).sample)
+    outside = next(t for t in (f"t{i}" for i in range(8)) if t not in sample)
+    records = [
+        result(who, task, {"label": label}).model_copy(update={"batch_id": "test-batch"})
+        for who, label in (("anna", "pos"), ("bram", "pos"))
+        for task in [*sample, outside]
+    ]
+    write_results(folder, records)
+    report = agreement_report(folder)
+    assert report.sample_tasks == 2 and report.shared_items == 2 and report.outside_sample == 1
+    assert report.to_json_dict()["sample_tasks"] == 2

@@ -132,6 +132,11 @@ def render_agreement(report: AgreementReport) -> list[RenderableType]:
         f"agreement in {report.batch_id}: {report.shared_items} items answered by two or more "
         f"of {len(report.annotators)} annotators"
     ]
+    if report.sample_tasks is not None:
+        out.append(
+            f"over the team's overlap sample of {report.sample_tasks} tasks; "
+            f"{report.outside_sample} item(s) outside it with a second answer are left out"
+        )
     if report.overall is None:
         return out
     pairs = Table(title="pairs", title_justify="left")
