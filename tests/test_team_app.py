@@ -61,10 +61,10 @@ async def test_two_annotators_split_the_batch_and_quit_releases(tmp_path: Path) 
     folder = team_batch(tmp_path)
     async with labeling(folder, "anna") as (pilot, app):
         await until(pilot, lambda: current(app) == "t0", "anna's first claim")
-        await until(pilot, lambda: "my queue" in screen_text(app), "the team header")
+        await until(pilot, lambda: "queue " in screen_text(app), "the team header")
         await pilot.press("1", "2", "1")
         await until(pilot, lambda: current(app) == "t3", "the fourth item")
-        assert "pool" in screen_text(app) and "coverage" in screen_text(app)
+        assert "pool" in screen_text(app) and "covered" in screen_text(app)
         await pilot.press("pageup")
         await pilot.pause()
         assert current(app) == "t2"  # PgUp: this session's answers, not the file
@@ -115,7 +115,7 @@ async def test_f6_shows_the_team_per_annotator(tmp_path: Path) -> None:
     async with labeling(folder, "anna") as (pilot, app):
         await until(pilot, lambda: current(app) == "t0", "anna's first claim")
         await pilot.press("1")
-        await until(pilot, lambda: "coverage 10%" in screen_text(app), "the status after an answer")
+        await until(pilot, lambda: "10% covered" in screen_text(app), "the status after an answer")
         await pilot.press("f6")
         await until(
             pilot,

@@ -32,7 +32,7 @@ def test_two_terminals_split_a_team_batch_and_a_killed_one_strands_nothing(
         anna.start([str(LABELDESK), str(folder), "--annotator", "anna"], tmp_path)
         bram.start([str(LABELDESK), str(folder), "--annotator", "bram"], tmp_path)
         for term in (anna, bram):
-            term.wait_for(lambda s: shown_item(s) is not None and "my queue" in s)
+            term.wait_for(lambda s: shown_item(s) is not None and "queue " in s)
         # Each answers three items, one at a time as they show; then anna is killed.
         for _ in range(3):
             for term in (anna, bram):

@@ -239,12 +239,12 @@ class LabelingScreen(ItemScreen):
         s, link = self.session, self.team
         queue = len(link.queue) if link is not None else 0
         where = "waiting" if s.done else f"item {s.position + 1}"
-        line = f"{where}  ·  {header_text(link.status if link else None, queue)}"
+        line = f"{where} · {header_text(link.status if link else None, queue)}"
         note = link.note() if link is not None else None
         if note:
-            line += f"  ·  {note}"
+            line += f" · {note}"
         if self._team_problem and link is not None:
-            line += f"  ·  {self._team_problem}"
+            line += f" · {self._team_problem}"
         return line
 
     def _with_meta(self, line: str) -> Text:

@@ -38,6 +38,6 @@ def status_table(status: TeamStatus) -> Group:
 def header_text(status: TeamStatus | None, queue: int) -> str:
     """The progress line's team part: my queue, the pool left, coverage."""
     if status is None:
-        return f"my queue {queue} · team: opening…"
+        return f"queue {queue} · team: opening…"
     share = status.done_answers / status.target_answers if status.target_answers else 1.0
-    return f"my queue {queue} · pool {status.pool_left} left · coverage {share:.0%}"
+    return f"queue {queue} · pool {status.pool_left} · {share:.0%} covered"
