@@ -50,7 +50,10 @@ def prepare(
         raise LaunchError(
             _("cannot open the batch:\n") + "\n".join(f"  {p}" for p in exc.problems)
         ) from None
-    store = ResultsStore(batch.results_dir, name, batch.id)
+    if batch.config.team is not None:
+        store = _team_store(batch, name)
+    else:
+        store = ResultsStore(batch.results_dir, name, batch.id)
     try:
         store.open()
     except (StoreLockedError, StoreNotWritableError) as exc:
@@ -63,5 +66,26 @@ def prepare(
         batch_file=batch.folder / "batch.toml",
     )
     session = LabelingSession(batch, store, ActiveClock(config.idle_threshold_s))
-    session.resume()
+    if batch.config.team is not None:
+        # The plan, the ledger and the first claims come from the screen's worker.
+        session.wait_for_team()
+    else:
+        session.resume()
     return Prepared(session, keymap)
+
+
+def _team_store(batch: Batch, annotator: str) -> ResultsStore:
+    """A team batch: the folder must work for a team (group modes, locks that hold across
+    processes) before anything is written; results files are group-readable."""
+    from tui.core.team.engine import check_team_batch, team_results_store
+
+    try:
+        if batch.config.team is not None and batch.config.team.database is None:
+            problems = check_team_batch(batch)
+            if problems:
+                raise BatchError(problems)
+        return team_results_store(batch, annotator)
+    except BatchError as exc:
+        raise LaunchError(
+            "cannot work on this team batch:\n" + "\n".join(f"  {p}" for p in exc.problems)
+        ) from None

@@ -207,10 +207,21 @@ def _assign(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from contextlib import ExitStack
+
     from tui.core.audit.render import render_report
     from tui.core.audit.report import audit_report
+    from tui.core.safe_text import echo as say
+    from tui.core.team.pg.source import readable_batch
 
-    report = audit_report(args.batches, examples_per_category=max(0, args.examples))
+    with ExitStack() as stack:
+        batches = []
+        for batch in args.batches:
+            folder, note = stack.enter_context(readable_batch(batch))
+            if note:
+                say(f"labeldesk audit report: {note}", file=sys.stderr)
+            batches.append(folder)
+        report = audit_report(batches, examples_per_category=max(0, args.examples))
     _problems(report.problems)
     if args.json:
         _print_json(report.to_json_dict())
@@ -222,8 +233,13 @@ def _report(args: argparse.Namespace) -> int:
 def _agreement(args: argparse.Namespace) -> int:
     from tui.core.audit.agreement import agreement_report
     from tui.core.audit.render import render_agreement
+    from tui.core.safe_text import echo as say
+    from tui.core.team.pg.source import readable_batch
 
-    report = agreement_report(args.batch)
+    with readable_batch(args.batch) as (folder, note):
+        if note:
+            say(f"labeldesk audit agreement: {note}", file=sys.stderr)
+        report = agreement_report(folder)
     _problems(report.problems)
     if args.json:
         _print_json(report.to_json_dict())

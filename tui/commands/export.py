@@ -51,6 +51,17 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tui.core.safe_text import echo
+    from tui.core.team.pg.source import readable_batch
+
+    # A batch whose answers live in PostgreSQL is exported from there (every machine's).
+    with readable_batch(args.batch) as (folder, note):
+        if note:
+            echo(f"labeldesk export: {note}", file=sys.stderr)
+        return _export(args, folder)
+
+
+def _export(args: argparse.Namespace, batch: Path) -> int:
     from tui.core.export.extras import MissingExtraError
     from tui.core.export.formats import ExportOptions, FormatError, write_export
     from tui.core.export.output import TerminalSafeStdout, atomic_output
@@ -68,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         echo("labeldesk export: --config-out goes with the label-studio formats", file=sys.stderr)
         return 2
     try:
-        source = open_source(args.batch)
+        source = open_source(batch)
     except BatchError as exc:
         for problem in exc.problems:
             echo(f"error: {problem}", file=sys.stderr)

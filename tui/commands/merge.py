@@ -85,9 +85,13 @@ def run_merge(args: argparse.Namespace) -> int:
     from tui.core.merge.output import merged_lines
     from tui.core.problems import BatchError
     from tui.core.safe_text import echo, json_text
+    from tui.core.team.pg.source import readable_batch
 
     try:
-        result = merge_batch(args.batch)
+        with readable_batch(args.batch) as (folder, note):
+            if note:
+                echo(f"labeldesk merge: {note}", file=sys.stderr)
+            result = merge_batch(folder)
     except BatchError as exc:
         _problems(exc.problems)
         return 2

@@ -80,13 +80,26 @@ def run(args: argparse.Namespace) -> int:
     where = ""  # with no path: which folders were read, said with the figures
     if not paths:
         paths, where = default_paths()
-    report = compute_stats(
-        paths,
-        annotators=args.annotator,
-        since=since,
-        by=args.by,
-        min_seconds=args.min_seconds,
-    )
+    from contextlib import ExitStack
+
+    from tui.core.team.pg.source import readable_batch
+
+    with ExitStack() as stack:
+        read: list[Path] = []
+        for path in paths:
+            # A batch whose answers live in PostgreSQL is counted from there.
+            is_batch = (path / "batch.toml").is_file()
+            folder, note = stack.enter_context(readable_batch(path)) if is_batch else (path, None)
+            if note:
+                echo(f"labeldesk stats: {note}", file=sys.stderr)
+            read.append(folder)
+        report = compute_stats(
+            read,
+            annotators=args.annotator,
+            since=since,
+            by=args.by,
+            min_seconds=args.min_seconds,
+        )
     for line in problem_lines(report):
         echo(line, file=sys.stderr)
     if where and (args.json or report.files):

@@ -8,28 +8,41 @@ LabelingSession, which fsyncs every answer before the next item is shown.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from tui.core.i18n import _
+from tui.core.i18n import _, ngettext
 from tui.core.jsonl_store import StoreGoneError
 from tui.core.keymap import Keymap
 from tui.core.kpi import format_live
 from tui.core.meta_line import meta_line
 from tui.core.problems import BatchError
 from tui.core.records import Flag, answer_kind_name, flag_reason_name
+from tui.core.safe_text import visible
 from tui.core.session import LabelingSession, SubmitRefusedError
 from tui.screens.flag import FlagScreen
 from tui.screens.item_screen import ItemScreen
 from tui.task_view import Refusal, ViewContext
 from tui.widgets.line import Line
 from tui.widgets.task_text import literal_text
+
+if TYPE_CHECKING:
+    from tui.core.team.link import TeamLink
+
+T = TypeVar("T")
+
+
+class _UiGone(Exception):
+    """The app ended while the team worker waited for the UI thread."""
+
 
 APP_HINTS = (
     "app.skip",
@@ -71,6 +84,10 @@ class LabelingScreen(ItemScreen):
         # The history panel: the filter last used, and task id -> item position as learnt.
         self._history_filter = "all"
         self._positions: dict[str, int] = {}
+        # Team mode (issue 12): the link to the coordinator, made by the team worker.
+        self.team: TeamLink | None = None
+        self._team_problem = ""
+        self._team_wake = threading.Event()
 
     # -- layout ----------------------------------------------------------------------------
     def compose_info(self) -> ComposeResult:
@@ -86,6 +103,8 @@ class LabelingScreen(ItemScreen):
         self._complete_index()
         self._watch_tasks()
         self._load_own_audits()
+        if self.session.team_mode:
+            self._team_worker()
         # The live figures show idle/paused and a moving ETA even when no key is pressed.
         self.set_interval(1.0, self._tick)
 
@@ -205,12 +224,17 @@ class LabelingScreen(ItemScreen):
         total = (
             f"{s.total}" if batch.fully_indexed else _("{total}+ (indexing…)").format(total=s.total)
         )
-        where = (
-            _("all done")
-            if s.done
-            else _("item {position} of {total}").format(position=s.position + 1, total=total)
-        )
-        line = _("{where}  ·  {remaining} remaining").format(where=where, remaining=s.remaining())
+        if s.team_mode:
+            line = self._team_progress()
+        else:
+            where = (
+                _("all done")
+                if s.done
+                else _("item {position} of {total}").format(position=s.position + 1, total=total)
+            )
+            line = _("{where}  ·  {remaining} remaining").format(
+                where=where, remaining=s.remaining()
+            )
         if self.validation_summary:
             line += f"  ·  {self.validation_summary}"
         self.query_one("#progress", Line).set(self._with_meta(line))
@@ -224,6 +248,20 @@ class LabelingScreen(ItemScreen):
         if figures.state != "active":
             kpi.stylize("bold yellow")
         self.query_one("#kpi", Line).set(kpi)
+
+    def _team_progress(self) -> str:
+        from tui.core.team.status_text import header_text
+
+        s, link = self.session, self.team
+        queue = len(link.queue) if link is not None else 0
+        where = _("waiting") if s.done else _("item {position}").format(position=s.position + 1)
+        line = f"{where} · {header_text(link.status if link else None, queue)}"
+        note = link.note() if link is not None else None
+        if note:
+            line += f" · {note}"
+        if self._team_problem and link is not None:
+            line += f" · {self._team_problem}"
+        return line
 
     def _with_meta(self, line: str) -> Text:
         """The progress line with the item's meta at its right end (the card's corner), cut
@@ -283,7 +321,9 @@ class LabelingScreen(ItemScreen):
         s = self.session
         placeholder: Static | None = None
         ctx: ViewContext | None = None
-        if s.done:
+        if s.done and s.team_mode:
+            placeholder = Static(self._team_waiting_text(), classes="notice")
+        elif s.done:
             msg = _(
                 "All {total} items are answered.\n\n{key} goes back to change an answer; {key2} quits — every answer is saved."
             ).format(
@@ -418,6 +458,8 @@ class LabelingScreen(ItemScreen):
                 error=True,
             )
             return
+        if s.team_mode:
+            self._team_wake.set()  # the worker refills the queue now, not in half a second
         flagged = f", ⚑ {flag_reason_name(record.flag.reason)}" if record.flag is not None else ""
         self.set_status(
             _("✓ saved {task_id} ({answer}{flagged}, revision {revision})").format(
@@ -555,7 +597,8 @@ class LabelingScreen(ItemScreen):
         from tui.screens.summary import StatsScreen
 
         batch = self.session.batch
-        self.app.push_screen(StatsScreen(batch.folder, batch.config.min_seconds))
+        team = self.team.status if self.team is not None else None
+        self.app.push_screen(StatsScreen(batch.folder, batch.config.min_seconds, team))
 
     def action_my_audits(self) -> None:
         from tui.screens.my_audits import MyAuditsScreen
@@ -611,7 +654,114 @@ class LabelingScreen(ItemScreen):
             self.revealed.add(self.session.position)
             self.show_current()
 
+    # -- team mode -------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="team")
+    def _team_worker(self) -> None:
+        """Open the team (plan, ledger or database), then keep the queue fed: claims taken
+        ahead, renewed while the annotator is active, answers passed on. Never on a key's
+        path: the session only reads the queue."""
+        from textual.worker import get_current_worker
+
+        from tui.core.team.engine import open_team
+        from tui.core.team.link import TeamLink
+
+        s, worker = self.session, get_current_worker()
+        me = s.store.annotator
+        try:
+            link = TeamLink(open_team(s.batch, me), me)
+        except (BatchError, OSError) as exc:
+            problems = getattr(exc, "problems", None) or [exc]
+            text = "\n".join(f"  {visible(str(p))}" for p in problems)
+            self._on_ui(lambda: self._team_failed(text))
+            return
+        if not self._on_ui(lambda: self._team_opened(link)):
+            link.close()
+            return
+        while not worker.is_cancelled and not link.closed:
+            try:
+                shown = self._on_ui(self._shown_task)
+                arrived = link.step(self._on_ui, active=not s.clock.idle, shown=shown)
+            except _UiGone:
+                break
+            except (OSError, BatchError) as exc:
+                # A network or disk hiccup: the queue keeps what it holds; try again soon.
+                self._team_problem = _("team: {exc}").format(exc=exc)
+                arrived = False
+            else:
+                self._team_problem = ""
+            try:
+                self._on_ui(self._claims_in if arrived else self.refresh_progress)
+            except _UiGone:
+                break
+            self._team_wake.wait(0.5)
+            self._team_wake.clear()
+
+    def _on_ui(self, call: Callable[[], T]) -> T:
+        """Run `call` on the UI thread (from the team worker); _UiGone once the app ends."""
+        try:
+            return self.app.call_from_thread(call)
+        except RuntimeError as exc:
+            raise _UiGone from exc
+
+    def _shown_task(self) -> str | None:
+        return None if self.session.done else self.session.current().task_id
+
+    def _team_opened(self, link: TeamLink) -> bool:
+        if not self.is_attached:
+            return False
+        self.team = link
+        self.session.team = link.queue
+        self._claims_in()
+        return True
+
+    def _team_failed(self, text: str) -> None:
+        self._team_problem = _("team mode could not start:\n") + text
+        self.show_current()
+
+    def _claims_in(self) -> None:
+        if self.session.claims_arrived():
+            self.show_current()
+        elif self.session.done:
+            self.show_current(keep_status=True)  # the waiting text changed
+        self.refresh_progress()
+
+    def _team_waiting_text(self) -> str:
+        quit_key = self.keymap.display("app.quit", 1)
+        if self._team_problem and self.team is None:
+            return _("{team_problem}\n\n{quit_key} quits.").format(
+                team_problem=self._team_problem, quit_key=quit_key
+            )
+        if self.team is None:
+            return _("Opening the team's plan and taking your first items…")
+        status = self.team.status
+        if status is not None and status.pool_left == 0:
+            held = status.live_claims
+            return ngettext(
+                "Nothing left for you in this batch right now: every task has its annotators or is held by a colleague ({held} live claim). Items come back here when a colleague's claim runs out.\n\nF3 lists your answers; {quit_key} quits — every answer is saved.",
+                "Nothing left for you in this batch right now: every task has its annotators or is held by a colleague ({held} live claims). Items come back here when a colleague's claim runs out.\n\nF3 lists your answers; {quit_key} quits — every answer is saved.",
+                held,
+            ).format(held=held, quit_key=quit_key)
+        return _("Taking claims from the team…")
+
+    def _close_team(self) -> None:
+        """Give the claims back (on quit; after a crash they run out by themselves)."""
+        link, self.team = self.team, None
+        self._team_wake.set()
+        if link is not None:
+            try:
+                link.close(lambda call: call())
+            except (OSError, BatchError) as exc:
+                self.app.notify(
+                    _("team: claims not released ({exc}); they run out by themselves").format(
+                        exc=exc
+                    )
+                )
+
+    def on_unmount(self) -> None:
+        self._close_team()
+
     def action_quit(self) -> None:
+        self._close_team()
         if self.from_picker:
             # Back to the list of batches: this batch's results file is released.
             self.workers.cancel_all()

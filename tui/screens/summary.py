@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +18,9 @@ from tui.core.i18n import N_, _
 from tui.core.kpi import render_session_summary, session_summary
 from tui.core.session import LabelingSession
 from tui.key_gate import PaintedGate
+
+if TYPE_CHECKING:
+    from tui.core.team.coordinator import TeamStatus
 
 
 def summary_renderable(session: LabelingSession, width: int = 80) -> RenderableType:
@@ -66,10 +71,13 @@ class StatsScreen(_Overlay):
 
     TITLE_TEXT = N_("Batch statistics (every annotator)")
 
-    def __init__(self, folder: Path, min_seconds: float | None) -> None:
+    def __init__(
+        self, folder: Path, min_seconds: float | None, team: TeamStatus | None = None
+    ) -> None:
         super().__init__()
         self.folder = folder
         self.min_seconds = min_seconds
+        self.team = team  # a team batch: claimed / done / expired / over-covered per annotator
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -82,6 +90,10 @@ class StatsScreen(_Overlay):
 
         report = compute_stats([self.folder], by="annotator", min_seconds=self.min_seconds)
         width = max(40, self.app.size.width - 8)
-        self.app.call_from_thread(
-            self.query_one("#content", Static).update, render_stats(report, width)
-        )
+        shown: RenderableType = render_stats(report, width)
+        if self.team is not None:
+            from tui.core.team.status_text import status_table
+
+            heading = Text("The team's claims", style="bold underline")
+            shown = Group(heading, status_table(self.team), Text(""), shown)
+        self.app.call_from_thread(self.query_one("#content", Static).update, shown)

@@ -33,7 +33,7 @@ from tui.core.audit.stats import (
     krippendorff_alpha_nominal,
     span_agreement,
 )
-from tui.core.problems import Problem
+from tui.core.problems import BatchError, Problem
 from tui.core.records import ResultRecord
 
 OVERALL = "(all labels)"
@@ -105,12 +105,19 @@ class AgreementReport:
     overall: LabelAgreement | None = None
     per_label: list[LabelAgreement] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # A team batch with an overlap sample: agreement is measured over the sample only (the
+    # tasks planned for two or more annotators); items outside it that got a second answer
+    # by accident (over-coverage) are left out and counted.
+    sample_tasks: int | None = None
+    outside_sample: int = 0
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
             "batch": self.batch_id,
             "annotators": self.annotators,
             "shared_items": self.shared_items,
+            "sample_tasks": self.sample_tasks,
+            "outside_sample": self.outside_sample,
             "pairs": [p.to_json_dict() for p in self.pairs],
             "overall": self.overall.to_json_dict() if self.overall else None,
             "per_label": [x.to_json_dict() for x in self.per_label],
@@ -160,6 +167,25 @@ def _measure(
     )
 
 
+def overlap_sample_of(folder: Path) -> tuple[frozenset[str] | None, list[Problem]]:
+    """The task ids of a team batch's overlap sample (the plan every annotator's app
+    follows); None for a batch without one."""
+    from tui.core.batch import Batch
+    from tui.core.batch_config import read_batch_config
+    from tui.core.team.tasks import open_plan
+
+    config, _ = read_batch_config(folder / "batch.toml")
+    if config is None or config.team is None or config.team.overlap is None:
+        return None, []
+    try:
+        batch = Batch.open(folder)
+        return open_plan(batch).sample, []
+    except (BatchError, OSError, ValueError) as exc:
+        why = "; ".join(str(p) for p in getattr(exc, "problems", [])) or str(exc)
+        note = f"the overlap sample could not be read ({why}): every shared item is compared"
+        return None, [Problem(folder, note, severity="warning")]
+
+
 def agreement_report(batch_folder: Path, *, results_dir: Path | None = None) -> AgreementReport:
     batch = read_batch_info(batch_folder)
     answers = load_answers(batch, results_dir)
@@ -167,8 +193,20 @@ def agreement_report(batch_folder: Path, *, results_dir: Path | None = None) -> 
     for (annotator, task_id), record in answers.auditable().items():
         by_task[task_id][annotator] = record
     units: Units = {t: by_task[t] for t in sorted(by_task) if len(by_task[t]) >= 2}
+    sample, sample_problems = overlap_sample_of(batch_folder)
+    outside = 0
+    if sample is not None:
+        outside = sum(1 for t in units if t not in sample)
+        units = {t: u for t, u in units.items() if t in sample}
     annotators = sorted({a for unit in units.values() for a in unit})
-    report = AgreementReport(batch.id, annotators, len(units), problems=list(answers.problems))
+    report = AgreementReport(
+        batch.id,
+        annotators,
+        len(units),
+        problems=list(answers.problems) + sample_problems,
+        sample_tasks=len(sample) if sample is not None else None,
+        outside_sample=outside,
+    )
     if not units:
         message = (
             "no item was answered (accept or reject) by two or more annotators"

@@ -171,6 +171,11 @@ def render_agreement(report: AgreementReport) -> list[RenderableType]:
             batch=report.batch_id, items=report.shared_items, annotators=len(report.annotators)
         )
     ]
+    if report.sample_tasks is not None:
+        out.append(
+            f"over the team's overlap sample of {report.sample_tasks} tasks; "
+            f"{report.outside_sample} item(s) outside it with a second answer are left out"
+        )
     if report.overall is None:
         return out
     pairs = Table(title=_("pairs"), title_justify="left")

@@ -146,6 +146,8 @@ def prodigy_line(
     session = f"{record.batch_id}-{record.annotator}"
     line["_annotator_id"] = session
     line["_session_id"] = session
+    if record.source is not None:
+        line["_merge_source"] = record.source  # a team batch: how the task's answer was merged
     timestamp = _unix_seconds(record.submitted_at)
     if timestamp is not None:
         line["_timestamp"] = timestamp

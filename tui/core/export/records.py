@@ -43,6 +43,10 @@ class ExportRecord:
     revision: int | None
     session_id: str | None
     gold_correct: bool | None
+    # A team batch: the provenance of the task's merged answer (single | unanimous |
+    # majority | adjudicated | unresolved, see tui/core/merge), the same on each of its
+    # answers; None outside team mode, or for a task without a vote.
+    source: str | None = None
 
     @property
     def flag_reason(self) -> str | None:
@@ -79,6 +83,7 @@ class ExportRecord:
             "revision": self.revision,
             "session_id": self.session_id,
             "gold_correct": self.gold_correct,
+            "source": self.source,
         }
 
 
@@ -92,6 +97,8 @@ class ExportSource:
     # task id -> index in tasks.jsonl, only for ids some answer names.
     task_index: dict[str, int] = field(default_factory=dict)
     skipped_undone: int = 0
+    # Team batches: task id -> the merge source of its answers (see ExportRecord.source).
+    merge_sources: dict[str, str] | None = None
 
     @property
     def task_type(self) -> str:
@@ -107,7 +114,13 @@ def open_source(folder: Path) -> ExportSource:
     if results_dir.is_dir():
         # Symlinks are listed so that the shared reader refuses them with a problem.
         files = sorted(p for p in results_dir.glob("*.jsonl") if p.is_file() or p.is_symlink())
-    return ExportSource(batch=batch, results_files=files, problems=list(batch.problems))
+    source = ExportSource(batch=batch, results_files=files, problems=list(batch.problems))
+    if batch.config.team is not None:
+        from tui.core.merge import merge_batch
+
+        merged = merge_batch(folder)
+        source.merge_sources = {r.task_id: r.source for r in merged.records}
+    return source
 
 
 def _annotator(line: ResultLine, path: Path) -> str:
@@ -210,6 +223,7 @@ def iter_records(source: ExportSource, select: Select = "latest") -> Iterator[Ex
     An answer whose task is not in tasks.jsonl is reported and skipped."""
     chosen = _first_pass(source, select)
     batch = source.batch
+    merge_sources = source.merge_sources
     missing_reported: set[str] = set()
     for number, path in enumerate(source.results_files):
         wanted = chosen[number] if chosen is not None else None
@@ -262,4 +276,5 @@ def iter_records(source: ExportSource, select: Select = "latest") -> Iterator[Ex
                 revision=line.revision,
                 session_id=session if type(session) is str else None,
                 gold_correct=line.gold_correct,
+                source=merge_sources.get(line.task_id) if merge_sources is not None else None,
             )

@@ -35,6 +35,7 @@ ROW_COLUMNS = (
     "revision",
     "session_id",
     "gold_correct",
+    "source",
     "task",
 )
 TASK_COLUMNS = (
@@ -75,6 +76,7 @@ def row_of(record: ExportRecord) -> dict[str, Any]:
         "revision": record.revision,
         "session_id": record.session_id,
         "gold_correct": record.gold_correct,
+        "source": record.source or "",
         "task": _json(record.task),
     }
 
@@ -176,6 +178,7 @@ def write_parquet(records: Iterable[ExportRecord], out: BinaryIO) -> int:
             ("revision", pa.int64()),
             ("session_id", pa.string()),
             ("gold_correct", pa.bool_()),
+            ("source", pa.string()),
             ("task", pa.string()),
         ]
     )
