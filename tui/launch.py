@@ -87,5 +87,5 @@ def _team_store(batch: Batch, annotator: str) -> ResultsStore:
         return team_results_store(batch, annotator)
     except BatchError as exc:
         raise LaunchError(
-            "cannot work on this team batch:\n" + "\n".join(f"  {p}" for p in exc.problems)
+            _("cannot work on this team batch:\n") + "\n".join(f"  {p}" for p in exc.problems)
         ) from None

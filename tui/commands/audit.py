@@ -219,7 +219,7 @@ def _report(args: argparse.Namespace) -> int:
         for batch in args.batches:
             folder, note = stack.enter_context(readable_batch(batch))
             if note:
-                say(f"labeldesk audit report: {note}", file=sys.stderr)
+                say(_("labeldesk audit report: {note}").format(note=note), file=sys.stderr)
             batches.append(folder)
         report = audit_report(batches, examples_per_category=max(0, args.examples))
     _problems(report.problems)
@@ -238,7 +238,7 @@ def _agreement(args: argparse.Namespace) -> int:
 
     with readable_batch(args.batch) as (folder, note):
         if note:
-            say(f"labeldesk audit agreement: {note}", file=sys.stderr)
+            say(_("labeldesk audit agreement: {note}").format(note=note), file=sys.stderr)
         report = agreement_report(folder)
     _problems(report.problems)
     if args.json:

@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             is_batch = (path / "batch.toml").is_file()
             folder, note = stack.enter_context(readable_batch(path)) if is_batch else (path, None)
             if note:
-                echo(f"labeldesk stats: {note}", file=sys.stderr)
+                echo(_("labeldesk stats: {note}").format(note=note), file=sys.stderr)
             read.append(folder)
         report = compute_stats(
             read,

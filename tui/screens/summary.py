@@ -94,6 +94,6 @@ class StatsScreen(_Overlay):
         if self.team is not None:
             from tui.core.team.status_text import status_table
 
-            heading = Text("The team's claims", style="bold underline")
+            heading = Text(_("The team's claims"), style="bold underline")
             shown = Group(heading, status_table(self.team), Text(""), shown)
         self.app.call_from_thread(self.query_one("#content", Static).update, shown)
