@@ -178,6 +178,29 @@ def _english_sentences() -> list[str]:
 ENGLISH = _english_sentences()
 
 
+def _words(text: str) -> set[str]:
+    # Binding ids (app.skip) and file names are names, not words of the interface.
+    text = re.sub(r"\b[\w-]+\.[\w.-]+\b", " ", text.lower())
+    return set(re.findall(r"[a-z]{4,}", text))
+
+
+def _english_vocabulary() -> set[str]:
+    """Words of the English msgids that no Dutch translation uses: a string that bypassed
+    the layer is English, and made of the interface's words."""
+    english: set[str] = set()
+    dutch: set[str] = set()
+    for message in tool.read_catalog(PO):
+        if message.id:
+            for text in tool.texts(message.id):
+                english |= _words(re.sub(r"\{[^{}]*\}", " ", text))
+            for text in tool.texts(message.string):
+                dutch |= _words(re.sub(r"\{[^{}]*\}", " ", text))
+    return english - dutch
+
+
+VOCABULARY = _english_vocabulary()
+
+
 def _flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -210,6 +233,14 @@ async def _settle(pilot: Pilot[None], app: LabelDeskApp, *, without: str = "") -
     return text
 
 
+def _content_words(folder: Path) -> set[str]:
+    """Task content, meta, label names, titles and the task type's name: never translated."""
+    return _words(
+        (folder / "tasks.jsonl").read_text(encoding="utf-8")
+        + (folder / "batch.toml").read_text(encoding="utf-8")
+    )
+
+
 def _sample(tmp_path: Path, name: str) -> Path:
     target = tmp_path / name
     shutil.copytree(REPO / "samples" / name, target, ignore=shutil.ignore_patterns("results"))
@@ -236,7 +267,16 @@ def _ranking_batch(tmp_path: Path) -> Path:
 async def _screens(tmp_path: Path) -> dict[str, str]:
     """A scripted session over several task types and overlays: each step's screen text."""
     seen: dict[str, str] = {}
-    async with _labeling(_sample(tmp_path, "classify-nl")) as (pilot, app):
+    folders = [
+        _sample(tmp_path, "classify-nl"),
+        _ranking_batch(tmp_path),
+        _sample(tmp_path, "spans-nl"),
+        _sample(tmp_path, "write-nl"),
+        _sample(tmp_path, "binary-nl"),
+    ]
+    content = set().union(*(_content_words(f) for f in folders))
+    seen["content words"] = " ".join(sorted(content))
+    async with _labeling(folders[0]) as (pilot, app):
         seen["classify"] = await _settle(pilot, app)
         await pilot.press("1")
         seen["classify answered"] = await _settle(pilot, app)
@@ -266,23 +306,23 @@ async def _screens(tmp_path: Path) -> dict[str, str]:
         seen["undo"] = await _settle(pilot, app)
         await pilot.press("9")
         seen["not a label"] = await _settle(pilot, app)
-    async with _labeling(_ranking_batch(tmp_path)) as (pilot, app):
+    async with _labeling(folders[1]) as (pilot, app):
         seen["ranking"] = await _settle(pilot, app)
         await pilot.press("enter")
         seen["ranking untouched"] = await _settle(pilot, app)
         await pilot.press("2")
         seen["ranking typed"] = await _settle(pilot, app)
-    async with _labeling(_sample(tmp_path, "spans-nl")) as (pilot, app):
+    async with _labeling(folders[2]) as (pilot, app):
         seen["spans"] = await _settle(pilot, app)
         await pilot.press("shift+right")
         seen["spans selected"] = await _settle(pilot, app)
         await pilot.press("1")
         seen["spans marked"] = await _settle(pilot, app)
-    async with _labeling(_sample(tmp_path, "write-nl")) as (pilot, app):
+    async with _labeling(folders[3]) as (pilot, app):
         seen["write"] = await _settle(pilot, app)
         await pilot.press("ctrl+s")
         seen["write submitted"] = await _settle(pilot, app)
-    async with _labeling(_sample(tmp_path, "binary-nl")) as (pilot, app):
+    async with _labeling(folders[4]) as (pilot, app):
         seen["binary"] = await _settle(pilot, app)
         await pilot.press("f1")
         seen["binary help"] = await _settle(pilot, app)
@@ -294,8 +334,13 @@ async def test_a_dutch_session_shows_no_english_sentence(
 ) -> None:
     _use(monkeypatch, "nl")
     seen = await _screens(tmp_path)
+    content = set(seen.pop("content words").split())
     english = {step: _english_on(text) for step, text in seen.items()}
     assert {step: found for step, found in english.items() if found} == {}
+    # A string that bypassed the layer is not in the catalog: look for the interface's
+    # English words instead (those of no Dutch translation), content words left out.
+    words = {step: sorted(_words(text) & VOCABULARY - content) for step, text in seen.items()}
+    assert {step: found for step, found in words.items() if found} == {}
     # ... and Dutch is there: the help lists what keys do, the bar names them.
     assert "dit item overslaan" in _flat(seen["help"])
     assert "afsluiten" in seen["classify"] and "toetsen" in seen["classify"]
@@ -323,6 +368,7 @@ async def test_the_same_session_in_english_is_english(
 ) -> None:
     _use(monkeypatch, "en")
     seen = await _screens(tmp_path)
+    assert len(_words(seen["help"]) & VOCABULARY) > 20  # the vocabulary check can fail
     assert "skip this item" in _flat(seen["help"])
     assert "Flag this item" in seen["flag"]
     assert "Session summary" in seen["summary"]

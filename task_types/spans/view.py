@@ -330,7 +330,8 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
             return
         how, span = self.editor.apply_label(self.labels[n - 1])
         quoted = " ".join(self.editor.text[span.start : span.end].split())[:_QUOTE_MAX]
-        self.post_message(self.Notice(f"{how} {span.label}: {quoted}"))
+        done = _("relabeled {label}: {text}") if how == "relabeled" else _("marked {label}: {text}")
+        self.post_message(self.Notice(done.format(label=span.label, text=quoted)))
         self._changed()
 
     def build_answer(self) -> tuple[str, dict[str, Any] | None] | Refusal:
