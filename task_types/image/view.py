@@ -160,10 +160,10 @@ class ImageView(MediaView[ImageTask, ImageOptions, ImageAnswer]):
                 )
             self.query_one("#field-title", Static).update(title)
         keys = Text()
-        self.hint("image.zoom", "zoom", keys)
-        self.hint("image.external", "open", keys)
+        self.hint("image.zoom", _("zoom"), keys)
+        self.hint("image.external", _("open"), keys)
         if self.labels and (self.options.multi or self.field is not None):
-            self.hint("app.submit", "submit", keys)
+            self.hint("app.submit", _("submit"), keys)
         self.query_one("#image-keys", Static).update(keys)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
