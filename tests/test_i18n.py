@@ -385,6 +385,59 @@ async def test_a_dutch_session_shows_no_english_sentence(
         assert bar & bar_words == set(), step
 
 
+async def test_dutch_audit_review_and_adjudication_show_no_english(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The auditor's and the adjudicator's screens: verdict dialog, correction, the key bar,
+    decisions, merge outcomes and answer kinds in Dutch."""
+    from tests import test_adjudicate_screen as adjudicate
+    from tests import test_audit_review as audit
+
+    _use(monkeypatch, "nl")
+    seen: dict[str, str] = {}
+    content = ""
+    folder = audit._batch(tmp_path / "audit")
+    content += _content(folder)
+    review, _clock = audit._app(folder)
+    async with review.run_test(size=(110, 32)) as pilot:
+        for step, key in [
+            ("audit", None),
+            ("audit fail", "f"),
+            ("audit category", "1"),
+            ("audit recorded", "enter"),
+            ("audit pass", "p"),
+            ("audit correct", "c"),
+            ("audit back", "escape"),
+            ("audit help", "f1"),
+        ]:
+            if key:
+                await pilot.press(key)
+            seen[step] = await _settle(pilot, review)  # type: ignore[arg-type]
+    folder = adjudicate.make_team_batch(tmp_path / "adjudicate")
+    content += _content(folder)
+    app, _time = adjudicate._app(folder)
+    async with app.run_test(size=(110, 32)) as pilot:
+        for step, key in [
+            ("adjudicate", None),
+            ("adjudicate next", "o"),
+            ("adjudicate pick", "1"),
+            ("adjudicate back", "pageup"),
+        ]:
+            if key:
+                await pilot.press(key)
+            seen[step] = await _settle(pilot, app)  # type: ignore[arg-type]
+    content = _flat(content)
+    english = {
+        step: [piece for piece in _english_on(text) if piece not in content]
+        for step, text in seen.items()
+    }
+    assert {step: found for step, found in english.items() if found} == {}
+    ours = VOCABULARY - _words(content)
+    words = {step: sorted(_words(text) & ours) for step, text in seen.items()}
+    assert {step: found for step, found in words.items() if found} == {}
+    assert "welke fouten" in seen["audit fail"] and "beslist:" in seen["adjudicate back"]
+
+
 async def test_the_same_session_in_english_is_english(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

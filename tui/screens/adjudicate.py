@@ -21,13 +21,14 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.core.i18n import _, ngettext
+from tui.core.i18n import NC_, _, ngettext, pgettext
 from tui.core.merge.adjudication_session import (
     ADJUDICATE_APP_IDS,
     AdjudicationSession,
     QueueItem,
 )
 from tui.core.merge.adjudications import Adjudication
+from tui.core.records import answer_kind_name
 from tui.core.safe_text import visible
 from tui.screens.audit_review import AuditReviewScreen
 from tui.screens.item_screen import ItemScreen
@@ -37,6 +38,14 @@ from tui.widgets.task_text import literal_text
 
 Mode = Literal["review", "correct"]
 
+# How each merge outcome is called on screen (the ids are what the files hold).
+_SOURCE_WORDS = {
+    "single": NC_("merge source", "single"),
+    "unanimous": NC_("merge source", "unanimous"),
+    "majority": NC_("merge source", "majority"),
+    "adjudicated": NC_("merge source", "adjudicated"),
+    "unresolved": NC_("merge source", "unresolved"),
+}
 _REVIEW_HINTS = (
     "adjudicate.pick_1",
     "adjudicate.pick_2",
@@ -136,7 +145,7 @@ class AdjudicationScreen(ItemScreen):
         out.append(
             ngettext(
                 "  ·  {source}  ·  {votes} vote", "  ·  {source}  ·  {votes} votes", votes
-            ).format(source=record.source, votes=votes)
+            ).format(source=pgettext("merge source", _SOURCE_WORDS[record.source]), votes=votes)
         )
         shown = self.session.shown_choice % max(1, len(item.choices))
         for n, group in enumerate(item.choices, start=1):
@@ -147,7 +156,7 @@ class AdjudicationScreen(ItemScreen):
             marker = "▶ " if n - 1 == shown else "  "
             out.append(marker, style="bold cyan")
             out.append(literal_text(", ".join(group.annotators), style="bold"))
-            out.append(f" ({group.first.answer}): ")
+            out.append(f" ({answer_kind_name(group.first.answer)}): ")
             out.append(literal_text(task_type.summarize(group.first.value)))
         for vote in record.abstained:
             out.append("\n    ")
@@ -166,7 +175,7 @@ class AdjudicationScreen(ItemScreen):
         return out
 
     def _decision_words(self, decision: Adjudication) -> Text:
-        out = Text("decided: ", style="bold")
+        out = Text(_("decided:") + " ", style="bold")
         if decision.decision == "pick":
             out.append(_("answer of "), style="bold green")
             out.append(literal_text(", ".join(decision.chosen), style="bold green"))

@@ -26,7 +26,7 @@ from tui.core.audit import AuditInputError, PlanItemStatus
 from tui.core.audit.review_session import AUDIT_APP_IDS, AuditSession
 from tui.core.i18n import _, ngettext
 from tui.core.keymap import Keymap
-from tui.core.records import AuditRecord, flag_reason_name, verdict_name
+from tui.core.records import AuditRecord, answer_kind_name, flag_reason_name, verdict_name
 from tui.core.safe_text import visible
 from tui.core.task_type import TaskType
 from tui.key_gate import PaintedGate
@@ -277,7 +277,7 @@ class AuditReviewScreen(ItemScreen):
             )
         )
         if status.answer is not None:
-            out.append(f"  ·  {status.answer.answer}")
+            out.append(f"  ·  {answer_kind_name(status.answer.answer)}")
             flag = status.answer.flag
             if flag is not None:
                 out.append(

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
-from tui.core.i18n import N_, _
+from tui.core.i18n import N_, NC_, _, pgettext
 from tui.core.keymap import Keymap, key_display
 from tui.core.safe_text import visible
 from tui.key_gate import ItemPaintGate
@@ -45,6 +45,12 @@ HINT_WORDS = {
     "app.help": N_("keys"),
     "app.quit": N_("quit"),
     "app.reveal": N_("reveal"),
+}
+# Words that are also another part of speech elsewhere ("correct" as a column header).
+CONTEXT_HINT_WORDS = {
+    "audit.pass": NC_("key bar", "pass"),
+    "audit.fail": NC_("key bar", "fail"),
+    "audit.correct": NC_("key bar", "correct"),
 }
 # Other bindings are named by their id ("compare.pick_a" -> "pick a"): these are the words
 # that makes, marked here so that the catalog has them.
@@ -105,14 +111,19 @@ ID_WORDS = (
     N_("history"),
     N_("my audits"),
     N_("interrupt"),
+    N_("show next"),
 )
 
 
 def hint_word(binding_id: str) -> str:
     """The key bar's word for a binding, in the interface language."""
+    if binding_id in CONTEXT_HINT_WORDS:
+        return pgettext("key bar", CONTEXT_HINT_WORDS[binding_id])
     word = HINT_WORDS.get(binding_id) or binding_id.split(".", 1)[1].replace("_", " ")
     if word.startswith("score ") and word[6:].isdigit():
         return _("score {n}").format(n=word[6:])
+    if word.startswith("pick ") and word[5:].isdigit():
+        return _("pick {n}").format(n=word[5:])
     return _(word)
 
 
