@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from tui.core.i18n import _
+
 MS_PER_HOUR = 3_600_000
 
 
@@ -43,7 +45,7 @@ def format_duration(seconds: float | None) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
-        return f"{hours}h{minutes:02d}m"
+        return _("{hours}h{minutes:02d}m").format(hours=hours, minutes=minutes)
     if minutes:
         return f"{minutes}m{secs:02d}s"
     return f"{secs}s"
@@ -59,7 +61,8 @@ def format_seconds(seconds: float | None) -> str:
 
 
 def format_rate(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.0f}/h"
+    # Per hour: "u" (uur) in Dutch.
+    return "—" if rate is None else _("{rate:.0f}/h").format(rate=rate)
 
 
 def format_percent(fraction: float | None) -> str:
