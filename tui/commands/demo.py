@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from tui.core.i18n import _
+
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("demo", help="open the demo batches (copied to your data folder)")
@@ -40,5 +42,5 @@ def run(args: argparse.Namespace) -> int:
         )
         from tui.core.safe_text import echo
 
-        echo(f"demo batches copied to {target}")
+        echo(_("demo batches copied to {target}").format(target=target))
     return run_picker(target, args)

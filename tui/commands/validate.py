@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.commands.open import add_batch_arguments, labels_arg
+from tui.core.i18n import _
 
 
 def register(sub: Any) -> None:
@@ -26,16 +27,24 @@ def run(args: argparse.Namespace) -> int:
         batch = Batch.open(args.batch, task_type=args.task_type, labels=labels_arg(args.labels))
     except BatchError as exc:
         for problem in exc.problems:
-            echo(f"error: {problem}")
-        echo(f"{len(exc.problems)} problem(s); the batch cannot be opened")
+            echo(_("error: {problem}").format(problem=problem))
+        echo(
+            _("{problems} problem(s); the batch cannot be opened").format(
+                problems=len(exc.problems)
+            )
+        )
         return 1
     problems, invalid = batch.validate_all()
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
         echo(f"{problem.severity}: {problem}")
     echo(
-        f"{len(batch)} task(s), {len(invalid)} invalid, {len(errors)} error(s), "
-        f"{len(problems) - len(errors)} warning(s)"
+        _("{tasks} task(s), {invalid} invalid, {errors} error(s), {warnings} warning(s)").format(
+            tasks=len(batch),
+            invalid=len(invalid),
+            errors=len(errors),
+            warnings=len(problems) - len(errors),
+        )
     )
     sys.stdout.flush()
     return 1 if errors else 0
