@@ -495,3 +495,30 @@ def test_the_real_command_speaks_dutch_from_lang(tmp_path: Path, terminal: TmuxT
     assert "Sessieoverzicht" in screen and "Session summary" not in screen
     [line] = read_results(folder / "results" / "anna.jsonl")
     assert line["answer"] == "accept" and line["value"]["labels"] == ["positief"]
+
+
+def test_every_binding_has_a_translated_key_bar_word_and_description() -> None:
+    """A new binding gets its key bar word (from its id) and its description into the
+    catalog, or this fails: the Dutch key bar never shows an English word."""
+    from task_types.registry import all_task_types
+    from tui.core.keymap import MODAL_BINDINGS, build_keymap
+    from tui.screens.item_screen import CONTEXT_HINT_WORDS, HINT_WORDS
+
+    catalog = tool.read_catalog(PO)
+    known = {(m.context, m.id) for m in catalog if m.id}
+    missing = []
+    for task_type in [None, *all_task_types().values()]:
+        keymap = build_keymap(task_type, audit=True, adjudicate=True)
+        for binding_id, description in keymap.descriptions.items():
+            if (None, description) not in known:
+                missing.append(f"{binding_id}: description {description!r}")
+            # The overlays and the home screen have no key bar; label keys show their labels.
+            if binding_id in CONTEXT_HINT_WORDS or binding_id in MODAL_BINDINGS:
+                continue
+            if binding_id.startswith("label."):
+                continue
+            word = HINT_WORDS.get(binding_id) or binding_id.split(".", 1)[1].replace("_", " ")
+            word = re.sub(r"^(score|pick) \d+$", r"\1 {n}", word)
+            if (None, word) not in known:
+                missing.append(f"{binding_id}: key bar word {word!r}")
+    assert sorted(set(missing)) == []
