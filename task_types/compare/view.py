@@ -503,11 +503,11 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
         if self.typed_ranks:
             return Refusal(
                 _(
-                    "ranks typed for {typed_ranks} of {ranking} responses: type the rank of {typed_ranks2}"
+                    "ranks typed for {typed_ranks} of {ranking} responses: type the rank of {next_side}"
                 ).format(
                     typed_ranks=len(self.typed_ranks),
                     ranking=len(self.ranking),
-                    typed_ranks2=side_letter(len(self.typed_ranks)),
+                    next_side=side_letter(len(self.typed_ranks)),
                 )
             )
         if not self._order_decided and not self._keep_asked:

@@ -562,8 +562,8 @@ class TimedMediaView(MediaView[TaskT, OptionsT, AnswerT]):
         rng = self.editor.marked_range()
         if rng is None:
             return _("now move and mark the other end")
-        return _("{rng}–{rng2}; a label key labels it").format(
-            rng=format_time(rng[0]), rng2=format_time(rng[1])
+        return _("{start}–{end}; a label key labels it").format(
+            start=format_time(rng[0]), end=format_time(rng[1])
         )
 
     def apply_segment_label(self, n: int) -> None:

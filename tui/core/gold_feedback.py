@@ -51,8 +51,8 @@ class GoldScore:
         """'gold 4/5 (80%)' for the KPI line; '' before the first gold item."""
         if not self.answered:
             return ""
-        return _("gold {right}/{answered} ({answered2}%)").format(
-            right=self.right, answered=self.answered, answered2=100 * self.right // self.answered
+        return _("gold {right}/{answered} ({percent}%)").format(
+            right=self.right, answered=self.answered, percent=100 * self.right // self.answered
         )
 
 

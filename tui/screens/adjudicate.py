@@ -131,8 +131,8 @@ class AdjudicationScreen(ItemScreen):
             where = _("all decided") if s.done == s.total else _("end of the queue")
         else:
             where = _("item {position} of {total}").format(position=s.position + 1, total=s.total)
-        line = _("{where}  ·  {done} of {total} decided  ·  {done2} to go").format(
-            where=where, done=s.done, total=s.total, done2=s.total - s.done
+        line = _("{where}  ·  {done} of {total} decided  ·  {left} to go").format(
+            where=where, done=s.done, total=s.total, left=s.total - s.done
         )
         self.query_one("#progress", Line).set(Text(line))
 

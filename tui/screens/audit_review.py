@@ -254,15 +254,15 @@ class AuditReviewScreen(ItemScreen):
         )
         self.query_one("#header", Line).set(header)
         counts = s.verdict_counts()
-        tally = _("{pass_} pass, {fail} fail, {corrected} corrected").format(
-            pass_=counts["pass"], fail=counts["fail"], corrected=counts["corrected"]
+        tally = _("{passed} pass, {fail} fail, {corrected} corrected").format(
+            passed=counts["pass"], fail=counts["fail"], corrected=counts["corrected"]
         )
         if s.finished:
             where = _("all done") if s.done == s.total else _("end of plan")
         else:
             where = _("item {position} of {total}").format(position=s.position + 1, total=s.total)
-        line = _("{where}  ·  {done} of {total} done ({tally})  ·  {done2} to go").format(
-            where=where, done=s.done, total=s.total, tally=tally, done2=s.total - s.done
+        line = _("{where}  ·  {done} of {total} done ({tally})  ·  {left} to go").format(
+            where=where, done=s.done, total=s.total, tally=tally, left=s.total - s.done
         )
         self.query_one("#progress", Line).set(Text(line))
 
@@ -385,12 +385,12 @@ class AuditReviewScreen(ItemScreen):
             counts = s.verdict_counts()
             if s.done == s.total:
                 msg = ngettext(
-                    "The planned item is audited: {pass_} pass, {fail} fail, {corrected} corrected. Every verdict is saved.\n\n{key} goes back to revisit an item; {key2} quits.",
-                    "All {total} planned items are audited: {pass_} pass, {fail} fail, {corrected} corrected. Every verdict is saved.\n\n{key} goes back to revisit an item; {key2} quits.",
+                    "The planned item is audited: {passed} pass, {fail} fail, {corrected} corrected. Every verdict is saved.\n\n{key} goes back to revisit an item; {key2} quits.",
+                    "All {total} planned items are audited: {passed} pass, {fail} fail, {corrected} corrected. Every verdict is saved.\n\n{key} goes back to revisit an item; {key2} quits.",
                     s.total,
                 ).format(
                     total=s.total,
-                    pass_=counts["pass"],
+                    passed=counts["pass"],
                     fail=counts["fail"],
                     corrected=counts["corrected"],
                     key=self.keymap.display("app.back"),

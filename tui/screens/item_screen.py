@@ -311,14 +311,14 @@ class ItemScreen(ItemPaintGate, Screen[None]):
             need_w, need_h = TOO_SMALL_BELOW
             self.query_one("#too-small", Static).update(
                 _(
-                    "Window too small to label: {width}×{height}.\nMake it at least {need_w}×{need_h} ({COMPACT_BELOW}×{COMPACT_BELOW2} or more shows everything).\n{key} quits; every answer is saved."
+                    "Window too small to label: {width}×{height}.\nMake it at least {need_w}×{need_h} ({full_w}×{full_h} or more shows everything).\n{key} quits; every answer is saved."
                 ).format(
                     width=width,
                     height=height,
                     need_w=need_w,
                     need_h=need_h,
-                    COMPACT_BELOW=COMPACT_BELOW[0],
-                    COMPACT_BELOW2=COMPACT_BELOW[1],
+                    full_w=COMPACT_BELOW[0],
+                    full_h=COMPACT_BELOW[1],
                     key=self.keymap.display("app.quit", 1),
                 )
             )
