@@ -91,6 +91,9 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         self.view: TaskView | None = None
         self._status = Text("")
         self._class_bindings = self._bindings
+        self._around_scheduled = False
+        # What the key bar was last laid out from (render_keys skips an unchanged state).
+        self._keys_state: tuple[object, ...] | None = None
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -187,18 +190,50 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         self._status = Text(visible(text), style="bold red" if error else "green")
         self.query_one("#status", Line).set(self._status)
 
+    def refresh_around_item(self) -> None:
+        """Work out the lines around the item (position, KPI, key bar) right after the item
+        has been painted, once however often asked: a key paints the next item first, and
+        these lines reach the screen in the frame after it anyway (tui/widgets/line.py)."""
+        if not self._around_scheduled:
+            self._around_scheduled = True
+            self.call_after_refresh(self._refresh_around)
+
+    def _refresh_around(self) -> None:
+        self._around_scheduled = False
+        if self.is_attached:
+            self.fit_info_lines()
+            self.render_keys()
+
     def hint_ids(self) -> list[str]:
         """Binding ids for the key bar, most useful first."""
         return self.view.hint_ids() if self.view else []
 
     def render_keys(self) -> None:
         """The key bar, from the bindings active right now (what a key would really do)."""
+        view = self.view
+        compact = self.has_class("-compact")
+        editing = view is not None and view.editing
+        # Everything the active bindings and the bar's layout depend on: walking the active
+        # bindings on every item (the same state for most answers) is skipped.
+        state = (
+            view,
+            editing,
+            view.editing_label if view is not None and editing else None,
+            tuple(view.editing_hint_ids()) if view is not None and editing else (),
+            tuple(self.hint_ids()),
+            self.focused,
+            self._bindings,
+            self.app.screen is self,
+            self.classes,
+            self.size.width,
+        )
+        if state == self._keys_state:
+            return
+        self._keys_state = state
         active = active_keys(self, self.keymap)
         cells: list[tuple[str, str, str]] = []  # (binding id, key, word)
         lead = Text()
-        view = self.view
-        compact = self.has_class("-compact")
-        if view is not None and view.editing:
+        if view is not None and editing:
             # Letters type text now: only the ways out and the keys that still act are shown.
             where = "" if compact else f" into {view.editing_label}"
             lead.append(f" typing{where} ", style="reverse bold")

@@ -281,8 +281,6 @@ class LabelingScreen(ItemScreen):
         self._showing_done = s.done
         if not keep_status:
             self.query_one("#status", Line).set(self._status)
-        # Line content is painted in the frame after the item's (tui/widgets/line.py).
-        self.refresh_progress()
         # Reusing the view avoids a remove-and-mount, which costs frames on every answer.
         if ctx is not None and self.view is not None and self.view.reload(ctx):
             self.put_item(None, ctx.task.id)
@@ -291,7 +289,8 @@ class LabelingScreen(ItemScreen):
             if ctx is not None:
                 self.view = self.session.batch.task_type.view_class()(ctx)
             self.put_item(self.view or placeholder, ctx.task.id if ctx is not None else None)
-        self.render_keys()
+        # The position, KPI and key lines follow the item (they never hold back its paint).
+        self.refresh_around_item()
 
     def hint_ids(self) -> list[str]:
         s = self.session
