@@ -92,6 +92,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         self._status = Text("")
         self._class_bindings = self._bindings
         self._around_scheduled = False
+        self._kept: dict[str, tuple[tuple[object, ...], Screen[Any]]] = {}
         # What the key bar was last laid out from (render_keys skips an unchanged state).
         self._keys_state: tuple[object, ...] | None = None
 
@@ -304,14 +305,44 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         except OSError as exc:
             self.set_status(f"cannot read {path}: {exc.strerror or exc}", error=True)
             return
-        self.app.push_screen(GuidelinesScreen(path.name, text))
+        self.push_kept(("guidelines", path.name, text), lambda: GuidelinesScreen(path.name, text))
 
     def help_label_count(self) -> int | None:
         return self.view.label_count() if self.view is not None else None
 
     def action_help(self) -> None:
         rows = help_rows(self, self.keymap, self.help_label_count())
-        self.app.push_screen(HelpScreen(rows, self.keymap))
+        self.push_kept(("help", *rows), lambda: HelpScreen(rows, self.keymap))
+
+    # -- overlays that are kept --------------------------------------------------------------
+    # An overlay is kept (installed) while this screen lives and shows the same content:
+    # Textual lays out the screen below again when it *removes* a closed screen, a second
+    # full repaint on every close (4.8 KB at 80x24, measured in a pty), and opening it again
+    # needs no compose or layout of its own.
+    def push_kept(self, key: tuple[object, ...], make: Callable[[], Screen[Any]]) -> None:
+        kind = str(key[0])
+        kept = self._kept.get(kind)
+        if kept is not None and kept[1] in self.app.screen_stack:
+            return  # already open (a key repeated before it was painted)
+        if kept is None or kept[0] != key:
+            if kept is not None:
+                self._drop_kept(kept[1])
+            kept = (key, make())
+            self.app.install_screen(kept[1], name=f"labeldesk-{kind}-{id(self)}")
+            self._kept[kind] = kept
+        self.app.push_screen(kept[1])
+
+    def _drop_kept(self, screen: Screen[Any]) -> None:
+        if screen in self.app.screen_stack:
+            return  # still open: it is dropped with this screen or replaced when closed
+        self.app.uninstall_screen(screen)
+        if screen.is_attached:
+            screen.remove()
+
+    def on_unmount(self) -> None:
+        for _key, screen in self._kept.values():
+            self._drop_kept(screen)
+        self._kept.clear()
 
     def action_scroll_down(self) -> None:
         body = self.body

@@ -15,6 +15,7 @@ from typing import Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.timer import Timer
 from textual.widgets import Static
 
 from tui.core.jsonl_store import StoreGoneError
@@ -66,6 +67,7 @@ class LabelingScreen(ItemScreen):
         self.validation_summary = ""
         self._showing_done = False
         self.audit_text = ""
+        self._ticker: Timer | None = None
 
     # -- layout ----------------------------------------------------------------------------
     def compose_info(self) -> ComposeResult:
@@ -82,10 +84,27 @@ class LabelingScreen(ItemScreen):
         self._watch_tasks()
         self._load_own_audits()
         # The live figures show idle/paused and a moving ETA even when no key is pressed.
-        self.set_interval(1.0, self._tick)
+        self._ticker = self.set_interval(1.0, self._tick)
+        if not self.is_active:
+            self._ticker.pause()
+        # Guidelines rendered once, in a thread, after the first item is up (Ctrl+g: at once).
+        self.set_timer(0.5, self._warm_guidelines)
+
+    def on_screen_suspend(self) -> None:
+        # Under an overlay nothing here is seen, and any message this screen handles then
+        # makes Textual repaint the whole overlay (~11 KB at 80x24 each second, measured):
+        # the clock stops until the screen is back on top.
+        if self._ticker is not None:
+            self._ticker.pause()
+
+    def on_screen_resume(self) -> None:
+        if self._ticker is not None:
+            self._ticker.resume()
+        self.refresh_around_item()
 
     def _tick(self) -> None:
-        self.refresh_progress()
+        if self.is_active:
+            self.refresh_progress()
         batch = self.session.batch
         batch.refresh_guidelines()  # a stat; the file is hashed only when it changed
         if batch.guidelines_sha256 != self._guidelines_seen:
@@ -98,8 +117,6 @@ class LabelingScreen(ItemScreen):
                 timeout=20,
                 markup=False,
             )
-        # Guidelines rendered once, in a thread, after the first item is up (Ctrl+g: at once).
-        self.set_timer(0.5, self._warm_guidelines)
 
     def _warm_guidelines(self) -> None:
         from tui.screens.guidelines import warm_guidelines
