@@ -20,7 +20,6 @@ from textual.widgets import Static
 
 from tui.core.jsonl_store import StoreGoneError
 from tui.core.keymap import Keymap
-from tui.core.kpi import format_live
 from tui.core.problems import BatchError
 from tui.core.records import Flag
 from tui.core.session import LabelingSession, SubmitRefusedError
@@ -213,6 +212,8 @@ class LabelingScreen(ItemScreen):
         if self.validation_summary:
             line += f"  ·  {self.validation_summary}"
         self.query_one("#progress", Line).set(Text(line))
+        from tui.core.kpi.live import format_live  # after the first item (start-up)
+
         figures = s.live_figures()
         width = max(20, self.size.width - 2)
         live = format_live(figures, width - (len(self.audit_text) + 3 if self.audit_text else 0))
