@@ -277,6 +277,9 @@ class ItemPaintGate:
 
     def item_shown(self, mounted: AwaitMount | None, task_id: str | None) -> None:
         self._shown_seq += 1
+        if mounted is None:  # reloaded in place: painted in the next frame
+            self.call_after_refresh(self._item_painted, self._shown_seq, task_id)  # type: ignore[attr-defined]
+            return
         self.call_later(self._when_mounted, self._shown_seq, mounted, task_id)  # type: ignore[attr-defined]
 
     async def _when_mounted(

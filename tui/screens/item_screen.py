@@ -130,7 +130,10 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         # A view may have asked for focus on its way out (focus requests are deferred):
         # once things settle, a focus left on a removed widget goes back to this screen.
         self.call_after_refresh(self._settle_focus)
-        body.scroll_home(animate=False)
+        # Already at the top: no deferred scroll to queue per item (the screen's scroll keys
+        # scroll at once, so none of theirs can be pending).
+        if body.scroll_offset:
+            body.scroll_home(animate=False)
         self.item_shown(mounted, task_id)
 
     def _settle_focus(self) -> None:
@@ -346,11 +349,15 @@ class ItemScreen(ItemPaintGate, Screen[None]):
 
     def action_scroll_down(self) -> None:
         body = self.body
-        body.scroll_to(y=body.scroll_y + max(1, body.size.height - 2), animate=False)
+        body.scroll_to(
+            y=body.scroll_y + max(1, body.size.height - 2), animate=False, immediate=True
+        )
 
     def action_scroll_up(self) -> None:
         body = self.body
-        body.scroll_to(y=body.scroll_y - max(1, body.size.height - 2), animate=False)
+        body.scroll_to(
+            y=body.scroll_y - max(1, body.size.height - 2), animate=False, immediate=True
+        )
 
     def action_interrupt(self) -> None:
         self.set_status(
