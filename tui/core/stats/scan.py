@@ -12,6 +12,7 @@ import os
 from array import array
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -134,17 +135,20 @@ class _Group:
         )
 
 
-# A line labeldesk writes has these many fields; more (restored_revision, gold_correct, a
-# newer version's) or odd keys/task_type send the line through the full check.
-_USUAL_FIELDS = 15
-
-
-def _rare(obj: dict[str, Any]) -> bool:
-    keys = obj.get("keys")
-    task_type = obj.get("task_type")
-    return (keys is not None and (type(keys) is not int or not 0 <= keys <= MAX_KEYS)) or (
-        task_type is not None and type(task_type) is not str
-    )
+# The fields the hot loop reads from a line, in one C call (the app writes every one of them).
+_FIELDS = itemgetter(
+    "task_id",
+    "annotator",
+    "batch_id",
+    "answer",
+    "active_ms",
+    "submitted_at",
+    "value",
+    "revision",
+    "flag",
+    "keys",
+    "task_type",
+)
 
 
 def _type_name(value: object) -> str:
@@ -201,10 +205,13 @@ class StatsScanner:
             self._scan_lines(handle, path, index)
 
     def _scan_lines(self, lines: Iterable[bytes], path: Path, source: int) -> None:
-        # The hot loop of `stats`: everything for a well-formed answer line is inlined here
-        # (a Python call per line costs as much as parsing it); the rest is delegated.
+        # The hot loop of `stats`: a line as labeldesk writes it (every field present, no flag,
+        # no restore) is checked and kept here with one C call for its eleven fields (a
+        # Python statement per line costs about as much as parsing it); anything else takes
+        # the per-line route (_scan_line), which asks the one shared reader.
         loads = orjson.loads
         decode_error = orjson.JSONDecodeError
+        fields = _FIELDS
         codes = ANSWER_CODES
         latest = self.latest
         undos = self.undos
@@ -223,52 +230,43 @@ class StatsScanner:
             except decode_error as exc:
                 self._bad_line(path, number, f"not valid JSON: {exc}")
                 continue
-            if type(obj) is not dict:
-                self._bad_line(path, number, f"expected a JSON object, got {_type_name(obj)}")
+            try:
+                (task_id, annotator, batch, kind, active, submitted, value, revision, flag, keys,
+                 task_type) = fields(obj)  # fmt: skip
+            except (KeyError, TypeError, IndexError):  # a field missing; not an object
+                self._scan_line(obj, path, number, source)
                 continue
-            if "verdict" in obj:
-                self._audit_line(obj, path, number, source)
-                continue
-            task_id = obj.get("task_id")
-            annotator = obj.get("annotator")
-            batch = obj.get("batch_id")
-            kind = obj.get("answer")
-            # A list or dict would be unhashable here: only a string is looked up.
-            answer = codes.get(kind) if type(kind) is str else None
-            active = obj.get("active_ms")
-            submitted = obj.get("submitted_at")
-            if not (
-                type(submitted) is str
-                and len(submitted) == 24
-                and submitted[23] == "Z"
-                and submitted[10] == "T"
-                and submitted[19] == "."
-            ):
-                submitted = canonical_time(submitted)
-            value = obj.get("value")
-            revision = obj.get("revision")
+            get = obj.get
+            gold = get("gold_correct")
             if (
                 type(task_id) is not str
                 or type(annotator) is not str
                 or type(batch) is not str
-                or answer is None
+                or type(kind) is not str
                 or type(active) is not int
                 or not 0 <= active <= MAX_ACTIVE_MS
-                or submitted is None
+                or type(submitted) is not str
+                or len(submitted) != 24
+                or submitted[23] != "Z"
+                or submitted[10] != "T"
+                or submitted[19] != "."
+                or flag is not None
                 or (value is not None and type(value) is not dict)
                 or (revision is not None and (type(revision) is not int or revision < 1))
                 or (type(revision) is int and revision > MAX_REVISION)
+                or (keys is not None and (type(keys) is not int or not 0 <= keys <= MAX_KEYS))
+                or (task_type is not None and type(task_type) is not str)
+                or (gold is not None and type(gold) is not bool)
+                or get("restored_revision") is not None
+                or "verdict" in obj
                 or not task_id.strip()
             ):
-                self._explain_result(obj, path, number)
+                self._scan_line(obj, path, number, source)
                 continue
-            usual = _USUAL_FIELDS + ("shown_ms" in obj)  # shown_ms: not used by stats
-            if obj.get("flag") is not None or len(obj) > usual or _rare(obj):
-                # The fields stats does not use are checked by the one shared reader.
-                checked = check_result_line(obj, path, number)
-                if isinstance(checked, Problem):
-                    self._bad_line(path, number, checked.message, checked.field)
-                    continue
+            answer = codes.get(kind)
+            if answer is None:
+                self._scan_line(obj, path, number, source)
+                continue
             if wanted and annotator not in wanted:
                 continue
             if since is not None and submitted < since:
@@ -279,38 +277,116 @@ class StatsScanner:
                 day = submitted[:10]
                 group = intern(day, day)
             elif group_field is not None:
-                found = obj.get(group_field)
+                found = get(group_field)
                 group = intern(found, found) if type(found) is str else "?"
             else:
                 group = ALL
             if answer == UNDONE:
                 undos[group] = undos.get(group, 0) + 1
-            gold = obj.get("gold_correct")
-            if gold is None:
-                gold_code = -1
-            elif type(gold) is bool:
-                gold_code = int(gold)
-            else:
-                gold_code = -1
-                self.problem(
-                    Problem(
-                        path,
-                        f"expected true, false or null, got {gold!r}; the line counts without gold",
-                        number,
-                        "gold_correct",
-                        severity="warning",
-                    )
-                )
+            entry = (submitted, answer, active, group, -1 if gold is None else int(gold), source)
             key = (annotator, batch, task_id)
-            previous = latest.get(key)
+            previous = latest.setdefault(key, entry)
             # Within a file the later line wins (it was appended later); the same task in
             # two files (a copy, a moved file) is settled by submitted_at.
-            if previous is not None and previous[5] != source and previous[0] > submitted:
-                continue
-            if obj.get("flag") is not None and answer != FLAG:
-                answer |= FLAGGED
-            latest[key] = (submitted, answer, active, group, gold_code, source)
+            if previous is not entry and (previous[5] == source or previous[0] <= submitted):
+                latest[key] = entry
         self.lines_read += read
+
+    def _scan_line(self, obj: object, path: Path, number: int, source: int) -> None:
+        """One line the hot loop did not take: checked by the shared reader, then kept."""
+        latest = self.latest
+        undos = self.undos
+        intern = self._names.setdefault
+        wanted = self.annotators
+        since = self.since
+        by_day = self.by == "day"
+        group_field = GROUP_FIELDS.get(self.by) if self.by else None
+        if type(obj) is not dict:
+            self._bad_line(path, number, f"expected a JSON object, got {_type_name(obj)}")
+            return
+        if "verdict" in obj:
+            self._audit_line(obj, path, number, source)
+            return
+        task_id = obj.get("task_id")
+        annotator = obj.get("annotator")
+        batch = obj.get("batch_id")
+        kind = obj.get("answer")
+        # A list or dict would be unhashable here: only a string is looked up.
+        answer = ANSWER_CODES.get(kind) if type(kind) is str else None
+        active = obj.get("active_ms")
+        submitted = obj.get("submitted_at")
+        if not (
+            type(submitted) is str
+            and len(submitted) == 24
+            and submitted[23] == "Z"
+            and submitted[10] == "T"
+            and submitted[19] == "."
+        ):
+            submitted = canonical_time(submitted)
+        value = obj.get("value")
+        revision = obj.get("revision")
+        if (
+            type(task_id) is not str
+            or type(annotator) is not str
+            or type(batch) is not str
+            or answer is None
+            or type(active) is not int
+            or not 0 <= active <= MAX_ACTIVE_MS
+            or submitted is None
+            or (value is not None and type(value) is not dict)
+            or (revision is not None and (type(revision) is not int or revision < 1))
+            or (type(revision) is int and revision > MAX_REVISION)
+            or not task_id.strip()
+        ):
+            self._explain_result(obj, path, number)
+            return
+        # The fields stats does not use (a flag, a restore, keys) are checked by the one
+        # shared reader.
+        checked = check_result_line(obj, path, number)
+        if isinstance(checked, Problem):
+            self._bad_line(path, number, checked.message, checked.field)
+            return
+        if wanted and annotator not in wanted:
+            return
+        if since is not None and submitted < since:
+            return
+        annotator = intern(annotator, annotator)
+        batch = intern(batch, batch)
+        if by_day:
+            day = submitted[:10]
+            group = intern(day, day)
+        elif group_field is not None:
+            found = obj.get(group_field)
+            group = intern(found, found) if type(found) is str else "?"
+        else:
+            group = ALL
+        if answer == UNDONE:
+            undos[group] = undos.get(group, 0) + 1
+        gold = obj.get("gold_correct")
+        if gold is None:
+            gold_code = -1
+        elif type(gold) is bool:
+            gold_code = int(gold)
+        else:
+            gold_code = -1
+            self.problem(
+                Problem(
+                    path,
+                    f"expected true, false or null, got {gold!r}; the line counts without gold",
+                    number,
+                    "gold_correct",
+                    severity="warning",
+                )
+            )
+        key = (annotator, batch, task_id)
+        previous = latest.get(key)
+        # Within a file the later line wins (it was appended later); the same task in
+        # two files (a copy, a moved file) is settled by submitted_at.
+        if previous is not None and previous[5] != source and previous[0] > submitted:
+            return
+        if obj.get("flag") is not None and answer != FLAG:
+            answer |= FLAGGED
+        latest[key] = (submitted, answer, active, group, gold_code, source)
 
     def _group_of(self, obj: dict[str, Any], submitted: str, annotator: str, batch: str) -> str:
         if self.by is None:
