@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import orjson
 
@@ -81,6 +84,41 @@ def parse_since(text: str) -> str:
         ) from None
 
 
+class _Ranked(Sequence[int]):
+    """The values of a Counter as if sorted, read by rank: a million answer times hold a few
+    ten thousand distinct milliseconds, so sorting those (and a cumulative count) is ~3x
+    cheaper than sorting the million."""
+
+    def __init__(self, counts: Counter[int], total: int) -> None:
+        self._values = sorted(counts)
+        self._ends = list(accumulate(counts[v] for v in self._values))
+        self._total = total
+
+    def __len__(self) -> int:
+        return self._total
+
+    @overload
+    def __getitem__(self, rank: int) -> int: ...
+    @overload
+    def __getitem__(self, rank: slice) -> Sequence[int]: ...
+    def __getitem__(self, rank: int | slice) -> int | Sequence[int]:
+        if isinstance(rank, slice):
+            raise TypeError("read by rank only")
+        if not 0 <= rank < self._total:
+            raise IndexError(rank)
+        return self._values[bisect_right(self._ends, rank)]
+
+
+def _median_p90(times: array[int]) -> tuple[float | None, float | None]:
+    """quantile() of the sorted times at 0.5 and 0.9, without sorting them all when they
+    repeat (they do: milliseconds of similar answers)."""
+    counts = Counter(times)
+    # Mostly distinct values: a plain sort is cheaper.
+    distinct = len(counts) * 4 > len(times)
+    ordered: Sequence[int] = sorted(times) if distinct else _Ranked(counts, len(times))
+    return quantile(ordered, 0.5), quantile(ordered, 0.9)
+
+
 class _Group:
     __slots__ = (
         "active_ms",
@@ -115,8 +153,7 @@ class _Group:
         self.times.extend(other.times)
 
     def figures(self, key: str) -> GroupFigures:
-        ordered = sorted(self.times)
-        median, p90 = quantile(ordered, 0.5), quantile(ordered, 0.9)
+        median, p90 = _median_p90(self.times)
         return GroupFigures(
             key=key,
             items=self.items,
