@@ -506,20 +506,28 @@ class StatsScanner:
         groups: dict[str, _Group] = {}
         hours: dict[str, list[int]] = {}
         limits = [None if t is None else t * 1000 for t in self.thresholds]
+        guarded = any(limit is not None for limit in limits)
+        # One pass over up to a million latest lines: the group is looked up only when it
+        # changes (consecutive lines mostly share one), items is len(times) at the end.
+        last_key: str | None = None
+        group = _Group()
+        append = group.times.append
         for submitted, answer, active, group_key, gold, source in self.latest.values():
-            group = groups.get(group_key)
-            if group is None:
-                groups[group_key] = group = _Group()
+            if group_key is not last_key:
+                found = groups.get(group_key)
+                if found is None:
+                    groups[group_key] = found = _Group()
+                group, last_key, append = found, group_key, found.times.append
             group.active_ms += active
-            bucket = hours.get(submitted[:13])
+            stamp = submitted[:13]
+            bucket = hours.get(stamp)
             if bucket is None:
-                hours[submitted[:13]] = bucket = [0, 0]
+                hours[stamp] = bucket = [0, 0]
             bucket[1] += active
             if answer == UNDONE:
                 continue
             bucket[0] += 1
-            group.items += 1
-            group.times.append(active)
+            append(active)
             if answer & FLAGGED:
                 group.flags += 1
                 answer &= ~FLAGGED
@@ -527,7 +535,7 @@ class StatsScanner:
                 group.skips += 1
             elif answer == FLAG:
                 group.flags += 1
-            else:
+            elif guarded:
                 # accept or reject: the answers that carry a decision
                 limit = limits[source]
                 if limit is not None and active < limit:
@@ -535,6 +543,8 @@ class StatsScanner:
             if gold >= 0:
                 group.gold_checked += 1
                 group.gold_correct += gold
+        for group in groups.values():
+            group.items = len(group.times)
         for group_key, count in self.undos.items():
             groups.setdefault(group_key, _Group()).undos += count
         for _, passed, group_key, _ in self.audits.values():
