@@ -48,7 +48,8 @@ def test_every_exported_answer_says_how_its_task_was_merged(
     # Outside team mode there is no merge source.
     solo = make_batch(tmp_path / "s", texts(1))
     write_results(
-        solo, [result("anna", "t0", {"labels": ["pos"]}).model_copy(update={"batch_id": "test-batch"})]
+        solo,
+        [result("anna", "t0", {"labels": ["pos"]}).model_copy(update={"batch_id": "test-batch"})],
     )
     assert main(["export", str(solo), "--format", "jsonl"]) == 0
     assert json.loads(capsys.readouterr().out)["source"] is None

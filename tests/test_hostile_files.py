@@ -213,6 +213,17 @@ def test_a_results_file_owned_by_someone_else_is_refused(tmp_path: Path) -> None
     assert "another user" in str(caught.value)
 
 
+def _write_classify_results(folder: Path, count: int) -> None:
+    """anna's results file with `count` classify answers (lines the audit commands read),
+    written through the public append-only store."""
+    with AppendOnlyJsonl(folder / "results" / "anna.jsonl", owner="anna") as results:
+        for i in range(count):
+            line = record(f"t{i}").to_json_dict()
+            line["task_type"] = "classify"
+            line["value"] = {"labels": ["pos"]}
+            results.append(line)
+
+
 def test_audit_folders_and_plans_are_private_under_umask_000(
     tmp_path: Path, open_umask: None
 ) -> None:
@@ -220,14 +231,7 @@ def test_audit_folders_and_plans_are_private_under_umask_000(
     from tui.core.audit import SampleSpec, assign_audit
 
     folder = make_batch(tmp_path / "b", texts(4), id="b")
-    store = ResultsStore(folder / "results", "anna", "b")
-    store.open()
-    for i in range(4):
-        line = record(f"t{i}").to_json_dict()
-        line["task_type"] = "classify"
-        line["value"] = {"labels": ["pos"]}
-        store._file.append(line)
-    store.close()
+    _write_classify_results(folder, 4)
     assign_audit(folder, "dora", SampleSpec(per_annotator=2), seed="1")
     assert stat.S_IMODE((folder / "audits").stat().st_mode) == 0o700
     assert stat.S_IMODE((folder / "audits" / "dora.plan.json").stat().st_mode) == 0o600
@@ -257,14 +261,7 @@ def test_audit_assign_never_writes_through_a_planted_plan_symlink(
     from tui.cli import main
 
     folder = make_batch(tmp_path / "b", texts(4), id="b")
-    store = ResultsStore(folder / "results", "anna", "b")
-    store.open()
-    for i in range(4):
-        line = record(f"t{i}").to_json_dict()
-        line["task_type"] = "classify"
-        line["value"] = {"labels": ["pos"]}
-        store._file.append(line)
-    store.close()
+    _write_classify_results(folder, 4)
     (folder / "audits").mkdir()
     (folder / "audits" / "dora.plan.json").symlink_to(victim)
     argv = ["audit", "assign", str(folder), "--auditor", "dora", "--per-annotator", "2"]
@@ -281,14 +278,7 @@ def test_audit_assign_says_why_when_a_symlink_blocks_the_plan(
     from tui.cli import main
 
     folder = make_batch(tmp_path / "b", texts(4), id="b")
-    store = ResultsStore(folder / "results", "anna", "b")
-    store.open()
-    for i in range(4):
-        line = record(f"t{i}").to_json_dict()
-        line["task_type"] = "classify"
-        line["value"] = {"labels": ["pos"]}
-        store._file.append(line)
-    store.close()
+    _write_classify_results(folder, 4)
     (folder / "audits").mkdir()
     (folder / "audits" / f".dora.plan.json.{os.getpid()}.tmp").symlink_to(victim)
     argv = ["audit", "assign", str(folder), "--auditor", "dora", "--per-annotator", "2"]

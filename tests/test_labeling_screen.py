@@ -295,7 +295,7 @@ async def test_problem_texts_with_markup_do_not_break_notifications(tmp_path: Pa
     app = _app(folder)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in app.notices]
         assert any("unknown binding id 'app.sk[/]ip'" in m for m in messages)
         await pilot.press("1")
         assert app.session.position == 1

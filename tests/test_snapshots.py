@@ -116,7 +116,13 @@ async def settled(
     """Wait until no worker is busy and `until` holds; then still text cursors."""
     app = pilot.app
     deadline = time.monotonic() + timeout
-    while busy_workers(app) or (until is not None and not until()):
+    # Keys are taken once the screen is painted: its item's view is mounted and has started
+    # its workers (a media preview), so "no busy worker" means they are done.
+    while (
+        not getattr(app.screen, "keys_ready", True)
+        or busy_workers(app)
+        or (until is not None and not until())
+    ):
         if time.monotonic() > deadline:
             raise AssertionError(
                 f"the screen never settled (busy: {busy_workers(app)}):\n{screen_text(app)}"

@@ -42,7 +42,7 @@ async def test_notifications_pass_the_sanitizer(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         app.notify(f"bad line {OSC52}", title="\x1b[2J")
         await pilot.pause()
-        [note] = list(app._notifications)
+        [note] = list(app.notices)
         assert "\x1b" not in note.message and "\x07" not in note.message
         assert "\x1b" not in note.title
     app.session.store.close()
@@ -73,9 +73,9 @@ async def test_changed_guidelines_are_said_while_labeling(tmp_path: Path) -> Non
         (folder / "guidelines.md").write_text("# New rules\n\nEverything changed.\n")
         for _ in range(30):  # the screen looks once a second
             await pilot.pause(0.1)
-            if any("guidelines changed" in n.message for n in app._notifications):
+            if any("guidelines changed" in n.message for n in app.notices):
                 break
-        assert any("guidelines changed" in n.message for n in app._notifications)
+        assert any("guidelines changed" in n.message for n in app.notices)
     app.session.store.close()
 
 
@@ -90,7 +90,7 @@ async def test_a_replaced_tasks_file_is_said(tmp_path: Path) -> None:
         new.replace(folder / "tasks.jsonl")  # as a sync tool writes it
         for _ in range(50):
             await pilot.pause(0.1)
-            if any("replaced" in n.message for n in app._notifications):
+            if any("replaced" in n.message for n in app.notices):
                 break
-        assert any("was replaced" in n.message for n in app._notifications)
+        assert any("was replaced" in n.message for n in app.notices)
     app.session.store.close()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.screen import Screen
 
 from tui.key_gate import KeyGateApp
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:  # imported when used: the home screen paints before any of th
     from tui.core.batch_discovery import BatchEntry
     from tui.core.keymap import Keymap
     from tui.core.session import LabelingSession
+    from tui.screens.labeling import LabelingScreen
 
 
 class LabelDeskApp(KeyGateApp, inherit_bindings=False):
@@ -44,26 +46,37 @@ class LabelDeskApp(KeyGateApp, inherit_bindings=False):
         if self.session is not None:
             self.session.clock.touch()
 
+    def get_default_screen(self) -> Screen[Any]:
+        if self.batches is None and self.session is not None and self.keymap is not None:
+            # A batch opened directly: its item screen is the first screen, so no empty
+            # default screen is composed and laid out before it (start-up).
+            return self._labeling_screen(self.session, self.keymap)
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
         if self.batches is not None:
             from tui.screens.batch_picker import BatchPickerScreen
 
             self.push_screen(BatchPickerScreen(self.batches, self.annotator))
         elif self.session is not None and self.keymap is not None:
-            self._start(self.session, self.keymap)
+            self._started(self.session, self.keymap)
+
+    def _labeling_screen(self, session: LabelingSession, keymap: Keymap) -> LabelingScreen:
+        from tui.core.user_config import load_user_config
+        from tui.screens.labeling import LabelingScreen
+
+        viewers = load_user_config()[0].viewers
+        return LabelingScreen(session, keymap, self.from_list, viewers)
 
     def _start(self, session: LabelingSession, keymap: Keymap) -> None:
         self.session = session
         self.keymap = keymap
-        from tui.core.user_config import load_user_config
+        self.push_screen(self._labeling_screen(session, keymap))
+        self._started(session, keymap)
 
-        viewers = load_user_config()[0].viewers
+    def _started(self, session: LabelingSession, keymap: Keymap) -> None:
         # The overlays' keys (help, guidelines, flag, ...) come from the same keymap.
         self.set_keymap(keymap.textual_keymap())
-        from tui.screens.labeling import LabelingScreen
-
-        screen = LabelingScreen(session, keymap, self.from_list, viewers)
-        self.push_screen(screen)
         for problem in session.store.problems:
             self.notify(str(problem), severity="warning", timeout=10, markup=False)
         for problem in keymap.problems:

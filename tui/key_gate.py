@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
 from textual import events
@@ -42,6 +43,19 @@ install_escape_keys()
 _STUCK_AFTER_S = 2.0
 
 
+# How many of the latest notifications `notices` keeps.
+_NOTICES_KEPT = 50
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notification as shown: message and title already through the sanitizer."""
+
+    message: str
+    title: str
+    severity: SeverityLevel
+
+
 class KeyGateApp(TerminalApp):
     """Base app: serialises keys and holds them while the screen is not ready for them."""
 
@@ -56,6 +70,7 @@ class KeyGateApp(TerminalApp):
         self._origin: MessagePump | None = None
         self._settling = False
         self._stuck_timer: Timer | None = None
+        self._notices: deque[Notice] = deque(maxlen=_NOTICES_KEPT)
 
     def notify(
         self,
@@ -67,13 +82,20 @@ class KeyGateApp(TerminalApp):
         markup: bool = True,
     ) -> None:
         """Every notification passes the one sanitizer (problems quote lines from files)."""
+        shown = Notice(visible(message), visible(title), severity)
+        self._notices.append(shown)
         super().notify(
-            visible(message),
-            title=visible(title),
+            shown.message,
+            title=shown.title,
             severity=severity,
             timeout=timeout,
             markup=markup,
         )
+
+    @property
+    def notices(self) -> tuple[Notice, ...]:
+        """The latest notifications, oldest first, as they were shown (sanitized)."""
+        return tuple(self._notices)
 
     # -- what the screens tell the gate ----------------------------------------------------
     def keys_ready(self) -> bool:
@@ -225,6 +247,10 @@ class PaintedGate:
 
     _dismissing = False
 
+    def on_screen_resume(self) -> None:
+        # A kept overlay (tui/screens/item_screen.py push_kept) is opened again: it may close.
+        self._dismissing = False
+
     def dismiss_once(self, result: Any = None) -> None:
         """Dismiss this overlay if it is still the top screen and not already closing: a
         second close (Esc right after Enter) must never pop the screen beneath it."""
@@ -251,6 +277,9 @@ class ItemPaintGate:
 
     def item_shown(self, mounted: AwaitMount | None, task_id: str | None) -> None:
         self._shown_seq += 1
+        if mounted is None:  # reloaded in place: painted in the next frame
+            self.call_after_refresh(self._item_painted, self._shown_seq, task_id)  # type: ignore[attr-defined]
+            return
         self.call_later(self._when_mounted, self._shown_seq, mounted, task_id)  # type: ignore[attr-defined]
 
     async def _when_mounted(

@@ -19,6 +19,7 @@ from typing import Any
 from rich.segment import Segment
 from textual.app import App
 from textual.color import Color
+from textual.driver import Driver
 from textual.filter import LineFilter
 
 from tui.core.symbols import TABLE, ascii_mode
@@ -67,6 +68,17 @@ class TerminalApp(App[None]):
         self._ascii_filter = AsciiFilter(enabled=self.ascii_only)
         if self.no_color:
             self.add_class("-no-color")
+
+    def get_driver_class(self) -> type[Driver]:
+        from tui.prompt_driver import prompt_driver_class
+
+        return prompt_driver_class(super().get_driver_class())
+
+    def post_display_hook(self) -> None:
+        # Each frame reaches the terminal before the app goes on (tui/prompt_driver.py).
+        from tui.prompt_driver import wait_frame_written
+
+        wait_frame_written(self._driver)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         filters = list(super().get_line_filters())

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -19,11 +19,14 @@ from tui import __version__
 from tui.core.active_clock import ActiveClock
 from tui.core.batch import Batch, Item
 from tui.core.jsonl_store import StoreGoneError
-from tui.core.kpi import AnswerTally, LiveFigures, live_figures_from_clock
+from tui.core.kpi.tally import AnswerTally
 from tui.core.records import AnswerKind, Flag, FlagReason, ResultRecord, utc_now
 from tui.core.results import ResultsStore
 from tui.core.safe_files import make_private_dirs, open_regular
 from tui.core.team.queue import TeamQueue
+
+if TYPE_CHECKING:
+    from tui.core.kpi.live import LiveFigures
 
 
 class SubmitRefusedError(ValueError):
@@ -66,6 +69,9 @@ class LabelingSession:
         self.session_tally = AnswerTally()
 
     def live_figures(self) -> LiveFigures:
+        # Imported here: the live figures are first shown after the first item (start-up).
+        from tui.core.kpi.live import live_figures_from_clock
+
         config = self.batch.config
         return live_figures_from_clock(
             self.session_tally,

@@ -167,6 +167,10 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         self.view: TaskView | None = None
         self._status = Text("")
         self._class_bindings = self._bindings
+        self._around_scheduled = False
+        self._kept: dict[str, tuple[tuple[object, ...], Screen[Any]]] = {}
+        # What the key bar was last laid out from (render_keys skips an unchanged state).
+        self._keys_state: tuple[object, ...] | None = None
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -202,7 +206,10 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         # A view may have asked for focus on its way out (focus requests are deferred):
         # once things settle, a focus left on a removed widget goes back to this screen.
         self.call_after_refresh(self._settle_focus)
-        body.scroll_home(animate=False)
+        # Already at the top: no deferred scroll to queue per item (the screen's scroll keys
+        # scroll at once, so none of theirs can be pending).
+        if body.scroll_offset:
+            body.scroll_home(animate=False)
         self.item_shown(mounted, task_id)
 
     def _settle_focus(self) -> None:
@@ -265,18 +272,50 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         self._status = Text(visible(text), style="bold red" if error else "green")
         self.query_one("#status", Line).set(self._status)
 
+    def refresh_around_item(self) -> None:
+        """Work out the lines around the item (position, KPI, key bar) right after the item
+        has been painted, once however often asked: a key paints the next item first, and
+        these lines reach the screen in the frame after it anyway (tui/widgets/line.py)."""
+        if not self._around_scheduled:
+            self._around_scheduled = True
+            self.call_after_refresh(self._refresh_around)
+
+    def _refresh_around(self) -> None:
+        self._around_scheduled = False
+        if self.is_attached:
+            self.fit_info_lines()
+            self.render_keys()
+
     def hint_ids(self) -> list[str]:
         """Binding ids for the key bar, most useful first."""
         return self.view.hint_ids() if self.view else []
 
     def render_keys(self) -> None:
         """The key bar, from the bindings active right now (what a key would really do)."""
+        view = self.view
+        compact = self.has_class("-compact")
+        editing = view is not None and view.editing
+        # Everything the active bindings and the bar's layout depend on: walking the active
+        # bindings on every item (the same state for most answers) is skipped.
+        state = (
+            view,
+            editing,
+            view.editing_label if view is not None and editing else None,
+            tuple(view.editing_hint_ids()) if view is not None and editing else (),
+            tuple(self.hint_ids()),
+            self.focused,
+            self._bindings,
+            self.app.screen is self,
+            self.classes,
+            self.size.width,
+        )
+        if state == self._keys_state:
+            return
+        self._keys_state = state
         active = active_keys(self, self.keymap)
         cells: list[tuple[str, str, str]] = []  # (binding id, key, word)
         lead = Text()
-        view = self.view
-        compact = self.has_class("-compact")
-        if view is not None and view.editing:
+        if view is not None and editing:
             # Letters type text now: only the ways out and the keys that still act are shown.
             where = (
                 ""
@@ -363,22 +402,56 @@ class ItemScreen(ItemPaintGate, Screen[None]):
                 error=True,
             )
             return
-        self.app.push_screen(GuidelinesScreen(path.name, text))
+        self.push_kept(("guidelines", path.name, text), lambda: GuidelinesScreen(path.name, text))
 
     def help_label_count(self) -> int | None:
         return self.view.label_count() if self.view is not None else None
 
     def action_help(self) -> None:
         rows = help_rows(self, self.keymap, self.help_label_count())
-        self.app.push_screen(HelpScreen(rows, self.keymap))
+        self.push_kept(("help", *rows), lambda: HelpScreen(rows, self.keymap))
+
+    # -- overlays that are kept --------------------------------------------------------------
+    # An overlay is kept (installed) while this screen lives and shows the same content:
+    # Textual lays out the screen below again when it *removes* a closed screen, a second
+    # full repaint on every close (4.8 KB at 80x24, measured in a pty), and opening it again
+    # needs no compose or layout of its own.
+    def push_kept(self, key: tuple[object, ...], make: Callable[[], Screen[Any]]) -> None:
+        kind = str(key[0])
+        kept = self._kept.get(kind)
+        if kept is not None and kept[1] in self.app.screen_stack:
+            return  # already open (a key repeated before it was painted)
+        if kept is None or kept[0] != key:
+            if kept is not None:
+                self._drop_kept(kept[1])
+            kept = (key, make())
+            self.app.install_screen(kept[1], name=f"labeldesk-{kind}-{id(self)}")
+            self._kept[kind] = kept
+        self.app.push_screen(kept[1])
+
+    def _drop_kept(self, screen: Screen[Any]) -> None:
+        if screen in self.app.screen_stack:
+            return  # still open: it is dropped with this screen or replaced when closed
+        self.app.uninstall_screen(screen)
+        if screen.is_attached:
+            screen.remove()
+
+    def on_unmount(self) -> None:
+        for _key, screen in self._kept.values():
+            self._drop_kept(screen)
+        self._kept.clear()
 
     def action_scroll_down(self) -> None:
         body = self.body
-        body.scroll_to(y=body.scroll_y + max(1, body.size.height - 2), animate=False)
+        body.scroll_to(
+            y=body.scroll_y + max(1, body.size.height - 2), animate=False, immediate=True
+        )
 
     def action_scroll_up(self) -> None:
         body = self.body
-        body.scroll_to(y=body.scroll_y - max(1, body.size.height - 2), animate=False)
+        body.scroll_to(
+            y=body.scroll_y - max(1, body.size.height - 2), animate=False, immediate=True
+        )
 
     def action_interrupt(self) -> None:
         self.set_status(

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.timer import Timer
 from textual.widgets import Static
 
 from tui.core.i18n import _, ngettext
 from tui.core.jsonl_store import StoreGoneError
 from tui.core.keymap import Keymap
-from tui.core.kpi import format_live
 from tui.core.meta_line import meta_line
 from tui.core.problems import BatchError
 from tui.core.records import Flag, answer_kind_name, flag_reason_name
@@ -88,6 +88,7 @@ class LabelingScreen(ItemScreen):
         self.team: TeamLink | None = None
         self._team_problem = ""
         self._team_wake = threading.Event()
+        self._ticker: Timer | None = None
 
     # -- layout ----------------------------------------------------------------------------
     def compose_info(self) -> ComposeResult:
@@ -106,10 +107,27 @@ class LabelingScreen(ItemScreen):
         if self.session.team_mode:
             self._team_worker()
         # The live figures show idle/paused and a moving ETA even when no key is pressed.
-        self.set_interval(1.0, self._tick)
+        self._ticker = self.set_interval(1.0, self._tick)
+        if not self.is_active:
+            self._ticker.pause()
+        # Guidelines rendered once, in a thread, after the first item is up (Ctrl+g: at once).
+        self.set_timer(0.5, self._warm_guidelines)
+
+    def on_screen_suspend(self) -> None:
+        # Under an overlay nothing here is seen, and any message this screen handles then
+        # makes Textual repaint the whole overlay (~11 KB at 80x24 each second, measured):
+        # the clock stops until the screen is back on top.
+        if self._ticker is not None:
+            self._ticker.pause()
+
+    def on_screen_resume(self) -> None:
+        if self._ticker is not None:
+            self._ticker.resume()
+        self.refresh_around_item()
 
     def _tick(self) -> None:
-        self.refresh_progress()
+        if self.is_active:
+            self.refresh_progress()
         batch = self.session.batch
         batch.refresh_guidelines()  # a stat; the file is hashed only when it changed
         if batch.guidelines_sha256 != self._guidelines_seen:
@@ -123,8 +141,6 @@ class LabelingScreen(ItemScreen):
                 timeout=20,
                 markup=False,
             )
-        # Guidelines rendered once, in a thread, after the first item is up (Ctrl+g: at once).
-        self.set_timer(0.5, self._warm_guidelines)
 
     def _warm_guidelines(self) -> None:
         from tui.screens.guidelines import warm_guidelines
@@ -238,6 +254,8 @@ class LabelingScreen(ItemScreen):
         if self.validation_summary:
             line += f"  ·  {self.validation_summary}"
         self.query_one("#progress", Line).set(self._with_meta(line))
+        from tui.core.kpi.live import format_live  # after the first item (start-up)
+
         figures = s.live_figures()
         width = max(20, self.size.width - 2)
         shown_after = len(self.audit_text) + 3 if self.audit_text else 0
@@ -369,8 +387,6 @@ class LabelingScreen(ItemScreen):
         self._showing_done = s.done
         if not keep_status:
             self.query_one("#status", Line).set(self._status)
-        # Line content is painted in the frame after the item's (tui/widgets/line.py).
-        self.refresh_progress()
         # Reusing the view avoids a remove-and-mount, which costs frames on every answer.
         if ctx is not None and self.view is not None and self.view.reload(ctx):
             self.put_item(None, ctx.task.id)
@@ -379,7 +395,8 @@ class LabelingScreen(ItemScreen):
             if ctx is not None:
                 self.view = self.session.batch.task_type.view_class()(ctx)
             self.put_item(self.view or placeholder, ctx.task.id if ctx is not None else None)
-        self.render_keys()
+        # The position, KPI and key lines follow the item (they never hold back its paint).
+        self.refresh_around_item()
 
     def hint_ids(self) -> list[str]:
         s = self.session
