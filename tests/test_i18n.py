@@ -522,3 +522,23 @@ def test_every_binding_has_a_translated_key_bar_word_and_description() -> None:
             if (None, word) not in known:
                 missing.append(f"{binding_id}: key bar word {word!r}")
     assert sorted(set(missing)) == []
+
+
+def test_nothing_is_translated_at_import_time() -> None:
+    """Import-time tables use N_(): a _() at import would fix the language before the
+    config is read (and before a test sets it)."""
+    import subprocess
+
+    code = (
+        "import importlib, pkgutil, tui, task_types\n"
+        "from tui.core import i18n\n"
+        "for pkg in (tui, task_types):\n"
+        "    for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + '.'):\n"
+        "        importlib.import_module(m.name)\n"
+        "print(i18n._translations is None)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "True"
