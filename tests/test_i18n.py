@@ -133,9 +133,13 @@ def test_config_language_is_read_and_checked(
     i18n.set_language(None)
     assert i18n.current_language() == "nl"
     assert i18n._("skip this item") == "dit item overslaan"
-    (config / "config.toml").write_text('language = "fr"\n', encoding="utf-8")
-    _config, problems = load_user_config()
-    assert problems and problems[0].field == "language"
+    # An unknown language is dropped with a warning; the rest of the config still counts.
+    (config / "config.toml").write_text('annotator = "anna"\nlanguage = "fr"\n', encoding="utf-8")
+    loaded, problems = load_user_config()
+    assert loaded.annotator == "anna" and loaded.language is None
+    assert [(p.field, p.severity) for p in problems] == [("language", "warning")]
+    i18n.set_language(None)
+    assert i18n.current_language() == "en"  # from LANG
 
 
 def test_english_is_the_source_and_needs_no_catalog(monkeypatch: pytest.MonkeyPatch) -> None:

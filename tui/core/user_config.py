@@ -56,10 +56,32 @@ def load_user_config() -> tuple[UserConfig, list[Problem]]:
         return UserConfig(), []
     except (tomllib.TOMLDecodeError, OSError) as exc:
         return UserConfig(), [Problem(path, f"ignored: {exc}", severity="warning")]
+    problems: list[Problem] = []
+    language = data.get("language")
+    if language is not None and not _is_language(language):
+        # Only the language is dropped: a typo there must not cost the annotator name
+        # (answers would go to another results file) or the other settings.
+        from tui.core.i18n import LANGUAGES
+
+        del data["language"]
+        problems.append(
+            Problem(
+                path,
+                f"ignored: expected one of {', '.join(LANGUAGES)}, got {language!r}",
+                field="language",
+                severity="warning",
+            )
+        )
     try:
-        return UserConfig.model_validate(data), []
+        return UserConfig.model_validate(data), problems
     except ValidationError as exc:
-        return UserConfig(), pydantic_problems(exc, path)
+        return UserConfig(), problems + pydantic_problems(exc, path)
+
+
+def _is_language(value: object) -> bool:
+    from tui.core.i18n import normalize
+
+    return isinstance(value, str) and normalize(value) is not None
 
 
 def resolve_annotator(cli_name: str | None, config: UserConfig) -> str:
