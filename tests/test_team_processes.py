@@ -37,10 +37,12 @@ from tui.core.team.tasks import open_plan
 REPO = Path(__file__).resolve().parent.parent
 PROCESSES = 8
 TASKS = 2000
-KILL_SECONDS = 20  # kill and restart during this long, then let them finish
+# Kill -9 and restart at random while the work is under way (by progress, not by time: a
+# loaded machine is slower, a fast one must still see kills), then let them finish.
+KILL_UNTIL = 0.8  # of the answers to give
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(700)
 def test_eight_processes_killed_at_random_lose_nothing(tmp_path: Path) -> None:
     folder = team_batch(
         tmp_path / "b",
@@ -59,14 +61,24 @@ def test_eight_processes_killed_at_random_lose_nothing(tmp_path: Path) -> None:
             stderr=subprocess.PIPE,
         )
 
+    def reported() -> int:
+        """Answers the processes said they saved so far (their report lines)."""
+        total = 0
+        for path in reports.values():
+            if path.exists():
+                total += sum(
+                    1 for line in path.read_bytes().splitlines() if not line.startswith(b"lock")
+                )
+        return total
+
     procs = {name: start(name) for name in reports}
     rnd = random.Random(2026)
     kills = 0
     started = time.monotonic()
     while any(p.poll() is None for p in procs.values()):
-        assert time.monotonic() - started < 150, "the team did not finish"
-        time.sleep(rnd.uniform(0.2, 0.6))
-        if time.monotonic() - started > KILL_SECONDS:
+        assert time.monotonic() - started < 600, "the team did not finish"
+        time.sleep(rnd.uniform(0.05, 0.3))
+        if reported() >= (TASKS + TASKS // 10) * KILL_UNTIL:
             continue  # let them finish
         name = rnd.choice(sorted(procs))
         proc = procs[name]
@@ -134,4 +146,4 @@ def test_eight_processes_killed_at_random_lose_nothing(tmp_path: Path) -> None:
     # cores); the work done under it is what the design keeps short.
     assert lock_max < 250, "a lock hold that long would make claims stall"
     assert lock_cpu < 20, "the work under the lock should take a few ms at most"
-    assert kills >= 10
+    assert kills >= 5
