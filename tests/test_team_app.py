@@ -145,3 +145,19 @@ def test_agreement_uses_the_overlap_sample(tmp_path: Path) -> None:
     report = agreement_report(folder)
     assert report.sample_tasks == 2 and report.shared_items == 2 and report.outside_sample == 1
     assert report.to_json_dict()["sample_tasks"] == 2
+
+
+async def test_a_team_that_cannot_open_is_said_and_the_app_stays_up(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    import tui.core.team.engine as engine
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("the plan is unreadable")
+
+    monkeypatch.setattr(engine, "open_team", broken)
+    folder = team_batch(tmp_path)
+    async with labeling(folder, "anna") as (pilot, app):
+        await until(pilot, lambda: "could not start" in screen_text(app), "the reason on screen")
+        assert "the plan is unreadable" in screen_text(app)
+        await pilot.press("ctrl+q")

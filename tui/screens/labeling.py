@@ -8,6 +8,7 @@ LabelingSession, which fsyncs every answer before the next item is shown.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -686,7 +687,7 @@ class LabelingScreen(ItemScreen):
         me = s.store.annotator
         try:
             link = TeamLink(open_team(s.batch, me), me)
-        except (BatchError, OSError) as exc:
+        except Exception as exc:  # any failure is said on screen; the app must not die of it
             problems = getattr(exc, "problems", None) or [exc]
             text = "\n".join(f"  {visible(str(p))}" for p in problems)
             self._on_ui(lambda: self._team_failed(text))
@@ -700,7 +701,7 @@ class LabelingScreen(ItemScreen):
                 arrived = link.step(self._on_ui, active=not s.clock.idle, shown=shown)
             except _UiGone:
                 break
-            except (OSError, BatchError) as exc:
+            except Exception as exc:  # said in the header; the app goes on
                 # A network or disk hiccup: the queue keeps what it holds; try again soon.
                 self._team_problem = _("team: {exc}").format(exc=exc)
                 arrived = False
@@ -767,12 +768,13 @@ class LabelingScreen(ItemScreen):
         if link is not None:
             try:
                 link.close(lambda call: call())
-            except (OSError, BatchError) as exc:
-                self.app.notify(
-                    _("team: claims not released ({exc}); they run out by themselves").format(
-                        exc=exc
+            except Exception as exc:  # quitting goes on; the leases run out
+                with contextlib.suppress(Exception):  # the app may be closing already
+                    self.app.notify(
+                        _("team: claims not released ({exc}); they run out by themselves").format(
+                            exc=exc
+                        )
                     )
-                )
 
     def on_unmount(self) -> None:
         self._close_team()
