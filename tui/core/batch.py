@@ -19,6 +19,7 @@ import orjson
 from pydantic import ValidationError
 
 from tui.core.batch_config import BatchConfig, read_batch_config, sha256_of
+from tui.core.i18n import _
 from tui.core.jsonl_index import JsonlIndex
 from tui.core.problems import BatchError, Problem, pydantic_problems
 from tui.core.task_registry import get_task_type
@@ -76,14 +77,20 @@ def _label_lookalikes(labels: object, config_file: Path) -> list[Problem]:
         key = unicodedata.normalize("NFKC", shown).casefold()
         codes = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(hidden))
         if key in seen and seen[key] != label:
-            message = (
-                f"labels {seen[key]!r} and {label!r} look identical on screen"
-                + (f" (they differ by invisible {codes})" if codes else "")
-                + "; rename one"
-            )
+            if codes:
+                message = _(
+                    "labels {first!r} and {second!r} look identical on screen (they differ by "
+                    "invisible {codes}); rename one"
+                ).format(first=seen[key], second=label, codes=codes)
+            else:
+                message = _(
+                    "labels {first!r} and {second!r} look identical on screen; rename one"
+                ).format(first=seen[key], second=label)
             problems.append(Problem(config_file, message, field="task.labels"))
         elif hidden:
-            message = f"label {label!r} contains invisible {codes}; it looks like {shown!r}"
+            message = _(
+                "label {label!r} contains invisible {codes}; it looks like {shown!r}"
+            ).format(label=label, codes=codes, shown=shown)
             problems.append(Problem(config_file, message, field="task.labels", severity="warning"))
         seen.setdefault(key, label)
     return problems
@@ -150,7 +157,7 @@ class Batch:
         """Open a batch folder, or a bare JSONL file (Prodigy) with task_type given."""
         path = path.expanduser()
         if not path.exists():
-            raise BatchError([Problem(path, "no such file or folder")])
+            raise BatchError([Problem(path, _("no such file or folder"))])
         if path.is_dir():
             config_path = path / "batch.toml"
             config, config_problems = read_batch_config(config_path)
@@ -161,8 +168,10 @@ class Batch:
                     [
                         Problem(
                             config_path,
-                            f"--task-type {task_type} contradicts task_type = "
-                            f"{config.task_type!r} of the batch",
+                            _(
+                                "--task-type {given} contradicts task_type = {task_type!r} "
+                                "of the batch"
+                            ).format(given=task_type, task_type=config.task_type),
                             field="task_type",
                         )
                     ]
@@ -178,8 +187,10 @@ class Batch:
                     [
                         Problem(
                             path,
-                            "a bare JSONL file needs --task-type (for example --task-type "
-                            "binary); a batch folder needs a batch.toml",
+                            _(
+                                "a bare JSONL file needs --task-type (for example --task-type "
+                                "binary); a batch folder needs a batch.toml"
+                            ),
                         )
                     ]
                 )
@@ -212,17 +223,24 @@ class Batch:
             if config_file.suffix != ".toml":
                 probs.append(
                     Problem(
-                        config_file, f"give the labels with --labels for task type {ttype.name}"
+                        config_file,
+                        _("give the labels with --labels for task type {name}").format(
+                            name=ttype.name
+                        ),
                     )
                 )
             raise BatchError(probs) from None
         if not tasks_path.is_file():
-            what = "is not a regular file" if tasks_path.exists() else "the tasks file is missing"
+            what = (
+                _("is not a regular file")
+                if tasks_path.exists()
+                else _("the tasks file is missing")
+            )
             raise BatchError([Problem(tasks_path, what)])
         index = JsonlIndex(tasks_path)
         index.scan(max_lines=FIRST_SCAN_LINES)
         if len(index) == 0 and index.complete:
-            raise BatchError([Problem(tasks_path, "has no tasks: the file is empty")])
+            raise BatchError([Problem(tasks_path, _("has no tasks: the file is empty"))])
         guidelines_path = None
         if config.guidelines:
             candidate = folder / config.guidelines
@@ -233,7 +251,7 @@ class Batch:
             problems.append(
                 Problem(
                     tasks_path,
-                    "starts with a UTF-8 byte-order mark (ignored)",
+                    _("starts with a UTF-8 byte-order mark (ignored)"),
                     1,
                     severity="warning",
                 )
@@ -278,17 +296,21 @@ class Batch:
         if change == "replaced":
             return Problem(
                 self.tasks_path,
-                "was replaced by another file while the batch was open (a new file under the "
-                f"same name, as sync tools write it); still showing the file as it was opened "
-                f"({len(self)} tasks), no line of the new file is mixed in. Reopen the batch "
-                "to label the new file.",
+                _(
+                    "was replaced by another file while the batch was open (a new file under "
+                    "the same name, as sync tools write it); still showing the file as it was "
+                    "opened ({tasks} tasks), no line of the new file is mixed in. Reopen the "
+                    "batch to label the new file."
+                ).format(tasks=len(self)),
                 severity="warning",
             )
         if change == "rewritten":
             return Problem(
                 self.tasks_path,
-                "was rewritten in place while the batch was open; it was indexed again from "
-                f"the start ({len(self)} tasks now), so item numbers may have changed",
+                _(
+                    "was rewritten in place while the batch was open; it was indexed again "
+                    "from the start ({tasks} tasks now), so item numbers may have changed"
+                ).format(tasks=len(self)),
                 severity="warning",
             )
         return None
@@ -307,8 +329,10 @@ class Batch:
                 None,
                 Problem(
                     self.tasks_path,
-                    f"the line is {length / 1e6:.1f} MB; at most {MAX_LINE_BYTES // 1_000_000} MB "
-                    "per task is accepted (split the text into several tasks)",
+                    _(
+                        "the line is {size:.1f} MB; at most {limit} MB per task is accepted "
+                        "(split the text into several tasks)"
+                    ).format(size=length / 1e6, limit=MAX_LINE_BYTES // 1_000_000),
                     line_no,
                 ),
             )
@@ -319,23 +343,30 @@ class Batch:
             try:
                 data.decode("utf-8")
             except UnicodeDecodeError as uexc:
-                msg = (
-                    f"not valid UTF-8: byte 0x{data[uexc.start]:02x} at column {uexc.start + 1} "
-                    "(save the file as UTF-8)"
-                )
+                msg = _(
+                    "not valid UTF-8: byte 0x{byte:02x} at column {column} (save the file as UTF-8)"
+                ).format(byte=data[uexc.start], column=uexc.start + 1)
                 return line_no, None, Problem(self.tasks_path, msg, line_no)
             # orjson counts lines within the one line it was given: say only the column.
             reason = exc.msg if hasattr(exc, "msg") else str(exc)
             column = getattr(exc, "colno", None)
-            where = f" at column {column}" if column else ""
-            msg = f"not valid JSON{where}: {reason}"
+            if column:
+                msg = _("not valid JSON at column {column}: {reason}").format(
+                    column=column, reason=reason
+                )
+            else:
+                msg = _("not valid JSON: {reason}").format(reason=reason)
             return line_no, None, Problem(self.tasks_path, msg, line_no)
         if not isinstance(obj, dict):
             kind = type(obj).__name__
             return (
                 line_no,
                 None,
-                Problem(self.tasks_path, f"expected a JSON object, got {kind}", line_no),
+                Problem(
+                    self.tasks_path,
+                    _("expected a JSON object, got {kind}").format(kind=kind),
+                    line_no,
+                ),
             )
         return line_no, obj, None
 
@@ -381,9 +412,12 @@ class Batch:
         except MediaError as exc:
             return [Problem(self.tasks_path, str(exc), item.line_no, field)]
         if not real.is_file():
-            what = "not found" if not real.exists() else "is not a regular file"
             shown = str(item.raw[field])
-            return [Problem(self.tasks_path, f"media file {shown!r}: {what}", item.line_no, field)]
+            if real.exists():
+                what = _("media file {file!r}: is not a regular file").format(file=shown)
+            else:
+                what = _("media file {file!r}: not found").format(file=shown)
+            return [Problem(self.tasks_path, what, item.line_no, field)]
         return []
 
     def validate_all(
@@ -411,8 +445,10 @@ class Batch:
                     problems.append(
                         Problem(
                             self.tasks_path,
-                            f"duplicate task id {item.task_id!r} (first on line {previous}); "
-                            "ids must be unique in a batch",
+                            _(
+                                "duplicate task id {task_id!r} (first on line {previous}); "
+                                "ids must be unique in a batch"
+                            ).format(task_id=item.task_id, previous=previous),
                             item.line_no,
                             "id",
                         )
@@ -425,7 +461,7 @@ class Batch:
         ]
         if self.index.crlf:
             problems.append(
-                Problem(self.tasks_path, "uses CRLF line ends (accepted)", severity="warning")
+                Problem(self.tasks_path, _("uses CRLF line ends (accepted)"), severity="warning")
             )
         del first_seen
         release_free_memory()

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator
 
+from tui.core.i18n import _
 from tui.core.problems import Problem, pydantic_problems
 from tui.core.team.settings import TeamSettings
 from tui.core.toml_lines import line_of
@@ -71,8 +72,10 @@ class BatchConfig(BaseModel):
         # A shared batch.toml must not make labeldesk show (or index) any file on disk.
         if value is not None and not stays_inside(value):
             raise ValueError(
-                "must stay inside the batch folder: write a path relative to it, without "
-                "'..' leading out"
+                _(
+                    "must stay inside the batch folder: write a path relative to it, without "
+                    "'..' leading out"
+                )
             )
         return value
 
@@ -90,17 +93,17 @@ def read_batch_config(path: Path) -> tuple[BatchConfig | None, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        return None, [Problem(path, "batch.toml is missing: every batch folder needs one")]
+        return None, [Problem(path, _("batch.toml is missing: every batch folder needs one"))]
     except UnicodeDecodeError as exc:
-        return None, [Problem(path, f"not valid UTF-8 at byte {exc.start}")]
+        return None, [Problem(path, _("not valid UTF-8 at byte {byte}").format(byte=exc.start))]
     except OSError as exc:
-        return None, [Problem(path, f"cannot read: {exc.strerror or exc}")]
+        return None, [Problem(path, _("cannot read: {error}").format(error=exc.strerror or exc))]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
         line = int(found.group(1)) if found else None
-        return None, [Problem(path, f"not valid TOML: {exc}", line)]
+        return None, [Problem(path, _("not valid TOML: {error}").format(error=exc), line)]
     try:
         return BatchConfig.model_validate(data), []
     except ValidationError as exc:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.core.i18n import _
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -36,21 +38,34 @@ def pydantic_problems(
     """Turn a pydantic ValidationError into one Problem per error, naming the field path."""
     from pydantic import ValidationError
 
+    from tui.core.pydantic_text import error_message
+
     if not isinstance(exc, ValidationError):
         return [Problem(file, str(exc), line)]
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
         loc = ".".join(str(p) for p in err["loc"])
         field = f"{prefix}{loc}" if prefix else loc
-        msg = err["msg"]
         if err["type"] == "missing":
-            msg = "required field is missing"
+            msg = _("required field is missing")
         elif err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        elif "input" in err and err["type"] not in ("missing",):
+            msg = _("unknown field")
+        elif "input" in err:
+            # The value as the file has it (never translated), cut to fit a line.
             shown = repr(err["input"])
             if len(shown) > 60:
                 shown = shown[:57] + "..."
-            msg = f"{msg} (got {shown})"
+            msg = _("{message} (got {value})").format(message=error_message(err), value=shown)
+        else:
+            msg = error_message(err)
         out.append(Problem(file, msg, line, field or None))
     return out
+
+
+def labelled(problem: Problem) -> str:
+    """A problem as a line of its own: "error: FILE:LINE: [FIELD] MESSAGE" (or warning)."""
+    if problem.severity == "warning":
+        return _("warning: {problem}").format(problem=problem)
+    if problem.severity == "error":
+        return _("error: {problem}").format(problem=problem)
+    return f"{problem.severity}: {problem}"

@@ -12,6 +12,7 @@ import pkgutil
 from functools import cache
 from pathlib import Path
 
+from tui.core.i18n import _
 from tui.core.task_type import TaskType
 
 _PACKAGE = "task_types"
@@ -47,7 +48,11 @@ def get_task_type(name: str) -> TaskType:
     types = all_task_types()
     if name not in types:
         known = ", ".join(sorted(types))
-        raise KeyError(f"unknown task type {name!r}; known task types: {known}")
+        raise KeyError(
+            _("unknown task type {name!r}; known task types: {known}").format(
+                name=name, known=known
+            )
+        )
     return types[name]
 
 

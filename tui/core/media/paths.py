@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from tui.core.i18n import _
 from tui.core.media.errors import MediaError
 
 
@@ -18,30 +19,38 @@ def resolve_media_path(batch_dir: Path, value: object, field: str = "path") -> P
     if not isinstance(value, str):
         raise MediaError(
             f"<{field}>",
-            f"expected a path relative to the batch folder, got {type(value).__name__}",
+            _("expected a path relative to the batch folder, got {kind}").format(
+                kind=type(value).__name__
+            ),
         )
     shown = value if len(value) <= 120 else value[:117] + "..."
     if not value.strip():
-        raise MediaError(f"<{field}>", "expected a path relative to the batch folder, got ''")
+        raise MediaError(f"<{field}>", _("expected a path relative to the batch folder, got ''"))
     if "\x00" in value:
-        raise MediaError(shown.replace("\x00", "\\0"), "path contains a NUL character")
+        raise MediaError(shown.replace("\x00", "\\0"), _("path contains a NUL character"))
     if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute():
         raise MediaError(
-            shown, "absolute paths are not allowed; write it relative to the batch folder"
+            shown, _("absolute paths are not allowed; write it relative to the batch folder")
         )
     root = batch_dir.resolve()
     lexical = Path(os.path.normpath(root / value))
     if not lexical.is_relative_to(root):
         raise MediaError(
-            shown, f"'..' leads outside the batch folder {root}; media must stay inside it"
+            shown,
+            _("'..' leads outside the batch folder {root}; media must stay inside it").format(
+                root=root
+            ),
         )
     try:
         real = lexical.resolve()
     except (OSError, RuntimeError) as exc:  # symlink loops
-        raise MediaError(shown, f"cannot resolve the path ({exc})") from None
+        raise MediaError(shown, _("cannot resolve the path ({error})").format(error=exc)) from None
     if not real.is_relative_to(root):
         raise MediaError(
             shown,
-            f"is a symlink to {real}, outside the batch folder {root}; media must stay inside it",
+            _(
+                "is a symlink to {target}, outside the batch folder {root}; media must stay "
+                "inside it"
+            ).format(target=real, root=root),
         )
     return real
