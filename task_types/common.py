@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tui.core.i18n import _
+
 
 class SpanHint(BaseModel):
     """A Prodigy-style span: character offsets [start, end) and a label."""
@@ -18,9 +20,9 @@ def unique_labels(labels: list[str]) -> list[str]:
     seen: set[str] = set()
     for label in labels:
         if not label.strip():
-            raise ValueError("labels may not be empty strings")
+            raise ValueError(_("labels may not be empty strings"))
         if label in seen:
-            raise ValueError(f"label {label!r} is listed twice")
+            raise ValueError(_("label {label!r} is listed twice").format(label=label))
         seen.add(label)
     return labels
 

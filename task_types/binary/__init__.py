@@ -8,7 +8,7 @@ from typing import Any
 
 from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType, TaskTypeError
 from task_types.binary.models import BinaryAnswer, BinaryOptions, BinaryTask
-from tui.core.i18n import N_
+from tui.core.i18n import N_, _
 
 
 class BinaryType(TaskType):
@@ -17,7 +17,9 @@ class BinaryType(TaskType):
         for n, span in enumerate(task.spans):
             if span.end < span.start or span.end > len(task.text):
                 raise TaskTypeError(
-                    f"span {span.start}-{span.end} lies outside the text (0-{len(task.text)})",
+                    _("span {start}-{end} lies outside the text (0-{size})").format(
+                        start=span.start, end=span.end, size=len(task.text)
+                    ),
                     f"spans.{n}",
                 )
 

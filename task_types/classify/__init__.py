@@ -15,7 +15,7 @@ from task_types.base import (
     TaskTypeError,
 )
 from task_types.classify.models import ClassifyAnswer, ClassifyOptions, ClassifyTask
-from tui.core.i18n import N_
+from tui.core.i18n import N_, _
 
 
 def choices_for(task: ClassifyTask, options: ClassifyOptions) -> list[tuple[str, str]]:
@@ -35,16 +35,21 @@ class ClassifyType(TaskType):
         choices = choices_for(task, options)
         if not choices:
             raise TaskTypeError(
-                "no labels to choose from: give [task] labels in batch.toml (or --labels), "
-                "or options in the task",
+                _(
+                    "no labels to choose from: give [task] labels in batch.toml (or --labels), "
+                    "or options in the task"
+                ),
                 "options",
             )
         ids = [c[0] for c in choices]
         if len(set(ids)) != len(ids):
-            raise TaskTypeError("the task's options repeat an id", "options")
+            raise TaskTypeError(_("the task's options repeat an id"), "options")
         if len(choices) > MAX_LABEL_KEYS:
             raise TaskTypeError(
-                f"{len(choices)} labels, but only {MAX_LABEL_KEYS} label keys exist", "options"
+                _("{count} labels, but only {keys} label keys exist").format(
+                    count=len(choices), keys=MAX_LABEL_KEYS
+                ),
+                "options",
             )
 
 

@@ -20,19 +20,25 @@ class CompareType(TaskType):
         count = len(task.responses)
         if count < 2:
             raise TaskTypeError(
-                f"a comparison needs at least two responses; this task has {count}",
+                _("a comparison needs at least two responses; this task has {count}").format(
+                    count=count
+                ),
                 "responses",
             )
         if count > MAX_RESPONSES:
             raise TaskTypeError(
-                f"{count} responses; at most {MAX_RESPONSES} can be ranked", "responses"
+                _("{count} responses; at most {most} can be ranked").format(
+                    count=count, most=MAX_RESPONSES
+                ),
+                "responses",
             )
         seen: dict[str, int] = {}
         for index, response in enumerate(task.responses):
             if response.id in seen:
                 raise TaskTypeError(
-                    f"response id {response.id!r} is used twice "
-                    f"(responses.{seen[response.id]} and responses.{index})",
+                    _(
+                        "response id {id!r} is used twice (responses.{first} and responses.{index})"
+                    ).format(id=response.id, first=seen[response.id], index=index),
                     f"responses.{index}.id",
                 )
             seen[response.id] = index

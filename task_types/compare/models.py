@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from task_types.base import AnswerValue, TaskContent, TaskOptions
+from tui.core.i18n import _
 
 Outcome = Literal["win", "tie", "both_bad"]
 
@@ -54,19 +55,21 @@ class CompareAnswer(AnswerValue):
     def _consistent(self) -> CompareAnswer:
         shown = set(self.shown_order)
         if len(shown) != len(self.shown_order):
-            raise ValueError("shown_order repeats a response id")
+            raise ValueError(_("shown_order repeats a response id"))
         if self.ranking is not None:
             if self.outcome is not None or self.winner is not None:
-                raise ValueError("a ranking has no winner or outcome")
+                raise ValueError(_("a ranking has no winner or outcome"))
             if sorted(self.ranking) != sorted(self.shown_order):
-                raise ValueError("ranking must order exactly the shown responses")
+                raise ValueError(_("ranking must order exactly the shown responses"))
             return self
         if self.outcome is None:
-            raise ValueError("give an outcome (win, tie, both_bad) or a ranking")
+            raise ValueError(_("give an outcome (win, tie, both_bad) or a ranking"))
         if (self.outcome == "win") != (self.winner is not None):
-            raise ValueError("a win names its winner; a tie or both_bad has none")
+            raise ValueError(_("a win names its winner; a tie or both_bad has none"))
         if self.winner is not None and self.winner not in shown:
-            raise ValueError(f"winner {self.winner!r} is not one of the shown responses")
+            raise ValueError(
+                _("winner {winner!r} is not one of the shown responses").format(winner=self.winner)
+            )
         return self
 
     @model_serializer(mode="wrap")

@@ -6,6 +6,7 @@ from pydantic import Field, field_validator, model_validator
 
 from task_types.base import AnswerValue, TaskContent, TaskOptions
 from task_types.common import unique_labels
+from tui.core.i18n import _
 
 
 class ImageOptions(TaskOptions):
@@ -22,7 +23,7 @@ class ImageOptions(TaskOptions):
     @model_validator(mode="after")
     def _something_to_do(self) -> ImageOptions:
         if not self.labels and not self.describe:
-            raise ValueError("give labels = [...] and/or describe = true: nothing to answer")
+            raise ValueError(_("give labels = [...] and/or describe = true: nothing to answer"))
         return self
 
 

@@ -8,6 +8,7 @@ import os
 from pathlib import PurePosixPath, PureWindowsPath
 
 from task_types.base import TaskTypeError
+from tui.core.i18n import _
 
 
 def check_media_path(value: str, field: str) -> None:
@@ -16,17 +17,23 @@ def check_media_path(value: str, field: str) -> None:
     Symlinks leading out are refused when the view resolves the path."""
     if not value.strip():
         raise TaskTypeError(
-            f"{field} is empty: expected a path relative to the batch folder", field
+            _("{field} is empty: expected a path relative to the batch folder").format(field=field),
+            field,
         )
     if "\x00" in value:
-        raise TaskTypeError(f"{field} contains a NUL character", field)
+        raise TaskTypeError(_("{field} contains a NUL character").format(field=field), field)
     if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute():
         raise TaskTypeError(
-            f"{field} {value!r} is absolute; write it relative to the batch folder", field
+            _("{field} {value!r} is absolute; write it relative to the batch folder").format(
+                field=field, value=value
+            ),
+            field,
         )
     normal = os.path.normpath(value.replace("\\", "/"))
     if normal == ".." or normal.startswith("../"):
         raise TaskTypeError(
-            f"{field} {value!r}: '..' leads outside the batch folder; media must stay inside it",
+            _(
+                "{field} {value!r}: '..' leads outside the batch folder; media must stay inside it"
+            ).format(field=field, value=value),
             field,
         )

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from tui.core.i18n import _
+
 # Two points closer than this are the same point (a segment must be longer).
 EPSILON_S = 0.01
 
@@ -25,7 +27,9 @@ class Segment(BaseModel):
     def _ordered(self) -> Segment:
         if self.end_s - self.start_s < EPSILON_S:
             raise ValueError(
-                f"a segment must end after it starts (start_s={self.start_s}, end_s={self.end_s})"
+                _("a segment must end after it starts (start_s={start_s}, end_s={end_s})").format(
+                    start_s=self.start_s, end_s=self.end_s
+                )
             )
         return self
 

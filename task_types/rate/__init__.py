@@ -8,7 +8,7 @@ from typing import Any
 
 from task_types.base import BindingSpec, TaskContent, TaskOptions, TaskType, TaskTypeError
 from task_types.rate.models import RateAnswer, RateOptions, RateTask
-from tui.core.i18n import N_
+from tui.core.i18n import N_, _
 
 
 class RateType(TaskType):
@@ -17,31 +17,34 @@ class RateType(TaskType):
         if task.messages is None:
             if task.prompt is None and task.response is None:
                 raise TaskTypeError(
-                    "no dialogue: give messages [{role, content}, ...] or prompt and response",
+                    _("no dialogue: give messages [{role, content}, ...] or prompt and response"),
                     "messages",
                 )
             if task.response is None:
-                raise TaskTypeError("prompt without response: nothing to rate", "response")
+                raise TaskTypeError(_("prompt without response: nothing to rate"), "response")
             if task.prompt is None:
-                raise TaskTypeError("response without prompt: give the prompt too", "prompt")
+                raise TaskTypeError(_("response without prompt: give the prompt too"), "prompt")
         elif not task.messages:
-            raise TaskTypeError("the dialogue has no messages", "messages")
+            raise TaskTypeError(_("the dialogue has no messages"), "messages")
         turns = task.dialogue()
         target = task.target_index()
         if target is None:
             raise TaskTypeError(
-                "the dialogue has no assistant message to rate; set target", "messages"
+                _("the dialogue has no assistant message to rate; set target"), "messages"
             )
         if target >= len(turns):
             raise TaskTypeError(
-                f"target {target} is out of range: the dialogue has {len(turns)} "
-                f"message(s), indexed 0-{len(turns) - 1}",
+                _(
+                    "target {target} is out of range: the dialogue has {count} message(s), "
+                    "indexed 0-{last}"
+                ).format(target=target, count=len(turns), last=len(turns) - 1),
                 "target",
             )
         if turns[target].role != "assistant":
             raise TaskTypeError(
-                f"target {target} is a {turns[target].role} message; "
-                "only assistant messages are rated",
+                _("target {target} is a {role} message; only assistant messages are rated").format(
+                    target=target, role=turns[target].role
+                ),
                 "target",
             )
 

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
 from task_types.base import AnswerValue, TaskContent, TaskOptions
+from tui.core.i18n import _
 
 # Scores are typed with one digit key; a 1-10 scale types 10 as 0.
 MIN_POINT, MAX_POINT = 0, 10
@@ -27,10 +28,12 @@ class Criterion(BaseModel):
         low, high = value
         if not MIN_POINT <= low < high <= MAX_POINT:
             raise ValueError(
-                f"scale must be [low, high] with {MIN_POINT} <= low < high <= {MAX_POINT}"
+                _("scale must be [low, high] with {min} <= low < high <= {max}").format(
+                    min=MIN_POINT, max=MAX_POINT
+                )
             )
         if low == 0 and high == 10:
-            raise ValueError("scale [0, 10] has 11 points but only 10 digit keys exist")
+            raise ValueError(_("scale [0, 10] has 11 points but only 10 digit keys exist"))
         return value
 
     def score_for_digit(self, digit: int) -> int | None:
@@ -52,7 +55,9 @@ class RateOptions(TaskOptions):
         seen: set[str] = set()
         for criterion in value:
             if criterion.name in seen:
-                raise ValueError(f"criterion {criterion.name!r} is listed twice")
+                raise ValueError(
+                    _("criterion {name!r} is listed twice").format(name=criterion.name)
+                )
             seen.add(criterion.name)
         return value
 

@@ -29,19 +29,28 @@ def _check_tokens(task: SpansTask) -> None:
         where = f"tokens.{n}"
         if not tok.start < tok.end <= size:
             raise TaskTypeError(
-                f"token {n} ({tok.start}-{tok.end}) lies outside the text (0-{size}) or is empty",
+                _("token {n} ({start}-{end}) lies outside the text (0-{size}) or is empty").format(
+                    n=n, start=tok.start, end=tok.end, size=size
+                ),
                 where,
             )
         if tok.start < previous_end:
             raise TaskTypeError(
-                f"token {n} starts at {tok.start}, inside or before token {n - 1} "
-                f"(which ends at {previous_end}): tokens must be in order and not overlap",
+                _(
+                    "token {n} starts at {start}, inside or before token {previous} (which "
+                    "ends at {previous_end}): tokens must be in order and not overlap"
+                ).format(n=n, start=tok.start, previous=n - 1, previous_end=previous_end),
                 where,
             )
         if tok.text is not None and tok.text != task.text[tok.start : tok.end]:
             raise TaskTypeError(
-                f"token {n} says {tok.text!r} but the text at {tok.start}-{tok.end} is "
-                f"{task.text[tok.start : tok.end]!r}",
+                _("token {n} says {said!r} but the text at {start}-{end} is {text!r}").format(
+                    n=n,
+                    said=tok.text,
+                    start=tok.start,
+                    end=tok.end,
+                    text=task.text[tok.start : tok.end],
+                ),
                 f"{where}.text",
             )
         previous_end = tok.end
@@ -63,7 +72,7 @@ class SpansType(TaskType):
     def check(self, task: TaskContent, options: TaskOptions) -> None:
         assert isinstance(task, SpansTask) and isinstance(options, SpansOptions)
         if not task.text.strip():
-            raise TaskTypeError("the text is empty: there is nothing to mark", "text")
+            raise TaskTypeError(_("the text is empty: there is nothing to mark"), "text")
         _check_tokens(task)
         size = len(task.text)
         token_starts = {t.start for t in task.tokens or []}
@@ -73,23 +82,32 @@ class SpansType(TaskType):
             where = f"spans.{n}"
             if span.end > size:
                 raise TaskTypeError(
-                    f"span {span.start}-{span.end} lies outside the text (0-{size})", where
+                    _("span {start}-{end} lies outside the text (0-{size})").format(
+                        start=span.start, end=span.end, size=size
+                    ),
+                    where,
                 )
             if span.end <= span.start:
                 raise TaskTypeError(
-                    f"span {span.start}-{span.end} is empty: end (exclusive) must exceed start",
+                    _("span {start}-{end} is empty: end (exclusive) must exceed start").format(
+                        start=span.start, end=span.end
+                    ),
                     where,
                 )
             if span.label not in known:
                 raise TaskTypeError(
-                    f"unknown label {span.label!r} in a pre-set span; the labels are "
-                    f"{', '.join(options.labels)} (add it to [task] labels or --labels)",
+                    _(
+                        "unknown label {label!r} in a pre-set span; the labels are {labels} "
+                        "(add it to [task] labels or --labels)"
+                    ).format(label=span.label, labels=", ".join(options.labels)),
                     f"{where}.label",
                 )
             if task.tokens and (span.start not in token_starts or span.end not in token_ends):
                 raise TaskTypeError(
-                    f"span {span.start}-{span.end} ({task.text[span.start : span.end]!r}) does "
-                    "not begin and end on token boundaries of the task's tokens",
+                    _(
+                        "span {start}-{end} ({text!r}) does not begin and end on token "
+                        "boundaries of the task's tokens"
+                    ).format(start=span.start, end=span.end, text=task.text[span.start : span.end]),
                     where,
                 )
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from task_types.base import MAX_LABEL_KEYS, AnswerValue, TaskContent, TaskOptions
 from task_types.common import unique_labels
+from tui.core.i18n import _
 
 
 class SpansOptions(TaskOptions):
@@ -27,9 +28,9 @@ class SpansOptions(TaskOptions):
         if value is not None:
             normal = os.path.normpath(value)
             if not value or os.path.isabs(value) or value.startswith("~") or normal == "..":
-                raise ValueError("must be a path inside the batch folder, relative to it")
+                raise ValueError(_("must be a path inside the batch folder, relative to it"))
             if normal.startswith(".." + os.sep):
-                raise ValueError("must stay inside the batch folder: no '..' leading out")
+                raise ValueError(_("must stay inside the batch folder: no '..' leading out"))
         return value
 
     @field_validator("labels")
@@ -78,10 +79,16 @@ class SpanValue(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> SpanValue:
         if self.end <= self.start:
-            raise ValueError(f"span {self.start}-{self.end} is empty: end must exceed start")
+            raise ValueError(
+                _("span {start}-{end} is empty: end must exceed start").format(
+                    start=self.start, end=self.end
+                )
+            )
         if self.token_end < self.token_start:
             raise ValueError(
-                f"token_end {self.token_end} comes before token_start {self.token_start}"
+                _("token_end {token_end} comes before token_start {token_start}").format(
+                    token_end=self.token_end, token_start=self.token_start
+                )
             )
         return self
 

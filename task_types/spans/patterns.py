@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from task_types.spans.tokens import Tok
+from tui.core.i18n import _
 from tui.core.safe_files import open_regular, read_all
 
 TOKEN_ATTRS = frozenset({"ORTH", "TEXT", "LOWER", "IS_TITLE", "IS_UPPER", "IS_DIGIT"})
@@ -43,16 +44,24 @@ class Patterns:
 
 def _token_spec(spec: object, where: str) -> tuple[tuple[str, Any], ...]:
     if not isinstance(spec, dict) or not spec:
-        raise ValueError(f'{where}: expected an object such as {{"LOWER": "haag"}}')
+        raise ValueError(
+            _('{where}: expected an object such as {{"LOWER": "haag"}}').format(where=where)
+        )
     out = []
     for key, value in spec.items():
         if key not in TOKEN_ATTRS:
             known = ", ".join(sorted(TOKEN_ATTRS))
-            raise ValueError(f"{where}.{key}: not supported here (supported: {known})")
+            raise ValueError(
+                _("{where}.{key}: not supported here (supported: {known})").format(
+                    where=where, key=key, known=known
+                )
+            )
         if key.startswith("IS_") and not isinstance(value, bool):
-            raise ValueError(f"{where}.{key}: expected true or false")
+            raise ValueError(
+                _("{where}.{key}: expected true or false").format(where=where, key=key)
+            )
         if not key.startswith("IS_") and not isinstance(value, str):
-            raise ValueError(f"{where}.{key}: expected a string")
+            raise ValueError(_("{where}.{key}: expected a string").format(where=where, key=key))
         out.append((key, value))
     return tuple(out)
 
@@ -64,19 +73,27 @@ def parse_patterns(data: bytes, name: str, labels: Sequence[str]) -> Patterns:
     for number, line in enumerate(data.splitlines(), start=1):
         if not line.strip():
             continue
-        where = f"{name} line {number}"
+        where = _("{name} line {number}").format(name=name, number=number)
         try:
             raw = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            result.problems.append(f"{where}: not valid JSON ({exc})")
+            result.problems.append(
+                _("{where}: not valid JSON ({error})").format(where=where, error=exc)
+            )
             continue
         if not isinstance(raw, dict):
-            result.problems.append(f"{where}: expected an object with label and pattern")
+            result.problems.append(
+                _("{where}: expected an object with label and pattern").format(where=where)
+            )
             continue
         label = raw.get("label")
         if not isinstance(label, str) or label not in known:
             shown = ", ".join(labels)
-            result.problems.append(f"{where}: label {label!r} is not one of the labels ({shown})")
+            result.problems.append(
+                _("{where}: label {label!r} is not one of the labels ({shown})").format(
+                    where=where, label=label, shown=shown
+                )
+            )
             continue
         pattern = raw.get("pattern")
         try:
@@ -86,7 +103,7 @@ def parse_patterns(data: bytes, name: str, labels: Sequence[str]) -> Patterns:
                 specs = tuple(_token_spec(spec, f"pattern.{n}") for n, spec in enumerate(pattern))
                 result.patterns.append(Pattern(label, tokens=specs))
             else:
-                raise ValueError("pattern: expected a phrase or a list of token objects")
+                raise ValueError(_("pattern: expected a phrase or a list of token objects"))
         except ValueError as exc:
             result.problems.append(f"{where}: {exc}")
     return result
@@ -99,9 +116,12 @@ def load_patterns(path: Path, labels: Sequence[str]) -> Patterns:
     """The pattern file's patterns, read again only when its size or mtime changed."""
     key = (str(path), tuple(labels))
     try:
-        fd, _ = open_regular(path, os.O_RDONLY)
+        fd, _path = open_regular(path, os.O_RDONLY)
     except OSError as exc:
-        return Patterns(problems=[f"{path.name}: cannot read ({exc.strerror or exc})"])
+        cannot = _("{name}: cannot read ({error})").format(
+            name=path.name, error=exc.strerror or exc
+        )
+        return Patterns(problems=[cannot])
     try:
         stat = os.fstat(fd)
         stamp = (stat.st_size, stat.st_mtime_ns)
@@ -109,7 +129,8 @@ def load_patterns(path: Path, labels: Sequence[str]) -> Patterns:
         if cached is not None and cached[0] == stamp:
             return cached[1]
         if stat.st_size > MAX_PATTERN_FILE:
-            return Patterns(problems=[f"{path.name}: over {MAX_PATTERN_FILE >> 20} MB"])
+            over = _("{name}: over {size} MB").format(name=path.name, size=MAX_PATTERN_FILE >> 20)
+            return Patterns(problems=[over])
         parsed = parse_patterns(read_all(fd), path.name, labels)
     finally:
         os.close(fd)
@@ -153,7 +174,7 @@ def suggest(text: str, tokens: Sequence[Tok], patterns: Patterns) -> list[tuple[
                 found.append((start, end, pattern.label, order))
     found.sort(key=lambda m: (-(m[1] - m[0]), m[0], m[3]))
     kept: list[tuple[int, int, str]] = []
-    for start, end, label, _ in found:
-        if all(end <= s or start >= e for s, e, _ in kept):
+    for start, end, label, _pattern in found:
+        if all(end <= s or start >= e for s, e, _label in kept):
             kept.append((start, end, label))
     return sorted(kept)

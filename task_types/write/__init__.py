@@ -16,8 +16,10 @@ class WriteType(TaskType):
         assert isinstance(task, WriteTask) and isinstance(options, WriteOptions)
         if not (task.source or "").strip() and not (task.prompt or "").strip():
             raise TaskTypeError(
-                "a write task needs a `source` (text to rewrite or translate) "
-                "or a `prompt` (what to write); this one has neither",
+                _(
+                    "a write task needs a `source` (text to rewrite or translate) "
+                    "or a `prompt` (what to write); this one has neither"
+                ),
                 "source",
             )
 

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from task_types.base import AnswerValue, TaskContent, TaskOptions
+from tui.core.i18n import _
 
 Language = Literal["nl", "en"]
 KeepKind = Literal["placeholders", "numbers", "urls"]
@@ -30,14 +31,14 @@ class WriteOptions(TaskOptions):
     def _phrases(cls, value: list[str]) -> list[str]:
         for phrase in value:
             if not phrase.strip():
-                raise ValueError("forbidden phrases may not be empty strings")
+                raise ValueError(_("forbidden phrases may not be empty strings"))
         return value
 
     @field_validator("keep")
     @classmethod
     def _distinct(cls, value: list[KeepKind]) -> list[KeepKind]:
         if len(set(value)) != len(value):
-            raise ValueError("keep lists an item twice")
+            raise ValueError(_("keep lists an item twice"))
         return value
 
     @model_validator(mode="after")
@@ -45,7 +46,11 @@ class WriteOptions(TaskOptions):
         for unit in ("words", "chars"):
             low, high = getattr(self, f"min_{unit}"), getattr(self, f"max_{unit}")
             if low is not None and high is not None and low > high:
-                raise ValueError(f"min_{unit} ({low}) is larger than max_{unit} ({high})")
+                raise ValueError(
+                    _("min_{unit} ({low}) is larger than max_{unit} ({high})").format(
+                        unit=unit, low=low, high=high
+                    )
+                )
         return self
 
 

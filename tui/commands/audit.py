@@ -145,10 +145,11 @@ def _print_json(data: dict[str, Any]) -> None:
 
 
 def _problems(problems: list[Any]) -> None:
+    from tui.core.problems import labelled
     from tui.core.safe_text import echo
 
     for problem in problems:
-        echo(f"{problem.severity}: {problem}", file=sys.stderr)
+        echo(labelled(problem), file=sys.stderr)
 
 
 def _auditor(name: str | None) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.export.names import BINARY_FORMATS, FORMATS
+from tui.core.i18n import _, ngettext
 
 MAX_SHOWN_PROBLEMS = 50
 
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     # A batch whose answers live in PostgreSQL is exported from there (every machine's).
     with readable_batch(args.batch) as (folder, note):
         if note:
-            echo(f"labeldesk export: {note}", file=sys.stderr)
+            echo(_("labeldesk export: {note}").format(note=note), file=sys.stderr)
         return _export(args, folder)
 
 
@@ -66,23 +67,30 @@ def _export(args: argparse.Namespace, batch: Path) -> int:
     from tui.core.export.formats import ExportOptions, FormatError, write_export
     from tui.core.export.output import TerminalSafeStdout, atomic_output
     from tui.core.export.records import open_source
-    from tui.core.problems import BatchError
+    from tui.core.problems import BatchError, labelled
     from tui.core.safe_text import echo
 
     if args.format in BINARY_FORMATS and args.output is None:
-        echo(f"labeldesk export: the {args.format} format is binary: give -o FILE", file=sys.stderr)
+        echo(
+            _("labeldesk export: the {format} format is binary: give -o FILE").format(
+                format=args.format
+            ),
+            file=sys.stderr,
+        )
         return 2
     if args.per_task and args.format != "csv":
-        echo("labeldesk export: --per-task goes with --format csv", file=sys.stderr)
+        echo(_("labeldesk export: --per-task goes with --format csv"), file=sys.stderr)
         return 2
     if args.config_out is not None and args.format not in ("label-studio", "label-studio-min"):
-        echo("labeldesk export: --config-out goes with the label-studio formats", file=sys.stderr)
+        echo(
+            _("labeldesk export: --config-out goes with the label-studio formats"), file=sys.stderr
+        )
         return 2
     try:
         source = open_source(batch)
     except BatchError as exc:
         for problem in exc.problems:
-            echo(f"error: {problem}", file=sys.stderr)
+            echo(labelled(problem), file=sys.stderr)
         return 1
     options = ExportOptions(
         format=args.format, select=args.select, per_task=args.per_task, language=args.lang
@@ -102,30 +110,58 @@ def _export(args: argparse.Namespace, batch: Path) -> int:
             with atomic_output(args.config_out) as out:
                 out.write(xml.encode("utf-8"))
     except (FormatError, MissingExtraError) as exc:
-        echo(f"labeldesk export: {exc}", file=sys.stderr)
+        echo(_("labeldesk export: {error}").format(error=exc), file=sys.stderr)
         return 2
     except OSError as exc:
-        echo(f"labeldesk export: cannot write: {exc}", file=sys.stderr)
+        echo(_("labeldesk export: cannot write: {error}").format(error=exc), file=sys.stderr)
         return 1
     for problem in summary.problems[:MAX_SHOWN_PROBLEMS]:
-        echo(f"{problem.severity}: {problem}", file=sys.stderr)
+        echo(labelled(problem), file=sys.stderr)
     for line in summary.misaligned[:MAX_SHOWN_PROBLEMS]:
-        echo(f"not aligned: {line}", file=sys.stderr)
+        echo(_("not aligned: {line}").format(line=line), file=sys.stderr)
     hidden = len(summary.problems) + len(summary.misaligned) - 2 * MAX_SHOWN_PROBLEMS
     if hidden > 0:
-        echo(f"... and more problems not shown ({hidden})", file=sys.stderr)
+        echo(_("... and more problems not shown ({hidden})").format(hidden=hidden), file=sys.stderr)
     where = str(args.output) if args.output is not None else "stdout"
     extra = (
-        f", {summary.left_out} answer(s) the format cannot carry left out"
+        _(", {left_out} answer(s) the format cannot carry left out").format(
+            left_out=summary.left_out
+        )
         if summary.left_out
         else ""
     )
     misaligned = (
-        f", {len(summary.misaligned)} span(s) not aligned to tokens" if summary.misaligned else ""
+        _(", {misaligned} span(s) not aligned to tokens").format(misaligned=len(summary.misaligned))
+        if summary.misaligned
+        else ""
     )
     if source.skipped_undone:
-        extra += f", {source.skipped_undone} withdrawn (undone) answer(s) not exported"
+        extra += _(", {undone} withdrawn (undone) answer(s) not exported").format(
+            undone=source.skipped_undone
+        )
     echo(
-        f"exported {summary.written} {summary.unit} to {where}{extra}{misaligned}", file=sys.stderr
+        _("exported {counted} to {where}{extra}{misaligned}").format(
+            counted=_counted(summary.unit, summary.written),
+            where=where,
+            extra=extra,
+            misaligned=misaligned,
+        ),
+        file=sys.stderr,
     )
     return 0
+
+
+def _counted(unit: str, count: int) -> str:
+    """How many of what an export wrote (answers, tasks, documents), in the interface's
+    language; English says "{count} {unit}" as the export names it."""
+    from tui.core.i18n import SOURCE_LANGUAGE, current_language
+
+    if current_language() == SOURCE_LANGUAGE:
+        return f"{count} {unit}"
+    if unit == "answers":
+        return ngettext("{count} answer", "{count} answers", count).format(count=count)
+    if unit == "tasks":
+        return ngettext("{count} task", "{count} tasks", count).format(count=count)
+    if unit == "documents":
+        return ngettext("{count} document", "{count} documents", count).format(count=count)
+    return f"{count} {unit}"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.export.names import IMPORT_FORMATS
+from tui.core.i18n import _
 
 MAX_SHOWN = 200
 
@@ -52,6 +53,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tui.core.export.extras import MissingExtraError
     from tui.core.importing.build import ImportError_, ImportRequest, run_import
+    from tui.core.problems import labelled
     from tui.core.safe_text import echo
 
     labels = [x.strip() for x in (args.labels or "").split(",") if x.strip()]
@@ -71,22 +73,39 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = run_import(request)
     except (ImportError_, MissingExtraError) as exc:
-        echo(f"labeldesk import: {exc}", file=sys.stderr)
+        echo(_("labeldesk import: {error}").format(error=exc), file=sys.stderr)
         return 2
     except OSError as exc:
-        echo(f"labeldesk import: {exc}", file=sys.stderr)
+        echo(_("labeldesk import: {error}").format(error=exc), file=sys.stderr)
         return 1
     for problem in result.problems[:MAX_SHOWN]:
-        echo(f"{problem.severity}: {problem}", file=sys.stderr)
+        echo(labelled(problem), file=sys.stderr)
     if len(result.problems) > MAX_SHOWN:
-        echo(f"... and {len(result.problems) - MAX_SHOWN} more", file=sys.stderr)
+        echo(
+            _("... and {more} more").format(more=len(result.problems) - MAX_SHOWN),
+            file=sys.stderr,
+        )
     for note in result.notes:
-        echo(f"note: {note}", file=sys.stderr)
+        echo(_("note: {note}").format(note=note), file=sys.stderr)
     errors = sum(1 for p in result.problems if p.severity == "error")
-    media = f", {result.media_copied} media file(s) copied" if result.media_copied else ""
+    media = (
+        _(", {media} media file(s) copied").format(media=result.media_copied)
+        if result.media_copied
+        else ""
+    )
+    # --answers names a choice (pre, gold, none): it stays as typed.
     echo(
-        f"imported {result.written} task(s) into {args.output} ({result.with_answer} with an "
-        f"answer as {args.answers}){media}; {errors} row(s) or file problem(s) not imported",
+        _(
+            "imported {written} task(s) into {output} ({with_answer} with an answer as "
+            "{answers}){media}; {errors} row(s) or file problem(s) not imported"
+        ).format(
+            written=result.written,
+            output=args.output,
+            with_answer=result.with_answer,
+            answers=args.answers,
+            media=media,
+            errors=errors,
+        ),
         file=sys.stderr,
     )
     if not result.written:

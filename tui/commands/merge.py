@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tui.core.i18n import _, pgettext
+
 
 def register(sub: Any) -> None:
     merge = sub.add_parser(
@@ -63,18 +65,38 @@ def register(sub: Any) -> None:
 
 
 def _problems(problems: list[Any]) -> None:
+    from tui.core.problems import labelled
     from tui.core.safe_text import echo
 
     for problem in problems:
-        echo(f"{problem.severity}: {problem}", file=sys.stderr)
+        echo(labelled(problem), file=sys.stderr)
+
+
+def _source_word(source: str) -> str:
+    """A merged record's source (single, unanimous, ...) in words; the JSON keeps the id."""
+    words = {
+        "single": pgettext("merge source", "single"),
+        "unanimous": pgettext("merge source", "unanimous"),
+        "majority": pgettext("merge source", "majority"),
+        "adjudicated": pgettext("merge source", "adjudicated"),
+        "unresolved": pgettext("merge source", "unresolved"),
+    }
+    return words.get(source, source)
 
 
 def _summary_text(summary: dict[str, Any], where: str) -> str:
     sources = summary["sources"]
-    parts = ", ".join(f"{n} {source}" for source, n in sources.items())
-    text = f"labeldesk merge: {summary['tasks']} task(s) merged to {where}: {parts}"
+    parts = ", ".join(
+        _("{count} {source}").format(count=n, source=_source_word(source))
+        for source, n in sources.items()
+    )
+    text = _("labeldesk merge: {tasks} task(s) merged to {where}: {parts}").format(
+        tasks=summary["tasks"], where=where, parts=parts
+    )
     if summary["no_votes"]:
-        text += f"; {summary['no_votes']} without a vote (skipped or flagged only) left out"
+        text += _("; {no_votes} without a vote (skipped or flagged only) left out").format(
+            no_votes=summary["no_votes"]
+        )
     return text
 
 
@@ -90,7 +112,7 @@ def run_merge(args: argparse.Namespace) -> int:
     try:
         with readable_batch(args.batch) as (folder, note):
             if note:
-                echo(f"labeldesk merge: {note}", file=sys.stderr)
+                echo(_("labeldesk merge: {note}").format(note=note), file=sys.stderr)
             result = merge_batch(folder)
     except BatchError as exc:
         _problems(exc.problems)
@@ -111,8 +133,11 @@ def run_merge(args: argparse.Namespace) -> int:
 
         # An UnsafeFileError's message names the path already; a plain OSError's does not.
         said = str(exc) if isinstance(exc, UnsafeFileError) else f"{exc.strerror or exc}"
-        target = args.output if args.output is not None else "to stdout"
-        echo(f"labeldesk merge: cannot write {target}: {said}", file=sys.stderr)
+        target = args.output if args.output is not None else _("to stdout")
+        echo(
+            _("labeldesk merge: cannot write {target}: {error}").format(target=target, error=said),
+            file=sys.stderr,
+        )
         return 2
     summary = result.summary()
     if args.json_summary:

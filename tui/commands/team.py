@@ -18,6 +18,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from tui.core.i18n import _
+
 # Modules (under tui.commands) that add `team` sub-commands: each has register_team(sub).
 TEAM_COMMAND_MODULES: tuple[str, ...] = ("team_db",)
 
@@ -89,9 +91,17 @@ def _open(batch_path: Path, command: str) -> Any:
         return open_coordinator(batch)
     except BatchError as exc:
         for problem in exc.problems:
-            echo(f"labeldesk team {command}: {problem}", file=sys.stderr)
+            echo(
+                _("labeldesk team {command}: {problem}").format(command=command, problem=problem),
+                file=sys.stderr,
+            )
     except OSError as exc:
-        echo(f"labeldesk team {command}: {batch_path}: {exc.strerror or exc}", file=sys.stderr)
+        echo(
+            _("labeldesk team {command}: {path}: {error}").format(
+                command=command, path=batch_path, error=exc.strerror or exc
+            ),
+            file=sys.stderr,
+        )
     return None
 
 
@@ -105,12 +115,12 @@ def run_status(args: argparse.Namespace) -> int:
         status = coordinator.status()
         problems = list(coordinator.problems)
     except RuntimeError as exc:  # a database that cannot be reached (issue 13)
-        echo(f"labeldesk team status: {exc}", file=sys.stderr)
+        echo(_("labeldesk team status: {error}").format(error=exc), file=sys.stderr)
         return 1
     finally:
         coordinator.close()
     for problem in problems[:20]:
-        echo(f"labeldesk team status: {problem}", file=sys.stderr)
+        echo(_("labeldesk team status: {problem}").format(problem=problem), file=sys.stderr)
     if args.json:
         import orjson
 
@@ -134,7 +144,8 @@ def run_release(args: argparse.Namespace) -> int:
     finally:
         coordinator.close()
     echo(
-        f"released {len(held)} live claim(s) of {visible(args.annotator)}: "
-        "back in the pool for the team"
+        _("released {count} live claim(s) of {annotator}: back in the pool for the team").format(
+            count=len(held), annotator=visible(args.annotator)
+        )
     )
     return 0

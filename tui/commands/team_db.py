@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tui.core.i18n import _
+
 DB_HELP = (
     "the database's connection string, e.g. postgresql:///labeldesk?host=/run/postgresql "
     "(a Unix socket) or postgresql://user@localhost:5433/labeldesk (a tunnel); "
@@ -73,7 +75,10 @@ def _url(args: argparse.Namespace, command: str) -> str | None:
 
     url: str | None = args.db or os.environ.get("LABELDESK_DB") or None
     if url is None:
-        echo(f"labeldesk team {command}: give the database with --db URL", file=sys.stderr)
+        echo(
+            _("labeldesk team {command}: give the database with --db URL").format(command=command),
+            file=sys.stderr,
+        )
     return url
 
 
@@ -84,7 +89,10 @@ def _connect(url: str, command: str) -> Any:
     try:
         return connect(url, autocommit=True)
     except DatabaseUnavailableError as exc:
-        echo(f"labeldesk team {command}: {exc}", file=sys.stderr)
+        echo(
+            _("labeldesk team {command}: {error}").format(command=command, error=exc),
+            file=sys.stderr,
+        )
         return None
 
 
@@ -103,14 +111,22 @@ def run_db_init(args: argparse.Namespace) -> int:
         with conn:
             applied = apply_migrations(conn)
     except DatabaseUnavailableError as exc:
-        echo(f"labeldesk team db-init: {exc}", file=sys.stderr)
+        echo(_("labeldesk team db-init: {error}").format(error=exc), file=sys.stderr)
         return 1
     newest = migrations()[-1].version
     if applied:
         names = ", ".join(f"{m.version:03d}_{m.name}" for m in applied)
-        echo(f"{redact(url)}: applied {names}; the schema is at version {newest}")
+        echo(
+            _("{url}: applied {names}; the schema is at version {newest}").format(
+                url=redact(url), names=names, newest=newest
+            )
+        )
     else:
-        echo(f"{redact(url)}: the schema is already at version {newest}; nothing to do")
+        echo(
+            _("{url}: the schema is already at version {newest}; nothing to do").format(
+                url=redact(url), newest=newest
+            )
+        )
     return 0
 
 
@@ -133,15 +149,24 @@ def run_push(args: argparse.Namespace) -> int:
             report = push_batch(conn, args.batch, team_plan_rows)
     except BatchError as exc:
         for problem in exc.problems:
-            echo(f"error: {problem}", file=sys.stderr)
-        echo(f"{len(exc.problems)} problem(s); nothing was pushed", file=sys.stderr)
+            echo(_("error: {problem}").format(problem=problem), file=sys.stderr)
+        echo(
+            _("{problems} problem(s); nothing was pushed").format(problems=len(exc.problems)),
+            file=sys.stderr,
+        )
         return 1
     except DatabaseUnavailableError as exc:
-        echo(f"labeldesk team push: {exc}", file=sys.stderr)
+        echo(_("labeldesk team push: {error}").format(error=exc), file=sys.stderr)
         return 1
+    overlap = (
+        _(", {overlap} in the overlap sample").format(overlap=report.overlap_tasks)
+        if report.overlap_tasks
+        else ""
+    )
     echo(
-        f"pushed batch {report.batch_id!r} to {redact(url)}: {report.tasks} tasks"
-        + (f", {report.overlap_tasks} in the overlap sample" if report.overlap_tasks else "")
+        _("pushed batch {batch_id!r} to {url}: {tasks} tasks{overlap}").format(
+            batch_id=report.batch_id, url=redact(url), tasks=report.tasks, overlap=overlap
+        )
     )
     return 0
 
@@ -166,19 +191,28 @@ def run_pull(args: argparse.Namespace) -> int:
             check_schema(conn)
             report = pull_batch(conn, args.batch_id, folder)
     except (DatabaseUnavailableError, StoreLockedError, UnsafeFileError) as exc:
-        echo(f"labeldesk team pull: {exc}", file=sys.stderr)
+        echo(_("labeldesk team pull: {error}").format(error=exc), file=sys.stderr)
         return 1
     except OSError as exc:
         echo(
-            f"labeldesk team pull: cannot write in {folder}: {exc.strerror or exc}", file=sys.stderr
+            _("labeldesk team pull: cannot write in {folder}: {error}").format(
+                folder=folder, error=exc.strerror or exc
+            ),
+            file=sys.stderr,
         )
         return 1
     for path in report.written:
-        echo(f"wrote {path}")
+        echo(_("wrote {path}").format(path=path))
     for path, count in report.appended.items():
-        echo(f"appended {count} answer line(s) to {path}")
+        echo(_("appended {count} answer line(s) to {path}").format(count=count, path=path))
+    unchanged = (
+        _(" ({unchanged} answer line(s) were already there)").format(unchanged=report.unchanged)
+        if report.unchanged
+        else ""
+    )
     echo(
-        f"batch {report.batch_id!r} is in {report.folder}"
-        + (f" ({report.unchanged} answer line(s) were already there)" if report.unchanged else "")
+        _("batch {batch_id!r} is in {folder}{unchanged}").format(
+            batch_id=report.batch_id, folder=report.folder, unchanged=unchanged
+        )
     )
     return 0

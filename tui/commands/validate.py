@@ -20,7 +20,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tui.core.batch import Batch
-    from tui.core.problems import BatchError
+    from tui.core.problems import BatchError, labelled
     from tui.core.safe_text import echo
 
     try:
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     problems, invalid = batch.validate_all()
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
-        echo(f"{problem.severity}: {problem}")
+        echo(labelled(problem))
     echo(
         _("{tasks} task(s), {invalid} invalid, {errors} error(s), {warnings} warning(s)").format(
             tasks=len(batch),

@@ -322,7 +322,7 @@ class Batch:
         self.index.scan(max_lines=FIRST_SCAN_LINES)
 
     def raw_line(self, index: int) -> tuple[int, dict[str, Any] | None, Problem | None]:
-        _, length, line_no = self.index.entry(index)
+        _offset, length, line_no = self.index.entry(index)
         if length > MAX_LINE_BYTES:
             return (
                 line_no,
@@ -390,7 +390,7 @@ class Batch:
         return Item(index, line_no, task_id, raw, task)
 
     def task_id_at(self, index: int) -> str:
-        line_no, raw, _ = self.raw_line(index)
+        line_no, raw, _problem = self.raw_line(index)
         return task_id_of(raw, line_no) if raw is not None else f"line-{line_no}"
 
     def iter_items(self) -> Iterator[Item]:
