@@ -546,3 +546,316 @@ def test_nothing_is_translated_at_import_time() -> None:
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "True"
+
+
+# -- validation messages and the lead's commands -----------------------------------------------
+
+
+def _pieces_of(*modules: str) -> list[str]:
+    """The English pieces (as ENGLISH has them) of the msgids these source files mark."""
+    catalog = tool.read_catalog(PO)
+    wanted = set()
+    for message in catalog:
+        if message.id and any(path in modules for path, _line in message.locations):
+            for msgid in tool.texts(message.id):
+                for piece in re.split(r"\{[^{}]*\}|\n", msgid):
+                    wanted.add(" ".join(piece.split()).strip(" .,:;·()—"))
+    return [piece for piece in ENGLISH if piece in wanted]
+
+
+VALIDATION_MODULES = (
+    "tui/core/batch.py",
+    "tui/core/batch_config.py",
+    "tui/core/problems.py",
+    "tui/core/pydantic_text.py",
+    "tui/core/media/paths.py",
+    "tui/core/task_registry.py",
+    *(
+        str(path.relative_to(REPO))
+        for path in sorted((REPO / "task_types").rglob("*.py"))
+        if path.name != "view.py"
+    ),
+)
+
+
+def _prefixes(out: str) -> list[str]:
+    """Each problem line's `severity: file:line: [field]` part, severity left out."""
+    found = []
+    for line in out.splitlines():
+        match = re.match(r"^\w+: (\S+?:(?:\d+:)?(?: \[[^\]]+\])?) ", line)
+        if match:
+            found.append(match.group(1))
+    return found
+
+
+def _validate(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    language: str,
+    folder: Path,
+) -> str:
+    from tui.cli import main
+
+    _use(monkeypatch, language)
+    main(["validate", str(folder)])
+    return capsys.readouterr().out
+
+
+def _bad_tasks_batch(tmp_path: Path) -> Path:
+    folder = tmp_path / "slecht"
+    folder.mkdir()
+    (folder / "batch.toml").write_text('id = "slecht"\ntask_type = "compare"\n', encoding="utf-8")
+    lines = [
+        '{"id": "1", "prompt": "Welke is beter?", "responses": [{"id": "a", "text": "Ja"}]}',
+        '{"id": "2", "responses": [{"id": "a", "text": "x"}, {"id": "b", "text": "y"}]}',
+        '{"id": "3", "prompt": 7, "responses": [{"id": "a", "text": "x"}, {"id": "a", "text": "y"}]}',
+        "geen json",
+        "[1, 2]",
+        '{"id": "1", "prompt": "dubbel", "responses": [{"id": "a", "text": "x"}, {"id": "b", "text": "y"}]}',
+    ]
+    (folder / "tasks.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_dutch_validate_names_the_same_places_in_dutch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`labeldesk validate` on bad task lines: the same `file:line: [field]` prefixes in
+    both languages, the messages (the task type's and pydantic's) in Dutch."""
+    folder = _bad_tasks_batch(tmp_path)
+    english = _validate(monkeypatch, capsys, "en", folder)
+    dutch = _validate(monkeypatch, capsys, "nl", folder)
+    tasks = f"{folder / 'tasks.jsonl'}"
+    assert (
+        _prefixes(english)
+        == _prefixes(dutch)
+        == [
+            f"{tasks}:1: [responses]",
+            f"{tasks}:2: [prompt]",
+            f"{tasks}:3: [prompt]",
+            f"{tasks}:4:",
+            f"{tasks}:5:",
+            f"{tasks}:6: [id]",
+        ]
+    )
+    # English is as it was: pydantic's own text, the type's messages.
+    assert "error: " in english and "Input should be a valid string (got 7)" in english
+    assert "required field is missing" in english
+    assert "a comparison needs at least two responses; this task has 1" in english
+    flat = _flat(dutch)
+    assert "fout: " in dutch and "error:" not in dutch
+    assert "een vergelijking heeft minstens twee antwoorden nodig; deze taak heeft er 1" in flat
+    assert "[prompt] verplicht veld ontbreekt" in flat
+    assert "[prompt] moet een tekst (string) zijn (gevonden: 7)" in flat
+    assert "verwacht een JSON-object, gekregen: list" in flat
+    assert "dubbele taak-id '1' (eerst op regel 1)" in flat
+    assert "6 taak/taken, 6 ongeldig, 6 fout(en), 0 waarschuwing(en)" in flat
+    assert [p for p in _english_on(dutch) if p not in folder.name] == []
+    assert "Input should" not in dutch
+
+
+def test_dutch_pydantic_messages_of_a_bad_batch_toml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A wrong type, a value out of range, a value not among the choices and a missing
+    field in batch.toml: pydantic's messages by error type, in Dutch, the file's values as
+    they are; the [task] table of the type too (too short, a validator's own message)."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "batch.toml").write_text(
+        'title = "Recensies"\ntask_type = "classify"\ntarget_per_hour = "veel"\n'
+        'min_seconds = -1\nlanguage = "fr"\n',
+        encoding="utf-8",
+    )
+    (folder / "tasks.jsonl").write_text('{"id": "1", "text": "x"}\n', encoding="utf-8")
+    english = _validate(monkeypatch, capsys, "en", folder)
+    dutch = _validate(monkeypatch, capsys, "nl", folder)
+    assert _prefixes(english) == _prefixes(dutch) and len(_prefixes(dutch)) == 4
+    config = folder / "batch.toml"
+    assert (
+        f"{config}: [id] required field is missing" in english
+        and f"{config}:3: [target_per_hour] Input should be a valid integer, unable to parse "
+        "string as an integer (got 'veel')"
+        in english
+    )
+    assert f"fout: {config}: [id] verplicht veld ontbreekt" in dutch
+    assert (
+        f"fout: {config}:3: [target_per_hour] moet een geheel getal zijn; deze tekst is geen "
+        "geheel getal (gevonden: 'veel')" in dutch
+    )
+    assert f"{config}:4: [min_seconds] moet groter dan of gelijk aan 0 zijn (gevonden: -1)" in dutch
+    assert (
+        f"{config}:5: [language] moet 'nl', 'en', 'nl-en' of 'en-nl' zijn (gevonden: 'fr')" in dutch
+    )
+    assert "2 probleem/problemen" not in dutch and "4 probleem/problemen" in dutch
+    # The task type's options: a list too short, and a validator's message.
+    (config).write_text('id = "b"\ntask_type = "classify"\n[task]\nlabels = []\n', encoding="utf-8")
+    dutch = _validate(monkeypatch, capsys, "nl", folder)
+    assert f"{config}:4: [task.labels] De lijst moet minstens 1 element bevatten, niet 0" in dutch
+    config.write_text(
+        'id = "b"\ntask_type = "classify"\n[task]\nlabels = ["goed", "goed"]\n', encoding="utf-8"
+    )
+    dutch = _validate(monkeypatch, capsys, "nl", folder)
+    assert "[task.labels] ongeldige waarde: label 'goed' staat er twee keer in" in dutch
+    english = _validate(monkeypatch, capsys, "en", folder)
+    assert "[task.labels] Value error, label 'goed' is listed twice" in english
+
+
+def test_pydantic_messages_by_type_with_english_as_the_fallback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pydantic import BaseModel, Field, HttpUrl, ValidationError
+
+    from tui.core.pydantic_text import MESSAGES, error_message
+
+    class Model(BaseModel):
+        count: int = Field(ge=1)
+        names: list[str] = Field(min_length=2)
+        home: HttpUrl | None = None
+
+    try:
+        Model.model_validate({"count": 0, "names": ["a"], "home": "no url"})
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    _use(monkeypatch, "en")
+    assert [error_message(e) for e in errors] == [e["msg"] for e in errors]
+    _use(monkeypatch, "nl")
+    said = [error_message(e) for e in errors]
+    assert said[0] == "moet groter dan of gelijk aan 1 zijn"
+    assert said[1] == "De lijst moet minstens 2 elementen bevatten, niet 1"
+    # url_parsing has no template: pydantic's English, not an empty or broken text.
+    assert errors[2]["type"] not in MESSAGES and said[2] == errors[2]["msg"]
+    # Every template is in the catalog and translated (the catalog check covers it).
+    for kind, template in MESSAGES.items():
+        assert i18n._(template) != template, kind
+
+
+def test_the_leads_commands_speak_dutch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """export, import, merge and team (status, release): their messages in Dutch, the
+    machine-readable output (JSONL, CSV, --json) as in English."""
+    from tests.export_factory import batch_with_answers
+    from tests.team_contract import team_batch
+    from tui.cli import main
+
+    modules = (
+        "tui/commands/export.py",
+        "tui/commands/import_data.py",
+        "tui/commands/merge.py",
+        "tui/commands/team.py",
+        "tui/commands/team_db.py",
+        "tui/core/team/status_text.py",
+        "tui/core/problems.py",
+    )
+    english_pieces = _pieces_of(*modules)
+    assert len(english_pieces) > 15  # the check below can fail
+    folder = batch_with_answers(tmp_path, "classify", "nl")
+    said: dict[str, str] = {}
+    data: dict[str, str] = {}
+    for language in ("en", "nl"):
+        _use(monkeypatch, language)
+        assert main(["export", str(folder), "--format", "csv"]) == 0
+        data[f"export {language}"], said[f"export {language}"] = capsys.readouterr()
+        assert main(["export", str(folder), "--format", "parquet"]) == 2
+        said[f"export refused {language}"] = capsys.readouterr().err
+        assert main(["merge", str(folder)]) == 0
+        data[f"merge {language}"], said[f"merge {language}"] = capsys.readouterr()
+        source = tmp_path / "import.csv"
+        source.write_text("id,text\n1,Goed\n1,Dubbel\n", encoding="utf-8")
+        target = tmp_path / f"import-{language}"
+        assert (
+            main(
+                [
+                    "import",
+                    str(source),
+                    "-f",
+                    "csv",
+                    "-t",
+                    "classify",
+                    "-o",
+                    str(target),
+                    "--labels",
+                    "goed,slecht",
+                ]
+            )
+            == 0
+        )
+        said[f"import {language}"] = capsys.readouterr().err
+        team = team_batch(tmp_path / f"team-{language}", 3, "claim_size = 1")
+        assert main(["team", "status", str(team)]) == 0
+        said[f"team status {language}"] = capsys.readouterr().out
+        assert main(["team", "status", str(team), "--json"]) == 0
+        data[f"team json {language}"] = capsys.readouterr().out
+        assert main(["team", "release", str(team), "--annotator", "anna"]) == 0
+        said[f"team release {language}"] = capsys.readouterr().out
+    # English as it was.
+    assert re.search(r"^exported \d+ answers to stdout, 2 withdrawn", said["export en"])
+    assert "task(s) merged to stdout" in said["merge en"]
+    assert "imported 1 task(s) into" in said["import en"] and "error: " in said["import en"]
+    assert "released 0 live claim(s) of anna" in said["team release en"]
+    # Dutch.
+    assert re.search(r"\d+ antwoorden geëxporteerd naar stdout", said["export nl"])
+    assert "ingetrokken (ongedaan gemaakte) antwoord(en) niet geëxporteerd" in said["export nl"]
+    assert "is binair: geef -o BESTAND" in said["export refused nl"]
+    assert "taak/taken samengevoegd naar stdout" in said["merge nl"]
+    assert "unaniem" in said["merge nl"] or "enkel" in said["merge nl"]
+    assert "1 taak/taken geïmporteerd in" in said["import nl"] and "fout: " in said["import nl"]
+    assert "1 rij(en) of bestandsprobleem/-problemen niet geïmporteerd" in said["import nl"]
+    assert "pool over" in said["team status nl"] or "pool" in said["team status nl"]
+    assert "0 actieve claim(s) van anna vrijgegeven" in said["team release nl"]
+    english = {
+        step: [piece for piece in english_pieces if piece in _flat(text)]
+        for step, text in said.items()
+        if step.endswith(" nl")
+    }
+    assert {step: found for step, found in english.items() if found} == {}
+    # Machine-readable output does not change with the language.
+    assert data["export en"] == data["export nl"]
+    assert data["merge en"] == data["merge nl"]
+    json_en = json.loads(data["team json en"])
+    json_nl = json.loads(data["team json nl"])
+    assert json_en.keys() == json_nl.keys() and json_nl["tasks"] == 3
+
+
+def test_no_function_hides_the_translation_function() -> None:
+    """`_` as a throwaway name inside a function of a module that imports `_` from i18n
+    makes every `_()` in that function fail (UnboundLocalError) — on error paths only."""
+    import ast
+
+    offenders = []
+    for path in sorted([*(REPO / "tui").rglob("*.py"), *(REPO / "task_types").rglob("*.py")]):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imports = any(
+            isinstance(node, ast.ImportFrom)
+            and node.module == "tui.core.i18n"
+            and any(alias.name == "_" and alias.asname is None for alias in node.names)
+            for node in ast.walk(tree)
+        )
+        if not imports:
+            continue
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            calls = any(
+                isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_"
+                for n in ast.walk(function)
+            )
+            # Comprehensions have their own scope: a `_` there hides nothing outside.
+            inner = {
+                id(n)
+                for c in ast.walk(function)
+                if isinstance(c, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
+                for n in ast.walk(c)
+            }
+            stores = [
+                n
+                for n in ast.walk(function)
+                if isinstance(n, ast.Name)
+                and n.id == "_"
+                and isinstance(n.ctx, ast.Store)
+                and id(n) not in inner
+            ]
+            if calls and stores:
+                offenders.append(f"{path.relative_to(REPO)}:{stores[0].lineno}")
+    assert offenders == []
