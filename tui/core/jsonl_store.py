@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from tui.core.i18n import _
 from tui.core.problems import Problem
 from tui.core.records import iso_ms, utc_now
 from tui.core.safe_files import (
@@ -90,10 +91,14 @@ def parse_jsonl_bytes(
         try:
             obj = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            yield number, None, f"not valid JSON: {exc}"
+            yield number, None, _("not valid JSON: {reason}").format(reason=exc)
             continue
         if not isinstance(obj, dict):
-            yield number, None, f"expected a JSON object, got {type(obj).__name__}"
+            yield (
+                number,
+                None,
+                _("expected a JSON object, got {kind}").format(kind=type(obj).__name__),
+            )
             continue
         yield number, obj, None
 
@@ -236,9 +241,11 @@ class AppendOnlyJsonl:
             loaded.problems.append(
                 Problem(
                     self.path,
-                    f"the last line was torn (incomplete, {len(tail)} bytes), probably by a crash; "
-                    f"it was moved to {side.name} and the file was cut back to its last "
-                    "complete line",
+                    _(
+                        "the last line was torn (incomplete, {size} bytes), probably by a "
+                        "crash; it was moved to {side} and the file was cut back to its last "
+                        "complete line"
+                    ).format(size=len(tail), side=side.name),
                     line_no,
                     severity="warning",
                 )
@@ -249,7 +256,7 @@ class AppendOnlyJsonl:
             os.fsync(self._fd)
         for number, obj, error in parse_jsonl_bytes(data[:cut]):
             if obj is None:
-                loaded.problems.append(Problem(self.path, error or "bad line", number))
+                loaded.problems.append(Problem(self.path, error or _("bad line"), number))
             else:
                 loaded.records.append(obj)
                 loaded.numbers.append(number)

@@ -24,6 +24,7 @@ from typing import Any, get_args
 
 import orjson
 
+from tui.core.i18n import _
 from tui.core.problems import Problem
 from tui.core.records import FLAG_REASONS, AnswerKind, Verdict
 
@@ -76,7 +77,7 @@ def _shown(value: object) -> str:
 
 
 def _got(obj: Mapping[str, Any], name: str) -> str:
-    return "nothing" if name not in obj else _shown(obj[name])
+    return _("nothing") if name not in obj else _shown(obj[name])
 
 
 def _is_int(value: object) -> bool:
@@ -96,11 +97,13 @@ def _text(obj: Mapping[str, Any], name: str, *, required: bool = False) -> str |
         if required:
             raise _Bad(
                 name,
-                "required field is missing" if name not in obj else "expected a string, got null",
+                _("required field is missing")
+                if name not in obj
+                else _("expected a string, got null"),
             )
         return None
     if type(value) is not str:
-        raise _Bad(name, f"expected a string, got {_got(obj, name)}")
+        raise _Bad(name, _("expected a string, got {got}").format(got=_got(obj, name)))
     return value
 
 
@@ -110,16 +113,19 @@ def _count(obj: Mapping[str, Any], name: str, low: int, high: int) -> int | None
         return None
     if not _is_int(value) or not low <= value <= high:
         if isinstance(value, float) and not math.isfinite(value):
-            got = "a number that is not finite"
+            got = _("a number that is not finite")
         else:
             got = _got(obj, name)
-        if name == "active_ms":
-            expected = "a whole number of milliseconds, 0 or more"
-            if _is_int(value) and value > high:
-                expected += f" and at most {high} (30 days)"
+        if name != "active_ms":
+            message = _("expected a whole number from {low} to {high}, got {got}")
+        elif _is_int(value) and value > high:
+            message = _(
+                "expected a whole number of milliseconds, 0 or more and at most {high} "
+                "(30 days), got {got}"
+            )
         else:
-            expected = f"a whole number from {low} to {high}"
-        raise _Bad(name, f"expected {expected}, got {got}")
+            message = _("expected a whole number of milliseconds, 0 or more, got {got}")
+        raise _Bad(name, message.format(low=low, high=high, got=got))
     return int(value)
 
 
@@ -127,11 +133,14 @@ def _check(obj: Mapping[str, Any]) -> tuple[str, str, int, dict[str, Any]]:
     task_id = _text(obj, "task_id", required=True)
     assert task_id is not None
     if not task_id.strip():
-        raise _Bad("task_id", "expected a task id, got an empty string")
+        raise _Bad("task_id", _("expected a task id, got an empty string"))
     answer = obj.get("answer")
     if type(answer) is not str or answer not in ANSWER_KINDS:
         raise _Bad(
-            "answer", f"expected one of {', '.join(ANSWER_KINDS)}, got {_got(obj, 'answer')}"
+            "answer",
+            _("expected one of {choices}, got {got}").format(
+                choices=", ".join(ANSWER_KINDS), got=_got(obj, "answer")
+            ),
         )
     extra: dict[str, Any] = {}
     for name in ("batch_id", "annotator", "task_type", "submitted_at"):
@@ -140,27 +149,36 @@ def _check(obj: Mapping[str, Any]) -> tuple[str, str, int, dict[str, Any]]:
     if value is not None and type(value) is not dict:
         raise _Bad(
             "value",
-            f"expected an object (the task type's answer) or null, got {_got(obj, 'value')}",
+            _("expected an object (the task type's answer) or null, got {got}").format(
+                got=_got(obj, "value")
+            ),
         )
     extra["value"] = value
     flag = obj.get("flag")
     if flag is not None:
         if type(flag) is not dict:
             raise _Bad(
-                "flag", f"expected an object {{reason, note}} or null, got {_got(obj, 'flag')}"
+                "flag",
+                _("expected an object {{reason, note}} or null, got {got}").format(
+                    got=_got(obj, "flag")
+                ),
             )
         reason = flag.get("reason")
         if type(reason) is not str or reason not in FLAG_REASONS:
             raise _Bad(
                 "flag.reason",
-                f"expected one of {', '.join(FLAG_REASONS)}, got {_got(flag, 'reason')}",
+                _("expected one of {choices}, got {got}").format(
+                    choices=", ".join(FLAG_REASONS), got=_got(flag, "reason")
+                ),
             )
         note = flag.get("note", "")
         if type(note) is not str:
-            raise _Bad("flag.note", f"expected a string, got {_got(flag, 'note')}")
+            raise _Bad(
+                "flag.note", _("expected a string, got {got}").format(got=_got(flag, "note"))
+            )
         unknown = sorted(set(flag) - {"reason", "note"})
         if unknown:
-            raise _Bad(f"flag.{unknown[0]}", "unknown field")
+            raise _Bad(f"flag.{unknown[0]}", _("unknown field"))
     extra["flag"] = flag
     active = _count(obj, "active_ms", 0, MAX_ACTIVE_MS)
     extra["revision"] = _count(obj, "revision", 1, MAX_REVISION)
@@ -175,7 +193,9 @@ def _gold_note(obj: Mapping[str, Any], path: Path | str, number: int) -> tuple[P
     gold = obj.get("gold_correct")
     if gold is None or type(gold) is bool:
         return ()
-    message = f"expected true, false or null, got {_shown(gold)}; the line counts without gold"
+    message = _("expected true, false or null, got {got}; the line counts without gold").format(
+        got=_shown(gold)
+    )
     return (Problem(path, message, number, "gold_correct", severity="warning"),)
 
 
@@ -252,7 +272,7 @@ def check_fully(obj: object, path: Path | str, number: int) -> ResultLine | Prob
     agree with: tests/test_result_lines_fast_path.py)."""
     if type(obj) is not dict:
         kind = "null" if obj is None else type(obj).__name__
-        return Problem(path, f"expected a JSON object, got {kind}", number)
+        return Problem(path, _("expected a JSON object, got {kind}").format(kind=kind), number)
     try:
         task_id, answer, active, extra = _check(obj)
     except _Bad as bad:
@@ -266,7 +286,12 @@ def check_fully(obj: object, path: Path | str, number: int) -> ResultLine | Prob
 def _check_audit(obj: Mapping[str, Any]) -> None:
     verdict = obj.get("verdict")
     if type(verdict) is not str or verdict not in VERDICTS:
-        raise _Bad("verdict", f"expected one of {', '.join(VERDICTS)}, got {_got(obj, 'verdict')}")
+        raise _Bad(
+            "verdict",
+            _("expected one of {choices}, got {got}").format(
+                choices=", ".join(VERDICTS), got=_got(obj, "verdict")
+            ),
+        )
     for name in ("task_id", "annotator", "auditor", "batch_id", "submitted_at"):
         _text(obj, name, required=True)
     for name in ("task_type", "comment", "session_id", "started_at"):
@@ -275,22 +300,35 @@ def _check_audit(obj: Mapping[str, Any]) -> None:
         if obj.get(name) is None:
             raise _Bad(
                 name,
-                "required field is missing"
+                _("required field is missing")
                 if name not in obj
-                else f"expected a whole number from {low} to {high}, got null",
+                else _("expected a whole number from {low} to {high}, got {got}").format(
+                    low=low, high=high, got="null"
+                ),
             )
         _count(obj, name, low, high)
     _count(obj, "keys", 0, MAX_KEYS)
     errors = obj.get("errors", [])
     if type(errors) is not list:
-        raise _Bad("errors", f"expected a list of error categories, got {_got(obj, 'errors')}")
+        raise _Bad(
+            "errors",
+            _("expected a list of error categories, got {got}").format(got=_got(obj, "errors")),
+        )
     for i, item in enumerate(errors):
         if type(item) is not str:
-            raise _Bad(f"errors.{i}", f"expected an error category (a string), got {_shown(item)}")
+            raise _Bad(
+                f"errors.{i}",
+                _("expected an error category (a string), got {got}").format(got=_shown(item)),
+            )
     for name in ("original_value", "corrected_value"):
         value = obj.get(name)
         if value is not None and type(value) is not dict:
-            raise _Bad(name, f"expected an object (an answer value) or null, got {_got(obj, name)}")
+            raise _Bad(
+                name,
+                _("expected an object (an answer value) or null, got {got}").format(
+                    got=_got(obj, name)
+                ),
+            )
 
 
 def check_audit_line(obj: object, path: Path | str, number: int) -> Problem | None:
@@ -298,7 +336,7 @@ def check_audit_line(obj: object, path: Path | str, number: int) -> Problem | No
     the Problem (file:line: [field] what was expected)."""
     if type(obj) is not dict:
         kind = "null" if obj is None else type(obj).__name__
-        return Problem(path, f"expected a JSON object, got {kind}", number)
+        return Problem(path, _("expected a JSON object, got {kind}").format(kind=kind), number)
     try:
         _check_audit(obj)
     except _Bad as bad:
@@ -310,7 +348,7 @@ def parse_line(raw: bytes, path: Path | str, number: int) -> ResultLine | Proble
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        return Problem(path, f"not valid JSON: {exc}", number)
+        return Problem(path, _("not valid JSON: {reason}").format(reason=exc), number)
     return check_result_line(obj, path, number)
 
 
@@ -346,7 +384,7 @@ def read_lines(
     try:
         fd = open_for_reading(path, follow=follow)
     except OSError as exc:
-        problems.append(Problem(path, f"cannot read: {exc.strerror or exc}"))
+        problems.append(Problem(path, _("cannot read: {error}").format(error=exc.strerror or exc)))
         return
     with os.fdopen(fd, "rb") as fh:
         pending: tuple[int, bytes] | None = None
@@ -369,8 +407,10 @@ def read_lines(
                     problems.append(
                         Problem(
                             path,
-                            "the last line is incomplete (being written, or torn by a crash); "
-                            "ignored",
+                            _(
+                                "the last line is incomplete (being written, or torn by a "
+                                "crash); ignored"
+                            ),
                             number,
                             severity="warning",
                         )
@@ -442,7 +482,9 @@ class ResultsTail:
         try:
             fd = open_for_reading(self.path)
         except OSError as exc:
-            problems.append(Problem(self.path, f"cannot read: {exc.strerror or exc}"))
+            problems.append(
+                Problem(self.path, _("cannot read: {error}").format(error=exc.strerror or exc))
+            )
             return
         try:
             info = os.fstat(fd)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tui.core.i18n import _
 from tui.core.jsonl_store import AppendOnlyJsonl
 from tui.core.problems import Problem
 from tui.core.records import ResultRecord
@@ -50,8 +51,10 @@ class ResultsStore:
             self.problems.append(
                 Problem(
                     self.path,
-                    f"{foreign} line(s) belong to another batch id than {self.batch_id!r}; "
-                    "they are kept but not used here",
+                    _(
+                        "{foreign} line(s) belong to another batch id than {batch_id!r}; they "
+                        "are kept but not used here"
+                    ).format(foreign=foreign, batch_id=self.batch_id),
                     severity="warning",
                 )
             )

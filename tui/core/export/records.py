@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from tui.core.batch import Batch
+from tui.core.i18n import _
 from tui.core.problems import Problem, pydantic_problems
 from tui.core.result_lines import ResultLine, parse_line, read_lines, read_result_lines
 
@@ -194,7 +195,9 @@ def _value_fits(source: ExportSource, line: ResultLine, path: Path) -> bool:
             source.problems.append(
                 Problem(
                     path,
-                    f"{problem.message}; not a {source.task_type} answer, not exported",
+                    _("{problem}; not a {task_type} answer, not exported").format(
+                        problem=problem.message, task_type=source.task_type
+                    ),
                     line.line,
                     problem.field,
                 )
@@ -248,8 +251,10 @@ def iter_records(source: ExportSource, select: Select = "latest") -> Iterator[Ex
                     source.problems.append(
                         Problem(
                             path,
-                            f"task {line.task_id!r} is not in {batch.tasks_path.name} (or its "
-                            "line is invalid); the answer is not exported",
+                            _(
+                                "task {task_id!r} is not in {tasks} (or its line is invalid); "
+                                "the answer is not exported"
+                            ).format(task_id=line.task_id, tasks=batch.tasks_path.name),
                             line.line,
                             "task_id",
                             severity="warning",

@@ -20,6 +20,7 @@ from typing import Any, Literal, get_args
 import orjson
 
 from tui.core.audit.inputs import BatchInfo, check_person_name
+from tui.core.i18n import _
 from tui.core.jsonl_store import AppendOnlyJsonl
 from tui.core.problems import Problem
 from tui.core.records import iso_ms
@@ -104,21 +105,29 @@ class _Bad(Exception):
 def _names(obj: Mapping[str, Any], name: str) -> tuple[str, ...]:
     value = obj.get(name, [])
     if type(value) is not list or not all(type(x) is str for x in value):
-        raise _Bad(name, f"expected a list of annotator names, got {value!r:.60}")
+        raise _Bad(name, _("expected a list of annotator names, got {got!r:.60}").format(got=value))
     return tuple(value)
 
 
 def _based_on(obj: Mapping[str, Any]) -> tuple[BasedOn, ...]:
     value = obj.get("based_on", [])
     if type(value) is not list:
-        raise _Bad("based_on", f"expected a list of {{annotator, revision}}, got {value!r:.60}")
+        raise _Bad(
+            "based_on",
+            _("expected a list of {{annotator, revision}}, got {got!r:.60}").format(got=value),
+        )
     found: list[BasedOn] = []
     for i, entry in enumerate(value):
         if type(entry) is not dict or type(entry.get("annotator")) is not str:
-            raise _Bad(f"based_on.{i}", "expected {annotator: name, revision: number}")
+            raise _Bad(
+                f"based_on.{i}", _("expected {{annotator: name, revision: number}}").format()
+            )
         revision = entry.get("revision")
         if revision is not None and type(revision) is not int:
-            raise _Bad(f"based_on.{i}.revision", f"expected a whole number, got {revision!r:.60}")
+            raise _Bad(
+                f"based_on.{i}.revision",
+                _("expected a whole number, got {got!r:.60}").format(got=revision),
+            )
         found.append(BasedOn(entry["annotator"], revision))
     return tuple(found)
 
@@ -132,20 +141,37 @@ def check_adjudication_line(obj: object, path: Path, number: int) -> Adjudicatio
     try:
         adjudicator = raw.get("adjudicator")
         if type(adjudicator) is not str or not adjudicator.strip():
-            raise _Bad("adjudicator", f"expected the adjudicator's name, got {adjudicator!r:.60}")
+            raise _Bad(
+                "adjudicator",
+                _("expected the adjudicator's name, got {got!r:.60}").format(got=adjudicator),
+            )
         decision = raw.get("decision")
         if decision not in DECISIONS:
-            raise _Bad("decision", f"expected one of {', '.join(DECISIONS)}, got {decision!r:.60}")
+            raise _Bad(
+                "decision",
+                _("expected one of {choices}, got {got!r:.60}").format(
+                    choices=", ".join(DECISIONS), got=decision
+                ),
+            )
         if common.answer not in DECIDING_ANSWERS:
-            raise _Bad("answer", f"expected {' or '.join(DECIDING_ANSWERS)}, got {common.answer!r}")
+            first, last = DECIDING_ANSWERS
+            raise _Bad(
+                "answer",
+                _("expected {first} or {last}, got {got!r}").format(
+                    first=first, last=last, got=common.answer
+                ),
+            )
         when = canonical_time(common.submitted_at)
         if when is None:
-            raise _Bad("submitted_at", f"expected an ISO 8601 time, got {common.submitted_at!r}")
+            raise _Bad(
+                "submitted_at",
+                _("expected an ISO 8601 time, got {got!r}").format(got=common.submitted_at),
+            )
         chosen = _names(raw, "chosen")
         based_on = _based_on(raw)
         comment = raw.get("comment", "")
         if type(comment) is not str:
-            raise _Bad("comment", f"expected a string, got {comment!r:.60}")
+            raise _Bad("comment", _("expected a string, got {got!r:.60}").format(got=comment))
     except _Bad as bad:
         return Problem(path, bad.message, number, bad.field)
     return Adjudication(
@@ -181,7 +207,9 @@ def read_adjudications(batch: BatchInfo, problems: list[Problem]) -> dict[str, A
             try:
                 obj = orjson.loads(raw)
             except orjson.JSONDecodeError as exc:
-                problems.append(Problem(path, f"not valid JSON: {exc}", number))
+                problems.append(
+                    Problem(path, _("not valid JSON: {reason}").format(reason=exc), number)
+                )
                 continue
             found = check_adjudication_line(obj, path, number)
             if isinstance(found, Problem):
@@ -191,7 +219,9 @@ def read_adjudications(batch: BatchInfo, problems: list[Problem]) -> dict[str, A
                 problems.append(
                     Problem(
                         path,
-                        f"batch_id {found.batch_id!r} is not this batch ({batch.id!r}); ignored",
+                        _("batch_id {found!r} is not this batch ({batch!r}); ignored").format(
+                            found=found.batch_id, batch=batch.id
+                        ),
                         number,
                         "batch_id",
                     )

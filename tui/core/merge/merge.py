@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from tui.core.audit.inputs import BatchInfo, read_batch_info, task_type_for
+from tui.core.i18n import _
 from tui.core.merge.adjudications import Adjudication, read_adjudications
 from tui.core.problems import Problem
 from tui.core.result_lines import ResultLine, read_result_lines
@@ -273,7 +274,9 @@ def latest_votes(
                 problems.append(
                     Problem(
                         path,
-                        f"batch_id {line.batch_id!r} is not this batch ({batch.id!r}); ignored",
+                        _("batch_id {found!r} is not this batch ({batch!r}); ignored").format(
+                            found=line.batch_id, batch=batch.id
+                        ),
                         line.line,
                         "batch_id",
                     )
@@ -284,8 +287,10 @@ def latest_votes(
                 problems.append(
                     Problem(
                         path,
-                        f"annotator {annotator!r} in {path.name}, expected {path.stem!r}; "
-                        "the line is counted for the annotator it names",
+                        _(
+                            "annotator {annotator!r} in {file}, expected {expected!r}; the "
+                            "line is counted for the annotator it names"
+                        ).format(annotator=annotator, file=path.name, expected=path.stem),
                         line.line,
                         "annotator",
                         severity="warning",
