@@ -142,6 +142,38 @@ def test_config_language_is_read_and_checked(
     assert i18n.current_language() == "en"  # from LANG
 
 
+def test_a_bad_config_value_does_not_hang_the_language_choice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading config.toml to choose the language translates that file's problems (pydantic
+    messages): the lookup must not wait for itself. A config that does not validate is
+    left out whole (as before), so the language comes from the environment here."""
+    import threading
+
+    from tui.core.user_config import load_user_config
+
+    monkeypatch.delenv("LABELDESK_LANGUAGE")
+    monkeypatch.setenv("LANG", "nl_NL.UTF-8")
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.toml").write_text(
+        'language = "nl"\nidle_threshold_s = -1\n', encoding="utf-8"
+    )
+    i18n.set_language(None)
+    found: list[str] = []
+    worker = threading.Thread(target=lambda: found.append(i18n._("skip this item")), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert found == ["dit item overslaan"]
+    # Read again once the language is known: the problem in Dutch, with its field.
+    problems = load_user_config()[1]
+    assert [(p.field, p.message) for p in problems] == [
+        ("idle_threshold_s", "moet groter dan 0 zijn (gevonden: -1)")
+    ]
+
+
 def test_english_is_the_source_and_needs_no_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
     _use(monkeypatch, "en")
     assert i18n._("skip this item") == "skip this item"

@@ -25,7 +25,10 @@ SOURCE_LANGUAGE = "en"
 LANGUAGES = ("en", "nl")
 ENV_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
-_lock = threading.Lock()
+# Re-entrant: reading config.toml to choose the language may itself translate (a bad value's
+# problem message); that inner lookup gets English instead of waiting for itself.
+_lock = threading.RLock()
+_resolving = False
 _chosen: str | None = None  # set_language(); None: resolve on first use
 _translations: gettext.NullTranslations | None = None
 _language: str | None = None
@@ -105,13 +108,19 @@ def translations_for(code: str) -> gettext.NullTranslations:
 
 
 def _current() -> gettext.NullTranslations:
-    global _translations, _language
+    global _translations, _language, _resolving
     found = _translations
     if found is not None:
         return found
     with _lock:
         if _translations is None:
-            code = _chosen or resolve_language(_configured_language())
+            if _resolving:  # called from within the config read below, same thread
+                return gettext.NullTranslations()
+            _resolving = True
+            try:
+                code = _chosen or resolve_language(_configured_language())
+            finally:
+                _resolving = False
             _language = code
             _translations = translations_for(code)
         return _translations
@@ -119,8 +128,7 @@ def _current() -> gettext.NullTranslations:
 
 def current_language() -> str:
     _current()
-    assert _language is not None
-    return _language
+    return _language or SOURCE_LANGUAGE  # None only while the language is being chosen
 
 
 def set_language(code: str | None) -> None:
