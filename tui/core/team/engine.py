@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tui.core.batch import Batch
+from tui.core.i18n import _
 from tui.core.problems import BatchError, Problem
 from tui.core.results import ResultsStore
 from tui.core.team.folder import check_team_folder, lock_problem, make_team_dirs
@@ -31,7 +32,7 @@ class TeamOpen:
 def team_settings(batch: Batch) -> TeamSettings:
     if batch.config.team is None:
         raise BatchError(
-            [Problem(batch.folder / "batch.toml", "is not a team batch: it has no [team] table")]
+            [Problem(batch.folder / "batch.toml", _("is not a team batch: it has no [team] table"))]
         )
     return batch.config.team
 
@@ -40,7 +41,11 @@ def check_team_batch(batch: Batch) -> list[Problem]:
     """Why team mode cannot run on this batch folder (empty: it can)."""
     settings = team_settings(batch)
     reason = lock_problem(batch.folder)
-    problems = [Problem(batch.folder, f"team mode refused: {reason}")] if reason else []
+    problems = (
+        [Problem(batch.folder, _("team mode refused: {reason}").format(reason=reason))]
+        if reason
+        else []
+    )
     return problems + check_team_folder(batch.folder, settings)
 
 

@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.core.i18n import _
 from tui.core.problems import Problem
 from tui.core.safe_files import make_private_dirs
 from tui.core.team.settings import TeamSettings
@@ -88,34 +89,39 @@ def lock_problem(path: Path, mountinfo: str | None = None) -> str | None:
         kind = mount.fstype
         options = set(mount.options.split(","))
         if kind.startswith(_NO_LOCK_FS_PREFIXES):
-            return (
-                f"{path} is on a {kind} file system (mounted at {mount.point}): its locks do "
-                "not reach other processes or machines, so two annotators could be given the "
-                "same task. Put the team's batch on a local disk of the server everyone logs "
-                "into (or NFS with locking)"
-            )
+            return _(
+                "{path} is on a {kind} file system (mounted at {point}): its locks do not "
+                "reach other processes or machines, so two annotators could be given the same "
+                "task. Put the team's batch on a local disk of the server everyone logs into "
+                "(or NFS with locking)"
+            ).format(path=path, kind=kind, point=mount.point)
         if kind in _NFS and (options & {"nolock", "local_lock=all", "local_lock=flock"}):
-            return (
-                f"{path} is on NFS mounted with local-only locks ({mount.point}: "
-                f"{', '.join(sorted(options & {'nolock', 'local_lock=all', 'local_lock=flock'}))}"
-                "): other machines do not see them. Remount with locking (lock, "
-                "local_lock=none) or use a local disk"
+            return _(
+                "{path} is on NFS mounted with local-only locks ({point}: {options}): other "
+                "machines do not see them. Remount with locking (lock, local_lock=none) or "
+                "use a local disk"
+            ).format(
+                path=path,
+                point=mount.point,
+                options=", ".join(
+                    sorted(options & {"nolock", "local_lock=all", "local_lock=flock"})
+                ),
             )
     real = Path(os.path.realpath(path))
     for folder in (real, *real.parents):
         for marker in _SYNC_MARKERS:
             if os.path.lexists(folder / marker):
-                return (
-                    f"{path} is inside a folder kept by a sync tool ({folder / marker} found): "
-                    "sync tools copy files between machines without their locks, so claims "
-                    "would collide. Put the team's batch on the server everyone logs into"
-                )
+                return _(
+                    "{path} is inside a folder kept by a sync tool ({marker} found): sync "
+                    "tools copy files between machines without their locks, so claims would "
+                    "collide. Put the team's batch on the server everyone logs into"
+                ).format(path=path, marker=folder / marker)
         if folder.name in _SYNC_NAMES:
-            return (
-                f"{path} is inside {folder} (a synced folder): sync tools copy files without "
+            return _(
+                "{path} is inside {folder} (a synced folder): sync tools copy files without "
                 "their locks, so claims would collide. Put the team's batch on the server "
                 "everyone logs into"
-            )
+            ).format(path=path, folder=folder)
     return None
 
 
@@ -142,10 +148,14 @@ def check_team_folder(folder: Path, settings: TeamSettings) -> list[Problem]:
         except FileNotFoundError:
             continue
         except OSError as exc:
-            problems.append(Problem(path, f"cannot look at the folder: {exc.strerror or exc}"))
+            problems.append(
+                Problem(
+                    path, _("cannot look at the folder: {error}").format(error=exc.strerror or exc)
+                )
+            )
             continue
         if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-            problems.append(Problem(path, "must be a folder (not a symbolic link or a file)"))
+            problems.append(Problem(path, _("must be a folder (not a symbolic link or a file)")))
             continue
         group = _group_name(info.st_gid)
         mode = stat.S_IMODE(info.st_mode)
@@ -154,8 +164,10 @@ def check_team_folder(folder: Path, settings: TeamSettings) -> list[Problem]:
             problems.append(
                 Problem(
                     path,
-                    f"belongs to group {group!r}, the batch names group {wanted_group!r}: run "
-                    f"chgrp -R {wanted_group} {path}",
+                    _(
+                        "belongs to group {group!r}, the batch names group {wanted!r}: run "
+                        "chgrp -R {wanted} {path}"
+                    ).format(group=group, wanted=wanted_group, path=path),
                 )
             )
         if mode & need != need:
@@ -163,25 +175,33 @@ def check_team_folder(folder: Path, settings: TeamSettings) -> list[Problem]:
             problems.append(
                 Problem(
                     path,
-                    f"the group ({group}) lacks {bits} on this folder (mode {mode:04o}); "
-                    f"colleagues cannot work in it: run chmod g+{bits.replace('-', '')} {path}",
+                    _(
+                        "the group ({group}) lacks {bits} on this folder (mode {mode:04o}); "
+                        "colleagues cannot work in it: run chmod g+{fix} {path}"
+                    ).format(
+                        group=group, bits=bits, mode=mode, fix=bits.replace("-", ""), path=path
+                    ),
                 )
             )
         if path != folder and settings.dir_mode & stat.S_ISVTX and not mode & stat.S_ISVTX:
             problems.append(
                 Problem(
                     path,
-                    f"lacks the sticky bit (mode {mode:04o}): anyone in the group could delete or "
-                    f"rename a colleague's file here: run chmod +t {path}",
+                    _(
+                        "lacks the sticky bit (mode {mode:04o}): anyone in the group could "
+                        "delete or rename a colleague's file here: run chmod +t {path}"
+                    ).format(mode=mode, path=path),
                 )
             )
         if path != folder and not mode & stat.S_ISGID:
             problems.append(
                 Problem(
                     path,
-                    f"lacks the setgid bit (mode {mode:04o}): files colleagues create here would "
-                    f"get their own primary group, not {fix_group!r}, and others could not read "
-                    f"them: run chgrp {fix_group} {path} && chmod g+s {path}",
+                    _(
+                        "lacks the setgid bit (mode {mode:04o}): files colleagues create here "
+                        "would get their own primary group, not {group!r}, and others could not "
+                        "read them: run chgrp {group} {path} && chmod g+s {path}"
+                    ).format(mode=mode, group=fix_group, path=path),
                 )
             )
     return problems
@@ -219,10 +239,16 @@ def make_team_dirs(folder: Path, settings: TeamSettings) -> list[Problem]:
             problems.append(
                 Problem(
                     folder / name,
-                    f"cannot create the team folder: {exc.strerror or exc}. Whoever sets the "
-                    f"batch up runs once: mkdir {folder / RESULTS_DIR} {folder / TEAM_DIR} && "
-                    f"chgrp GROUP {folder / RESULTS_DIR} {folder / TEAM_DIR} && chmod {mode} "
-                    f"{folder / RESULTS_DIR} {folder / TEAM_DIR}",
+                    _(
+                        "cannot create the team folder: {error}. Whoever sets the batch up runs "
+                        "once: mkdir {results} {team} && chgrp GROUP {results} {team} && chmod "
+                        "{mode} {results} {team}"
+                    ).format(
+                        error=exc.strerror or exc,
+                        results=folder / RESULTS_DIR,
+                        team=folder / TEAM_DIR,
+                        mode=mode,
+                    ),
                 )
             )
     return problems
