@@ -46,6 +46,7 @@ def discover_batches(root: Path) -> list[BatchEntry]:
 
 def count_progress(entry: BatchEntry, annotator: str) -> tuple[int, int]:
     """(answered by annotator, tasks) without locking anything: for the batch list."""
+    from tui.core.batch_config import read_batch_config
     from tui.core.jsonl_index import JsonlIndex
     from tui.core.problems import Problem
     from tui.core.result_lines import answered, latest_by_task, read_result_lines
