@@ -414,8 +414,11 @@ class AdjudicationScreen(ItemScreen):
         try:
             record: Adjudication = act()
         except ValidationError as exc:
+            from tui.core.pydantic_text import error_message
+
             self.set_status(
-                _("not a valid answer: {msg}").format(msg=exc.errors()[0]["msg"]), error=True
+                _("not a valid answer: {msg}").format(msg=error_message(exc.errors()[0])),
+                error=True,
             )
             return
         except ValueError as exc:

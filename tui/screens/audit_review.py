@@ -565,8 +565,11 @@ class AuditReviewScreen(ItemScreen):
         try:
             task_type.parse_answer(value)
         except ValidationError as exc:
+            from tui.core.pydantic_text import error_message
+
             self.set_status(
-                _("not a valid answer: {msg}").format(msg=exc.errors()[0]["msg"]), error=True
+                _("not a valid answer: {msg}").format(msg=error_message(exc.errors()[0])),
+                error=True,
             )
             return
         self._ask_errors("corrected", value, status)
