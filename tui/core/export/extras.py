@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from tui.core.i18n import _
+
 EXTRAS = {"spacy": "spacy", "pyarrow": "parquet"}
 
 
@@ -18,6 +20,8 @@ def require(module: str, fmt: str) -> ModuleType:
     except ImportError:
         extra = EXTRAS.get(module, module)
         raise MissingExtraError(
-            f"the {fmt} format needs {module}, which is not installed: "
-            f"pip install 'labeldesk[{extra}]' (or pip install {module})"
+            _(
+                "the {format} format needs {module}, which is not installed: "
+                "pip install 'labeldesk[{extra}]' (or pip install {module})"
+            ).format(format=fmt, module=module, extra=extra)
         ) from None

@@ -11,6 +11,7 @@ import orjson
 
 from tui.core.export.names import FORMATS, SPAN_FORMATS
 from tui.core.export.records import ExportRecord, ExportSource, Select, iter_records
+from tui.core.i18n import _
 from tui.core.problems import Problem
 
 
@@ -37,11 +38,17 @@ class FormatError(ValueError):
 
 def check_format(source: ExportSource, options: ExportOptions) -> None:
     if options.format not in FORMATS:
-        raise FormatError(f"unknown format {options.format!r}; one of {', '.join(FORMATS)}")
+        raise FormatError(
+            _("unknown format {format!r}; one of {formats}").format(
+                format=options.format, formats=", ".join(FORMATS)
+            )
+        )
     if options.format in SPAN_FORMATS and source.task_type != "spans":
         raise FormatError(
-            f"the {options.format} format carries spans: batch {source.batch.id!r} is task type "
-            f"{source.task_type!r} (use jsonl, prodigy, label-studio, csv or parquet)"
+            _(
+                "the {format} format carries spans: batch {batch!r} is task type {task_type!r} "
+                "(use jsonl, prodigy, label-studio, csv or parquet)"
+            ).format(format=options.format, batch=source.batch.id, task_type=source.task_type)
         )
 
 

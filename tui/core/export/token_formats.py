@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 
 from tui.core.export.extras import require
 from tui.core.export.records import ExportRecord
+from tui.core.i18n import _
 
 LANGUAGES = ("nl", "en")
 
@@ -30,9 +31,15 @@ class Misaligned:
     why: str
 
     def __str__(self) -> str:
-        return (
-            f"task {self.task_id!r} ({self.annotator}): span {self.start}-{self.end} "
-            f"{self.label}: {self.why}; left out"
+        return _(
+            "task {task_id!r} ({annotator}): span {start}-{end} {label}: {why}; left out"
+        ).format(
+            task_id=self.task_id,
+            annotator=self.annotator,
+            start=self.start,
+            end=self.end,
+            label=self.label,
+            why=self.why,
         )
 
 
@@ -76,7 +83,7 @@ class Aligner:
             if made is None:
                 why = self._why(doc, start, end)
             elif any(made.start < t_end and t_start < made.end for t_start, t_end in taken):
-                why = "overlaps another span of the same answer (IOB tags cannot nest)"
+                why = _("overlaps another span of the same answer (IOB tags cannot nest)")
             if why is not None:
                 report.misaligned.append(
                     Misaligned(record.task_id, record.annotator, start, end, label, why)
@@ -94,14 +101,18 @@ class Aligner:
     def _why(doc: Any, start: int, end: int) -> str:
         text = doc.text
         if not 0 <= start < end <= len(text):
-            return f"lies outside the text (0-{len(text)})"
+            return _("lies outside the text (0-{size})").format(size=len(text))
         for token in doc:
             t0, t1 = token.idx, token.idx + len(token.text)
             if t0 < start < t1:
-                return f"starts inside spaCy token {token.text!r} ({t0}-{t1})"
+                return _("starts inside spaCy token {token!r} ({start}-{end})").format(
+                    token=token.text, start=t0, end=t1
+                )
             if t0 < end < t1:
-                return f"ends inside spaCy token {token.text!r} ({t0}-{t1})"
-        return "does not cover whole spaCy tokens (it begins or ends on whitespace)"
+                return _("ends inside spaCy token {token!r} ({start}-{end})").format(
+                    token=token.text, start=t0, end=t1
+                )
+        return _("does not cover whole spaCy tokens (it begins or ends on whitespace)")
 
 
 def _docs(records: Iterable[ExportRecord], aligner: Aligner, report: TokenExport) -> Iterable[Any]:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tui.core.batch_config import read_batch_config
+from tui.core.i18n import _
 
 LOCAL_FOLDERS = ("results", "audits", "adjudications")
 
@@ -24,7 +25,7 @@ LOCAL_FOLDERS = ("results", "audits", "adjudications")
 def readable_batch(folder: Path) -> Iterator[tuple[Path, str | None]]:
     """(the folder to read, a note for the user or None). A batch without a database is
     read where it is, with no note."""
-    config, _ = read_batch_config(folder / "batch.toml")
+    config, _problems = read_batch_config(folder / "batch.toml")
     url = config.team.database if config is not None and config.team is not None else None
     if config is None or url is None:
         yield folder, None
@@ -48,8 +49,13 @@ def readable_batch(folder: Path) -> Iterator[tuple[Path, str | None]]:
             why = first_line(exc)
             yield (
                 folder,
-                f"the database {redact(url)} cannot be read ({why}): only the answers in "
-                f"{folder} are counted",
+                _(
+                    "the database {url} cannot be read ({why}): only the answers in {folder} "
+                    "are counted"
+                ).format(url=redact(url), why=why, folder=folder),
             )
             return
-        yield pulled, f"answers read from the database {redact(url)} (every machine's)"
+        yield (
+            pulled,
+            _("answers read from the database {url} (every machine's)").format(url=redact(url)),
+        )
