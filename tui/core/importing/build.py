@@ -17,6 +17,7 @@ import orjson
 from tui.core.export.meaning import with_token_indices
 from tui.core.export.names import IMPORT_FORMATS
 from tui.core.export.output import atomic_output
+from tui.core.i18n import _
 from tui.core.importing.convert import (
     MEDIA_TYPES,
     Converted,
@@ -33,6 +34,7 @@ from tui.core.importing.sources import (
     jsonl_rows,
     label_studio_rows,
     parquet_rows,
+    shown_position,
 )
 from tui.core.problems import Problem
 
@@ -84,7 +86,11 @@ def _reader_and_converter(fmt: str) -> tuple[Reader, Converter]:
         return jsonl_rows, from_table
     if fmt == "parquet":
         return parquet_rows, from_table
-    raise ImportError_(f"unknown format {fmt!r}; one of {', '.join(IMPORT_FORMATS)}")
+    raise ImportError_(
+        _("unknown format {format!r}; one of {formats}").format(
+            format=fmt, formats=", ".join(IMPORT_FORMATS)
+        )
+    )
 
 
 def _apply_answer(
@@ -106,13 +112,18 @@ def _apply_answer(
     elif kind == "classify" and value.get("labels"):
         task["label"] = value["labels"][0]
         if len(value["labels"]) > 1:
-            notes.add("classify shows one proposed label: the first of several was kept as `label`")
+            notes.add(
+                _("classify shows one proposed label: the first of several was kept as `label`")
+            )
     else:
         meta = task.get("meta")
         task["meta"] = {**(meta if isinstance(meta, dict) else {}), "proposed": value}
         notes.add(
-            f"task type {kind} has no pre-annotation field: proposed answers are kept in "
-            "meta.proposed (not pre-filled in the view); use --answers gold to score against them"
+            _(
+                "task type {kind} has no pre-annotation field: proposed answers are kept in "
+                "meta.proposed (not pre-filled in the view); use --answers gold to score against "
+                "them"
+            ).format(kind=kind)
         )
 
 
@@ -144,16 +155,20 @@ def _copy_media(
     RowError for a URL (labeldesk reads local files only) or a missing file."""
     path_text = task.get(kind)
     if not isinstance(path_text, str) or not path_text.strip():
-        raise RowError(f"no `{kind}` path (the media file of a {kind} task)")
+        raise RowError(_("no `{kind}` path (the media file of a {kind} task)").format(kind=kind))
     if "://" in path_text:
         raise RowError(
-            f"media {path_text[:80]!r} is a URL: labeldesk reads local files only (nothing "
-            "leaves the machine); download it and import with a local path"
+            _(
+                "media {path!r} is a URL: labeldesk reads local files only (nothing leaves the "
+                "machine); download it and import with a local path"
+            ).format(path=path_text[:80])
         )
     path = Path(path_text)
     real = path if path.is_absolute() else source_dir / path
     if real.is_symlink() or not real.is_file():
-        raise RowError(f"media file {path_text!r}: not found or not a regular file")
+        raise RowError(
+            _("media file {path!r}: not found or not a regular file").format(path=path_text)
+        )
     key = real.resolve()
     if key not in used:
         name = real.name
@@ -220,13 +235,19 @@ def _batch_toml(request: ImportRequest, table: dict[str, Any]) -> str:
 
 def _prepare_output(output: Path) -> None:
     if output.is_symlink():
-        raise ImportError_(f"{output} is a symbolic link; give a new folder")
+        raise ImportError_(
+            _("{output} is a symbolic link; give a new folder").format(output=output)
+        )
     if output.exists():
         if not output.is_dir() or any(output.iterdir()):
-            raise ImportError_(f"{output} exists and is not an empty folder; give a new folder")
+            raise ImportError_(
+                _("{output} exists and is not an empty folder; give a new folder").format(
+                    output=output
+                )
+            )
     else:
         if not output.parent.is_dir():
-            raise ImportError_(f"{output.parent}: no such folder")
+            raise ImportError_(_("{folder}: no such folder").format(folder=output.parent))
         output.mkdir(mode=BATCH_DIR_MODE)
     os.chmod(output, BATCH_DIR_MODE)
 
@@ -265,7 +286,7 @@ def run_import(request: ImportRequest) -> ImportResult:
         result.problems.append(exc.problem)
         rows = []
     for number, row in enumerate(rows, start=1):
-        where = f"{request.source}: {row.position}"
+        where = f"{request.source}: {shown_position(row.position)}"
         try:
             try:
                 converted = converter(row.data, settings)
@@ -275,7 +296,9 @@ def run_import(request: ImportRequest) -> ImportResult:
                 # A field of an unexpected shape deep in the row (a number where a list
                 # belongs, ...): the row is reported, never a traceback.
                 raise RowError(
-                    f"a field has an unexpected shape ({type(exc).__name__}: {exc})"
+                    _("a field has an unexpected shape ({kind}: {error})").format(
+                        kind=type(exc).__name__, error=exc
+                    )
                 ) from None
             task = converted.task
             offered += [x for x in converted.labels if x not in offered]
@@ -289,8 +312,10 @@ def run_import(request: ImportRequest) -> ImportResult:
             task["id"] = task_id
             if task_id in seen:
                 raise RowError(
-                    f"task id {task_id!r} again (first at {seen[task_id]}): another answer "
-                    "to a task already imported; the first is kept"
+                    _(
+                        "task id {task_id!r} again (first at {first}): another answer to a "
+                        "task already imported; the first is kept"
+                    ).format(task_id=task_id, first=shown_position(seen[task_id]))
                 )
             seen[task_id] = row.position
             if kind in MEDIA_TYPES:
@@ -299,13 +324,13 @@ def run_import(request: ImportRequest) -> ImportResult:
             if converted.value is not None and request.answers != "none":
                 result.with_answer += 1
         except RowError as exc:
-            result.problems.append(Problem(where, f"not imported: {exc}"))
+            result.problems.append(Problem(where, _("not imported: {why}").format(why=exc)))
             continue
         kept.append((row.position, task))
     result.media_copied = len(media_used)
     labels = list(dict.fromkeys(request.labels + offered))
     if kind in _ID_TYPES_WITH_LABELS:
-        for _, task in kept:
+        for _position, task in kept:
             for label in _labels_in(task, kind):
                 if label not in labels:
                     labels.append(label)
@@ -319,8 +344,10 @@ def run_import(request: ImportRequest) -> ImportResult:
             result.problems.append(
                 Problem(
                     problem.file,
-                    f"the batch's [task] options made from the data are refused: "
-                    f"{problem.message}; give them with --labels",
+                    _(
+                        "the batch's [task] options made from the data are refused: {why}; "
+                        "give them with --labels"
+                    ).format(why=problem.message),
                     field=problem.field,
                 )
             )
@@ -331,9 +358,15 @@ def run_import(request: ImportRequest) -> ImportResult:
         try:
             parsed = ttype.parse_task(dict(task), options)
         except Exception as exc:  # pydantic's ValidationError or the type's TaskTypeError
-            for problem in pydantic_problems(exc, f"{request.source}: {position}"):
+            where = f"{request.source}: {shown_position(position)}"
+            for problem in pydantic_problems(exc, where):
                 result.problems.append(
-                    Problem(problem.file, f"not imported: {problem.message}", None, problem.field)
+                    Problem(
+                        problem.file,
+                        _("not imported: {why}").format(why=problem.message),
+                        None,
+                        problem.field,
+                    )
                 )
             continue
         gold = task.get("gold")

@@ -13,6 +13,8 @@ from typing import Any
 
 import orjson
 
+from tui.core.i18n import _
+
 # Fields a Prodigy answer adds to its task: not part of the task labeldesk shows.
 PRODIGY_ANSWER_KEYS = frozenset(
     {
@@ -96,7 +98,9 @@ def ls_value(
         found = value.get("labels") if typ == "labels" else value.get(str(typ))
         labels = [str(x) for x in found] if isinstance(found, list) else []
         if found is not None and not isinstance(found, list):
-            notes.append(f"a {typ} result whose labels are not a list was ignored")
+            notes.append(
+                _("a {kind} result whose labels are not a list was ignored").format(kind=typ)
+            )
         if typ == "labels" and "start" in value and "end" in value:
             if kind in ("audio", "video"):
                 for label in labels:
@@ -135,14 +139,17 @@ def ls_value(
             choices += labels
     if regions:
         whole = kind in ("classify", "image", "video", "binary")
-        notes.append(
-            f"{', '.join(sorted(regions))} regions have no labeldesk equivalent: "
-            + (
-                "their labels were taken as labels of the whole item"
-                if whole
-                else f"ignored (a {kind} task has no whole-item labels)"
+        if whole:
+            note = _(
+                "{regions} regions have no labeldesk equivalent: their labels were taken as "
+                "labels of the whole item"
             )
-        )
+        else:
+            note = _(
+                "{regions} regions have no labeldesk equivalent: ignored (a {kind} task has no "
+                "whole-item labels)"
+            )
+        notes.append(note.format(regions=", ".join(sorted(regions)), kind=kind))
     if kind == "spans":
         return {"spans": spans}  # no spans is an answer too: "nothing to mark here"
     if kind in ("classify", "image"):
@@ -211,7 +218,7 @@ def from_label_studio(row: dict[str, Any], settings: ImportSettings) -> Converte
             if k not in ("annotator", "annotation_id", "lead_time", "created_at", "updated_at")
         }
     if not isinstance(data, dict):
-        raise RowError(f"`data` must be an object, got {type(data).__name__}")
+        raise RowError(_("`data` must be an object, got {kind}").format(kind=type(data).__name__))
     task = {
         k: v
         for k, v in data.items()
@@ -235,10 +242,14 @@ def from_label_studio(row: dict[str, Any], settings: ImportSettings) -> Converte
     for annotation in annotations:
         number = annotation.get("id", "?")
         if annotation.get("was_cancelled"):
-            notes.append(f"annotation {number} was cancelled (skipped): not used")
+            notes.append(
+                _("annotation {number} was cancelled (skipped): not used").format(number=number)
+            )
             continue
         if _reviewed_away(annotation):
-            notes.append(f"annotation {number} was rejected in review: not used")
+            notes.append(
+                _("annotation {number} was rejected in review: not used").format(number=number)
+            )
             continue
         if value is None:
             value = ls_value(annotation.get("result") or [], settings.task_type, task, notes)
@@ -247,7 +258,7 @@ def from_label_studio(row: dict[str, Any], settings: ImportSettings) -> Converte
             if isinstance(prediction, dict) and value is None:
                 value = ls_value(prediction.get("result") or [], settings.task_type, task, notes)
                 if value is not None:
-                    notes.append("the proposed answer comes from a prediction")
+                    notes.append(_("the proposed answer comes from a prediction"))
     return Converted(task, value, notes)
 
 
@@ -351,14 +362,14 @@ def _json_field(value: object) -> object:
         try:
             return orjson.loads(value)
         except orjson.JSONDecodeError:
-            raise RowError(f"expected JSON text, got {value[:40]!r}") from None
+            raise RowError(_("expected JSON text, got {got!r}").format(got=value[:40])) from None
     return value
 
 
 def from_labeldesk(row: dict[str, Any], settings: ImportSettings) -> Converted:
     task = _json_field(row.get("task"))
     if not isinstance(task, dict):
-        raise RowError("`task` must be a task object (labeldesk's export)")
+        raise RowError(_("`task` must be a task object (labeldesk's export)"))
     value = _json_field(row.get("value"))
     decided = row.get("answer") in ("accept", "reject")
     return Converted(dict(task), value if decided and isinstance(value, dict) else None)
@@ -375,23 +386,31 @@ def from_table(row: dict[str, Any], settings: ImportSettings) -> Converted:
     text_field = settings.text_field
     if text_field is not None:
         if text_field not in row:
-            raise RowError(f"no column {text_field!r} (columns: {', '.join(map(str, row))[:200]})")
+            raise RowError(
+                _("no column {column!r} (columns: {columns})").format(
+                    column=text_field, columns=", ".join(map(str, row))[:200]
+                )
+            )
         if row[text_field] is None or (
             isinstance(row[text_field], str) and not row[text_field].strip()
         ):
-            raise RowError(f"the {text_field!r} column is empty: there is nothing to label")
+            raise RowError(
+                _("the {column!r} column is empty: there is nothing to label").format(
+                    column=text_field
+                )
+            )
         task.pop(text_field)
         target = kind if kind in MEDIA_TYPES else ("source" if kind == "write" else "text")
         task[target] = row[text_field]
     if settings.id_field is not None:
         if settings.id_field not in row:
-            raise RowError(f"no column {settings.id_field!r}")
+            raise RowError(_("no column {column!r}").format(column=settings.id_field))
         task.pop(settings.id_field)
         task["id"] = row[settings.id_field]
     value = None
     if settings.label_field is not None:
         if settings.label_field not in row:
-            raise RowError(f"no column {settings.label_field!r}")
+            raise RowError(_("no column {column!r}").format(column=settings.label_field))
         task.pop(settings.label_field)
         raw_label = row[settings.label_field]
         if raw_label not in (None, ""):
@@ -402,6 +421,8 @@ def from_table(row: dict[str, Any], settings: ImportSettings) -> Converted:
     if "id" in task:
         task_id = _text_id(task["id"])
         if task_id is None:
-            raise RowError(f"the id must be a non-empty string or number, got {task['id']!r}")
+            raise RowError(
+                _("the id must be a non-empty string or number, got {got!r}").format(got=task["id"])
+            )
         task["id"] = task_id
     return Converted(task, value)

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from tui.core.i18n import _
 from tui.core.problems import Problem
 
 MAX_FIELD_BYTES = 64 * 1024 * 1024
@@ -34,7 +35,9 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise SourceError(Problem(path, f"cannot read: {exc.strerror or exc}")) from None
+        raise SourceError(
+            Problem(path, _("cannot read: {error}").format(error=exc.strerror or exc))
+        ) from None
 
 
 def label_studio_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
@@ -42,17 +45,25 @@ def label_studio_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
     try:
         data = orjson.loads(_read_bytes(path))
     except orjson.JSONDecodeError as exc:
-        raise SourceError(Problem(path, f"not valid JSON: {exc}")) from None
+        raise SourceError(Problem(path, _("not valid JSON: {reason}").format(reason=exc))) from None
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
         raise SourceError(
-            Problem(path, f"expected a JSON list of tasks, got {type(data).__name__}")
+            Problem(
+                path,
+                _("expected a JSON list of tasks, got {kind}").format(kind=type(data).__name__),
+            )
         )
     for n, item in enumerate(data, start=1):
         if not isinstance(item, dict):
             problems.append(
-                Problem(path, f"task {n}: expected an object, got {type(item).__name__}")
+                Problem(
+                    path,
+                    _("task {n}: expected an object, got {kind}").format(
+                        n=n, kind=type(item).__name__
+                    ),
+                )
             )
             continue
         yield Row(f"task {n}", item)
@@ -63,7 +74,9 @@ def jsonl_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
     try:
         handle = path.open("rb")
     except OSError as exc:
-        raise SourceError(Problem(path, f"cannot read: {exc.strerror or exc}")) from None
+        raise SourceError(
+            Problem(path, _("cannot read: {error}").format(error=exc.strerror or exc))
+        ) from None
     with handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
@@ -71,11 +84,17 @@ def jsonl_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
             try:
                 obj = orjson.loads(raw)
             except orjson.JSONDecodeError as exc:
-                problems.append(Problem(path, f"not valid JSON: {exc}", number))
+                problems.append(
+                    Problem(path, _("not valid JSON: {reason}").format(reason=exc), number)
+                )
                 continue
             if not isinstance(obj, dict):
                 problems.append(
-                    Problem(path, f"expected a JSON object, got {type(obj).__name__}", number)
+                    Problem(
+                        path,
+                        _("expected a JSON object, got {kind}").format(kind=type(obj).__name__),
+                        number,
+                    )
                 )
                 continue
             yield Row(f"line {number}", obj)
@@ -87,7 +106,9 @@ def csv_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
     try:
         handle = path.open("r", encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise SourceError(Problem(path, f"cannot read: {exc.strerror or exc}")) from None
+        raise SourceError(
+            Problem(path, _("cannot read: {error}").format(error=exc.strerror or exc))
+        ) from None
     with handle:
         reader = csv.DictReader(handle)
         try:
@@ -98,14 +119,18 @@ def csv_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
                     problems.append(
                         Problem(
                             path,
-                            f"row has {len(extra)} more cell(s) than the header; they are ignored",
+                            _(
+                                "row has {extra} more cell(s) than the header; they are ignored"
+                            ).format(extra=len(extra)),
                             number,
                             severity="warning",
                         )
                     )
                 yield Row(f"line {number}", {k: v for k, v in row.items() if k is not None})
         except (csv.Error, UnicodeDecodeError) as exc:
-            problems.append(Problem(path, f"cannot read further: {exc}", reader.line_num))
+            problems.append(
+                Problem(path, _("cannot read further: {error}").format(error=exc), reader.line_num)
+            )
 
 
 def parquet_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
@@ -118,7 +143,9 @@ def parquet_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
     try:
         parquet = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises its own error types for a bad file
-        raise SourceError(Problem(path, f"not a readable Parquet file: {exc}")) from None
+        raise SourceError(
+            Problem(path, _("not a readable Parquet file: {error}").format(error=exc))
+        ) from None
     names = class_label_names(parquet.schema_arrow.metadata, path, problems)
     number = 0
     for batch in parquet.iter_batches(batch_size=10_000):
@@ -143,7 +170,9 @@ def class_label_names(
     except orjson.JSONDecodeError:
         problems.append(
             Problem(
-                path, "the Hugging Face metadata is not valid JSON; ignored", severity="warning"
+                path,
+                _("the Hugging Face metadata is not valid JSON; ignored"),
+                severity="warning",
             )
         )
         return {}
@@ -159,3 +188,16 @@ def class_label_names(
         ):
             found[str(column)] = [str(x) for x in feature["names"]]
     return found
+
+
+def shown_position(position: str) -> str:
+    """A row's position ("line 3", "row 4", "task 2") in the interface's language, for
+    messages; the position itself stays English (an id-less row's task id is made of it)."""
+    kind, _space, number = position.partition(" ")
+    if kind == "line":
+        return _("line {number}").format(number=number)
+    if kind == "row":
+        return _("row {number}").format(number=number)
+    if kind == "task":
+        return _("task {number}").format(number=number)
+    return position
