@@ -779,6 +779,13 @@ def test_the_leads_commands_speak_dutch(
         "tui/commands/team_db.py",
         "tui/core/team/status_text.py",
         "tui/core/problems.py",
+        "tui/core/importing/build.py",
+        "tui/core/importing/convert.py",
+        "tui/core/importing/sources.py",
+        "tui/core/export/formats.py",
+        "tui/core/export/records.py",
+        "tui/core/merge/merge.py",
+        "tui/core/result_lines.py",
     )
     english_pieces = _pieces_of(*modules)
     assert len(english_pieces) > 15  # the check below can fail
@@ -814,6 +821,15 @@ def test_the_leads_commands_speak_dutch(
             == 0
         )
         said[f"import {language}"] = capsys.readouterr().err
+        # Rows without an id get their position as id: the same ids in every language.
+        source.write_text("text\nGoed\nSlecht\n", encoding="utf-8")
+        target = tmp_path / f"import-no-ids-{language}"
+        assert main(["import", str(source), "-f", "csv", "-t", "classify", "-o", str(target)]) == 1
+        said[f"import refused {language}"] = capsys.readouterr().err
+        assert main(["import", str(source), "-f", "csv", "-t", "binary", "-o", str(target)]) == 0
+        capsys.readouterr()
+        ids = [json.loads(line)["id"] for line in (target / "tasks.jsonl").read_text().splitlines()]
+        assert ids == ["line-2", "line-3"], language
         team = team_batch(tmp_path / f"team-{language}", 3, "claim_size = 1")
         assert main(["team", "status", str(team)]) == 0
         said[f"team status {language}"] = capsys.readouterr().out
@@ -834,6 +850,12 @@ def test_the_leads_commands_speak_dutch(
     assert "unaniem" in said["merge nl"] or "enkel" in said["merge nl"]
     assert "1 taak/taken geïmporteerd in" in said["import nl"] and "fout: " in said["import nl"]
     assert "1 rij(en) of bestandsprobleem/-problemen niet geïmporteerd" in said["import nl"]
+    assert (
+        "import.csv: regel 3: niet geïmporteerd: taak-id '1' nog eens (eerst bij regel 2)"
+        in said["import nl"]
+    )
+    assert "regel 2: niet geïmporteerd: geen labels om uit te kiezen" in said["import refused nl"]
+    assert "line 2: not imported: no labels to choose from" in said["import refused en"]
     assert "pool over" in said["team status nl"] or "pool" in said["team status nl"]
     assert "0 actieve claim(s) van anna vrijgegeven" in said["team release nl"]
     english = {
