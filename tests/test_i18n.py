@@ -733,6 +733,37 @@ def test_dutch_pydantic_messages_of_a_bad_batch_toml(
     assert "[task.labels] Value error, label 'goed' is listed twice" in english
 
 
+async def test_an_invalid_item_in_the_dutch_app_says_why_in_dutch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app shows an invalid task line's problems (pydantic's and the task type's) in
+    Dutch, with the field as the file names it."""
+    _use(monkeypatch, "nl")
+    folder = make_batch(
+        tmp_path / "ongeldig",
+        [
+            {"id": "a", "text": 7},
+            {"id": "b", "prompt": "geen tekst"},
+            {
+                "id": "c",
+                "text": "Prima",
+                "options": [{"id": 1, "text": "x"}, {"id": 1, "text": "y"}],
+            },
+        ],
+    )
+    seen = []
+    async with _labeling(folder) as (pilot, app):
+        for _step in range(3):
+            seen.append(_flat(await _settle(pilot, app)))
+            await pilot.press("space")  # skip it: the next item
+    assert "Dit item is ongeldig" in seen[0]
+    assert "[text] moet een tekst (string) zijn (gevonden: 7)" in seen[0]
+    assert "[text] verplicht veld ontbreekt" in seen[1]
+    assert "[options] de options van de taak herhalen een id" in seen[2]
+    english = [piece for text in seen for piece in _english_on(text)]
+    assert english == []
+
+
 def test_pydantic_messages_by_type_with_english_as_the_fallback(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
