@@ -33,6 +33,7 @@ from tui.core.audit.stats import (
     krippendorff_alpha_nominal,
     span_agreement,
 )
+from tui.core.i18n import _
 from tui.core.problems import BatchError, Problem
 from tui.core.records import ResultRecord
 
@@ -174,7 +175,7 @@ def overlap_sample_of(folder: Path) -> tuple[frozenset[str] | None, list[Problem
     from tui.core.batch_config import read_batch_config
     from tui.core.team.tasks import open_plan
 
-    config, _ = read_batch_config(folder / "batch.toml")
+    config, _problems = read_batch_config(folder / "batch.toml")
     if config is None or config.team is None or config.team.overlap is None:
         return None, []
     try:
@@ -182,7 +183,9 @@ def overlap_sample_of(folder: Path) -> tuple[frozenset[str] | None, list[Problem
         return open_plan(batch).sample, []
     except (BatchError, OSError, ValueError) as exc:
         why = "; ".join(str(p) for p in getattr(exc, "problems", [])) or str(exc)
-        note = f"the overlap sample could not be read ({why}): every shared item is compared"
+        note = _(
+            "the overlap sample could not be read ({why}): every shared item is compared"
+        ).format(why=why)
         return None, [Problem(folder, note, severity="warning")]
 
 
@@ -209,9 +212,9 @@ def agreement_report(batch_folder: Path, *, results_dir: Path | None = None) -> 
     )
     if not units:
         message = (
-            "no item was answered (accept or reject) by two or more annotators"
+            _("no item was answered (accept or reject) by two or more annotators")
             if answers.files
-            else "no results files: nothing to compare"
+            else _("no results files: nothing to compare")
         )
         report.problems.append(Problem(batch.results_dir, message, severity="warning"))
         return report
@@ -242,6 +245,6 @@ def agreement_report(batch_folder: Path, *, results_dir: Path | None = None) -> 
         def carries(record: ResultRecord, label: str = label) -> Hashable:
             return label in labels(record)
 
-        measured, _ = _measure(label, units, annotators, carries)
+        measured, _detail = _measure(label, units, annotators, carries)
         report.per_label.append(measured)
     return report

@@ -17,6 +17,7 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from tui.core.batch_config import read_batch_config
+from tui.core.i18n import _
 from tui.core.problems import BatchError, Problem, pydantic_problems
 from tui.core.records import AuditRecord, ResultRecord
 from tui.core.result_lines import check_audit_line, check_result_line, read_lines
@@ -54,8 +55,10 @@ def check_person_name(name: str, role: str) -> str:
     """A person's name becomes a file name (audits/<name>.jsonl): keep it to safe characters."""
     if not _NAME_RE.fullmatch(name):  # match() lets "dora\n" through ($)
         raise ValueError(
-            f"{role} name {name!r} cannot be used as a file name: use 1-64 letters, digits, "
-            "'.', '_' or '-', starting with a letter or digit"
+            _(
+                "{role} name {name!r} cannot be used as a file name: use 1-64 letters, digits, "
+                "'.', '_' or '-', starting with a letter or digit"
+            ).format(role=role, name=name)
         )
     return name
 
@@ -64,7 +67,7 @@ def read_batch_info(folder: Path) -> BatchInfo:
     """Read batch.toml of a batch folder; raises BatchError naming every problem."""
     folder = folder.expanduser()
     if not folder.is_dir():
-        what = "is a file, not a batch folder" if folder.exists() else "no such batch folder"
+        what = _("is a file, not a batch folder") if folder.exists() else _("no such batch folder")
         raise BatchError([Problem(folder, what)])
     config_path = folder / "batch.toml"
     config, problems = read_batch_config(config_path)
@@ -73,7 +76,7 @@ def read_batch_info(folder: Path) -> BatchInfo:
     raw_labels = config.task.get("labels", [])
     if not isinstance(raw_labels, list) or not all(isinstance(x, str) for x in raw_labels):
         raise BatchError(
-            [Problem(config_path, "expected a list of label strings", field="task.labels")]
+            [Problem(config_path, _("expected a list of label strings"), field="task.labels")]
         )
     return BatchInfo(
         folder=folder,
@@ -123,11 +126,13 @@ def read_model_lines(
         try:
             obj = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            problems.append(Problem(path, f"not valid JSON: {exc}", number))
+            problems.append(Problem(path, _("not valid JSON: {reason}").format(reason=exc), number))
             continue
         if type(obj) is not dict:
             kind = "null" if obj is None else type(obj).__name__
-            problems.append(Problem(path, f"expected a JSON object, got {kind}", number))
+            problems.append(
+                Problem(path, _("expected a JSON object, got {kind}").format(kind=kind), number)
+            )
             continue
         try:
             record = model.model_validate(obj)
@@ -185,8 +190,10 @@ def load_answers(batch: BatchInfo, results_dir: Path | None = None) -> Answers:
                 answers.problems.append(
                     Problem(
                         path,
-                        f"annotator {record.annotator!r} in {path.name}, expected {path.stem!r}; "
-                        "the line is counted for the annotator it names",
+                        _(
+                            "annotator {annotator!r} in {file}, expected {expected!r}; the "
+                            "line is counted for the annotator it names"
+                        ).format(annotator=record.annotator, file=path.name, expected=path.stem),
                         number,
                         "annotator",
                         severity="warning",
@@ -196,7 +203,9 @@ def load_answers(batch: BatchInfo, results_dir: Path | None = None) -> Answers:
                 answers.problems.append(
                     Problem(
                         path,
-                        f"batch_id {record.batch_id!r} is not this batch ({batch.id!r}); ignored",
+                        _("batch_id {found!r} is not this batch ({batch!r}); ignored").format(
+                            found=record.batch_id, batch=batch.id
+                        ),
                         number,
                         "batch_id",
                     )
@@ -232,8 +241,10 @@ def load_audits(batch: BatchInfo, only_auditor: str | None = None) -> Audits:
                 audits.problems.append(
                     Problem(
                         path,
-                        f"auditor {record.auditor!r} in {path.name}, expected {path.stem!r}; "
-                        "the line is counted for the auditor it names",
+                        _(
+                            "auditor {auditor!r} in {file}, expected {expected!r}; the line is "
+                            "counted for the auditor it names"
+                        ).format(auditor=record.auditor, file=path.name, expected=path.stem),
                         number,
                         "auditor",
                         severity="warning",
@@ -243,7 +254,9 @@ def load_audits(batch: BatchInfo, only_auditor: str | None = None) -> Audits:
                 audits.problems.append(
                     Problem(
                         path,
-                        f"batch_id {record.batch_id!r} is not this batch ({batch.id!r}); ignored",
+                        _("batch_id {found!r} is not this batch ({batch!r}); ignored").format(
+                            found=record.batch_id, batch=batch.id
+                        ),
                         number,
                         "batch_id",
                     )

@@ -33,6 +33,7 @@ from tui.core.audit.inputs import (
     read_batch_info,
     task_type_for,
 )
+from tui.core.i18n import _
 from tui.core.problems import Problem
 from tui.core.records import AuditRecord, ResultRecord, iso_ms, utc_now
 
@@ -73,11 +74,17 @@ class SampleSpec:
 
     def __post_init__(self) -> None:
         if (self.rate is None) == (self.per_annotator is None):
-            raise ValueError("give exactly one of a rate (--rate 10%) or --per-annotator N")
+            raise ValueError(_("give exactly one of a rate (--rate 10%) or --per-annotator N"))
         if self.rate is not None and not 0 < self.rate <= 1:
-            raise ValueError(f"the rate must be above 0% and at most 100%, got {self.describe()}")
+            raise ValueError(
+                _("the rate must be above 0% and at most 100%, got {rate}").format(
+                    rate=self.describe()
+                )
+            )
         if self.per_annotator is not None and self.per_annotator < 1:
-            raise ValueError(f"--per-annotator must be at least 1, got {self.per_annotator}")
+            raise ValueError(
+                _("--per-annotator must be at least 1, got {got}").format(got=self.per_annotator)
+            )
 
     def quota(self, answered: int) -> int:
         """Items to audit for an annotator with `answered` auditable answers; a rate rounds up
@@ -108,10 +115,14 @@ def parse_rate(text: str) -> Fraction:
         value = Fraction(cleaned[:-1].strip()) / 100 if percent else Fraction(cleaned)
     except (ValueError, ZeroDivisionError):
         raise ValueError(
-            f"--rate expects a percentage like 10% or a fraction like 0.1, got {text!r}"
+            _("--rate expects a percentage like 10% or a fraction like 0.1, got {got!r}").format(
+                got=text
+            )
         ) from None
     if not 0 < value <= 1:
-        raise ValueError(f"--rate must be above 0% and at most 100%, got {text!r}")
+        raise ValueError(
+            _("--rate must be above 0% and at most 100%, got {got!r}").format(got=text)
+        )
     return value
 
 
@@ -259,8 +270,10 @@ def assign_audit(
             raise PlanError(
                 Problem(
                     path,
-                    f"{auditor} already has an audit plan here; use --add to add items not yet "
-                    "planned, or --replace to draw a new plan",
+                    _(
+                        "{auditor} already has an audit plan here; use --add to add items not "
+                        "yet planned, or --replace to draw a new plan"
+                    ).format(auditor=auditor),
                 )
             )
         if mode == "add":
@@ -273,16 +286,25 @@ def assign_audit(
         raise PlanError(
             Problem(
                 where,
-                "no answered items to audit: no results/<annotator>.jsonl has an accept or "
-                "reject answer" + ("" if answers.files else " (the folder has no results files)"),
+                _(
+                    "no answered items to audit: no results/<annotator>.jsonl has an accept or "
+                    "reject answer"
+                )
+                if answers.files
+                else _(
+                    "no answered items to audit: no results/<annotator>.jsonl has an accept or "
+                    "reject answer (the folder has no results files)"
+                ),
             )
         )
     if all(annotator == auditor for annotator, _ in auditable):
         raise PlanError(
             Problem(
                 results_dir if results_dir is not None else batch.results_dir,
-                f"every answered item is {auditor}'s own work, and auditors never audit "
-                "their own work",
+                _(
+                    "every answered item is {auditor}'s own work, and auditors never audit "
+                    "their own work"
+                ).format(auditor=auditor),
             )
         )
     seed = seed if seed is not None else str(secrets.randbelow(10**9))
@@ -335,42 +357,54 @@ def load_plan(batch_folder: Path, auditor: str) -> AuditPlan:
     except FileNotFoundError:
         raise _plan_problem(
             path,
-            f"no audit plan for {auditor}; create one with: labeldesk audit assign "
-            f"{batch_folder} --auditor {auditor} --rate 10%",
+            _(
+                "no audit plan for {auditor}; create one with: labeldesk audit assign "
+                "{folder} --auditor {auditor} --rate 10%"
+            ).format(auditor=auditor, folder=batch_folder),
         ) from None
     except OSError as exc:
-        raise _plan_problem(path, f"cannot read: {exc.strerror or exc}") from None
+        raise _plan_problem(
+            path, _("cannot read: {error}").format(error=exc.strerror or exc)
+        ) from None
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise _plan_problem(path, f"not valid JSON: {exc}") from None
+        raise _plan_problem(path, _("not valid JSON: {reason}").format(reason=exc)) from None
     if not isinstance(data, dict):
-        raise _plan_problem(path, "expected a JSON object")
+        raise _plan_problem(path, _("expected a JSON object"))
     if data.get("version") != PLAN_VERSION:
         raise _plan_problem(
-            path, f"plan format version {data.get('version')!r}, expected {PLAN_VERSION}", "version"
+            path,
+            _("plan format version {got!r}, expected {version}").format(
+                got=data.get("version"), version=PLAN_VERSION
+            ),
+            "version",
         )
     for name in ("batch_id", "auditor", "seed", "created_at"):
         if not isinstance(data.get(name), str):
-            raise _plan_problem(path, "expected a string", name)
+            raise _plan_problem(path, _("expected a string"), name)
     if data["auditor"] != auditor:
         raise _plan_problem(
-            path, f"the plan is for {data['auditor']!r}, not {auditor!r}", "auditor"
+            path,
+            _("the plan is for {planned!r}, not {auditor!r}").format(
+                planned=data["auditor"], auditor=auditor
+            ),
+            "auditor",
         )
     items_raw = data.get("items")
     if not isinstance(items_raw, list):
-        raise _plan_problem(path, "expected a list of planned items", "items")
+        raise _plan_problem(path, _("expected a list of planned items"), "items")
     items: list[PlannedItem] = []
     for index, entry in enumerate(items_raw):
         where = f"items.{index}"
         if not isinstance(entry, dict):
-            raise _plan_problem(path, "expected an object", where)
+            raise _plan_problem(path, _("expected an object"), where)
         task_id, annotator = entry.get("task_id"), entry.get("annotator")
         revision, stratum = entry.get("revision"), entry.get("stratum", "")
         if not isinstance(task_id, str) or not isinstance(annotator, str):
-            raise _plan_problem(path, "expected task_id and annotator strings", where)
+            raise _plan_problem(path, _("expected task_id and annotator strings"), where)
         if not isinstance(revision, int) or isinstance(revision, bool) or revision < 1:
-            raise _plan_problem(path, "expected a revision >= 1", f"{where}.revision")
+            raise _plan_problem(path, _("expected a revision >= 1"), f"{where}.revision")
         items.append(PlannedItem(task_id, annotator, revision, str(stratum)))
     parameters = data.get("parameters")
     additions = data.get("additions", [])
@@ -444,7 +478,9 @@ def plan_progress(
         problems.append(
             Problem(
                 plan.path,
-                f"the plan was made for batch {plan.batch_id!r}, this batch is {batch.id!r}",
+                _("the plan was made for batch {planned!r}, this batch is {batch!r}").format(
+                    planned=plan.batch_id, batch=batch.id
+                ),
                 field="batch_id",
             )
         )
