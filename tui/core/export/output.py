@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from tui.core.i18n import _
 from tui.core.safe_files import FILE_MODE, UnsafeFileError, open_regular, refuse_symlink
 
 
@@ -28,7 +29,9 @@ def _check_target(path: Path) -> None:
     if stat.S_ISLNK(info.st_mode):
         raise refuse_symlink(path, "file to write an export to")
     if not stat.S_ISREG(info.st_mode):
-        raise UnsafeFileError(0, f"{path} exists and is not a regular file; not overwritten")
+        raise UnsafeFileError(
+            0, _("{path} exists and is not a regular file; not overwritten").format(path=path)
+        )
 
 
 @contextlib.contextmanager
@@ -38,10 +41,12 @@ def atomic_output(path: Path, mode: int = FILE_MODE) -> Iterator[BinaryIO]:
     path = path.expanduser()
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise FileNotFoundError(2, f"{folder}: no such folder for the output")
+        raise FileNotFoundError(
+            2, _("{folder}: no such folder for the output").format(folder=folder)
+        )
     _check_target(path)
     temp = folder / f".{path.name}.{os.getpid()}.tmp"
-    fd, _ = open_regular(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_TRUNC, mode=mode)
+    fd, _created = open_regular(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_TRUNC, mode=mode)
     done = False
     try:
         with os.fdopen(fd, "wb", buffering=1024 * 1024) as fh:
