@@ -185,7 +185,7 @@ class Keymap:
             keys = flat.pop("labels.keys")
             if not isinstance(keys, str):
                 self.problems.append(
-                    Problem(file, "expected a string of single characters", field="labels.keys")
+                    Problem(file, _("expected a string of single characters"), field="labels.keys")
                 )
             else:
                 for n, char in enumerate(keys[:MAX_LABEL_KEYS], start=1):
@@ -195,7 +195,9 @@ class Keymap:
             if keys_list is None:
                 self.problems.append(
                     Problem(
-                        file, 'expected keys as a string ("a,ctrl+x") or a list', field=binding_id
+                        file,
+                        _('expected keys as a string ("a,ctrl+x") or a list'),
+                        field=binding_id,
                     )
                 )
                 continue
@@ -203,7 +205,7 @@ class Keymap:
                 self.problems.append(
                     Problem(
                         file,
-                        f"unknown binding id {binding_id!r}",
+                        _("unknown binding id {binding_id!r}").format(binding_id=binding_id),
                         field=binding_id,
                         severity="warning",
                     )
@@ -301,7 +303,7 @@ def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (tomllib.TOMLDecodeError, OSError) as exc:
-        problems.append(Problem(path, f"cannot read keymap: {exc}"))
+        problems.append(Problem(path, _("cannot read keymap: {error}").format(error=exc)))
         return {}
 
 
@@ -348,7 +350,12 @@ def build_keymap(
         if not chosen_file.is_file():
             names = ", ".join(sorted(p.stem for p in keymaps_dir.glob("*.toml")))
             keymap.problems.append(
-                Problem(chosen_file, f"no keymap named {chosen!r}; known: {names}")
+                Problem(
+                    chosen_file,
+                    _("no keymap named {chosen!r}; known: {names}").format(
+                        chosen=chosen, names=names
+                    ),
+                )
             )
         else:
             keymap.apply_layer(_read_toml(chosen_file, keymap.problems), chosen, chosen_file)
