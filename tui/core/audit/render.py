@@ -148,7 +148,7 @@ def render_report(report: AuditReport) -> list[RenderableType]:
     return out
 
 
-def _label_row(table: Table, row: LabelAgreement) -> None:
+def _label_row(table: Table, row: LabelAgreement, shown: str | None = None) -> None:
     fleiss = _num(row.fleiss)
     if row.fleiss is not None and row.fleiss_items != row.items:
         fleiss += _(" ({items} items x {raters})").format(
@@ -156,7 +156,7 @@ def _label_row(table: Table, row: LabelAgreement) -> None:
         )
     table.add_row(
         *literal_cells(
-            row.label, str(row.items), _num(row.alpha), fleiss, _num(row.mean_pair_kappa)
+            shown or row.label, str(row.items), _num(row.alpha), fleiss, _num(row.mean_pair_kappa)
         )
     )
 
@@ -203,7 +203,8 @@ def render_agreement(report: AgreementReport) -> list[RenderableType]:
         _("mean Cohen's kappa"),
     ):
         labels.add_column(name, justify="right")
-    _label_row(labels, report.overall)
+    # The overall row's name is ours (the JSON keeps "(all labels)"); label names are not.
+    _label_row(labels, report.overall, _("(all labels)"))
     for row in report.per_label:
         _label_row(labels, row)
     out.append(labels)
