@@ -903,6 +903,49 @@ def test_the_leads_commands_speak_dutch(
     assert json_en.keys() == json_nl.keys() and json_nl["tasks"] == 3
 
 
+def test_the_audit_lead_commands_speak_dutch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """audit assign (and its refusal), agreement: Dutch text, the JSON as in English."""
+    from tests.export_factory import batch_with_answers
+    from tui.cli import main
+
+    english_pieces = _pieces_of(
+        "tui/commands/audit.py",
+        "tui/core/audit/plan.py",
+        "tui/core/audit/inputs.py",
+        "tui/core/audit/agreement.py",
+        "tui/core/audit/render.py",
+    )
+    said: dict[str, str] = {}
+    data: dict[str, str] = {}
+    for language in ("en", "nl"):
+        _use(monkeypatch, language)
+        folder = batch_with_answers(tmp_path / language, "classify", "nl")
+        assert main(["audit", "assign", str(folder), "--auditor", "eve", "--rate", "10%"]) == 0
+        said[f"assign {language}"] = capsys.readouterr().out
+        assert main(["audit", "assign", str(folder), "--auditor", "eve", "--rate", "10%"]) == 2
+        said[f"again {language}"] = capsys.readouterr().err
+        assert main(["audit", "assign", str(folder), "--auditor", "eve", "--rate", "x"]) == 2
+        said[f"bad rate {language}"] = capsys.readouterr().err
+        assert main(["audit", "agreement", str(folder)]) == 0
+        said[f"agreement {language}"] = capsys.readouterr().out
+        assert main(["audit", "agreement", str(folder), "--json"]) == 0
+        data[f"agreement {language}"] = capsys.readouterr().out
+    assert "eve already has an audit plan here" in said["again en"]
+    assert "(all labels)" in said["agreement en"]
+    assert "fout: " in said["again nl"] and "eve heeft hier al een auditplan" in said["again nl"]
+    assert "--rate verwacht een percentage zoals 10%" in said["bad rate nl"]
+    assert "(alle labels)" in said["agreement nl"] and "(all labels)" not in said["agreement nl"]
+    english = {
+        step: [piece for piece in english_pieces if piece in _flat(text)]
+        for step, text in said.items()
+        if step.endswith(" nl")
+    }
+    assert {step: found for step, found in english.items() if found} == {}
+    assert json.loads(data["agreement en"]) == json.loads(data["agreement nl"])
+
+
 def test_no_function_hides_the_translation_function() -> None:
     """`_` as a throwaway name inside a function of a module that imports `_` from i18n
     makes every `_()` in that function fail (UnboundLocalError) — on error paths only."""
