@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tui.core.annotator_name import resolve_name
+from tui.core.i18n import _
 from tui.core.problems import Problem, pydantic_problems
 from tui.core.resources import config_dir
 
@@ -55,7 +56,8 @@ def load_user_config() -> tuple[UserConfig, list[Problem]]:
     except FileNotFoundError:
         return UserConfig(), []
     except (tomllib.TOMLDecodeError, OSError) as exc:
-        return UserConfig(), [Problem(path, f"ignored: {exc}", severity="warning")]
+        ignored = _("ignored: {error}").format(error=exc)
+        return UserConfig(), [Problem(path, ignored, severity="warning")]
     problems: list[Problem] = []
     language = data.get("language")
     if language is not None and not _is_language(language):
@@ -67,7 +69,9 @@ def load_user_config() -> tuple[UserConfig, list[Problem]]:
         problems.append(
             Problem(
                 path,
-                f"ignored: expected one of {', '.join(LANGUAGES)}, got {language!r}",
+                _("ignored: expected one of {choices}, got {got!r}").format(
+                    choices=", ".join(LANGUAGES), got=language
+                ),
                 field="language",
                 severity="warning",
             )
