@@ -18,9 +18,10 @@ from typing import Any, get_args
 from pydantic import ValidationError
 
 from tui.core.audit.inputs import BatchInfo, check_person_name, read_batch_info, task_type_for
+from tui.core.i18n import _, ngettext
 from tui.core.jsonl_store import AppendOnlyJsonl
 from tui.core.problems import Problem, pydantic_problems
-from tui.core.records import AuditRecord, ResultRecord, Verdict
+from tui.core.records import AuditRecord, ResultRecord, Verdict, verdict_name
 
 VERDICTS: tuple[str, ...] = get_args(Verdict)
 
@@ -52,45 +53,58 @@ def build_audit_record(
     """Check an auditor's judgement of `answer` and build its line (nothing is written)."""
     check_person_name(auditor, "auditor")
     if answer.annotator == auditor:
-        raise AuditInputError("auditors never audit their own work", "annotator")
+        raise AuditInputError(_("auditors never audit their own work"), "annotator")
     if answer.answer not in ("accept", "reject"):
         raise AuditInputError(
-            f"a {answer.answer!r} answer is not auditable: only accept and reject answers are",
+            _("a {answer!r} answer is not auditable: only accept and reject answers are").format(
+                answer=answer.answer
+            ),
             "answer",
         )
     if verdict not in VERDICTS:
         raise AuditInputError(
-            f"unknown verdict {verdict!r}; expected one of: {', '.join(VERDICTS)}", "verdict"
+            _("unknown verdict {verdict!r}; expected one of: {choices}").format(
+                verdict=verdict, choices=", ".join(VERDICTS)
+            ),
+            "verdict",
         )
     chosen = list(dict.fromkeys(errors))
     unknown = [e for e in chosen if e not in batch.error_categories]
     if unknown:
         raise AuditInputError(
-            f"unknown error categor{'y' if len(unknown) == 1 else 'ies'} "
-            f"{', '.join(repr(e) for e in unknown)}; this batch's categories: "
-            f"{', '.join(batch.error_categories)}",
+            ngettext(
+                "unknown error category {unknown}; this batch's categories: {categories}",
+                "unknown error categories {unknown}; this batch's categories: {categories}",
+                len(unknown),
+            ).format(
+                unknown=", ".join(repr(e) for e in unknown),
+                categories=", ".join(batch.error_categories),
+            ),
             "errors",
         )
     has_correction = corrected_value is not None
     if verdict == "pass":
         if chosen:
             raise AuditInputError(
-                "a pass carries no error categories; choose fail or corrected, or put a "
-                "remark in the comment",
+                _(
+                    "a pass carries no error categories; choose fail or corrected, or put a "
+                    "remark in the comment"
+                ),
                 "errors",
             )
         if has_correction:
-            raise AuditInputError("a pass carries no correction; choose corrected", "verdict")
+            raise AuditInputError(_("a pass carries no correction; choose corrected"), "verdict")
     else:
         if not chosen:
             raise AuditInputError(
-                f"a {verdict} verdict needs at least one error category "
-                f"({', '.join(batch.error_categories)})",
+                _("a {verdict} verdict needs at least one error category ({categories})").format(
+                    verdict=verdict_name(verdict), categories=", ".join(batch.error_categories)
+                ),
                 "errors",
             )
         if verdict == "fail" and has_correction:
             raise AuditInputError(
-                "a fail carries no correction; choose corrected to record the right answer",
+                _("a fail carries no correction; choose corrected to record the right answer"),
                 "verdict",
             )
         if verdict == "corrected":
@@ -122,7 +136,7 @@ def build_audit_record(
 
 def _check_correction(answer: ResultRecord, corrected_value: Mapping[str, Any] | None) -> None:
     if corrected_value is None:
-        raise AuditInputError("a corrected verdict needs the corrected value", "corrected_value")
+        raise AuditInputError(_("a corrected verdict needs the corrected value"), "corrected_value")
     from tui.core.task_registry import task_type_names
 
     if answer.task_type in task_type_names():
@@ -131,12 +145,14 @@ def _check_correction(answer: ResultRecord, corrected_value: Mapping[str, Any] |
         except ValidationError as exc:
             first = pydantic_problems(exc, "corrected_value", prefix="corrected_value.")[0]
             raise AuditInputError(
-                f"the corrected value is not a valid {answer.task_type} answer: {first.message}",
+                _("the corrected value is not a valid {task_type} answer: {why}").format(
+                    task_type=answer.task_type, why=first.message
+                ),
                 first.field,
             ) from None
     if dict(corrected_value) == (answer.value or {}):
         raise AuditInputError(
-            "the correction equals the original answer; choose pass, or change the answer",
+            _("the correction equals the original answer; choose pass, or change the answer"),
             "corrected_value",
         )
 
