@@ -679,7 +679,7 @@ def test_dutch_validate_names_the_same_places_in_dutch(
     assert "een vergelijking heeft minstens twee antwoorden nodig; deze taak heeft er 1" in flat
     assert "[prompt] verplicht veld ontbreekt" in flat
     assert "[prompt] moet een tekst (string) zijn (gevonden: 7)" in flat
-    assert "verwacht een JSON-object, gekregen: list" in flat
+    assert "verwacht een JSON-object, gevonden: list" in flat
     assert "dubbele taak-id '1' (eerst op regel 1)" in flat
     assert "6 taak/taken, 6 ongeldig, 6 fout(en), 0 waarschuwing(en)" in flat
     assert [p for p in _english_on(dutch) if p not in folder.name] == []
