@@ -19,6 +19,7 @@ from typing import Literal
 
 import orjson
 
+from tui.core.i18n import _
 from tui.core.problems import Problem
 from tui.core.resources import config_dir, state_dir
 
@@ -59,11 +60,11 @@ def read_opened() -> tuple[list[Path], list[Problem]]:
 
     path = opened_file()
     try:
-        fd, _ = open_regular(path, os.O_RDONLY)
+        fd, _created = open_regular(path, os.O_RDONLY)
     except FileNotFoundError:
         return [], []
     except OSError as exc:
-        return [], [Problem(path, f"ignored: {exc}", severity="warning")]
+        return [], [Problem(path, _("ignored: {error}").format(error=exc), severity="warning")]
     try:
         data = read_all(fd)
     finally:
@@ -71,10 +72,11 @@ def read_opened() -> tuple[list[Path], list[Problem]]:
     try:
         obj = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        return [], [Problem(path, f"ignored: not valid JSON ({exc})", severity="warning")]
+        ignored = _("ignored: not valid JSON ({error})").format(error=exc)
+        return [], [Problem(path, ignored, severity="warning")]
     folders = obj.get("folders") if isinstance(obj, dict) else None
     if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
-        message = 'ignored: expected {"folders": ["/a/folder", ...]}'
+        message = _('ignored: expected {{"folders": ["/a/folder", ...]}}').format()
         return [], [Problem(path, message, field="folders", severity="warning")]
     return [Path(f) for f in folders], []
 
@@ -89,13 +91,13 @@ def remember_opened(folder: Path) -> Problem | None:
         absolute = str(folder.resolve())
     except OSError:
         absolute = str(folder.absolute())
-    known, _ = read_opened()
+    known, _problems = read_opened()
     folders = [absolute, *(str(f) for f in known if str(f) != absolute)][:MAX_REMEMBERED]
     data = orjson.dumps({"version": STATE_VERSION, "folders": folders}, option=orjson.OPT_INDENT_2)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         make_private_dirs(path.parent)
-        fd, _ = open_regular(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        fd, _created = open_regular(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
         try:
             os.write(fd, data + b"\n")
             os.fsync(fd)
@@ -104,7 +106,8 @@ def remember_opened(folder: Path) -> Problem | None:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        return Problem(path, f"could not remember {absolute}: {exc}", severity="warning")
+        remembered = _("could not remember {folder}: {error}").format(folder=absolute, error=exc)
+        return Problem(path, remembered, severity="warning")
     return None
 
 

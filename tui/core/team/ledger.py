@@ -40,6 +40,7 @@ from typing import Any, Final
 
 import orjson
 
+from tui.core.i18n import _
 from tui.core.problems import Problem
 from tui.core.result_lines import ResultLine, ResultsTail
 from tui.core.safe_files import open_regular, same_file
@@ -232,14 +233,14 @@ class LedgerCoordinator:
         try:
             op = orjson.loads(raw)
         except orjson.JSONDecodeError:
-            self._bad("not valid JSON (a line cut by a killed writer?); skipped")
+            self._bad(_("not valid JSON (a line cut by a killed writer?); skipped"))
             return
         if type(op) is not dict or op.get("op") not in _OPS:
-            self._bad("expected an object with op = claim, renew, release, takeover or answer")
+            self._bad(_("expected an object with op = claim, renew, release, takeover or answer"))
             return
         task, by, at = op.get("task"), op.get("by"), _time(op.get("at"))
         if type(task) is not str or type(by) is not str or at is None:
-            self._bad("expected task and by (strings) and at (a time)")
+            self._bad(_("expected task and by (strings) and at (a time)"))
             return
         self._apply(op, task, by, at)
 
@@ -252,7 +253,7 @@ class LedgerCoordinator:
         if kind == "answer":
             answer, rev, when = op.get("answer"), op.get("rev"), op.get("when")
             if type(answer) is not str:
-                self._bad("expected answer (a string)", "answer")
+                self._bad(_("expected answer (a string)"), "answer")
                 return
             self._set_answer(
                 task,
@@ -269,7 +270,7 @@ class LedgerCoordinator:
             return
         until = _time(op.get("until"))
         if until is None:
-            self._bad("expected until (a time)", "until")
+            self._bad(_("expected until (a time)"), "until")
             return
         if kind == "renew":
             lease = leases.get(by) if leases is not None else None

@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 
 from tui.core.batch import Batch
+from tui.core.i18n import _
 from tui.core.jsonl_store import AppendOnlyJsonl
 from tui.core.problems import BatchError, Problem
 from tui.core.result_lines import read_result_lines
@@ -45,9 +46,11 @@ def team_plan_rows(
             [
                 Problem(
                     batch.folder / "batch.toml",
-                    "has no [team] table: a batch in a database is a team batch (add [team] "
-                    'with at least database = "<connection string>"; see README, Beyond '
-                    "one server)",
+                    _(
+                        "has no [team] table: a batch in a database is a team batch (add "
+                        '[team] with at least database = "<connection string>"; see README, '
+                        "Beyond one server)"
+                    ),
                 )
             ]
         )
@@ -90,7 +93,7 @@ def push_batch(conn: Any, folder: Path, plan_rows: PlanRows) -> PushReport:
     validate (nothing is written); DatabaseUnavailableError when the id is already there."""
     batch = Batch.open(folder)
     if not folder.is_dir():
-        raise BatchError([Problem(folder, "team push needs a batch folder (with batch.toml)")])
+        raise BatchError([Problem(folder, _("team push needs a batch folder (with batch.toml)"))])
     problems, _invalid = batch.validate_all()
     errors = _error_problems(problems)
     if errors:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 
 from tui.core.batch import Batch
+from tui.core.i18n import _
 from tui.core.problems import BatchError, Problem
 from tui.core.team.pg.connect import DatabaseUnavailableError, require_psycopg
 from tui.core.team.pg.coordinator import PgCoordinator
@@ -38,7 +39,7 @@ def open_pg_coordinator(
     config_file = batch.folder / "batch.toml"
     url = url or database_of(batch)
     if url is None:
-        raise BatchError([Problem(config_file, "names no database", field="team.database")])
+        raise BatchError([Problem(config_file, _("names no database"), field="team.database")])
     try:
         require_psycopg()
     except DatabaseUnavailableError as exc:
