@@ -24,6 +24,8 @@ OnUi = Callable[[Callable[[], Any]], Any]
 
 # How often the header's figures (pool left, coverage) are read again.
 STATUS_EVERY_S = 5.0
+# On quit, how long a database backend may go on sending the last answers while it can.
+QUIT_GRACE_S = 2.0
 
 
 class TeamLink:
@@ -104,12 +106,17 @@ class TeamLink:
             if on_ui is not None:
                 for line in on_ui(self.queue.take_outbox):
                     self.coordinator.answered(line)
-            # A database backend sends answers in the background: give it a moment, so the
-            # team sees today's last answers now rather than at the next start.
-            wait_sent = getattr(self.coordinator, "wait_sent", None)
-            if wait_sent is not None:
-                wait_sent(2.0)
             try:
-                self.coordinator.release(self.annotator, None)
+                # close() runs on the UI thread (the quit key): nothing here may wait on a
+                # server that is down. Offline (the database backend's last call could not
+                # reach it), the answers stay in the results file, which goes out at the
+                # next start, and the leases end on their own.
+                if getattr(self.coordinator, "online", True):
+                    # A database backend sends answers in the background: give it a moment,
+                    # so the team sees today's last answers now rather than at the next start.
+                    wait_sent = getattr(self.coordinator, "wait_sent", None)
+                    if wait_sent is not None:
+                        wait_sent(QUIT_GRACE_S, while_online=True)
+                    self.coordinator.release(self.annotator, None)
             finally:
                 self.coordinator.close()
