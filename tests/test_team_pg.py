@@ -24,6 +24,7 @@ from tui.core.team.pg.coordinator import RETRY_S, PgCoordinator
 from tui.core.team.pg.journal import JournalState
 from tui.core.team.pg.open import open_pg_coordinator
 from tui.core.team.pg.schema import apply_migrations
+from tui.core.team.queue import TeamQueue
 from tui.core.team.tasks import open_plan
 
 
@@ -199,3 +200,62 @@ def test_offline_the_app_worker_answers_every_held_claim_and_quit_never_waits(
         assert status.done_answers == 20 and status.live_claims == 0
     finally:
         coord.close()
+
+
+def test_a_lease_that_ends_before_its_answer_reaches_the_server_lets_a_colleague_take_the_task(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """The over-coverage rule (README, "Beyond one server"): an answer counts once it reaches
+    the server, and a lease keeps its task only until it ends. anna and carl each answer
+    their claimed task (fsynced to their results files) and their processes die before
+    sending. carl's next start sends his answer while his lease lives: his task stays his.
+    anna's lease ends first: bram takes her task, and when her answer arrives, both are kept
+    and counted as over-coverage."""
+    folder = team_batch(
+        tmp_path / "b", 2, "annotations_per_task = 1\nclaim_size = 1\nlease_seconds = 60"
+    )
+    with connect(pg_url, autocommit=True) as conn:
+        apply_migrations(conn)
+        push_batch(conn, folder, team_plan_rows)
+    batch = Batch.open(folder)
+    clock = Clock()
+
+    def process() -> PgCoordinator:
+        return PgCoordinator(
+            pg_url, open_plan(batch), batch.id, results_dir=batch.results_dir, now=clock
+        )
+
+    def answer_and_die(annotator: str) -> str:
+        """Claim one task, answer it (the line is fsynced), die before passing it on."""
+        coord = process()
+        store = team_results_store(batch, annotator)
+        store.open()
+        queue = TeamQueue(coord.plan, annotator)
+        queue.add(coord.claim(annotator, 1))
+        session = LabelingSession(batch, store, team=queue)
+        session.resume()
+        task = session.submit("accept", {"labels": ["pos"]}).task_id
+        coord.close()  # the outbox never reached answered(): only the results file has it
+        store.close()
+        return task
+
+    assert (answer_and_die("anna"), answer_and_die("carl")) == ("t0", "t1")
+    bram = process()
+    try:
+        clock.advance(30)  # both leases live: nobody can take either task
+        assert bram.claim("bram", 2) == []
+        carl = open_pg_coordinator(batch, pg_url, annotator="carl", now=clock)  # carl starts again
+        assert carl.wait_sent(20)
+        carl.close()
+        clock.advance(31)  # both leases have ended; only carl's answer is on the server
+        assert [c.task_id for c in bram.claim("bram", 2)] == ["t0"]
+        answer(bram, "bram", "t0")
+        assert bram.wait_sent(20)
+        assert bram.status().over_covered == 0  # anna's answer has not arrived
+        anna = open_pg_coordinator(batch, pg_url, annotator="anna", now=clock)  # anna starts again
+        assert anna.wait_sent(20)
+        anna.close()
+        status = bram.status()
+        assert (status.done_answers, status.over_covered, status.covered_tasks) == (2, 1, 2)
+    finally:
+        bram.close()
