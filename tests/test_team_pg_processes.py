@@ -131,7 +131,8 @@ def test_sixteen_processes_a_server_restart_and_kills_lose_nothing(
                 for proc in running:
                     proc.send_signal(signal.SIGCONT)
             # Down until the team has answered on (waiting for answers, not a fixed time: a
-            # loaded machine is slower), at least DOWN_S; never as long as half a lease.
+            # loaded machine is slower), at least DOWN_S, at most a quarter of a lease (no
+            # lease may end meanwhile: see the docstring).
             limit = time.monotonic() + LEASE / 4
             while time.monotonic() < limit and (
                 time.time() - stopped_at < DOWN_S or answered_since(stopped_at) < PROCESSES
