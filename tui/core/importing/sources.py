@@ -58,6 +58,12 @@ def label_studio_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
         yield Row(f"task {n}", item)
 
 
+def label_studio_min_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
+    """Label Studio's JSON-MIN: a JSON list of flat rows, one per annotation (`row 3`)."""
+    for row in label_studio_rows(path, problems):
+        yield Row(row.position.replace("task ", "row ", 1), row.data)
+
+
 def jsonl_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
     """Prodigy or Hugging Face JSONL: one object per line."""
     try:
