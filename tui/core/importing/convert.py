@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from tui.core.export.label_studio import frame_rate, frames_to_seconds
+from tui.core.export.label_studio import DEFAULT_FPS, frame_rate, frames_to_seconds
 from tui.core.i18n import _
 
 # Fields a Prodigy answer adds to its task: not part of the task labeldesk shows.
@@ -258,6 +258,9 @@ def from_label_studio(row: dict[str, Any], settings: ImportSettings) -> Converte
 
         if task["response"] == rated_message(task):
             del task["response"]  # the flat copy labeldesk's export adds for the config
+    fps = frame_rate(task, settings.fps)  # of the video's timeline ranges
+    if settings.task_type == "video" and task.get("fps") == (settings.fps or DEFAULT_FPS):
+        del task["fps"]  # the rate labeldesk's export wrote for the config: no news
     meta = dict(row.get("meta") or {}) if isinstance(row.get("meta"), dict) else {}
     own_id = meta.pop("labeldesk_id", None)
     task_id = _text_id(own_id) or _text_id(data.get("id")) or _text_id(row.get("id"))
@@ -278,13 +281,13 @@ def from_label_studio(row: dict[str, Any], settings: ImportSettings) -> Converte
             continue
         if value is None:
             value = ls_value(
-                annotation.get("result") or [], settings.task_type, task, notes, settings.fps
+                annotation.get("result") or [], settings.task_type, task, notes, fps
             )
     if value is None:
         for prediction in row.get("predictions") or []:
             if isinstance(prediction, dict) and value is None:
                 value = ls_value(
-                    prediction.get("result") or [], settings.task_type, task, notes, settings.fps
+                    prediction.get("result") or [], settings.task_type, task, notes, fps
                 )
                 if value is not None:
                     notes.append("the proposed answer comes from a prediction")

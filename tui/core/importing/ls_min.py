@@ -69,7 +69,11 @@ def _value_type(value: dict[str, Any]) -> str | None:
         if key in value:
             if key == "selected":
                 return "pairwise"
-            return "textarea" if key == "text" and "labels" not in value else key
+            if key == "text":
+                # A TextArea's value is a list of texts; a `text` string is data (a
+                # compare response {id, text}, a Labels region's covered text).
+                return "textarea" if isinstance(value["text"], list) else None
+            return key
     return next((k for k in value if k.endswith("labels") and isinstance(value[k], list)), None)
 
 
