@@ -280,9 +280,7 @@ def from_label_studio(row: dict[str, Any], settings: ImportSettings) -> Converte
             notes.append(f"annotation {number} was rejected in review: not used")
             continue
         if value is None:
-            value = ls_value(
-                annotation.get("result") or [], settings.task_type, task, notes, fps
-            )
+            value = ls_value(annotation.get("result") or [], settings.task_type, task, notes, fps)
     if value is None:
         for prediction in row.get("predictions") or []:
             if isinstance(prediction, dict) and value is None:
