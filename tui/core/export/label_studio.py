@@ -28,6 +28,11 @@ def frame_rate(task: dict[str, Any], default: float | None = None) -> float:
     """The frames a second of a video task: its own `fps` (a positive number), else the
     given default (`--fps`), else Label Studio's 24."""
     own = task.get("fps")
+    if isinstance(own, str):  # Label Studio data is often all strings: "25"
+        try:
+            own = float(own)
+        except ValueError:
+            own = None
     if isinstance(own, int | float) and not isinstance(own, bool) and 0 < own < 1000:
         return float(own)
     return default if default is not None and default > 0 else DEFAULT_FPS
