@@ -228,3 +228,12 @@ def test_a_broken_docbin_is_one_problem(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 1
     assert "not a readable spaCy DocBin (.spacy)" in err and "Traceback" not in err
     assert not (tmp_path / "b").exists()
+
+
+def test_an_empty_file_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "empty.iob"
+    source.write_text("\n\n", encoding="utf-8")
+    code = main(["import", str(source), "-f", "iob", "-t", "spans", "-o", str(tmp_path / "b")])
+    assert code == 1
+    assert "nothing to import: the file holds no rows (it is empty)" in capsys.readouterr().err
+    assert not (tmp_path / "b").exists()

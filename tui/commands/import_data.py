@@ -17,7 +17,10 @@ MAX_SHOWN = 200
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "import",
-        help="make a batch folder from Label Studio, Prodigy, CSV, JSONL or Parquet data",
+        help=_(
+            "make a batch folder from Label Studio, Prodigy, CSV, JSONL, Parquet, CoNLL/IOB "
+            "or spaCy data"
+        ),
         description=(
             "Converts every row it can into a task of the given type and reports every row it "
             "cannot, with its position and why. Answers in the file (Label Studio annotations "

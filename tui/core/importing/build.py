@@ -296,6 +296,12 @@ def run_import(request: ImportRequest) -> ImportResult:
     except SourceError as exc:
         result.problems.append(exc.problem)
         rows = []
+    if not rows and not result.problems:
+        result.problems.append(
+            Problem(request.source, _("nothing to import: the file holds no rows (it is empty)"))
+        )
+        _remove_output(request.output)
+        return result
     for number, row in enumerate(rows, start=1):
         where = f"{request.source}: {row.position}"
         try:
