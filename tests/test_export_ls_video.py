@@ -194,6 +194,8 @@ def test_bad_fps_is_refused_by_the_cli(video: Path, capsys: pytest.CaptureFixtur
         main(["export", str(video), "-f", "label-studio", "--fps", "zero"])
     assert stop.value.code == 2
     assert "expected a number of frames a second, got 'zero'" in capsys.readouterr().err
+    assert main(["export", str(video), "-f", "csv", "--fps", "25"]) == 2
+    assert "--fps goes with the label-studio formats" in capsys.readouterr().err
 
 
 def test_timeline_ranges_from_label_studio_are_read_at_the_given_rate(tmp_path: Path) -> None:

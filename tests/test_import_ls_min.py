@@ -193,3 +193,28 @@ def test_cli_imports_json_min_with_named_controls(
     ]
     assert all("sentiment" not in t and "annotator" not in t for t in tasks)
     assert Batch.open(out).config.task["labels"] == ["positief", "negatief"]
+
+
+def test_rows_without_a_known_control_say_how_to_name_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "project.json"
+    source.write_bytes(orjson.dumps([{"id": 1, "text": "Prima!", "sentiment": "positief"}]))
+    code = main(
+        [
+            "import",
+            str(source),
+            "-f",
+            "label-studio-min",
+            "-t",
+            "classify",
+            "--labels",
+            "positief,negatief",
+            "-o",
+            str(tmp_path / "b"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "no row held a control's result" in err and "--controls A,B" in err
+    assert tasks_of(tmp_path / "b")[0]["sentiment"] == "positief"  # kept as data

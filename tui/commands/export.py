@@ -100,6 +100,9 @@ def _export(args: argparse.Namespace, batch: Path) -> int:
     if args.config_out is not None and args.format not in ("label-studio", "label-studio-min"):
         echo("labeldesk export: --config-out goes with the label-studio formats", file=sys.stderr)
         return 2
+    if args.fps is not None and args.format not in ("label-studio", "label-studio-min"):
+        echo(_("labeldesk export: --fps goes with the label-studio formats"), file=sys.stderr)
+        return 2
     try:
         source = open_source(batch)
     except BatchError as exc:

@@ -340,6 +340,13 @@ def run_import(request: ImportRequest) -> ImportResult:
             result.problems.append(Problem(where, f"not imported: {exc}"))
             continue
         kept.append((row.position, task))
+    if request.format == "label-studio-min" and kept and not result.with_answer:
+        notes.add(
+            _(
+                "no row held a control's result: if the project names its controls "
+                "otherwise than labeldesk does, give them with --controls A,B"
+            )
+        )
     result.media_copied = len(media_used)
     labels = list(dict.fromkeys(request.labels + offered))
     if kind in _ID_TYPES_WITH_LABELS:
