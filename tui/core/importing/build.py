@@ -340,7 +340,11 @@ def run_import(request: ImportRequest) -> ImportResult:
             result.problems.append(Problem(where, f"not imported: {exc}"))
             continue
         kept.append((row.position, task))
-    if request.format == "label-studio-min" and kept and not result.with_answer:
+    if not kept:
+        # Every row was refused (each said why): no [task] table to judge, no batch to make.
+        _remove_output(request.output)
+        return result
+    if request.format == "label-studio-min" and not result.with_answer:
         notes.add(
             _(
                 "no row held a control's result: if the project names its controls "
