@@ -237,3 +237,29 @@ def test_an_empty_file_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert code == 1
     assert "nothing to import: the file holds no rows (it is empty)" in capsys.readouterr().err
     assert not (tmp_path / "b").exists()
+
+
+def test_a_second_export_writes_the_imported_tokens_not_spacys(tmp_path: Path) -> None:
+    """An English batch from a file whose token is "Rutte's" (spaCy's Dutch tokens): the
+    English tokenizer would split it ("Rutte", "'s"); the task's own tokens are kept."""
+    source = tmp_path / "nl.iob"
+    source.write_text("Rutte's\tB-PER\nwoordvoerder\tO\n", encoding="utf-8")
+    folder = tmp_path / "b"
+    result = run_import(ImportRequest(source, "iob", "spans", folder, "gold", language="en"))
+    assert result.written == 1
+    [task] = tasks_of(folder)
+    line = {
+        "task_id": task["id"],
+        "batch_id": "b",
+        "annotator": "anna",
+        "task_type": "spans",
+        "answer": "accept",
+        "value": task["gold"],
+        "active_ms": 1000,
+        "revision": 1,
+    }
+    (folder / "results").mkdir()
+    (folder / "results" / "anna.jsonl").write_bytes(orjson.dumps(line) + b"\n")
+    again = _export(folder, "iob", tmp_path / "again.iob").read_text(encoding="utf-8")
+    assert again == "Rutte's\tB-PER\nwoordvoerder\tO\n\n"
+    assert [t.text for t in spacy.blank("en").make_doc(task["text"])][:2] == ["Rutte", "'s"]
