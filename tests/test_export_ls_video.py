@@ -288,39 +288,3 @@ def test_label_studio_converters_json_min_of_a_video_export_is_imported(
         )
         checked += bool(expected)
     assert checked
-
-
-@pytest.mark.parametrize("kind", ["video", "spans", "classify"])
-def test_our_json_min_is_label_studios_json_min(tmp_path: Path, kind: str) -> None:
-    """labeldesk's label-studio-min export and Label Studio's converter's JSON-MIN of
-    labeldesk's full export hold the same data and control values, annotation for annotation
-    (Label Studio leaves cancelled annotations out; labeldesk keeps them with `answer`)."""
-    converter_module = pytest.importorskip("label_studio_sdk.converter")
-    folder = batch_with_answers(tmp_path, kind)
-    exported, config = tmp_path / "ls.json", tmp_path / "ls.xml"
-    args = ["export", str(folder), "-f", "label-studio", "-o", str(exported)]
-    assert main([*args, "--config-out", str(config)]) == 0
-    converter = converter_module.Converter(
-        config=config.read_text(encoding="utf-8"),
-        project_dir=str(tmp_path),
-        download_resources=False,
-    )
-    converter.convert_to_json_min(str(exported), str(tmp_path / "min"), is_dir=False)
-    theirs = {
-        (r["annotator"], r["created_at"]): r
-        for r in json.loads((tmp_path / "min" / "result.json").read_text(encoding="utf-8"))
-    }
-    ours = _export(folder, "label-studio-min")
-    own_keys = {"id", "task_id", "answer", "flag", "annotation_id"}
-    compared = 0
-    for row in ours:
-        other = theirs.get((row["annotator"], row["created_at"]))
-        if row["answer"] in ("skip", "flag"):
-            assert other is None
-            continue
-        assert other is not None
-        assert {k: v for k, v in row.items() if k not in own_keys} == {
-            k: v for k, v in other.items() if k not in own_keys
-        }
-        compared += 1
-    assert compared == len(theirs)

@@ -5,7 +5,8 @@ Full export: one object per task — `id`, `data` (the task's content), `annotat
 labeldesk answer with `result[]` items (`from_name`, `to_name`, `type`, `value`),
 `completed_by`, `lead_time` (active seconds), `was_cancelled` (a skip or bare flag is a
 cancelled annotation, as Label Studio's own "skip" is), `created_at`/`updated_at`.
-MIN export: one flat object per annotation: the data fields and one key per control.
+MIN export: one flat object per annotation, as Label Studio's converter writes JSON_MIN
+from the full export: the data fields and one key per control (see `ls_min`).
 
 Video segments are Label Studio's `TimelineLabels` regions: `value.ranges[{start, end}]` in
 frames (1-based, both ends included, as Label Studio's timeline counts them) at the task's
@@ -230,33 +231,44 @@ def ls_annotation(
     return annotation
 
 
+def _min_value(kind: str, values: list[dict[str, Any]]) -> Any:
+    """One control's results as Label Studio's JSON-MIN writes them (its converter's
+    `prettify_result`): a Choices' one choice or a TextArea's one text as a string, a
+    several-choice Choices as its value object; every other control (Labels,
+    TimelineLabels, Rating, Pairwise, Ranker, ...) as the list of its result values."""
+    short: list[Any] = []
+    for value in values:
+        if kind == "choices" and len(value["choices"]) == 1:
+            short.append(value["choices"][0])
+        elif kind == "textarea" and len(value["text"]) == 1:
+            short.append(value["text"][0])
+        else:
+            short.append(dict(value))
+    return short[0] if kind in ("choices", "textarea") and len(short) == 1 else short
+
+
 def ls_min(
     record: ExportRecord, number: int, task_number: int, fps: float | None = None
 ) -> dict[str, Any]:
-    """One JSON_MIN row: data fields plus one key per control (choices as a string when
-    there is one, a list otherwise, as Label Studio writes them; regions as a list)."""
+    """One JSON_MIN row, key for key what Label Studio's converter makes of this answer's
+    annotation in the full export (`number`: its annotation id there, `task_number`: its
+    task's id there): the data fields, `id`, one key per control (`_min_value`), then
+    `annotator`, `annotation_id`, `created_at`, `updated_at`, `lead_time`. After them come
+    what the converter cannot know, as it reads neither the task's `meta` nor the
+    annotation's `labeldesk` object: `task_id` (labeldesk's), `answer` and `flag`."""
     row: dict[str, Any] = dict(ls_data(record.task, record.task_type, fps))
     row["id"] = task_number
-    row["task_id"] = record.task_id
+    controls: dict[str, tuple[str, list[dict[str, Any]]]] = {}
     for item in ls_result(record, fps):
-        value = item["value"]
-        key = item["from_name"]
-        if item["type"] == "choices":
-            ch = value["choices"]
-            row[key] = ch[0] if len(ch) == 1 else {"choices": ch}
-        elif item["type"] == "textarea":
-            row[key] = value["text"][0]
-        elif item["type"] == "rating":
-            row[key] = value["rating"]
-        elif item["type"] in ("labels", "timelinelabels"):
-            row.setdefault(key, []).append(dict(value))
-        else:
-            row[key] = value
+        controls.setdefault(item["from_name"], (item["type"], []))[1].append(item["value"])
+    for name, (kind, values) in controls.items():
+        row[name] = _min_value(kind, values)
     row["annotator"] = record.annotator
     row["annotation_id"] = number
     row["created_at"] = record.started_at or record.submitted_at
     row["updated_at"] = record.submitted_at
     row["lead_time"] = record.active_ms / 1000
+    row["task_id"] = record.task_id
     row["answer"] = record.answer
     if record.flag is not None:
         row["flag"] = record.flag

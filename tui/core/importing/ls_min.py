@@ -5,8 +5,9 @@ result in short form:
 - Choices: the choice as a string when there is one, else `{"choices": [...]}`;
 - TextArea: the text as a string when there is one;
 - region controls (Labels, TimelineLabels, RectangleLabels, ...), Rating, Ranker, Pairwise:
-  a list of their result values (`[{"start", "end", "text", "labels"}]`, `[{"rating": 4}]`);
-  labeldesk's own JSON-MIN export writes a rating as a bare number;
+  a list of their result values (`[{"start", "end", "text", "labels"}]`, `[{"rating": 4}]`),
+  as labeldesk's own export writes them too; a rating as a bare number (what labeldesk's
+  export wrote before it matched Label Studio's) is read as well;
 - then `id` (Label Studio's task id), `annotator`, `annotation_id`, `created_at`,
   `updated_at`, `lead_time` (and `agreement`); labeldesk's export adds `task_id`, `answer`
   and `flag`.
@@ -143,7 +144,7 @@ def from_label_studio_min(row: dict[str, Any], settings: ImportSettings) -> Conv
             and isinstance(value, int | float)
             and not isinstance(value, bool)
             and key not in ("target", "fps")
-        )  # labeldesk's own JSON-MIN writes a criterion's rating as a bare number
+        )  # older labeldesk JSON-MIN exports wrote a criterion's rating as a bare number
         if key in named or rating or _looks_like_result(value):
             if kind == "spans" and key == "label" and isinstance(value, str):
                 data[key] = value  # not a Labels result: leave it with the data
