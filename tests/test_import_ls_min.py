@@ -218,3 +218,32 @@ def test_rows_without_a_known_control_say_how_to_name_one(
     assert code == 0, err
     assert "no row held a control's result" in err and "--controls A,B" in err
     assert tasks_of(tmp_path / "b")[0]["sentiment"] == "positief"  # kept as data
+
+
+@pytest.mark.parametrize("kind", ["rate", "compare"])
+def test_older_exports_bare_rating_and_pick_object_read_as_the_lists(
+    tmp_path: Path, kind: str
+) -> None:
+    """labeldesk's JSON-MIN used to write a rating as a bare number and a pairwise pick or a
+    ranking as an object; it now writes Label Studio's lists. Both import the same."""
+    folder = batch_with_answers(tmp_path, kind)
+    rows = orjson.loads(_min_export(folder, tmp_path / "min.json").read_bytes())
+
+    def older(value: Any) -> Any:
+        one = value[0] if isinstance(value, list) and len(value) == 1 else None
+        if isinstance(one, dict) and set(one) in ({"rating"}, {"selected"}, {"ranker"}):
+            return one.get("rating", one)
+        return value
+
+    old = [{k: older(v) for k, v in row.items()} for row in rows]
+    assert old != rows
+    (tmp_path / "old.json").write_bytes(orjson.dumps(old))
+    gold = {}
+    for name in ("min", "old"):
+        run_import(
+            ImportRequest(
+                tmp_path / f"{name}.json", "label-studio-min", kind, tmp_path / name, answers="gold"
+            )
+        )
+        gold[name] = [t.get("gold") for t in tasks_of(tmp_path / name)]
+    assert gold["old"] == gold["min"] and any(gold["min"])
