@@ -40,8 +40,9 @@ def _read_bytes(path: Path) -> bytes:
         ) from None
 
 
-def label_studio_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
-    """A Label Studio tasks file or export: a JSON list of tasks (or one task object)."""
+def label_studio_rows(path: Path, problems: list[Problem], unit: str = "task") -> Iterator[Row]:
+    """A Label Studio tasks file or export: a JSON list of tasks (or one task object); each
+    is `task N` (`row N` for JSON-MIN, whose items are annotations)."""
     try:
         data = orjson.loads(_read_bytes(path))
     except orjson.JSONDecodeError as exc:
@@ -60,13 +61,18 @@ def label_studio_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
             problems.append(
                 Problem(
                     path,
-                    _("task {n}: expected an object, got {kind}").format(
-                        n=n, kind=type(item).__name__
+                    _("{position}: expected an object, got {kind}").format(
+                        position=shown_position(f"{unit} {n}"), kind=type(item).__name__
                     ),
                 )
             )
             continue
-        yield Row(f"task {n}", item)
+        yield Row(f"{unit} {n}", item)
+
+
+def label_studio_min_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
+    """Label Studio's JSON-MIN: a JSON list of flat rows, one per annotation (`row 3`)."""
+    return label_studio_rows(path, problems, unit="row")
 
 
 def jsonl_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
