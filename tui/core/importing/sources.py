@@ -197,7 +197,7 @@ def class_label_names(
 
 
 def shown_position(position: str) -> str:
-    """A row's position ("line 3", "row 4", "task 2") in the interface's language, for
+    """A row's position ("line 3", "row 4", "task 2", "doc 1") in the interface's language, for
     messages; the position itself stays English (an id-less row's task id is made of it)."""
     kind, _space, number = position.partition(" ")
     if kind == "line":
@@ -206,4 +206,6 @@ def shown_position(position: str) -> str:
         return _("row {number}").format(number=number)
     if kind == "task":
         return _("task {number}").format(number=number)
+    if kind == "doc":
+        return _("doc {number}").format(number=number)
     return position
