@@ -751,15 +751,23 @@ async def test_an_invalid_item_in_the_dutch_app_says_why_in_dutch(
             },
         ],
     )
+    wanted = [
+        "[text] moet een tekst (string) zijn (gevonden: 7)",
+        "[text] verplicht veld ontbreekt",
+        "[options] de options van de taak herhalen een id",
+    ]
     seen = []
     async with _labeling(folder) as (pilot, app):
-        for _step in range(3):
-            seen.append(_flat(await _settle(pilot, app)))
+        for want in wanted:
+            text = ""
+            for _wait in range(500):  # up to 10 s on a loaded machine: wait for the item
+                text = _flat(await _settle(pilot, app))
+                if want in text:
+                    break
+            seen.append(text)
             await pilot.press("space")  # skip it: the next item
     assert "Dit item is ongeldig" in seen[0]
-    assert "[text] moet een tekst (string) zijn (gevonden: 7)" in seen[0]
-    assert "[text] verplicht veld ontbreekt" in seen[1]
-    assert "[options] de options van de taak herhalen een id" in seen[2]
+    assert [want in text for want, text in zip(wanted, seen, strict=True)] == [True] * 3
     english = [piece for text in seen for piece in _english_on(text)]
     assert english == []
 
