@@ -772,6 +772,33 @@ async def test_an_invalid_item_in_the_dutch_app_says_why_in_dutch(
     assert english == []
 
 
+def test_toml_errors_of_batch_toml_in_dutch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """tomllib's sentence and its position in Dutch; English as tomllib says it; a sentence
+    not in the table keeps tomllib's English."""
+    import tomllib
+
+    from tui.core.toml_text import toml_error_text
+
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "batch.toml").write_text('id = "b"\ntask_type = classify\n', encoding="utf-8")
+    (folder / "tasks.jsonl").write_text('{"id": "1", "text": "x"}\n', encoding="utf-8")
+    config = folder / "batch.toml"
+    english = _validate(monkeypatch, capsys, "en", folder)
+    assert f"error: {config}:2: not valid TOML: Invalid value (at line 2, column 13)" in english
+    dutch = _validate(monkeypatch, capsys, "nl", folder)
+    assert f"fout: {config}:2: geen geldige TOML: ongeldige waarde (regel 2, kolom 13)" in dutch
+    with pytest.raises(tomllib.TOMLDecodeError) as raised:
+        tomllib.loads("[task\n")
+    assert toml_error_text(raised.value) == (
+        "verwacht ']' aan het eind van een tabelkop (regel 1, kolom 6)"
+    )
+    unknown = tomllib.TOMLDecodeError("Something new (at line 1, column 2)")
+    assert toml_error_text(unknown) == "Something new (at line 1, column 2)"
+
+
 def test_pydantic_messages_by_type_with_english_as_the_fallback(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -15,6 +15,7 @@ from tui.core.i18n import _
 from tui.core.problems import Problem, pydantic_problems
 from tui.core.team.settings import TeamSettings
 from tui.core.toml_lines import line_of
+from tui.core.toml_text import toml_error_text
 
 DEFAULT_ERROR_CATEGORIES = [
     "wrong_label",
@@ -103,7 +104,8 @@ def read_batch_config(path: Path) -> tuple[BatchConfig | None, list[Problem]]:
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
         line = int(found.group(1)) if found else None
-        return None, [Problem(path, _("not valid TOML: {error}").format(error=exc), line)]
+        said = _("not valid TOML: {error}").format(error=toml_error_text(exc))
+        return None, [Problem(path, said, line)]
     try:
         return BatchConfig.model_validate(data), []
     except ValidationError as exc:

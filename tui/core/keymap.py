@@ -22,6 +22,7 @@ from tui.core.problems import Problem
 from tui.core.resources import data_dir
 from tui.core.symbols import key_name
 from tui.core.task_type import MAX_LABEL_KEYS, TaskType
+from tui.core.toml_text import toml_error_text
 
 # Descriptions live with the code that acts on them; which keys trigger them is data.
 APP_BINDINGS: dict[str, str] = {
@@ -303,7 +304,8 @@ def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (tomllib.TOMLDecodeError, OSError) as exc:
-        problems.append(Problem(path, _("cannot read keymap: {error}").format(error=exc)))
+        said = toml_error_text(exc) if isinstance(exc, tomllib.TOMLDecodeError) else exc
+        problems.append(Problem(path, _("cannot read keymap: {error}").format(error=said)))
         return {}
 
 

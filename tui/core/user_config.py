@@ -11,6 +11,7 @@ from tui.core.annotator_name import resolve_name
 from tui.core.i18n import _
 from tui.core.problems import Problem, pydantic_problems
 from tui.core.resources import config_dir
+from tui.core.toml_text import toml_error_text
 
 
 class UserConfig(BaseModel):
@@ -56,7 +57,8 @@ def load_user_config() -> tuple[UserConfig, list[Problem]]:
     except FileNotFoundError:
         return UserConfig(), []
     except (tomllib.TOMLDecodeError, OSError) as exc:
-        ignored = _("ignored: {error}").format(error=exc)
+        said = toml_error_text(exc) if isinstance(exc, tomllib.TOMLDecodeError) else exc
+        ignored = _("ignored: {error}").format(error=said)
         return UserConfig(), [Problem(path, ignored, severity="warning")]
     problems: list[Problem] = []
     language = data.get("language")
