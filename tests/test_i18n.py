@@ -673,6 +673,7 @@ def test_dutch_validate_names_the_same_places_in_dutch(
     # English is as it was: pydantic's own text, the type's messages.
     assert "error: " in english and "Input should be a valid string (got 7)" in english
     assert "required field is missing" in english
+    assert "not valid JSON at column 1: unexpected character, expected a JSON value" in english
     assert "a comparison needs at least two responses; this task has 1" in english
     flat = _flat(dutch)
     assert "fout: " in dutch and "error:" not in dutch
@@ -680,6 +681,7 @@ def test_dutch_validate_names_the_same_places_in_dutch(
     assert "[prompt] verplicht veld ontbreekt" in flat
     assert "[prompt] moet een tekst (string) zijn (gevonden: 7)" in flat
     assert "verwacht een JSON-object, gevonden: list" in flat
+    assert "geen geldige JSON in kolom 1: onverwacht teken, verwacht een JSON-waarde" in flat
     assert "dubbele taak-id '1' (eerst op regel 1)" in flat
     assert "6 taak/taken, 6 ongeldig, 6 fout(en), 0 waarschuwing(en)" in flat
     assert [p for p in _english_on(dutch) if p not in folder.name] == []

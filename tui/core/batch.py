@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from tui.core.batch_config import BatchConfig, read_batch_config, sha256_of
 from tui.core.i18n import _
+from tui.core.json_text import json_reason
 from tui.core.jsonl_index import JsonlIndex
 from tui.core.problems import BatchError, Problem, pydantic_problems
 from tui.core.task_registry import get_task_type
@@ -348,7 +349,7 @@ class Batch:
                 ).format(byte=data[uexc.start], column=uexc.start + 1)
                 return line_no, None, Problem(self.tasks_path, msg, line_no)
             # orjson counts lines within the one line it was given: say only the column.
-            reason = exc.msg if hasattr(exc, "msg") else str(exc)
+            reason = json_reason(exc.msg) if hasattr(exc, "msg") else str(exc)
             column = getattr(exc, "colno", None)
             if column:
                 msg = _("not valid JSON at column {column}: {reason}").format(
