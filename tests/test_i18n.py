@@ -825,6 +825,20 @@ def test_pydantic_messages_by_type_with_english_as_the_fallback(
     assert said[1] == "De lijst moet minstens 2 elementen bevatten, niet 1"
     # url_parsing has no template: pydantic's English, not an empty or broken text.
     assert errors[2]["type"] not in MESSAGES and said[2] == errors[2]["msg"]
+    # A refused answer in the app's status line: "[field] message", or pydantic's text.
+    from task_types.compare.models import CompareAnswer
+    from tui.core.pydantic_text import refusal_text
+
+    try:
+        CompareAnswer.model_validate({"shown_order": ["a", "b"], "seed": "x", "outcome": "win"})
+    except ValidationError as exc:
+        refused = exc
+    _use(monkeypatch, "en")
+    assert refusal_text(refused) == str(refused)
+    _use(monkeypatch, "nl")
+    assert refusal_text(refused) == (
+        "[seed] moet een geheel getal zijn; deze tekst is geen geheel getal"
+    )
     # Every template is in the catalog and translated (the catalog check covers it).
     for kind, template in MESSAGES.items():
         assert i18n._(template) != template, kind

@@ -156,3 +156,18 @@ def error_message(error: Mapping[str, Any]) -> str:
         return template.format(**ctx)
     except (KeyError, IndexError, ValueError):
         return english
+
+
+def refusal_text(exc: Exception) -> str:
+    """Why a value was refused, for a status line: in English pydantic's own text (as
+    before); in another language each error as "[field] message", translated."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError) or current_language() == SOURCE_LANGUAGE:
+        return str(exc)
+    parts = []
+    for error in exc.errors(include_url=False):
+        field = ".".join(str(part) for part in error["loc"])
+        said = error_message(error)
+        parts.append(f"[{field}] {said}" if field else said)
+    return "; ".join(parts)

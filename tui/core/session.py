@@ -226,7 +226,9 @@ class LabelingSession:
             try:
                 checked = self.batch.task_type.parse_answer(value).model_dump(mode="json")
             except ValueError as exc:
-                raise SubmitRefusedError(str(exc)) from exc
+                from tui.core.pydantic_text import refusal_text
+
+                raise SubmitRefusedError(refusal_text(exc)) from exc
         before = self.store.latest.get(item.task_id)
         record = self._record(item.task_id, answer, checked, flag, item)
         if shown_ms is not None:
