@@ -145,15 +145,15 @@ def test_config_language_is_read_and_checked(
 def test_a_bad_config_value_does_not_hang_the_language_choice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Reading config.toml to choose the language translates that file's problems (pydantic
-    messages): the lookup must not wait for itself. A config that does not validate is
-    left out whole (as before), so the language comes from the environment here."""
+    """A config.toml with a bad value: choosing the language reads only `language` (no
+    pydantic, nothing translated while the choice is made, so nothing waits for itself);
+    the file's problems, read the full way afterwards, are in that language."""
     import threading
 
     from tui.core.user_config import load_user_config
 
     monkeypatch.delenv("LABELDESK_LANGUAGE")
-    monkeypatch.setenv("LANG", "nl_NL.UTF-8")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(var, raising=False)
     config = tmp_path / "config"

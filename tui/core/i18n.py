@@ -25,8 +25,8 @@ SOURCE_LANGUAGE = "en"
 LANGUAGES = ("en", "nl")
 ENV_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
-# Re-entrant: reading config.toml to choose the language may itself translate (a bad value's
-# problem message); that inner lookup gets English instead of waiting for itself.
+# Re-entrant: should choosing the language ever translate (a message while reading the
+# config), that inner lookup gets English instead of waiting for itself.
 _lock = threading.RLock()
 _resolving = False
 _chosen: str | None = None  # set_language(); None: resolve on first use
@@ -95,10 +95,20 @@ def resolve_language(config_language: str | None, env: Mapping[str, str] | None 
 
 
 def _configured_language() -> str | None:
-    # Imported here: the config module is not needed to translate once the language is known.
-    from tui.core.user_config import load_user_config
+    """`language` of config.toml, read with tomllib alone: choosing the language needs no
+    pydantic (the home screen and `--help` come up before it is imported). A file that
+    cannot be read gives None here; tui/core/user_config.py reads it fully and says why."""
+    import tomllib
 
-    return load_user_config()[0].language
+    from tui.core.resources import config_dir
+
+    try:
+        with (config_dir() / "config.toml").open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    value = data.get("language")
+    return value if isinstance(value, str) else None
 
 
 def translations_for(code: str) -> gettext.NullTranslations:
