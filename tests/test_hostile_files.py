@@ -4,8 +4,11 @@ umask in results/ and audits/ must never make labeldesk write where it should no
 from __future__ import annotations
 
 import os
+import shutil
 import stat
-from collections.abc import Iterator
+import tempfile
+import traceback
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -155,20 +158,94 @@ def test_make_private_dirs_keeps_existing_folders_as_they_are(tmp_path: Path) ->
     assert stat.S_IMODE((existing / "a").stat().st_mode) == 0o700
 
 
-def test_the_torn_tail_of_a_read_only_results_file_leaves_no_side_file(tmp_path: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root writes read-only files")
-    results = tmp_path / "results"
-    results.mkdir()
-    path = results / "anna.jsonl"
-    path.write_bytes(orjson.dumps(record("t1").to_json_dict()) + b'\n{"task_id": "t2", "an')
+UNPRIVILEGED = 65534  # nobody/nogroup
+
+
+@pytest.fixture
+def shared(tmp_path: Path) -> Iterator[Path]:
+    """A batch folder's results/ that an unprivileged user owns and can reach (pytest's own
+    temporary folders are private to root when the tests run as root)."""
+    top = Path(tempfile.mkdtemp(prefix="ld-hostile-"))
+    try:
+        top.chmod(0o755)
+        results = top / "results"
+        results.mkdir(mode=0o700)
+        if os.geteuid() == 0:
+            os.chown(results, UNPRIVILEGED, UNPRIVILEGED)
+        yield results
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def as_unprivileged(check: Callable[[], None]) -> None:
+    """Run `check` as an ordinary user: as root, in a forked child that drops to
+    nobody/nogroup first (root ignores file permissions, so a read-only file would prove
+    nothing); otherwise in this process, which is unprivileged already."""
+    if os.geteuid() != 0:
+        check()
+        return
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 1
+        try:
+            os.close(read)
+            os.setgroups([])
+            os.setgid(UNPRIVILEGED)
+            os.setuid(UNPRIVILEGED)
+            check()
+            code = 0
+        except BaseException:
+            os.write(write, traceback.format_exc().encode())
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as fh:
+        report = fh.read().decode("utf-8", "replace")
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, report
+
+
+def test_the_torn_tail_of_a_read_only_results_file_leaves_no_side_file(shared: Path) -> None:
+    path = shared / "anna.jsonl"
+    before = orjson.dumps(record("t1").to_json_dict()) + b'\n{"task_id": "t2", "an'
+    path.write_bytes(before)
     path.chmod(0o400)
-    for _ in range(3):
-        with pytest.raises(StoreNotWritableError) as caught:
-            ResultsStore(results, "anna", "b").open()
-        assert "read-only" in str(caught.value) or "permission" in str(caught.value).lower()
-        assert str(path) in str(caught.value)
-    assert not list(results.glob("*.torn-*"))
+    if os.geteuid() == 0:
+        os.chown(path, UNPRIVILEGED, UNPRIVILEGED)
+
+    def check() -> None:
+        for _ in range(3):
+            with pytest.raises(StoreNotWritableError) as caught:
+                ResultsStore(shared, "anna", "b").open()
+            assert "read-only" in str(caught.value) or "permission" in str(caught.value).lower()
+            assert str(path) in str(caught.value)
+
+    as_unprivileged(check)
+    assert not list(shared.glob("*.torn-*"))
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("planted", ["anna.jsonl", "anna.jsonl.lock"])
+def test_a_colleagues_file_under_my_name_is_refused_as_an_ordinary_user(
+    shared: Path, planted: str
+) -> None:
+    """A colleague (here: root, or the test's user) plants a world-writable file where my
+    results or lock note belongs: permissions would let me write it, ownership must not."""
+    path = shared / planted
+    path.write_bytes(b"planted\n")
+    path.chmod(0o666)
+    if os.geteuid() != 0:
+        pytest.skip("a file of another user can only be planted by root here")
+
+    def check() -> None:
+        with pytest.raises(UnsafeFileError) as caught:
+            ResultsStore(shared, "anna", "b").open()
+        assert str(path) in str(caught.value) and "another user" in str(caught.value)
+
+    as_unprivileged(check)
+    assert path.read_bytes() == b"planted\n"
+    assert not list(shared.glob("*.torn-*"))
 
 
 def test_media_cache_folders_are_private(
