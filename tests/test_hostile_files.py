@@ -363,3 +363,71 @@ def test_audit_assign_says_why_when_a_symlink_blocks_the_plan(
     err = capsys.readouterr().err
     assert ".dora.plan.json." in err and "symbolic link" in err
     assert victim.read_text() == "export PATH=/usr/bin\n"
+
+
+def _plant_foreign(path: Path) -> None:
+    """A colleague's own world-writable file at `path` (another user's: needs root)."""
+    if os.geteuid() != 0:
+        pytest.skip("a file of another user can only be planted by root here")
+    path.write_bytes(b"colleague's\n")
+    path.chmod(0o666)
+    os.chown(path, UNPRIVILEGED, UNPRIVILEGED)
+
+
+def test_a_colleagues_file_at_the_plans_temporary_name_never_becomes_the_plan(
+    tmp_path: Path,
+) -> None:
+    """Writing into it and renaming it into place would leave a plan its planter can edit."""
+    from tui.core.audit.plan import AuditPlan
+
+    audits = tmp_path / "audits"
+    audits.mkdir()
+    planted = audits / f".dora.plan.json.{os.getpid()}.tmp"
+    _plant_foreign(planted)
+    plan = AuditPlan(audits / "dora.plan.json", "b", "dora", "1", {}, "now", [])
+    with pytest.raises(safe_files.UnsafeFileError, match="another user"):
+        plan.save()
+    assert planted.read_bytes() == b"colleague's\n"
+    assert not (audits / "dora.plan.json").exists()
+
+
+def test_my_own_leftover_temporary_file_does_not_block_saving(tmp_path: Path) -> None:
+    from tui.core.audit.plan import AuditPlan
+
+    audits = tmp_path / "audits"
+    audits.mkdir()
+    (audits / f".dora.plan.json.{os.getpid()}.tmp").write_bytes(b"half a plan")
+    plan = AuditPlan(audits / "dora.plan.json", "b", "dora", "1", {}, "now", [])
+    plan.save()
+    assert orjson.loads((audits / "dora.plan.json").read_bytes())["auditor"] == "dora"
+    assert not list(audits.glob(".*.tmp"))
+
+
+def test_a_colleagues_file_at_the_merge_outputs_temporary_name_is_refused(
+    tmp_path: Path,
+) -> None:
+    from tui.core.merge.output import write_file
+
+    out = tmp_path / "merged.jsonl"
+    planted = tmp_path / f".merged.jsonl.{os.getpid()}.tmp"
+    _plant_foreign(planted)
+    with pytest.raises(safe_files.UnsafeFileError, match="another user"):
+        write_file([], out)
+    assert planted.read_bytes() == b"colleague's\n"
+    assert not out.exists()
+
+
+def test_a_colleagues_file_at_the_remembered_folders_temporary_name_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.core.home import roots
+
+    state = tmp_path / "state"
+    state.mkdir()
+    monkeypatch.setattr(roots, "opened_file", lambda: state / "opened.json")
+    planted = state / f".opened.json.{os.getpid()}.tmp"
+    _plant_foreign(planted)
+    problem = roots.remember_opened(tmp_path)
+    assert problem is not None and "another user" in str(problem)
+    assert planted.read_bytes() == b"colleague's\n"
+    assert not (state / "opened.json").exists()
