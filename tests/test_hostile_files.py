@@ -431,3 +431,33 @@ def test_a_colleagues_file_at_the_remembered_folders_temporary_name_is_not_used(
     assert problem is not None and "another user" in str(problem)
     assert planted.read_bytes() == b"colleague's\n"
     assert not (state / "opened.json").exists()
+
+
+def _classify_line(task: str, annotator: str) -> bytes:
+    line = record(task).to_json_dict()
+    line.update(task_type="classify", value={"labels": ["pos"]}, annotator=annotator)
+    return orjson.dumps(line) + b"\n"
+
+
+def test_stats_reads_no_symlink_found_in_a_batch_folder(tmp_path: Path) -> None:
+    """A link in results/ (to another batch's file, or to a colleague's file under a name
+    sorted first) is reported, never counted: not as its own file, and not in place of the
+    file it points to. A file named on the command line may still be a link."""
+    from tests.batch_factory import make_batch, texts
+    from tui.core.stats import compute_stats
+
+    elsewhere = tmp_path / "elsewhere.jsonl"
+    elsewhere.write_bytes(b"".join(_classify_line(f"t{i}", "zed") for i in range(3)))
+    folder = make_batch(tmp_path / "b", texts(4), id="b")
+    results = folder / "results"
+    results.mkdir()
+    (results / "anna.jsonl").write_bytes(_classify_line("t0", "anna"))
+    (results / "aaa.jsonl").symlink_to(results / "anna.jsonl")
+    (results / "zed.jsonl").symlink_to(elsewhere)
+    report = compute_stats([folder], by="annotator")
+    assert report.total.items == 1
+    assert {g.key: g.items for g in report.groups} == {"anna": 1}
+    linked = {Path(p.file).name for p in report.problems if "symbolic link" in p.message}
+    assert linked == {"aaa.jsonl", "zed.jsonl"}
+    named = compute_stats([results / "zed.jsonl"])
+    assert named.total.items == 3
