@@ -264,3 +264,51 @@ def test_the_raw_terminal_stream_after_the_app_carries_no_escape_from_files(
     # Rich's own colours (ESC [ ... m) may be there; nothing that came from the files may.
     for bad in ("\x1b]", "\x1b[2J", "\x07", "\x9b", "\x9c", "\x9d", "\u202e"):
         assert bad not in after, repr(bad)
+
+
+# What the files carry that must never reach the terminal raw, in any screen. Textual's own
+# output (cursor moves, colours, the alternate screen, its clear, OSC 22 pointer shapes ended
+# by BEL) is not among these: only the files' own sequences are looked for.
+PAYLOADS = (
+    "\x1b]52;",
+    "\x1b]0;pwned",
+    "\x1b]8;;http://evil",
+    "aGVsbG8=\x07",
+    "\x9b2J",
+    "\x9d0;t",
+    "\x9c",
+    "\u202e",
+)
+
+
+@pytest.mark.e2e
+def test_the_raw_terminal_stream_inside_the_app_carries_no_escape_from_files(
+    tmp_path: Path,
+) -> None:
+    """The whole raw stream of a real labeldesk in tmux, while it shows hostile task ids,
+    labels, text, the title, the "✓ saved <id>" status line, the session summary (F5), the
+    batch statistics with hostile annotator names and bad lines (F6), audits (F7) and the
+    history (F3)."""
+    from tests.tmux_terminal import LABELDESK, TmuxTerminal
+
+    folder = hostile_batch(tmp_path)
+    raw = tmp_path / "raw.bin"
+    term = TmuxTerminal(tmp_path, width=110, height=34)
+    try:
+        term.start([str(LABELDESK), "open", str(folder), "--annotator", "cees"], cwd=tmp_path)
+        term._tmux("pipe-pane", "-t", term.name, "-o", f"cat >> {raw}")
+        term.wait_for("neg", timeout=60)
+        term.keys("1")
+        term.wait_for("saved", timeout=60)
+        for key, shown in (("F5", "ummary"), ("F6", "bram"), ("F7", "udit"), ("F3", "#1")):
+            term.keys(key)
+            term.wait_for(shown, timeout=60)
+            term.keys("Escape")
+        term.keys("C-q")
+        term.wait_for("LABELDESK-EXIT=", timeout=60)
+    finally:
+        term.close()
+    stream = raw.read_bytes().decode("utf-8", "replace")
+    assert "\x1b[?1049h" in stream  # the full screen was on the record
+    leaked = [repr(p) for p in PAYLOADS if p in stream]
+    assert not leaked, f"raw sequences from the files reached the terminal: {leaked}"
