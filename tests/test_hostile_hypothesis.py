@@ -122,7 +122,7 @@ def adjudication(task: int) -> dict[str, Any]:
         **result(task),
         "annotator": "cees",
         "adjudicator": "cees",
-        "decision": "chosen",
+        "decision": "pick",
         "chosen": ["anna"],
         "based_on": [{"annotator": "anna", "revision": 1}],
         "comment": "",
@@ -156,6 +156,7 @@ def test_the_newer_readers_survive_any_line(results: list[bytes], decisions: lis
     from tui.core.team.ledger import LedgerCoordinator
     from tui.core.team.tasks import open_plan
 
+    assert not _refused(orjson.dumps(adjudication(1)), Path("a.jsonl"), 1)  # a good base line
     with tempfile.TemporaryDirectory() as tmp:
         # A team batch (an empty [team] table): the ledger reads the results files too.
         folder = make_batch(Path(tmp) / "b", texts(5), id=BATCH_ID, extra="[team]\n")
