@@ -461,3 +461,21 @@ def test_stats_reads_no_symlink_found_in_a_batch_folder(tmp_path: Path) -> None:
     assert linked == {"aaa.jsonl", "zed.jsonl"}
     named = compute_stats([results / "zed.jsonl"])
     assert named.total.items == 3
+
+
+def test_a_read_only_lock_note_is_named_not_the_folder(shared: Path) -> None:
+    """Item 8: the message said the folder was not writable when only the .lock note was."""
+    note = shared / "anna.jsonl.lock"
+    note.write_bytes(b"")
+    note.chmod(0o400)
+    if os.geteuid() == 0:
+        os.chown(note, UNPRIVILEGED, UNPRIVILEGED)
+
+    def check() -> None:
+        with pytest.raises(StoreNotWritableError) as caught:
+            ResultsStore(shared, "anna", "b").open()
+        message = str(caught.value)
+        assert str(note) in message and "read-only" in message, message
+        assert "cannot write in" not in message, message
+
+    as_unprivileged(check)
