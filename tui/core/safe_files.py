@@ -154,6 +154,36 @@ def create_new(path: Path, mode: int = FILE_MODE) -> int:
         return open_regular(path, flags, mode=mode)[0]
 
 
+def open_readable(path: Path) -> int:
+    """A descriptor for reading a file of the batch that may be a symlink (guidelines.md,
+    batch.toml): followed, but only to a regular file, and the open never blocks (a named
+    pipe with no writer would freeze whoever reads it; a device such as /dev/zero never
+    ends). Raises UnsafeFileError naming the path and what is there, OSError otherwise."""
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafeFileError(
+                errno.EINVAL,
+                f"cannot read {path}: it is {_kind(info.st_mode)}, not a regular file; refused",
+            )
+        if _NONBLOCK:
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of `path` through open_readable()."""
+    fd = open_readable(path)
+    try:
+        return read_all(fd)
+    finally:
+        os.close(fd)
+
+
 def make_private_dirs(folder: Path, mode: int = DIR_MODE) -> Path:
     """Create `folder` and any missing parents with exactly `mode` (os.mkdir + chmod, so the
     umask cannot widen or narrow it). Existing parents are left as they are; an existing
