@@ -3,6 +3,7 @@ umask in results/ and audits/ must never make labeldesk write where it should no
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
@@ -479,3 +480,52 @@ def test_a_read_only_lock_note_is_named_not_the_folder(shared: Path) -> None:
         assert "cannot write in" not in message, message
 
     as_unprivileged(check)
+
+
+def _within(seconds: float, work: Callable[[], object]) -> object:
+    """work() in a daemon thread: a hang fails the test instead of freezing the suite."""
+    import threading
+
+    result: list[object] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still blocked after {seconds} s"
+    if failure:
+        raise failure[0]
+    return result[0] if result else None
+
+
+def test_a_planted_plan_is_read_only_as_a_regular_file(tmp_path: Path) -> None:
+    """audits/<auditor>.plan.json read by `labeldesk audit`, the home screen and assign
+    --add: a link to a plan made elsewhere is refused, never followed; a named pipe is
+    refused at once (the read blocked for ever)."""
+    from tests.batch_factory import make_batch, texts
+    from tui.core.audit import SampleSpec, assign_audit
+    from tui.core.audit.plan import PlanError, load_plan
+
+    folder = make_batch(tmp_path / "b", texts(4), id="b")
+    _write_classify_results(folder, 4)
+    assign_audit(folder, "dora", SampleSpec(per_annotator=2), seed="1")
+    plan = folder / "audits" / "dora.plan.json"
+    elsewhere = tmp_path / "crafted.plan.json"
+    plan.rename(elsewhere)
+    plan.symlink_to(elsewhere)
+    with pytest.raises(PlanError, match="symbolic link"):
+        load_plan(folder, "dora")
+    plan.unlink()
+    os.mkfifo(plan)
+    try:
+        with pytest.raises(PlanError, match="not a regular file"):
+            _within(10, lambda: load_plan(folder, "dora"))
+    finally:
+        with contextlib.suppress(OSError):  # free a reader left blocked on the pipe
+            os.close(os.open(plan, os.O_WRONLY | os.O_NONBLOCK))

@@ -331,8 +331,18 @@ def load_plan(batch_folder: Path, auditor: str) -> AuditPlan:
     """Read audits/<auditor>.plan.json; raises PlanError naming the file and field."""
     check_person_name(auditor, "auditor")
     path = plan_path(batch_folder, auditor)
+    from tui.core.safe_files import UnsafeFileError, open_regular, read_all
+
     try:
-        raw = path.read_bytes()
+        # Never through a symlink, never a pipe or device (audits/ is shared: anyone could
+        # put one there). Not "owned": a lead may assign the plan an auditor reads.
+        fd, _ = open_regular(path, os.O_RDONLY)
+        try:
+            raw = read_all(fd)
+        finally:
+            os.close(fd)
+    except UnsafeFileError as exc:
+        raise _plan_problem(path, str(exc)) from None
     except FileNotFoundError:
         raise _plan_problem(
             path,
