@@ -216,3 +216,49 @@ def _can_write(name: str) -> bool:
     import importlib.util
 
     return importlib.util.find_spec("pyarrow" if name == "parquet" else "spacy") is not None
+
+
+def ledger_op(task: int) -> dict[str, Any]:
+    """A good team/claims.jsonl line (DESIGN "Working as a team")."""
+    return {"op": "claim", "task": f"t{task}", "by": "bram", "until": 1.9e9, "at": 1.8e9}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ops=st.lists(
+        st.one_of(
+            _line(ledger_op(1), sorted(ledger_op(1))),
+            _line({**ledger_op(2), "op": "answer", "answer": "accept", "rev": 1}, ["answer"]),
+            _line({**ledger_op(3), "op": "takeover", "from": "bram"}, ["from", "op"]),
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_the_team_ledger_survives_any_line(ops: list[bytes]) -> None:
+    """The shared ledger is written by every annotator's labeldesk: any line a colleague (or
+    a killed writer) leaves is one reported problem; claiming, renewing, answering and
+    releasing go on."""
+    from tui.core.batch import Batch
+    from tui.core.team.ledger import LedgerCoordinator
+    from tui.core.team.settings import DEFAULT_DIR_MODE
+    from tui.core.team.tasks import open_plan
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = make_batch(Path(tmp) / "b", texts(5), id=BATCH_ID, extra="[team]\n")
+        (folder / "team").mkdir()
+        (folder / "team").chmod(DEFAULT_DIR_MODE)  # as the team made it (no wait for a chmod)
+        ledger_file = folder / "team" / "claims.jsonl"
+        ledger_file.write_bytes(b"".join(line + b"\n" for line in ops))
+        ledger_file.chmod(0o660)
+        batch = Batch.open(folder)
+        coordinator = LedgerCoordinator(folder, open_plan(batch), batch_id=batch.id)
+        try:
+            claims = coordinator.claim("anna", 2)
+            coordinator.renew("anna", [c.task_id for c in claims])
+            coordinator.answered(result(int(claims[0].task_id[1:])) if claims else result(0))
+            coordinator.status()
+            coordinator.release("anna")
+            assert all(p.line is not None for p in coordinator.problems)
+        finally:
+            coordinator.close()
