@@ -295,12 +295,15 @@ def test_the_raw_terminal_stream_inside_the_app_carries_no_escape_from_files(
     raw = tmp_path / "raw.bin"
     term = TmuxTerminal(tmp_path, width=110, height=34)
     try:
-        term.start([str(LABELDESK), "open", str(folder), "--annotator", "cees"], cwd=tmp_path)
+        # anna: every item answered, one audited with a hostile comment (F7 shows it).
+        term.start([str(LABELDESK), "open", str(folder), "--annotator", "anna"], cwd=tmp_path)
         term._tmux("pipe-pane", "-t", term.name, "-o", f"cat >> {raw}")
+        term.wait_for("answered", timeout=60)
+        term.keys("PageUp")  # back to the last item, to answer it again
         term.wait_for("neg", timeout=60)
         term.keys("1")
         term.wait_for("saved", timeout=60)
-        for key, shown in (("F5", "ummary"), ("F6", "bram"), ("F7", "udit"), ("F3", "#1")):
+        for key, shown in (("F5", "ummary"), ("F6", "bram"), ("F7", "see"), ("F3", "#1")):
             term.keys(key)
             term.wait_for(shown, timeout=60)
             term.keys("Escape")
