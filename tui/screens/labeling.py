@@ -461,7 +461,7 @@ class LabelingScreen(ItemScreen):
             self._pending_flag = (s.position, pending) if pending is not None else None
             self.set_status(_("not saved: {exc}").format(exc=exc), error=True)
             return
-        except StoreGoneError as exc:
+        except StoreGoneError:
             self._pending_flag = (s.position, pending) if pending is not None else None
             # The results file was removed or replaced: pressing again cannot help; the
             # answers are kept in memory, for F8 (a file the annotator names) or, on quit,
