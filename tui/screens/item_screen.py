@@ -45,6 +45,7 @@ HINT_WORDS = {
     "app.help": N_("keys"),
     "app.quit": N_("quit"),
     "app.reveal": N_("reveal"),
+    "app.rescue": N_("rescue"),
 }
 # Words that are also another part of speech elsewhere ("correct" as a column header).
 CONTEXT_HINT_WORDS = {
