@@ -919,6 +919,9 @@ def test_the_leads_commands_speak_dutch(
         data[f"team json {language}"] = capsys.readouterr().out
         assert main(["team", "release", str(team), "--annotator", "anna"]) == 0
         said[f"team release {language}"] = capsys.readouterr().out
+        monkeypatch.delenv("LABELDESK_DB", raising=False)
+        assert main(["team", "push", str(team)]) == 2
+        said[f"team push {language}"] = capsys.readouterr().err
     # English as it was.
     assert re.search(r"^exported \d+ answers to stdout, 2 withdrawn", said["export en"])
     assert "task(s) merged to stdout" in said["merge en"]
@@ -940,6 +943,8 @@ def test_the_leads_commands_speak_dutch(
     assert "line 2: not imported: no labels to choose from" in said["import refused en"]
     assert "pool over" in said["team status nl"] or "pool" in said["team status nl"]
     assert "0 actieve claim(s) van anna vrijgegeven" in said["team release nl"]
+    assert "labeldesk team push: give the database with --db URL" in said["team push en"]
+    assert "labeldesk team push: geef de database op met --db URL" in said["team push nl"]
     english = {
         step: [piece for piece in english_pieces if piece in _flat(text)]
         for step, text in said.items()
