@@ -764,6 +764,10 @@ class LabelingScreen(ItemScreen):
         self.team = link
         self.session.team = link.queue
         self._claims_in()
+        # A record of claims held that could not be read (PostgreSQL, started offline):
+        # said once; the session goes on without those claims.
+        for problem in getattr(link.coordinator, "record_problems", []):
+            self.notify(visible(str(problem)), severity="warning", timeout=30, markup=False)
         return True
 
     def _team_failed(self, text: str) -> None:
