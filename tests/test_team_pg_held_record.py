@@ -196,6 +196,31 @@ def test_killed_then_started_offline_the_held_unanswered_leases_are_offered(
     assert answers == ["t0", "t1", "t2", "t3"]
 
 
+def test_a_quit_while_the_server_answers_releases_and_empties_the_record(
+    tmp_path: Path, pg_url: str
+) -> None:
+    folder = team_batch(
+        tmp_path / "b", 6, f'annotations_per_task = 1\nclaim_size = 3\ndatabase = "{pg_url}"'
+    )
+    batch = _pushed(folder, pg_url)
+    store = team_results_store(batch, "anna")
+    store.open()
+    try:
+        link = TeamLink(open_team(batch, "anna"), "anna")
+        assert link.step(ON_UI, active=True, shown=None)
+        path = record_path(folder / "team", "anna")
+        assert sorted(orjson.loads(path.read_bytes())["claims"]) == ["t0", "t1", "t2"]
+        link.close(ON_UI)
+    finally:
+        store.close()
+    assert orjson.loads(path.read_bytes())["claims"] == {}
+    coord = open_pg_coordinator(batch)
+    try:
+        assert coord.status().live_claims == 0
+    finally:
+        coord.close()
+
+
 def test_an_ended_recorded_lease_is_not_offered_and_a_taken_one_counts_as_over_coverage(
     tmp_path: Path, pg_url: str
 ) -> None:
