@@ -312,6 +312,7 @@ async def test_the_app_quit_offline_and_started_offline_works_on_its_leases(
             await pilot.press("1")
             await until(pilot, lambda: "offline, 2 answers to send" in screen_text(app), "the note")
             assert app.screen.session.done  # type: ignore[attr-defined]  # nothing new offline
+            assert "server cannot be reached" in screen_text(app)
             pg_server.start()
             await until(pilot, lambda: _on_server(pg_url) == 4, "every answer on the server")
             await pilot.press("ctrl+q")

@@ -789,6 +789,10 @@ class LabelingScreen(ItemScreen):
             )
         if self.team is None:
             return _("Opening the team's plan and taking your first items…")
+        if self.team.offline():
+            return _(
+                "The team's server cannot be reached: new items come once it is back, and every answer saved here is sent then.\n\nF3 lists your answers; {quit_key} quits — every answer is saved."
+            ).format(quit_key=quit_key)
         status = self.team.status
         if status is not None and status.pool_left == 0:
             held = status.live_claims

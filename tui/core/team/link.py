@@ -116,6 +116,12 @@ class TeamLink:
         journal = state(self.annotator)
         return journal.note() if journal is not None else None
 
+    def offline(self) -> bool:
+        """Whether the database backend's sender last found the server unreachable."""
+        state = getattr(self.coordinator, "journal_state", None)
+        journal = state(self.annotator) if state is not None else None
+        return journal is not None and journal.online is False
+
     def close(self, on_ui: OnUi | None = None) -> None:
         """On quit: pass on what is left, give every claim back, let go of the coordinator.
         Runs on the UI thread (the quit key), so it never waits: not for a step whose calls
