@@ -50,6 +50,21 @@ def test_the_record_round_trips_privately(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "team").iterdir()] == ["anna.held.json"]  # no temp
 
 
+def test_a_temporary_file_left_by_a_killed_process_is_removed_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    record = HeldRecord(tmp_path, "b1", "anna")
+    dead = 2**22 + 12345  # above pid_max's default: no such process
+    left = tmp_path / f".anna.held.json.{dead}.tmp"
+    left.write_bytes(b"{half")
+    alive = tmp_path / f".anna.held.json.{os.getppid()}.tmp"
+    alive.write_bytes(b"{being written")
+    other = tmp_path / f".bram.held.json.{dead}.tmp"
+    other.write_bytes(b"{")
+    assert record.load([]) == {}
+    assert not left.exists() and alive.exists() and other.exists()
+
+
 @pytest.mark.parametrize(
     ("content", "says"),
     [

@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import stat
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -63,6 +64,7 @@ class HeldRecord:
         """Task id -> lease end (epoch seconds), as last saved. Never raises: a file that is
         not a record of ours (a symlink, a colleague's file, bad JSON, another batch) is one
         Problem in `problems` and an empty record."""
+        self._sweep()
         try:
             fd, _ = open_regular(self.path, os.O_RDONLY, owned=True)
         except FileNotFoundError:
@@ -108,6 +110,32 @@ class HeldRecord:
                 return {}, f"[claims.{task}] expected a lease end in epoch seconds"
             claims[task] = float(until)
         return claims, None
+
+    def _sweep(self) -> None:
+        """Remove temporary files of this record left by a process killed between writing
+        and renaming (`.<name>.<pid>.tmp`, a regular file of this user whose process is gone).
+        Anything else is left alone."""
+        prefix = f".{self.path.name}."
+        try:
+            entries = list(os.scandir(self.path.parent))
+        except OSError:
+            return
+        for entry in entries:
+            pid_text = entry.name[len(prefix) : -len(".tmp")]
+            if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+                continue
+            if not pid_text.isdigit() or int(pid_text) == os.getpid():
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+                if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+                    continue
+                os.kill(int(pid_text), 0)
+            except ProcessLookupError:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+            except OSError:  # alive (EPERM: someone else's), or gone meanwhile
+                continue
 
     def _problem(self, why: str) -> Problem:
         return Problem(
