@@ -211,6 +211,45 @@ def test_killed_then_started_offline_the_held_unanswered_leases_are_offered(
     assert answers == ["t0", "t1", "t2", "t3"]
 
 
+def test_offline_a_planted_record_is_refused_and_nothing_is_offered(tmp_path: Path) -> None:
+    """A colleague links anna's record to a file that lists live leases (or garbles it):
+    started offline, the coordinator offers nothing, says why once, and writes nothing
+    through the link."""
+    folder = team_batch(tmp_path / "b", 4, "annotations_per_task = 1\nclaim_size = 2")
+    batch = Batch.open(folder)
+    clock = Clock()
+    (folder / "team").mkdir()
+    planted = tmp_path / "planted.json"
+    body = {"version": 1, "batch_id": batch.id, "annotator": "anna", "claims": {"t2": 2e9}}
+    planted.write_bytes(orjson.dumps(body))
+    path = record_path(folder / "team", "anna")
+    for plant in ("symlink", "garbage"):
+        if plant == "symlink":
+            path.symlink_to(planted)
+        else:
+            path.unlink()
+            path.write_bytes(b'{"version": 1, "claims": {"t2": 2e9')
+        coord = PgCoordinator(
+            "postgresql:///nowhere",
+            open_plan(batch),
+            batch.id,
+            results_dir=batch.results_dir,
+            now=clock,
+            connector=_unreachable,
+            record_dir=folder / "team",
+        )
+        try:
+            assert coord.held("anna") == []
+            assert coord.claim("anna", 2) == []
+            assert coord.renew("anna", ["t2"]) == []
+        finally:
+            coord.close()
+        assert len(coord.record_problems) == 1, coord.record_problems
+        says = "symbolic link" if plant == "symlink" else "is not JSON"
+        assert says in str(coord.record_problems[0])
+        assert planted.read_bytes() == orjson.dumps(body)  # never written through the link
+
+
 def test_a_quit_while_the_server_answers_releases_and_empties_the_record(
     tmp_path: Path, pg_url: str
 ) -> None:
