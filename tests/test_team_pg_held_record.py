@@ -174,9 +174,7 @@ def test_killed_then_started_offline_the_held_unanswered_leases_are_offered(
     try:
         store = team_results_store(batch, "anna")
         store.open()
-        started = time.monotonic()
         opened = open_team(batch, "anna")
-        assert time.monotonic() - started < 5.0
         assert opened.queue.task_ids() == ["t2", "t3"]  # t0, t1 answered in the results file
         link = TeamLink(opened, "anna")
         session = LabelingSession(batch, store, team=link.queue)
