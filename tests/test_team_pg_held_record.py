@@ -387,3 +387,29 @@ def _on_server(url: str) -> int:
     with psycopg.connect(url) as conn:
         row = conn.execute("select count(*) from labeldesk_answers").fetchone()
     return int(row[0]) if row else 0
+
+
+async def test_the_app_started_offline_with_a_garbled_record_says_so_once(
+    tmp_path: Path, pg_url: str, pg_server: PgServer
+) -> None:
+    folder = make_batch(
+        tmp_path / "b",
+        texts(4),
+        extra=f'[team]\nannotations_per_task = 1\nclaim_size = 2\ndatabase = "{pg_url}"\n',
+    )
+    assert main(["team", "db-init", "--db", pg_url]) == 0
+    assert main(["team", "push", str(folder), "--db", pg_url]) == 0
+    (folder / "team").mkdir(exist_ok=True)
+    record_path(folder / "team", "anna").write_bytes(b"\x1b[2J{not json")
+    pg_server.stop("immediate")
+    try:
+        async with labeling(folder, "anna") as (pilot, app):
+            await until(
+                pilot, lambda: "server cannot be reached" in screen_text(app), "the offline text"
+            )
+            said = [n.message for n in app._notifications if "anna.held.json" in n.message]
+            assert len(said) == 1 and "is not JSON" in said[0], said
+            assert "\x1b" not in said[0]  # through the sanitizer
+            await pilot.press("ctrl+q")
+    finally:
+        pg_server.start()
