@@ -125,6 +125,12 @@ def _median_p90(times: array[int]) -> tuple[float | None, float | None]:
     return quantile(ordered, 0.5), quantile(ordered, 0.9)
 
 
+def _counted_median_p90(counts: Counter[int], total: int) -> tuple[float | None, float | None]:
+    """_median_p90 of `total` times given as how many took each value."""
+    ordered = _Ranked(counts, total)
+    return quantile(ordered, 0.5), quantile(ordered, 0.9)
+
+
 class _Group:
     __slots__ = (
         "active_ms",
@@ -567,6 +573,7 @@ class StatsScanner:
             group.items = len(group.times)
         undos = dict(self.undos)
         if columnar is not None:
+            all_times: Counter[int] = Counter()
             for group_key, figures in columnar.groups.items():
                 found = groups.setdefault(group_key, _Group())
                 found.items += figures.items
@@ -576,7 +583,8 @@ class StatsScanner:
                 found.fast += figures.fast
                 found.gold_checked += figures.gold_checked
                 found.gold_correct += figures.gold_correct
-                found.quantiles = (figures.median, figures.p90)
+                found.quantiles = _counted_median_p90(figures.times, figures.items)
+                all_times.update(figures.times)
             for stamp, (items, active) in columnar.hours.items():
                 bucket = hours.setdefault(stamp, [0, 0])
                 bucket[0] += items
@@ -593,7 +601,7 @@ class StatsScanner:
         for group in groups.values():
             total.absorb(group)
         if columnar is not None:
-            total.quantiles = (columnar.total_median, columnar.total_p90)
+            total.quantiles = _counted_median_p90(all_times, total.items)
         unit, timeline = _timeline(hours)
         return StatsReport(
             by=self.by,
@@ -672,21 +680,14 @@ def compute_stats(
     if columnar:
         from tui.core.stats.columnar import ColumnarStats
 
-        fast = ColumnarStats.open()
+        fast = ColumnarStats.open(annotators=scanner.annotators, since=since, by=by)
     if fast is None:
         for source in sources:
             scanner.scan(source)
         return scanner.report()
     for index, source in enumerate(sources):
         limit = None if source.min_seconds is None else source.min_seconds * 1000
-        lines = fast.add(
-            source.path,
-            index,
-            limit,
-            annotators=scanner.annotators,
-            since=since,
-            group=by,
-        )
+        lines = fast.add(source.path, index, limit)
         if lines is None:
             scanner.scan(source)  # a line does not fit: the shared reader reads the file
         else:
