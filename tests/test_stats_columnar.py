@@ -345,8 +345,8 @@ def test_a_file_that_grows_while_read(
     path = write(tmp_path / "anna.jsonl", list(answers(4, 50, "anna", BATCHES[0])))
     parse = columnar.lines_parse
 
-    def and_append(data: Any) -> int | None:
-        lines = parse(data)
+    def and_append(data: Any, **options: Any) -> int | None:
+        lines = parse(data, **options)
         with path.open("ab") as out:
             out.write(b'{"task_id": 1}\n')
         return lines

@@ -6,16 +6,14 @@ See docs/DESIGN.md §3. These models are the single definition of the on-disk fo
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from tui.core.i18n import N_, NC_, _, pgettext
+from tui.core.record_kinds import FLAG_REASONS, AnswerKind, FlagReason, Verdict
 
-AnswerKind = Literal["accept", "reject", "skip", "flag", "undone"]
-FlagReason = Literal["ambiguous", "guidelines", "tooling", "sensitive", "other"]
-FLAG_REASONS: tuple[FlagReason, ...] = ("ambiguous", "guidelines", "tooling", "sensitive", "other")
-Verdict = Literal["pass", "fail", "corrected"]
+__all__ = ["FLAG_REASONS", "AnswerKind", "FlagReason", "Verdict"]  # re-exported
 # What the interface calls each reason (the ids above are what the files hold).
 FLAG_REASON_NAMES: dict[str, str] = {
     "ambiguous": N_("ambiguous"),

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from tui.core.records import FLAG_REASONS
+from tui.core.record_kinds import FLAG_REASONS
 from tui.core.result_lines import MAX_ACTIVE_MS, MAX_KEYS, MAX_REVISION, open_for_reading
 
 if TYPE_CHECKING:
@@ -147,21 +147,27 @@ class ColumnarFigures:
     hours: dict[str, list[int]]
 
 
-def lines_parse(data: mmap.mmap) -> int | None:
-    """How many lines a file has, when simdjson parses every one and none is an audit line
-    (has `verdict`); None when one does not."""
+def lines_parse(data: mmap.mmap, *, count: bool = True) -> int | None:
+    """How many lines a file has (0 without `count`), when simdjson parses every one and none
+    is an audit line (has `verdict`); None when one does not."""
     import simdjson
 
     # Found in the bytes (memchr-fast); a \\u escape may spell it in a key: orjson decides.
-    if data.find(b'"verdict"') >= 0 or (data.find(b"\\u") >= 0 and _has_verdict(data)):
+    # (A backslash alone is memchr-fast; the two bytes \\u are not.)
+    if data.find(b'"verdict"') >= 0 or (
+        data.find(b"\\") >= 0 and data.find(b"\\u") >= 0 and _has_verdict(data)
+    ):
         return None
     data.seek(0)
-    lines = iter(data.readline, b"")
-    documents: Iterator[Any] = map(simdjson.Parser().parse, lines)
+    # All in C, no Python statement per line; each document is dropped before the next parse
+    # (simdjson refuses to reuse its parser while one is alive).
+    documents: Iterator[Any] = map(simdjson.Parser().parse, iter(data.readline, b""))
     try:
-        # All in C, no Python statement per line. len() drops each document before the next
-        # parse (simdjson refuses to reuse its parser while one is alive); a number or null
-        # has none (TypeError: DuckDB would refuse it too). enumerate() counts the lines.
+        if not count:
+            deque(documents, maxlen=0)
+            return 0
+        # len() drops the document (a number or null has none: TypeError, and DuckDB would
+        # refuse it too); enumerate() counts.
         last = deque(enumerate(map(len, documents), 1), maxlen=1)
     except (ValueError, TypeError, RuntimeError):  # simdjson: a blank line, too deep...
         return None
@@ -250,15 +256,20 @@ class ColumnarStats:
                 return None
             # The first `size` bytes are parsed: a file that grows meanwhile is the reader's
             # (DuckDB would read lines simdjson did not), see below.
+            # Without a filter every line is inserted: DuckDB counts them (cheaper).
+            filtered = bool(self._parameters)
             with mmap.mmap(fd, size, access=mmap.ACCESS_READ) as data:
-                lines = lines_parse(data)
-            if not lines:
+                lines = lines_parse(data, count=filtered)
+            if lines is None:
                 return None
             try:
-                self._db.execute(
+                inserted = self._db.execute(
                     self._insert,
                     {"source": source, "path": f"/proc/self/fd/{fd}", **self._parameters},
-                )
+                ).fetchone()
+                if not filtered:
+                    assert inserted is not None
+                    lines = int(inserted[0])
             except duckdb.Error:
                 # A line that does not fit, a field twice, a line that is not an object...:
                 # the statement failed whole, nothing of the file was inserted.
@@ -319,7 +330,10 @@ class ColumnarStats:
         gone = view.format(
             rows="(SELECT *, rowid AS n FROM rows) SEMI JOIN superseded USING (s, n)"
         )
-        group_sql = f"""SELECT grp,
+        # One scan each: the groups' figures, their times (how many took each ms) and the
+        # hours, as grouping sets; undone lines (every one, superseded or not) as report()
+        # counts them.
+        figures_sql = f"""SELECT grouping(grp, ms, hour), grp, ms, hour,
                  count(*) FILTER (WHERE counted),
                  sum(active),
                  count(*) FILTER (WHERE counted AND code = {SKIP}),
@@ -328,36 +342,32 @@ class ColumnarStats:
                                   AND lim IS NOT NULL AND active < lim),
                  count(*) FILTER (WHERE counted AND gold IS NOT NULL),
                  count(*) FILTER (WHERE counted AND gold = 1),
-                 count(*)
-               FROM ({{}}) GROUP BY grp"""
+                 count(*),
+                 count(*) FILTER (WHERE code = {UNDONE})
+               FROM (SELECT *, active AS ms, sub[1:13] AS hour FROM ({{}}))
+               GROUP BY GROUPING SETS ((grp), (grp, ms), (hour))"""
         groups: dict[str, ColumnarGroup] = {}
-        for sign, source in ((1, every), (-1, gone)):
-            for grp, *figures in db.execute(group_sql.format(source)).fetchall():
-                group = groups.setdefault(
-                    grp, ColumnarGroup(0, 0, 0, 0, 0, 0, 0, Counter(), lines=0)
-                )
-                group.add(sign, [int(x) for x in figures])
-        hist = "SELECT grp, active, count(*) FROM ({}) WHERE counted GROUP BY grp, active"
-        for sign, source in ((1, every), (-1, gone)):
-            for grp, active, count in db.execute(hist.format(source)).fetchall():
-                groups[grp].times[int(active)] += sign * int(count)
         hours: dict[str, list[int]] = {}
-        hour_sql = (
-            "SELECT sub[1:13], count(*) FILTER (WHERE counted), sum(active), count(*)"
-            " FROM ({}) GROUP BY sub[1:13]"
-        )
+        undos: dict[str, int] = {}
         for sign, source in ((1, every), (-1, gone)):
-            for stamp, items, active, count in db.execute(hour_sql.format(source)).fetchall():
-                bucket = hours.setdefault(stamp, [0, 0, 0])
-                bucket[0] += sign * int(items)
-                bucket[1] += sign * int(active)
-                bucket[2] += sign * int(count)
-        undos = {
-            _decoded(grp): int(count)
-            for grp, count in db.execute(
-                f"SELECT grp, count(*) FROM rows WHERE code = {UNDONE} GROUP BY grp"
-            ).fetchall()
-        }
+            rows = db.execute(figures_sql.format(source)).fetchall()
+            rows.sort(key=lambda row: -row[0])  # the groups (3) before their times (1)
+            for level, grp, ms, hour, items, active, *figures, lines, undone in rows:
+                if level == 0b011:
+                    group = groups.setdefault(
+                        grp, ColumnarGroup(0, 0, 0, 0, 0, 0, 0, Counter(), lines=0)
+                    )
+                    group.add(sign, [int(items), int(active), *map(int, figures), int(lines)])
+                    if sign > 0 and undone:
+                        undos[_decoded(grp)] = int(undone)
+                elif level == 0b001:
+                    if items:
+                        groups[grp].times[int(ms)] += sign * int(items)
+                else:
+                    bucket = hours.setdefault(hour, [0, 0, 0])
+                    bucket[0] += sign * int(items)
+                    bucket[1] += sign * int(active)
+                    bucket[2] += sign * int(lines)
         for group in groups.values():
             group.times = +group.times  # less the superseded: drop the values none took
         return ColumnarFigures(
