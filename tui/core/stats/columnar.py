@@ -42,11 +42,14 @@ SKIP, FLAG, UNDONE = 2, 3, 4
 _REASONS = "[" + ", ".join(f"'{reason}'" for reason in FLAG_REASONS) + "]"
 # Characters str.strip() removes: a task id of only these is refused by the reader.
 _SPACE = "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace())
+# Fields DuckDB reads as JSON text keep their type (a string in quotes). `text` is the type
+# of annotator, batch_id and task_type: JSON, or VARCHAR, which is cheaper but writes a
+# number, true or an object as its JSON text: then the few distinct values are checked.
 _COLUMNS = (
-    "{task_id: 'JSON', annotator: 'JSON', batch_id: 'JSON', answer: 'VARCHAR', "
+    "{{task_id: 'JSON', annotator: '{text}', batch_id: '{text}', answer: 'VARCHAR', "
     "active_ms: 'JSON', submitted_at: 'VARCHAR', value: 'JSON', revision: 'JSON', "
-    "flag: 'JSON', keys: 'JSON', task_type: 'JSON', gold_correct: 'JSON', "
-    "restored_revision: 'JSON'}"
+    "flag: 'JSON', keys: 'JSON', task_type: '{text}', gold_correct: 'JSON', "
+    "restored_revision: 'JSON'}}"
 )
 
 
@@ -72,7 +75,7 @@ _FLAG = f"""
   AND coalesce(json_type(flag, '$.note'), 'VARCHAR') = 'VARCHAR'
 """
 _FITS = f"""
-  starts_with(task_id, '"') AND starts_with(annotator, '"') AND starts_with(batch_id, '"')
+  starts_with(task_id, '"') AND {{texts}}
   AND CASE WHEN ascii((task_id::VARCHAR)[2]) BETWEEN 35 AND 126
         AND ascii((task_id::VARCHAR)[2]) <> 92 THEN TRUE
       ELSE regexp_matches(json_extract_string(task_id, '$'), '[^{_SPACE}]') END
@@ -83,34 +86,54 @@ _FITS = f"""
   AND (revision IS NULL OR {_whole("revision", 1, MAX_REVISION)})
   AND (keys IS NULL OR {_whole("keys", 0, MAX_KEYS)})
   AND (restored_revision IS NULL OR {_whole("restored_revision", 1, MAX_REVISION)})
-  AND (task_type IS NULL OR starts_with(task_type, '"'))
   AND (gold_correct IS NULL OR gold_correct IN ('true', 'false'))
   AND (flag IS NULL OR ({_FLAG}))
 """
-# The group of a line per --by (JSON text; decoded for the report).
+# The group of a line per --by, as JSON text (decoded for the report) or as text.
 _GROUP = {
-    None: "'\"all\"'",
-    "day": "'\"' || submitted_at[1:10] || '\"'",
-    "batch": "batch_id",
-    "annotator": "annotator",
-    "task-type": "coalesce(task_type, '\"?\"')",
+    None: ("'\"all\"'", "'all'"),
+    "day": ("'\"' || submitted_at[1:10] || '\"'", "submitted_at[1:10]"),
+    "batch": ("batch_id", "batch_id"),
+    "annotator": ("annotator", "annotator"),
+    "task-type": ("coalesce(task_type, '\"?\"')", "coalesce(task_type, '?')"),
 }
 
 
-def _insert(group: str | None, keep: str) -> str:
+def _insert(group: str | None, keep: str, *, json_text: bool) -> str:
     """SQL: the kept lines of a file into `rows`; a line that does not fit, kept or not,
-    stops it (error()): the reader reads that file."""
+    stops it (error()): the reader reads that file. With `json_text`, annotator, batch_id
+    and task_type are JSON text, their type checked per line (needed when a filter keeps
+    only some lines: the others must fit too); else text, their values checked after."""
+    if json_text:
+        texts = """starts_with(annotator, '"') AND starts_with(batch_id, '"')
+  AND (task_type IS NULL OR starts_with(task_type, '"'))"""
+    else:
+        texts = "annotator IS NOT NULL AND batch_id IS NOT NULL"
+    columns = _COLUMNS.format(text="JSON" if json_text else "VARCHAR")
     return f"""
 INSERT INTO rows SELECT
   $source::INTEGER,
   hash(task_id, annotator, batch_id), task_id, annotator, batch_id,
   CASE answer WHEN 'accept' THEN 0 WHEN 'reject' THEN 1 WHEN 'skip' THEN 2 WHEN 'flag' THEN 3
     ELSE 4 END,
-  flag IS NOT NULL, TRY_CAST(active_ms AS BIGINT), submitted_at, {_GROUP[group]},
-  CASE gold_correct WHEN 'true' THEN 1 WHEN 'false' THEN 0 END
-FROM read_json($path, format = 'newline_delimited', columns = {_COLUMNS})
-WHERE CASE WHEN {_FITS} THEN {keep} ELSE error('{_UNFIT}') END
+  flag IS NOT NULL, TRY_CAST(active_ms AS BIGINT), submitted_at,
+  {_GROUP[group][0 if json_text else 1]},
+  CASE gold_correct WHEN 'true' THEN 1 WHEN 'false' THEN 0 END,
+  task_type
+FROM read_json($path, format = 'newline_delimited', columns = {columns})
+WHERE CASE WHEN {_FITS.replace("{texts}", texts)} THEN {keep} ELSE error('{_UNFIT}') END
 """
+
+
+def _converted(value: str | None) -> bool:
+    """Whether DuckDB's text of a field may be a JSON value that was not a string: a
+    number, true, an object... written as JSON (a string that reads so is counted too)."""
+    if value is None:
+        return False
+    try:
+        return type(orjson.loads(value)) is not str
+    except orjson.JSONDecodeError:
+        return False
 
 
 _UNFIT = "labeldesk: a line does not fit"
@@ -126,18 +149,6 @@ class ColumnarGroup:
     gold_checked: int
     gold_correct: int
     times: Counter[int]  # how many counted answers took each number of milliseconds
-    lines: int = 0  # latest lines (counted or not): a group with none is not one
-
-    def add(self, sign: int, figures: list[int]) -> None:
-        items, active, skips, flags, fast, checked, correct, lines = figures
-        self.items += sign * items
-        self.active_ms += sign * active
-        self.skips += sign * skips
-        self.flags += sign * flags
-        self.fast += sign * fast
-        self.gold_checked += sign * checked
-        self.gold_correct += sign * correct
-        self.lines += sign * lines
 
 
 @dataclass(slots=True)
@@ -217,11 +228,13 @@ class ColumnarStats:
         if since is not None:
             keep.append("submitted_at >= $since")
             self._parameters["since"] = since
-        self._insert = _insert(by, " AND ".join(keep))
+        # Without a filter every line is inserted, so the text fields can be checked after.
+        self._json_text = bool(self._parameters)
+        self._insert = _insert(by, " AND ".join(keep), json_text=self._json_text)
         connection.execute(
             "CREATE TEMP TABLE rows (s INTEGER, h UBIGINT, task_id VARCHAR,"
             " annotator VARCHAR, batch_id VARCHAR, code TINYINT, has_flag BOOLEAN,"
-            " active BIGINT, sub VARCHAR, grp VARCHAR, gold TINYINT)"
+            " active BIGINT, sub VARCHAR, grp VARCHAR, gold TINYINT, task_type VARCHAR)"
         )
 
     @classmethod
@@ -274,13 +287,26 @@ class ColumnarStats:
                 # A line that does not fit, a field twice, a line that is not an object...:
                 # the statement failed whole, nothing of the file was inserted.
                 return None
-            if os.fstat(fd).st_size != size:
+            if os.fstat(fd).st_size != size or not self._texts_fit(source):
                 self._db.execute("DELETE FROM rows WHERE s = $s", {"s": source})
                 return None
         if limit_ms is not None:
             self._limits[source] = limit_ms
         self.sources += 1
         return lines
+
+    def _texts_fit(self, source: int) -> bool:
+        """Whether the file's annotators, batch ids and task types were JSON strings (read as
+        text: see _insert)."""
+        if self._json_text:
+            return True  # checked per line
+        found = self._db.execute(
+            "SELECT list(DISTINCT annotator), list(DISTINCT batch_id), list(DISTINCT task_type)"
+            " FROM rows WHERE s = $s",
+            {"s": source},
+        ).fetchone()
+        assert found is not None
+        return not any(_converted(value) for values in found for value in values or ())
 
     def _superseded(self) -> None:
         """The lines that are not the latest of their (annotator, batch, task), into table
@@ -314,26 +340,16 @@ class ColumnarStats:
             db.executemany("INSERT INTO superseded VALUES (?, ?)", losers)
 
     def figures(self) -> ColumnarFigures:
-        """The figures over the latest lines: those over every kept line, less those over
-        the superseded ones (all are counts and sums), so the million rows are read once."""
+        """The figures over the latest lines, in one scan: each group's counts, how many of
+        its answers took each number of milliseconds (for the medians), and the hours."""
         db = self._db
         self._superseded()
         limits = ", ".join(f"({s}, {limit!r}::DOUBLE)" for s, limit in self._limits.items())
         limit_table = f"(VALUES {limits}) AS l(s, lim)" if limits else "(SELECT NULL s, NULL lim)"
         # What report() calls undone: an undone line with a flag is not (its code gets the
-        # FLAGGED bit), so it counts as an item; a flag on any other answer than `flag` counts.
-        view = f"""SELECT grp, code, active, sub, gold, lim,
-                          NOT (code = {UNDONE} AND NOT has_flag) AS counted,
-                          has_flag AND code <> {FLAG} AS flagged
-                   FROM {{rows}} LEFT JOIN {limit_table} USING (s)"""
-        every = view.format(rows="rows")
-        gone = view.format(
-            rows="(SELECT *, rowid AS n FROM rows) SEMI JOIN superseded USING (s, n)"
-        )
-        # One scan each: the groups' figures, their times (how many took each ms) and the
-        # hours, as grouping sets; undone lines (every one, superseded or not) as report()
-        # counts them.
-        figures_sql = f"""SELECT grouping(grp, ms, hour), grp, ms, hour,
+        # FLAGGED bit), so it counts as an item; a flag on any answer but `flag` counts.
+        rows = db.execute(
+            f"""SELECT grouping(grp, ms, hour), grp, ms, hour,
                  count(*) FILTER (WHERE counted),
                  sum(active),
                  count(*) FILTER (WHERE counted AND code = {SKIP}),
@@ -341,42 +357,40 @@ class ColumnarStats:
                  count(*) FILTER (WHERE counted AND code NOT IN ({SKIP}, {FLAG})
                                   AND lim IS NOT NULL AND active < lim),
                  count(*) FILTER (WHERE counted AND gold IS NOT NULL),
-                 count(*) FILTER (WHERE counted AND gold = 1),
-                 count(*),
-                 count(*) FILTER (WHERE code = {UNDONE})
-               FROM (SELECT *, active AS ms, sub[1:13] AS hour FROM ({{}}))
+                 count(*) FILTER (WHERE counted AND gold = 1)
+               FROM (
+                 SELECT grp, code, active, gold, lim, active AS ms, sub[1:13] AS hour,
+                        NOT (code = {UNDONE} AND NOT has_flag) AS counted,
+                        has_flag AND code <> {FLAG} AS flagged
+                 FROM (SELECT *, rowid AS n FROM rows) ANTI JOIN superseded USING (s, n)
+                 LEFT JOIN {limit_table} USING (s))
                GROUP BY GROUPING SETS ((grp), (grp, ms), (hour))"""
+        ).fetchall()
+        rows.sort(key=lambda row: -row[0])  # the groups (0b011) before their times (0b001)
         groups: dict[str, ColumnarGroup] = {}
         hours: dict[str, list[int]] = {}
-        undos: dict[str, int] = {}
-        for sign, source in ((1, every), (-1, gone)):
-            rows = db.execute(figures_sql.format(source)).fetchall()
-            rows.sort(key=lambda row: -row[0])  # the groups (3) before their times (1)
-            for level, grp, ms, hour, items, active, *figures, lines, undone in rows:
-                if level == 0b011:
-                    group = groups.setdefault(
-                        grp, ColumnarGroup(0, 0, 0, 0, 0, 0, 0, Counter(), lines=0)
-                    )
-                    group.add(sign, [int(items), int(active), *map(int, figures), int(lines)])
-                    if sign > 0 and undone:
-                        undos[_decoded(grp)] = int(undone)
-                elif level == 0b001:
-                    if items:
-                        groups[grp].times[int(ms)] += sign * int(items)
-                else:
-                    bucket = hours.setdefault(hour, [0, 0, 0])
-                    bucket[0] += sign * int(items)
-                    bucket[1] += sign * int(active)
-                    bucket[2] += sign * int(lines)
-        for group in groups.values():
-            group.times = +group.times  # less the superseded: drop the values none took
-        return ColumnarFigures(
-            {_decoded(grp): group for grp, group in groups.items() if group.lines},
-            undos,
-            # An hour all of whose lines were superseded is not one (report() makes buckets
-            # from the latest lines only).
-            {stamp: bucket[:2] for stamp, bucket in hours.items() if bucket[2]},
-        )
+        for level, grp, ms, hour, items, active, skips, flags, fast, checked, correct in rows:
+            if level == 0b011:
+                groups[grp] = ColumnarGroup(
+                    int(items), int(active), int(skips), int(flags), int(fast), int(checked),
+                    int(correct), Counter(),
+                )  # fmt: skip
+            elif level == 0b001:
+                if items:
+                    groups[grp].times[int(ms)] = int(items)
+            else:
+                hours[hour] = [int(items), int(active)]
+        # Every undone line counts, superseded or not (an action, not a state).
+        undos = {
+            self._name(grp): int(count)
+            for grp, count in db.execute(
+                f"SELECT grp, count(*) FROM rows WHERE code = {UNDONE} GROUP BY grp"
+            ).fetchall()
+        }
+        return ColumnarFigures({self._name(k): g for k, g in groups.items()}, undos, hours)
+
+    def _name(self, group: str) -> str:
+        return _decoded(group) if self._json_text else group
 
 
 def _decoded(text: str) -> str:
