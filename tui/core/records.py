@@ -11,9 +11,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from tui.core.i18n import N_, NC_, _, pgettext
-from tui.core.record_kinds import FLAG_REASONS, AnswerKind, FlagReason, Verdict
 
-__all__ = ["FLAG_REASONS", "AnswerKind", "FlagReason", "Verdict"]  # re-exported
+# Defined apart so that the readers of results lines do not import pydantic; re-exported.
+from tui.core.record_kinds import FLAG_REASONS as FLAG_REASONS
+from tui.core.record_kinds import AnswerKind as AnswerKind
+from tui.core.record_kinds import FlagReason as FlagReason
+from tui.core.record_kinds import Verdict as Verdict
+
 # What the interface calls each reason (the ids above are what the files hold).
 FLAG_REASON_NAMES: dict[str, str] = {
     "ambiguous": N_("ambiguous"),
