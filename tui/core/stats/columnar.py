@@ -254,13 +254,16 @@ class ColumnarStats:
         connection = duckdb.connect(":memory:", config={"threads": 1})
         return cls(connection, annotators=annotators, since=since, by=by)
 
-    def add(self, path: Path, source: int, limit_ms: float | None) -> int | None:
+    def add(
+        self, path: Path, source: int, limit_ms: float | None, *, follow: bool = False
+    ) -> int | None:
         """Load a file when every line fits; returns its line count (None: a line does not
-        fit, nothing of the file was kept, and the reader must read it)."""
+        fit, nothing of the file was kept, and the reader must read it). `follow`: as the
+        reader opens it (a symlink only when named on the command line)."""
         import duckdb
 
         try:
-            fd = open_for_reading(path, follow=True)
+            fd = open_for_reading(path, follow=follow)
         except OSError:
             return None  # the reader says why
         with os.fdopen(fd, "rb"):

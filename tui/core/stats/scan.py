@@ -687,7 +687,7 @@ def compute_stats(
         return scanner.report()
     for index, source in enumerate(sources):
         limit = None if source.min_seconds is None else source.min_seconds * 1000
-        lines = fast.add(source.path, index, limit)
+        lines = fast.add(source.path, index, limit, follow=source.follow)
         if lines is None:
             scanner.scan(source)  # a line does not fit: the shared reader reads the file
         else:
