@@ -193,6 +193,12 @@ def test_filters_give_the_same_report(folders: Path, options: dict[str, Any]) ->
     same_both_ways([folders], **options)
 
 
+def test_the_spaces_are_those_python_strips() -> None:
+    from tui.core.stats.columnar import SPACES
+
+    assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == SPACES
+
+
 def test_a_clean_file_takes_the_columnar_path(folders: Path, reader_files: list[Path]) -> None:
     report = compute_stats([folders], columnar=True)
     # Only the audits are the reader's: every results file was summed in DuckDB.
