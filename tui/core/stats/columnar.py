@@ -356,8 +356,16 @@ class ColumnarStats:
         limit_table = f"(VALUES {limits}) AS l(s, lim)" if limits else "(SELECT NULL s, NULL lim)"
         # What report() calls undone: an undone line with a flag is not (its code gets the
         # FLAGGED bit), so it counts as an item; a flag on any answer but `flag` counts.
-        rows = db.execute(
-            f"""SELECT grouping(grp, ms, hour), grp, ms, hour,
+        latest = f"""(SELECT grp, code, active, gold, lim, sub,
+                        NOT (code = {UNDONE} AND NOT has_flag) AS counted,
+                        has_flag AND code <> {FLAG} AS flagged
+                      FROM (SELECT *, rowid AS n FROM rows) ANTI JOIN superseded USING (s, n)
+                      LEFT JOIN {limit_table} USING (s))"""
+        # Three small scans (cheaper than one over grouping sets): each group's counts, how
+        # many of its answers took each number of milliseconds (for the medians), the hours.
+        groups: dict[str, ColumnarGroup] = {}
+        for grp, items, active, skips, flags, fast, checked, correct in db.execute(
+            f"""SELECT grp,
                  count(*) FILTER (WHERE counted),
                  sum(active),
                  count(*) FILTER (WHERE counted AND code = {SKIP}),
@@ -366,28 +374,23 @@ class ColumnarStats:
                                   AND lim IS NOT NULL AND active < lim),
                  count(*) FILTER (WHERE counted AND gold IS NOT NULL),
                  count(*) FILTER (WHERE counted AND gold = 1)
-               FROM (
-                 SELECT grp, code, active, gold, lim, active AS ms, sub[1:13] AS hour,
-                        NOT (code = {UNDONE} AND NOT has_flag) AS counted,
-                        has_flag AND code <> {FLAG} AS flagged
-                 FROM (SELECT *, rowid AS n FROM rows) ANTI JOIN superseded USING (s, n)
-                 LEFT JOIN {limit_table} USING (s))
-               GROUP BY GROUPING SETS ((grp), (grp, ms), (hour))"""
-        ).fetchall()
-        rows.sort(key=lambda row: -row[0])  # the groups (0b011) before their times (0b001)
-        groups: dict[str, ColumnarGroup] = {}
-        hours: dict[str, list[int]] = {}
-        for level, grp, ms, hour, items, active, skips, flags, fast, checked, correct in rows:
-            if level == 0b011:
-                groups[grp] = ColumnarGroup(
-                    int(items), int(active), int(skips), int(flags), int(fast), int(checked),
-                    int(correct), Counter(),
-                )  # fmt: skip
-            elif level == 0b001:
-                if items:
-                    groups[grp].times[int(ms)] = int(items)
-            else:
-                hours[hour] = [int(items), int(active)]
+               FROM {latest} GROUP BY grp"""
+        ).fetchall():
+            groups[grp] = ColumnarGroup(
+                int(items), int(active), int(skips), int(flags), int(fast), int(checked),
+                int(correct), Counter(),
+            )  # fmt: skip
+        for grp, ms, count in db.execute(
+            f"SELECT grp, active, count(*) FROM {latest} WHERE counted GROUP BY grp, active"
+        ).fetchall():
+            groups[grp].times[int(ms)] = int(count)
+        hours = {
+            hour: [int(items), int(active)]
+            for hour, items, active in db.execute(
+                f"""SELECT left(sub, 13) AS hour, count(*) FILTER (WHERE counted), sum(active)
+                    FROM {latest} GROUP BY hour"""
+            ).fetchall()
+        }
         # Every undone line counts, superseded or not (an action, not a state).
         undos = {
             self._name(grp): int(count)
