@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import mmap
 import os
-from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import orjson
 
+from tui.core.kpi.numbers import quantile
 from tui.core.record_kinds import FLAG_REASONS
 from tui.core.result_lines import MAX_ACTIVE_MS, MAX_KEYS, MAX_REVISION, open_for_reading
 
@@ -153,7 +154,8 @@ class ColumnarGroup:
     fast: int
     gold_checked: int
     gold_correct: int
-    times: Counter[int]  # how many counted answers took each number of milliseconds
+    median: float | None = None  # of the counted answers' active_ms, as report() makes them
+    p90: float | None = None
 
 
 @dataclass(slots=True)
@@ -161,6 +163,48 @@ class ColumnarFigures:
     groups: dict[str, ColumnarGroup]
     undos: dict[str, int]
     hours: dict[str, list[int]]
+    median: float | None  # over every group's counted answers
+    p90: float | None
+
+
+class _Ranks(Sequence[int]):
+    """The values at some ranks of a sorted sequence, read by quantile() as if all were."""
+
+    def __init__(self, length: int, values: dict[int, int]) -> None:
+        self._length = length
+        self._values = values
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, rank: int) -> int: ...
+    @overload
+    def __getitem__(self, rank: slice) -> Sequence[int]: ...
+    def __getitem__(self, rank: int | slice) -> int | Sequence[int]:
+        if isinstance(rank, slice):
+            raise TypeError("read by rank only")
+        return self._values[rank]
+
+
+def _ranks_read(length: int) -> list[int]:
+    """The ranks quantile() reads for the median and p90 of `length` sorted values."""
+    read: list[int] = []
+
+    class Probe(_Ranks):
+        def __getitem__(self, rank: Any) -> Any:
+            read.append(rank)
+            return 0
+
+    probe = Probe(length, {})
+    quantile(probe, 0.5)
+    quantile(probe, 0.9)
+    return sorted(set(read))
+
+
+def _median_p90(length: int, values: dict[int, int]) -> tuple[float | None, float | None]:
+    ranks = _Ranks(length, values)
+    return quantile(ranks, 0.5), quantile(ranks, 0.9)
 
 
 def lines_parse(data: mmap.mmap, *, count: bool = True) -> int | None:
@@ -378,12 +422,25 @@ class ColumnarStats:
         ).fetchall():
             groups[grp] = ColumnarGroup(
                 int(items), int(active), int(skips), int(flags), int(fast), int(checked),
-                int(correct), Counter(),
+                int(correct),
             )  # fmt: skip
-        for grp, ms, count in db.execute(
-            f"SELECT grp, active, count(*) FROM {latest} WHERE counted GROUP BY grp, active"
-        ).fetchall():
-            groups[grp].times[int(ms)] = int(count)
+        # The medians: the active_ms at the ranks quantile() reads, found in DuckDB over how
+        # many answers took each number of milliseconds (cumulated per group, and overall).
+        db.execute(
+            f"""CREATE OR REPLACE TEMP TABLE took AS
+                SELECT grp, active AS ms, count(*) AS answers FROM {latest} WHERE counted
+                GROUP BY grp, active"""
+        )
+        wanted = [(grp, rank) for grp, g in groups.items() for rank in _ranks_read(g.items)]
+        found: dict[str, dict[int, int]] = {grp: {} for grp in groups}
+        for grp, rank, ms in self._at_ranks(wanted, "grp"):
+            found[grp][rank] = ms
+        for grp, group in groups.items():
+            group.median, group.p90 = _median_p90(group.items, found[grp])
+        total = sum(g.items for g in groups.values())
+        overall = {rank: ms for _, rank, ms in self._at_ranks(
+            [("", rank) for rank in _ranks_read(total)], "''"
+        )}  # fmt: skip
         hours = {
             hour: [int(items), int(active)]
             for hour, items, active in db.execute(
@@ -398,7 +455,30 @@ class ColumnarStats:
                 f"SELECT grp, count(*) FROM rows WHERE code = {UNDONE} GROUP BY grp"
             ).fetchall()
         }
-        return ColumnarFigures({self._name(k): g for k, g in groups.items()}, undos, hours)
+        median, p90 = _median_p90(total, overall)
+        return ColumnarFigures(
+            {self._name(k): g for k, g in groups.items()}, undos, hours, median, p90
+        )
+
+    def _at_ranks(self, wanted: list[tuple[str, int]], group: str) -> list[tuple[str, int, int]]:
+        """(group, rank, active_ms) for each wanted (group, rank): the smallest ms whose
+        cumulative count of answers passes the rank. `group`: the column, or '' overall."""
+        if not wanted:
+            return []
+        rows = self._db.execute(
+            f"""WITH took_by AS (
+                  SELECT {group} AS grp, ms, sum(answers) AS answers FROM took GROUP BY ALL),
+                cumulated AS (
+                  SELECT grp, ms, sum(answers) OVER (PARTITION BY grp ORDER BY ms) AS upto
+                  FROM took_by),
+                wanted AS (
+                  SELECT unnest($groups::VARCHAR[]) AS grp, unnest($ranks::BIGINT[]) AS rank)
+                SELECT w.grp, w.rank, min(c.ms)
+                FROM wanted w JOIN cumulated c ON c.grp = w.grp AND c.upto > w.rank
+                GROUP BY w.grp, w.rank""",
+            {"groups": [g for g, _ in wanted], "ranks": [r for _, r in wanted]},
+        ).fetchall()
+        return [(str(grp), int(rank), int(ms)) for grp, rank, ms in rows]
 
     def _name(self, group: str) -> str:
         return _decoded(group) if self._json_text else group

@@ -125,12 +125,6 @@ def _median_p90(times: array[int]) -> tuple[float | None, float | None]:
     return quantile(ordered, 0.5), quantile(ordered, 0.9)
 
 
-def _counted_median_p90(counts: Counter[int], total: int) -> tuple[float | None, float | None]:
-    """_median_p90 of `total` times given as how many took each value."""
-    ordered = _Ranked(counts, total)
-    return quantile(ordered, 0.5), quantile(ordered, 0.9)
-
-
 class _Group:
     __slots__ = (
         "active_ms",
@@ -573,7 +567,6 @@ class StatsScanner:
             group.items = len(group.times)
         undos = dict(self.undos)
         if columnar is not None:
-            all_times: Counter[int] = Counter()
             for group_key, figures in columnar.groups.items():
                 found = groups.setdefault(group_key, _Group())
                 found.items += figures.items
@@ -583,8 +576,7 @@ class StatsScanner:
                 found.fast += figures.fast
                 found.gold_checked += figures.gold_checked
                 found.gold_correct += figures.gold_correct
-                found.quantiles = _counted_median_p90(figures.times, figures.items)
-                all_times.update(figures.times)
+                found.quantiles = (figures.median, figures.p90)
             for stamp, (items, active) in columnar.hours.items():
                 bucket = hours.setdefault(stamp, [0, 0])
                 bucket[0] += items
@@ -601,7 +593,7 @@ class StatsScanner:
         for group in groups.values():
             total.absorb(group)
         if columnar is not None:
-            total.quantiles = _counted_median_p90(all_times, total.items)
+            total.quantiles = (columnar.median, columnar.p90)
         unit, timeline = _timeline(hours)
         return StatsReport(
             by=self.by,
