@@ -15,8 +15,8 @@ trailing commas, no depth limit) and its typed columns convert (5 read as "5"):
   2. DuckDB reads the fields as JSON text and checks each one's JSON type and range as
      StatsScanner does; a row that does not fit, or a duplicated field (DuckDB refuses
      those), sends the file back.
-Strings are compared as DuckDB's canonical JSON text (equal strings have equal text), and
-only the few group names are decoded.
+Task ids are compared as DuckDB's JSON text of them (equal strings have equal text). The
+file must not grow meanwhile: a line DuckDB reads must be one simdjson parsed.
 """
 
 from __future__ import annotations
