@@ -347,6 +347,9 @@ class ColumnarStats:
         self.sources += 1
         return lines
 
+    def close(self) -> None:
+        self._db.close()
+
     def _texts_fit(self, source: int) -> bool:
         """Whether the file's annotators, batch ids and task types were JSON strings (read as
         text: see _insert)."""

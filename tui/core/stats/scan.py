@@ -677,25 +677,28 @@ def compute_stats(
         for source in sources:
             scanner.scan(source)
         return scanner.report()
-    for index, source in enumerate(sources):
-        limit = None if source.min_seconds is None else source.min_seconds * 1000
-        lines = fast.add(source.path, index, limit, follow=source.follow)
-        if lines is None:
-            scanner.scan(source)  # a line does not fit: the shared reader reads the file
-        else:
-            scanner.taken(source, lines)
-    if fast.sources and (scanner.latest or scanner.undos):
-        # Answers on both paths: the latest line of a task may sit in either, so the reader
-        # reads everything (rare: a bad line in one file of a folder of answer files).
-        return compute_stats(
-            paths,
-            annotators=annotators,
-            since=since,
-            by=by,
-            min_seconds=min_seconds,
-            columnar=False,
-        )
-    return scanner.report(fast.figures() if fast.sources else None)
+    try:
+        for index, source in enumerate(sources):
+            limit = None if source.min_seconds is None else source.min_seconds * 1000
+            lines = fast.add(source.path, index, limit, follow=source.follow)
+            if lines is None:
+                scanner.scan(source)  # a line does not fit: the shared reader reads the file
+            else:
+                scanner.taken(source, lines)
+        if not (fast.sources and (scanner.latest or scanner.undos)):
+            return scanner.report(fast.figures() if fast.sources else None)
+    finally:
+        fast.close()
+    # Answers on both paths: the latest line of a task may sit in either, so the reader reads
+    # everything (rare: a bad line in one file of a folder of answer files).
+    return compute_stats(
+        paths,
+        annotators=annotators,
+        since=since,
+        by=by,
+        min_seconds=min_seconds,
+        columnar=False,
+    )
 
 
 def _total_size(sources: Iterable[Source]) -> int:
