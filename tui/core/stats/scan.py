@@ -3,7 +3,8 @@
 Memory is one small tuple per (annotator, batch_id, task_id) — the latest line must win, so
 that much has to be kept — and one int per item for the medians; lines are parsed with orjson
 into plain dicts and dropped at once (pydantic per line would cost ~10x the time and, if kept,
-gigabytes; see DESIGN §7).
+gigabytes; see DESIGN §7). compute_stats() sums clean files in DuckDB instead, when it is
+installed (columnar.py): the same figures, without a Python object per answer.
 """
 
 from __future__ import annotations
