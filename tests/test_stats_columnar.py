@@ -193,6 +193,23 @@ def test_filters_give_the_same_report(folders: Path, options: dict[str, Any]) ->
     same_both_ways([folders], **options)
 
 
+def test_importing_stats_loads_neither_duckdb_nor_pydantic() -> None:
+    """DuckDB (~70 ms to import) only when the columnar path runs; pydantic (~80 ms) not for
+    reading results lines (the app and `labeldesk stats` on plain files start faster)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tui.core.stats, tui.commands.stats, tui.core.result_lines\n"
+        "print(sorted(m for m in ('duckdb', 'simdjson', 'pydantic') if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert done.stdout.strip() == "[]"
+
+
 def test_the_spaces_are_those_python_strips() -> None:
     from tui.core.stats.columnar import SPACES
 
