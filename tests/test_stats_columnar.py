@@ -348,6 +348,24 @@ def test_a_bad_line_gives_the_same_report(tmp_path: Path, line: bytes) -> None:
     same_both_ways([tmp_path / "r"])
 
 
+def test_files_of_the_same_size_and_time(tmp_path: Path, reader_files: list[Path]) -> None:
+    """Each file is read as /proc/self/fd/N, which the next one may reuse: no stale read."""
+    import os
+
+    rows = answers(21, 50, "anna", BATCHES[0])
+    first = write(tmp_path / "a" / "anna.jsonl", list(rows))
+    for row in rows:
+        row["annotator"] = "bram"  # same length: the same size
+    second = write(tmp_path / "b" / "bram.jsonl", list(rows))
+    assert first.stat().st_size == second.stat().st_size
+    os.utime(second, ns=(first.stat().st_atime_ns, first.stat().st_mtime_ns))
+    report = same_both_ways([first, second], by="annotator")
+    assert [g.key for g in report.groups] == ["anna", "bram"]
+    reader_files.clear()
+    compute_stats([first, second], columnar=True)
+    assert reader_files == []
+
+
 def test_a_bad_file_among_clean_ones(folders: Path, reader_files: list[Path]) -> None:
     """One bad line in one file: that file is the reader's, and with answers on both paths
     the reader reads them all; the report is the same."""

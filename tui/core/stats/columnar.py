@@ -300,7 +300,10 @@ class ColumnarStats:
         except ImportError:
             return None
         # One thread: the scan is bound by the parse, and a second one costs ~10% more CPU.
-        connection = duckdb.connect(":memory:", config={"threads": 1})
+        # Files are read as /proc/self/fd/N, a name the next file may get: nothing cached.
+        connection = duckdb.connect(
+            ":memory:", config={"threads": 1, "enable_external_file_cache": False}
+        )
         return cls(connection, annotators=annotators, since=since, by=by)
 
     def add(
