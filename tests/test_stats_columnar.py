@@ -432,3 +432,16 @@ def test_any_line_gives_the_same_report(
     folder = tmp_path_factory.mktemp("fuzz")
     write(folder / "results" / "cees.jsonl", rows)
     same_both_ways([folder], by="day")
+
+
+def test_an_undone_line_that_carries_a_flag_is_no_item(tmp_path: Path) -> None:
+    """An undo withdraws the answer: the task counts as no item and no flag, whatever the
+    undone line carries (it used to count as a flagged item on both paths)."""
+    rows = answers(7, 2, "anna", "nl-0042")
+    for row in rows:
+        row.update(task_id="t-1", answer="accept", value={"labels": ["pos"]}, flag=None)
+    rows[1].update(answer="undone", value=None, revision=2)
+    rows[1]["flag"] = {"reason": "ambiguous", "note": ""}
+    path = write(tmp_path / "results" / "anna.jsonl", list(rows))
+    report = same_both_ways([path])
+    assert (report.total.items, report.total.flags, report.total.undos) == (0, 0, 1)

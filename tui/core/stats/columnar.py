@@ -404,11 +404,11 @@ class ColumnarStats:
         self._superseded()
         limits = ", ".join(f"({s}, {limit!r}::DOUBLE)" for s, limit in self._limits.items())
         limit_table = f"(VALUES {limits}) AS l(s, lim)" if limits else "(SELECT NULL s, NULL lim)"
-        # What report() calls undone: an undone line with a flag is not (its code gets the
-        # FLAGGED bit), so it counts as an item; a flag on any answer but `flag` counts.
+        # An undone line counts as no item, whatever it carries; a flag on any answer but
+        # `flag` and `undone` counts.
         latest = f"""(SELECT grp, code, active, gold, lim, sub,
-                        NOT (code = {UNDONE} AND NOT has_flag) AS counted,
-                        has_flag AND code <> {FLAG} AS flagged
+                        code <> {UNDONE} AS counted,
+                        has_flag AND code <> {FLAG} AND code <> {UNDONE} AS flagged
                       FROM (SELECT *, rowid AS n FROM rows) ANTI JOIN superseded USING (s, n)
                       LEFT JOIN {limit_table} USING (s))"""
         # Three small scans (cheaper than one over grouping sets): each group's counts, how

@@ -440,7 +440,9 @@ class StatsScanner:
         # two files (a copy, a moved file) is settled by submitted_at.
         if previous is not None and previous[5] != source and previous[0] > submitted:
             return
-        if obj.get("flag") is not None and answer != FLAG:
+        # A flag rides on an answer; an undone line withdraws one and counts as no item,
+        # whatever it carries.
+        if obj.get("flag") is not None and answer != FLAG and answer != UNDONE:
             answer |= FLAGGED
         latest[key] = (submitted, answer, active, group, gold_code, source)
 
