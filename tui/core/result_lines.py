@@ -26,7 +26,7 @@ import orjson
 
 from tui.core.i18n import _
 from tui.core.problems import Problem
-from tui.core.records import FLAG_REASONS, AnswerKind, Verdict
+from tui.core.record_kinds import FLAG_REASONS, AnswerKind, Verdict
 
 ANSWER_KINDS: tuple[str, ...] = get_args(AnswerKind)
 # Beyond these a number is not a mistake of labeldesk's but junk: refused, so no sum, plot
