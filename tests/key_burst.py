@@ -37,9 +37,9 @@ TASK_TYPES = (
 
 # Binding actions that start another program or leave the app: never sent.
 LAUNCHING_ACTIONS = {"external", "play"}
-# tmux keys never sent, whatever they are bound to: quit, interrupt, suspend, and ctrl+o
-# (the media types' "open in a viewer").
-FORBIDDEN_KEYS = {"C-q", "C-c", "C-z", "C-o", "C-\\"}
+# tmux keys never sent, whatever they are bound to: quit, suspend, and ctrl+o (the media
+# types' "open in a viewer"). Ctrl+c is sent: it never quits (it says which key does).
+FORBIDDEN_KEYS = {"C-q", "C-z", "C-o", "C-\\"}
 
 # Textual key names that are one character.
 _CHAR_NAMES = {
@@ -206,7 +206,9 @@ def key_pools(task_type: str) -> KeyPools:
         own=tuple(own),
         labels=tuple(labels),
         app=tuple(
-            app_keys("skip", "undo", "back", "forward", "reveal", "scroll_down", "scroll_up")
+            app_keys(
+                "skip", "undo", "back", "forward", "reveal", "scroll_down", "scroll_up", "interrupt"
+            )
         ),
         submit=tuple(app_keys("submit")) or ("Enter",),
         overlays=tuple(overlays),

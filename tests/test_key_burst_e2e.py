@@ -27,6 +27,8 @@ import pytest
 
 from tests.key_burst import TASK_TYPES, Step, count_keys, generate, sample_for
 from tests.tmux_terminal import LABELDESK, TmuxTerminal
+from tui.core.problems import Problem
+from tui.core.result_lines import parse_line
 
 DEFAULT_SEEDS = (1,)
 # The paint log is the app's debug hook (LABELDESK_PAINT_LOG); without it nothing proves that
@@ -257,6 +259,9 @@ def test_key_burst(
             assert isinstance(record, dict) and "task_id" in record and "answer" in record, (
                 f"{run.who} results line {number} has no task_id/answer: {raw!r}"
             )
+            # ... and the one reader of results lines (stats, audits, resume) takes it whole.
+            checked = parse_line(raw, results, number)
+            assert not isinstance(checked, Problem), f"{run.who} {checked}: {raw!r}"
             records.append((number, record))
 
     if not paint_log.exists():
