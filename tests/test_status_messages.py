@@ -66,3 +66,28 @@ async def test_a_long_message_is_shown_whole_at_80_columns(
     tmp_path: Path, sample: str, keys: list[str]
 ) -> None:
     await _seen(tmp_path, sample, keys, (80, 24))
+
+
+@pytest.mark.parametrize(("sample", "keys"), [("audio-nl", []), ("spans-en", ["slash"])])
+async def test_the_key_bar_says_esc_leaves_a_field_not_cancels_it(
+    tmp_path: Path, sample: str, keys: list[str]
+) -> None:
+    """Esc keeps the typed text (the free-text convention): the key bar must not say
+    "cancel the editor", which reads as if the transcript were thrown away."""
+    folder = tmp_path / sample
+    shutil.copytree(
+        REPO / "samples" / sample, folder, ignore=shutil.ignore_patterns("results", "audits")
+    )
+    p = prepare(folder, annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press(*keys)
+            await pilot.pause()
+            await pilot.pause()
+            bar = _flat(" ".join(screen_text(app).splitlines()[-2:]))
+            assert "typing into" in bar and "Esc leave the editor" in bar, bar
+            assert "cancel" not in bar
+    finally:
+        p.session.store.close()

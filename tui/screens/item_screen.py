@@ -327,9 +327,10 @@ class ItemScreen(ItemPaintGate, Screen[None]):
             lead.append(" ")
             for binding_id in view.editing_hint_ids():
                 keys = self.keymap.display(binding_id, limit=1)
-                cells.append(
-                    (binding_id, keys, _("{word} the editor").format(word=hint_word(binding_id)))
-                )
+                # The way out of a field is a leave whatever the binding's name (audio's and
+                # spans' Esc is "cancel"): the text stays (the free-text convention), and
+                # "cancel the editor" read as if it were thrown away.
+                cells.append((binding_id, keys, _("{word} the editor").format(word=_("leave"))))
             ids = ["app.submit", "app.guidelines", "app.help", "app.quit"]
         else:
             ids = self.hint_ids()
