@@ -198,3 +198,37 @@ async def test_ctrl_c_and_ctrl_q_in_an_overlay_say_how_to_quit(tmp_path: Path, k
             new = [n.message for n in app.notices[said:]]
             assert any("Esc closes it, then Ctrl+q quits" in m for m in new), new
             assert app.screen is overlay and app.is_running
+
+
+# -- point 4: a draft is never lost by one key, Ctrl+q included ------------------------------
+@pytest.mark.parametrize(
+    ("name", "keys"),
+    [
+        ("write-en", ["H", "e", "l", "l", "o"]),  # typed into the editor, not saved
+        ("audio-en", ["G", "o", "o", "d"]),  # a transcript typed
+        ("image-en", ["1"]),  # a label toggled, the description still to come
+    ],
+)
+async def test_ctrl_q_with_a_changed_draft_asks_once(
+    tmp_path: Path, name: str, keys: list[str]
+) -> None:
+    folder = sample(tmp_path, name)
+    async with running(folder) as (app, pilot):
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert app.screen.view.draft_changed  # type: ignore[attr-defined]
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running and "not saved: Ctrl+q again" in status_text(app)
+        await pilot.press("ctrl+q")  # the same key again: quits without the draft
+        await pilot.pause()
+        assert not app.is_running
+    assert results(folder) == []
+
+
+async def test_ctrl_q_without_a_draft_quits_at_once(tmp_path: Path) -> None:
+    folder = sample(tmp_path, "write-en")
+    async with running(folder) as (app, pilot):
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
