@@ -87,6 +87,9 @@ class LabelDeskApp(KeyGateApp, inherit_bindings=False):
         keys = self.keymap.keys_for(binding_id) if self.keymap is not None else []
         if not self.screen.is_modal or any(self._bound_on_screen(key) for key in keys):
             raise SkipAction()  # an item screen, the flag dialog, the batch list: their own
+        selected: object = getattr(self.focused, "selected_text", None)
+        if binding_id == "app.interrupt" and selected:
+            raise SkipAction()  # a field with a selection: Ctrl+c copies it
         quit_key = self.keymap.display("app.quit", 1) if self.keymap is not None else "Ctrl+q"
         self.notify(
             _(
