@@ -88,6 +88,7 @@ class LabelingScreen(ItemScreen):
         # Team mode (issue 12): the link to the coordinator, made by the team worker.
         self.team: TeamLink | None = None
         self._team_problem = ""
+        self._team_record_said = 0  # problems of the record of claims held, notified so far
         self._team_wake = threading.Event()
         self._ticker: Timer | None = None
 
@@ -461,11 +462,18 @@ class LabelingScreen(ItemScreen):
             self._pending_flag = (s.position, pending) if pending is not None else None
             self.set_status(_("not saved: {exc}").format(exc=exc), error=True)
             return
-        except StoreGoneError as exc:
+        except StoreGoneError:
             self._pending_flag = (s.position, pending) if pending is not None else None
             # The results file was removed or replaced: pressing again cannot help; the
-            # answers are kept in memory and written to the rescue folder on quit.
-            self.set_status(_("{exc} · quit: your answers are rescued").format(exc=exc), error=True)
+            # answers are kept in memory, for F8 (a file the annotator names) or, on quit,
+            # the rescue folder.
+            # The status line keeps the remedy within 80 columns; F8's dialog names the file.
+            self.set_status(
+                _(
+                    "NOT SAVED: the results file is gone · {key} writes your answers to a file"
+                ).format(key=self.keymap.display("app.rescue", 1)),
+                error=True,
+            )
             return
         except OSError as exc:
             self._pending_flag = (s.position, pending) if pending is not None else None
@@ -624,6 +632,33 @@ class LabelingScreen(ItemScreen):
         s = self.session
         self.app.push_screen(MyAuditsScreen(s.batch.folder, s.store.annotator))
 
+    def action_rescue(self) -> None:
+        """Answers that are in no results file: write them to a file the annotator names."""
+        from tui.core.rescue import default_rescue_path
+        from tui.screens.rescue import RescueScreen
+
+        s = self.session
+        if not s.lost_lines():
+            self.set_status(
+                _("every answer of this session is in the results file: nothing to rescue")
+            )
+            return
+
+        def written(result: tuple[Path, int] | None) -> None:
+            if result is None:
+                return
+            path, count = result
+            self.set_status(
+                ngettext(
+                    "{count} answer written to {path}: hand that file to whoever runs the batch",
+                    "{count} answers written to {path}: hand that file to whoever runs the batch",
+                    count,
+                ).format(count=count, path=path)
+            )
+
+        default = default_rescue_path(s.batch.id, s.store.annotator)
+        self.app.push_screen(RescueScreen(s, self.keymap, default), written)
+
     def action_history(self) -> None:
         from tui.core.history import my_history
         from tui.screens.history import HistoryScreen
@@ -709,6 +744,8 @@ class LabelingScreen(ItemScreen):
                 self._team_problem = ""
             try:
                 self._on_ui(self._claims_in if arrived else self.refresh_progress)
+                if len(getattr(link.coordinator, "record_problems", ())) > self._team_record_said:
+                    self._on_ui(self._record_problems_said)
             except _UiGone:
                 break
             self._team_wake.wait(0.5)
@@ -730,7 +767,16 @@ class LabelingScreen(ItemScreen):
         self.team = link
         self.session.team = link.queue
         self._claims_in()
+        self._record_problems_said()
         return True
+
+    def _record_problems_said(self) -> None:
+        """The record of claims held (PostgreSQL) could not be read or written: each problem
+        said once; the session goes on (only the offline start is lost, never an answer)."""
+        problems = list(getattr(self.team.coordinator, "record_problems", [])) if self.team else []
+        for problem in problems[self._team_record_said :]:
+            self.notify(visible(str(problem)), severity="warning", timeout=30, markup=False)
+        self._team_record_said = len(problems)
 
     def _team_failed(self, text: str) -> None:
         self._team_problem = _("team mode could not start:\n") + text
@@ -751,6 +797,10 @@ class LabelingScreen(ItemScreen):
             )
         if self.team is None:
             return _("Opening the team's plan and taking your first items…")
+        if self.team.offline():
+            return _(
+                "The team's server cannot be reached: new items come once it is back, and every answer saved here is sent then.\n\nF3 lists your answers; {quit_key} quits — every answer is saved."
+            ).format(quit_key=quit_key)
         status = self.team.status
         if status is not None and status.pool_left == 0:
             held = status.live_claims
