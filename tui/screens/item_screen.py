@@ -285,6 +285,17 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         if self.is_attached:
             self.fit_info_lines()
             self.render_keys()
+            # Then, once those lines are out too, the paint of the item expected next.
+            self.call_after_refresh(self._prefetch)
+
+    def _prefetch(self) -> None:
+        # Keys waiting come first: the work ahead is for the reading time between keys.
+        if self.is_attached and self.keys_ready and not getattr(self.app, "held_keys", 0):
+            self.prefetch_next()
+
+    def prefetch_next(self) -> None:
+        """Let the view work out the paint of the item an answer would lead to (labeling:
+        the next unanswered one); a screen without such a guess does nothing."""
 
     def hint_ids(self) -> list[str]:
         """Binding ids for the key bar, most useful first."""

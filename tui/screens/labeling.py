@@ -399,6 +399,42 @@ class LabelingScreen(ItemScreen):
         # The position, KPI and key lines follow the item (they never hold back its paint).
         self.refresh_around_item()
 
+    # How far ahead an answer's next item is looked for (answered items are skipped).
+    PREFETCH_LOOKAHEAD = 64
+
+    def prefetch_next(self) -> None:
+        """The item an answer here leads to, as submit() picks it (the next unanswered one
+        after this), handed to the view to paint ahead. Nothing changes in the session; only
+        items the view would show as they are (valid, not hidden) are worked out."""
+        s = self.session
+        view = self.view
+        if view is None or s.done or s.team_mode or not s.current_valid():
+            return
+        index, limit = s.position + 1, min(s.total, s.position + 1 + self.PREFETCH_LOOKAHEAD)
+        while index < limit and s.is_answered_at(index):
+            index += 1
+        if index >= limit or index in s.invalid or s.batch.config.sensitive:
+            return
+        item = s.batch.item(index)
+        if item.task is None or not item.valid:
+            return
+        meta = item.raw.get("meta") if item.raw else None
+        if isinstance(meta, dict) and meta.get("sensitive"):
+            return
+        view.prefetch(
+            ViewContext(
+                task_type=s.batch.task_type,
+                options=s.batch.options,
+                task=item.task,
+                previous=None,
+                keymap=self.keymap,
+                batch_dir=s.batch.folder,
+                annotator=s.store.annotator,
+                viewer_commands=self.viewer_commands,
+                previous_answer=None,
+            )
+        )
+
     def hint_ids(self) -> list[str]:
         s = self.session
         if self.view is None and not s.done and s.current_valid():
