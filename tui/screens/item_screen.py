@@ -177,7 +177,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         yield Line(id="header")
         yield Line(id="progress")
         yield from self.compose_info()
-        yield VerticalScroll(id="body")
+        yield VerticalScroll(*self.first_item(), id="body")
         yield Line(id="status")
         yield Line(id="keys")
         yield Static(id="too-small")
@@ -185,6 +185,16 @@ class ItemScreen(ItemPaintGate, Screen[None]):
     def compose_info(self) -> ComposeResult:
         """Lines between the progress line and the item (the KPIs, the audited answer)."""
         yield from ()
+
+    def first_item(self) -> list[Widget]:
+        """The item to compose with the screen (then call item_composed() on mount); none:
+        the screen puts its first item up itself (put_item)."""
+        return []
+
+    def item_composed(self, task_id: str | None) -> None:
+        """The item composed with the screen is up: keys wait until it has been painted."""
+        self.call_after_refresh(self._settle_focus)
+        self.item_shown(None, task_id)
 
     @property
     def body(self) -> VerticalScroll:

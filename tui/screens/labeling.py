@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.core.i18n import _, ngettext
@@ -90,13 +91,17 @@ class LabelingScreen(ItemScreen):
         self._team_problem = ""
         self._team_wake = threading.Event()
         self._ticker: Timer | None = None
+        self._first_item_id: str | None = None
 
     # -- layout ----------------------------------------------------------------------------
     def compose_info(self) -> ComposeResult:
         yield Line(id="kpi")
 
     def on_mount(self) -> None:
-        self.show_current()
+        # The first item was composed with the screen (first_item): painted in its first
+        # frame, and keys wait for that as for every item.
+        self.item_composed(self._first_item_id)
+        self.refresh_around_item()
         # The first item is painted before the workers start: their imports (watchfiles,
         # anyio, the audit reader) and threads would hold it back.
         self.call_after_refresh(self._start_workers)
@@ -336,7 +341,9 @@ class LabelingScreen(ItemScreen):
         meta = item.raw.get("meta") if item.raw else None
         return isinstance(meta, dict) and bool(meta.get("sensitive"))
 
-    def show_current(self, keep_status: bool = False) -> None:
+    def _current_item(self) -> tuple[Static | None, ViewContext | None]:
+        """What shows the current item: a notice (all done, invalid, hidden, team waiting)
+        or the context for the task type's view."""
         s = self.session
         placeholder: Static | None = None
         ctx: ViewContext | None = None
@@ -385,6 +392,23 @@ class LabelingScreen(ItemScreen):
                     viewer_commands=self.viewer_commands,
                     previous_answer=s.previous_answer(),
                 )
+        return placeholder, ctx
+
+    def first_item(self) -> list[Widget]:
+        # Composed with the screen: its first frame has the item (no frame of an empty
+        # frame, no second layout before the item can show).
+        placeholder, ctx = self._current_item()
+        self._showing_done = self.session.done
+        if ctx is not None:
+            self.view = self.session.batch.task_type.view_class()(ctx)
+            self.view.submit_handler = self.receive_answer
+            self._first_item_id = ctx.task.id
+            return [self.view]
+        return [placeholder] if placeholder is not None else []
+
+    def show_current(self, keep_status: bool = False) -> None:
+        s = self.session
+        placeholder, ctx = self._current_item()
         self._showing_done = s.done
         if not keep_status:
             self.query_one("#status", Line).set(self._status)
