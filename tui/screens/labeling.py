@@ -89,6 +89,7 @@ class LabelingScreen(ItemScreen):
         # Team mode (issue 12): the link to the coordinator, made by the team worker.
         self.team: TeamLink | None = None
         self._team_problem = ""
+        self._team_record_said = 0  # problems of the record of claims held, notified so far
         self._team_wake = threading.Event()
         self._ticker: Timer | None = None
         self._first_item_id: str | None = None
@@ -803,6 +804,8 @@ class LabelingScreen(ItemScreen):
                 self._team_problem = ""
             try:
                 self._on_ui(self._claims_in if arrived else self.refresh_progress)
+                if len(getattr(link.coordinator, "record_problems", ())) > self._team_record_said:
+                    self._on_ui(self._record_problems_said)
             except _UiGone:
                 break
             self._team_wake.wait(0.5)
@@ -824,7 +827,16 @@ class LabelingScreen(ItemScreen):
         self.team = link
         self.session.team = link.queue
         self._claims_in()
+        self._record_problems_said()
         return True
+
+    def _record_problems_said(self) -> None:
+        """The record of claims held (PostgreSQL) could not be read or written: each problem
+        said once; the session goes on (only the offline start is lost, never an answer)."""
+        problems = list(getattr(self.team.coordinator, "record_problems", [])) if self.team else []
+        for problem in problems[self._team_record_said :]:
+            self.notify(visible(str(problem)), severity="warning", timeout=30, markup=False)
+        self._team_record_said = len(problems)
 
     def _team_failed(self, text: str) -> None:
         self._team_problem = _("team mode could not start:\n") + text
@@ -845,6 +857,10 @@ class LabelingScreen(ItemScreen):
             )
         if self.team is None:
             return _("Opening the team's plan and taking your first items…")
+        if self.team.offline():
+            return _(
+                "The team's server cannot be reached: new items come once it is back, and every answer saved here is sent then.\n\nF3 lists your answers; {quit_key} quits — every answer is saved."
+            ).format(quit_key=quit_key)
         status = self.team.status
         if status is not None and status.pool_left == 0:
             held = status.live_claims
