@@ -440,7 +440,10 @@ class LabelingScreen(ItemScreen):
             index += 1
         if index >= limit or index in s.invalid or s.batch.config.sensitive:
             return
-        item = s.batch.item(index)
+        try:
+            item = s.batch.item(index)
+        except OSError:
+            return  # the file cannot be read now: the answer's own read will say so
         if item.task is None or not item.valid:
             return
         meta = item.raw.get("meta") if item.raw else None
