@@ -32,6 +32,7 @@ from tui.task_view import TaskView
 from tui.terminal import COMPACT_BELOW, FRAME, TOO_SMALL_BELOW, is_compact
 from tui.widgets.key_bar import lay_out_key_bar
 from tui.widgets.line import Line
+from tui.widgets.status_line import StatusLine
 
 # Short words for the key bar (the help overlay shows the full descriptions).
 HINT_WORDS = {
@@ -158,7 +159,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
     # draft by accident. The view's own ways out (editing_hint_ids) act too.
     WHILE_EDITING = frozenset(
         {"submit", "help", "guidelines", "summary", "stats", "my_audits", "history", "quit"}
-        | {"scroll_up", "scroll_down"}
+        | {"scroll_up", "scroll_down", "interrupt"}
     )
 
     def __init__(self, keymap: Keymap) -> None:
@@ -178,7 +179,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         yield Line(id="progress")
         yield from self.compose_info()
         yield VerticalScroll(*self.first_item(), id="body")
-        yield Line(id="status")
+        yield StatusLine(id="status")
         yield Line(id="keys")
         yield Static(id="too-small")
 
@@ -347,9 +348,10 @@ class ItemScreen(ItemPaintGate, Screen[None]):
             lead.append(" ")
             for binding_id in view.editing_hint_ids():
                 keys = self.keymap.display(binding_id, limit=1)
-                cells.append(
-                    (binding_id, keys, _("{word} the editor").format(word=hint_word(binding_id)))
-                )
+                # The way out of a field is a leave whatever the binding's name (audio's and
+                # spans' Esc is "cancel"): the text stays (the free-text convention), and
+                # "cancel the editor" read as if it were thrown away.
+                cells.append((binding_id, keys, _("{word} the editor").format(word=_("leave"))))
             ids = ["app.submit", "app.guidelines", "app.help", "app.quit"]
         else:
             ids = self.hint_ids()

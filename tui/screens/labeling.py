@@ -893,6 +893,10 @@ class LabelingScreen(ItemScreen):
         self._close_team()
 
     def action_quit(self) -> None:
+        # Everything answered is saved; a changed draft (typed text, toggled labels, marks)
+        # is not an answer yet: the first Ctrl+q says so, the second quits without it.
+        if not self._may_leave("quit"):
+            return
         self._close_team()
         if self.from_picker:
             # Back to the list of batches: this batch's results file is released.
