@@ -179,7 +179,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         yield Line(id="header")
         yield Line(id="progress")
         yield from self.compose_info()
-        yield VerticalScroll(id="body")
+        yield VerticalScroll(*self.first_item(), id="body")
         yield StatusLine(id="status")
         yield Line(id="keys")
         yield Static(id="too-small")
@@ -187,6 +187,16 @@ class ItemScreen(ItemPaintGate, Screen[None]):
     def compose_info(self) -> ComposeResult:
         """Lines between the progress line and the item (the KPIs, the audited answer)."""
         yield from ()
+
+    def first_item(self) -> list[Widget]:
+        """The item to compose with the screen (then call item_composed() on mount); none:
+        the screen puts its first item up itself (put_item)."""
+        return []
+
+    def item_composed(self, task_id: str | None) -> None:
+        """The item composed with the screen is up: keys wait until it has been painted."""
+        self.call_after_refresh(self._settle_focus)
+        self.item_shown(None, task_id)
 
     @property
     def body(self) -> VerticalScroll:
@@ -287,6 +297,17 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         if self.is_attached:
             self.fit_info_lines()
             self.render_keys()
+            # Then, once those lines are out too, the paint of the item expected next.
+            self.call_after_refresh(self._prefetch)
+
+    def _prefetch(self) -> None:
+        # Keys waiting come first: the work ahead is for the reading time between keys.
+        if self.is_attached and self.keys_ready and not getattr(self.app, "held_keys", 0):
+            self.prefetch_next()
+
+    def prefetch_next(self) -> None:
+        """Let the view work out the paint of the item an answer would lead to (labeling:
+        the next unanswered one); a screen without such a guess does nothing."""
 
     def hint_ids(self) -> list[str]:
         """Binding ids for the key bar, most useful first."""

@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.core.i18n import _, ngettext
@@ -91,13 +92,17 @@ class LabelingScreen(ItemScreen):
         self._team_record_said = 0  # problems of the record of claims held, notified so far
         self._team_wake = threading.Event()
         self._ticker: Timer | None = None
+        self._first_item_id: str | None = None
 
     # -- layout ----------------------------------------------------------------------------
     def compose_info(self) -> ComposeResult:
         yield Line(id="kpi")
 
     def on_mount(self) -> None:
-        self.show_current()
+        # The first item was composed with the screen (first_item): painted in its first
+        # frame, and keys wait for that as for every item.
+        self.item_composed(self._first_item_id)
+        self.refresh_around_item()
         # The first item is painted before the workers start: their imports (watchfiles,
         # anyio, the audit reader) and threads would hold it back.
         self.call_after_refresh(self._start_workers)
@@ -337,7 +342,9 @@ class LabelingScreen(ItemScreen):
         meta = item.raw.get("meta") if item.raw else None
         return isinstance(meta, dict) and bool(meta.get("sensitive"))
 
-    def show_current(self, keep_status: bool = False) -> None:
+    def _current_item(self) -> tuple[Static | None, ViewContext | None]:
+        """What shows the current item: a notice (all done, invalid, hidden, team waiting)
+        or the context for the task type's view."""
         s = self.session
         placeholder: Static | None = None
         ctx: ViewContext | None = None
@@ -386,6 +393,23 @@ class LabelingScreen(ItemScreen):
                     viewer_commands=self.viewer_commands,
                     previous_answer=s.previous_answer(),
                 )
+        return placeholder, ctx
+
+    def first_item(self) -> list[Widget]:
+        # Composed with the screen: its first frame has the item (no frame of an empty
+        # frame, no second layout before the item can show).
+        placeholder, ctx = self._current_item()
+        self._showing_done = self.session.done
+        if ctx is not None:
+            self.view = self.session.batch.task_type.view_class()(ctx)
+            self.view.submit_handler = self.receive_answer
+            self._first_item_id = ctx.task.id
+            return [self.view]
+        return [placeholder] if placeholder is not None else []
+
+    def show_current(self, keep_status: bool = False) -> None:
+        s = self.session
+        placeholder, ctx = self._current_item()
         self._showing_done = s.done
         if not keep_status:
             self.query_one("#status", Line).set(self._status)
@@ -399,6 +423,45 @@ class LabelingScreen(ItemScreen):
             self.put_item(self.view or placeholder, ctx.task.id if ctx is not None else None)
         # The position, KPI and key lines follow the item (they never hold back its paint).
         self.refresh_around_item()
+
+    # How far ahead an answer's next item is looked for (answered items are skipped).
+    PREFETCH_LOOKAHEAD = 64
+
+    def prefetch_next(self) -> None:
+        """The item an answer here leads to, as submit() picks it (the next unanswered one
+        after this), handed to the view to paint ahead. Nothing changes in the session; only
+        items the view would show as they are (valid, not hidden) are worked out."""
+        s = self.session
+        view = self.view
+        if view is None or s.done or s.team_mode or not s.current_valid():
+            return
+        index, limit = s.position + 1, min(s.total, s.position + 1 + self.PREFETCH_LOOKAHEAD)
+        while index < limit and s.is_answered_at(index):
+            index += 1
+        if index >= limit or index in s.invalid or s.batch.config.sensitive:
+            return
+        try:
+            item = s.batch.item(index)
+        except OSError:
+            return  # the file cannot be read now: the answer's own read will say so
+        if item.task is None or not item.valid:
+            return
+        meta = item.raw.get("meta") if item.raw else None
+        if isinstance(meta, dict) and meta.get("sensitive"):
+            return
+        view.prefetch(
+            ViewContext(
+                task_type=s.batch.task_type,
+                options=s.batch.options,
+                task=item.task,
+                previous=None,
+                keymap=self.keymap,
+                batch_dir=s.batch.folder,
+                annotator=s.store.annotator,
+                viewer_commands=self.viewer_commands,
+                previous_answer=None,
+            )
+        )
 
     def hint_ids(self) -> list[str]:
         s = self.session
