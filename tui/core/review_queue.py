@@ -76,11 +76,13 @@ class KeymapBuilder(Protocol):
 
 EntryT = TypeVar("EntryT", bound=Decidable)
 RecordT = TypeVar("RecordT")
+WriterT = TypeVar("WriterT", bound=ReviewWriter)
 
 
 @dataclass(kw_only=True)
-class ReviewQueue(ABC, Generic[EntryT, RecordT]):
+class ReviewQueue(ABC, Generic[EntryT, RecordT, WriterT]):
     batch: Batch
+    writer: WriterT
     keymap: Keymap
     clock: ActiveClock
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex)

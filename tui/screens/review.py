@@ -68,7 +68,7 @@ class ReviewScreen(ItemScreen, Generic[EntryT, RecordT]):
         | {"audit.scroll_up", "audit.scroll_down", "app.interrupt"}
     )
 
-    def __init__(self, session: ReviewQueue[EntryT, RecordT]) -> None:
+    def __init__(self, session: ReviewQueue[EntryT, RecordT, Any]) -> None:
         super().__init__(session.keymap)
         self.session = session
         self.mode: ReviewMode = "review"

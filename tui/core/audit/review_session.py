@@ -55,9 +55,8 @@ def clock_key(status: PlanItemStatus) -> str:
 
 
 @dataclass(kw_only=True)
-class AuditSession(ReviewQueue[PlanItemStatus, AuditRecord]):
+class AuditSession(ReviewQueue[PlanItemStatus, AuditRecord, AuditWriter]):
     progress: PlanProgress
-    writer: AuditWriter
     auditor: str
     statuses: list[PlanItemStatus] = field(default_factory=list)
 

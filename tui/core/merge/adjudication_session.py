@@ -69,9 +69,8 @@ class QueueItem:
 
 
 @dataclass(kw_only=True)
-class AdjudicationSession(ReviewQueue[QueueItem, Adjudication]):
+class AdjudicationSession(ReviewQueue[QueueItem, Adjudication, AdjudicationWriter]):
     items: list[QueueItem]
-    writer: AdjudicationWriter
     adjudicator: str
     # Which of the current item's distinct answers the view shows (0: the most voted).
     shown_choice: int = 0
