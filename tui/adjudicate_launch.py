@@ -65,28 +65,18 @@ def prepare_adjudication(
             )
             + ("" if with_majority else _(" (--all-disagreements also shows majority items)"))
         )
-    parts = open_review(
+    return open_review(
         batch,
-        lambda: AdjudicationWriter(merged.batch, adjudicator),
-        build_adjudicate_keymap,
-        config,
-        AdjudicateLaunchError,
+        make_writer=lambda: AdjudicationWriter(merged.batch, adjudicator),
+        build_keymap=build_adjudicate_keymap,
+        make_session=lambda opened: AdjudicationSession(
+            **opened, items=queue, adjudicator=adjudicator
+        ),
+        config=config,
+        config_problems=problems,
+        found=merged.problems,
+        error=AdjudicateLaunchError,
     )
-    session = AdjudicationSession(
-        batch=parts.batch,
-        items=queue,
-        writer=parts.writer,
-        keymap=parts.keymap,
-        clock=parts.clock,
-        adjudicator=adjudicator,
-    )
-    return session, [
-        *problems,
-        *parts.problems,
-        *merged.problems,
-        *parts.batch.problems,
-        *parts.keymap.problems,
-    ]
 
 
 def make_adjudicate_app(

@@ -48,28 +48,16 @@ def prepare_audit(batch: Path, auditor: str) -> tuple[AuditSession, list[Problem
                 "{path}: the plan has no items (nothing was auditable when it was made); run `labeldesk audit assign {batch} --auditor {auditor} ... --add` once there are answers"
             ).format(path=progress.plan.path, batch=batch, auditor=auditor)
         )
-    parts = open_review(
+    return open_review(
         batch,
-        lambda: AuditWriter(batch, auditor, batch=progress.batch),
-        build_audit_keymap,
-        config,
-        AuditLaunchError,
+        make_writer=lambda: AuditWriter(batch, auditor, batch=progress.batch),
+        build_keymap=build_audit_keymap,
+        make_session=lambda opened: AuditSession(**opened, progress=progress, auditor=auditor),
+        config=config,
+        config_problems=problems,
+        found=progress.problems,
+        error=AuditLaunchError,
     )
-    session = AuditSession(
-        batch=parts.batch,
-        progress=progress,
-        writer=parts.writer,
-        keymap=parts.keymap,
-        clock=parts.clock,
-        auditor=auditor,
-    )
-    return session, [
-        *problems,
-        *parts.problems,
-        *progress.problems,
-        *parts.batch.problems,
-        *parts.keymap.problems,
-    ]
 
 
 def make_audit_app(batch: Path, auditor: str) -> AuditApp:

@@ -9,10 +9,9 @@ any Textual import, so the command prints one precise message and exits with sta
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 
 from tui.core.active_clock import ActiveClock
 from tui.core.audit.inputs import check_person_name
@@ -48,26 +47,29 @@ def check_reviewer(name: str, role: str, error: type[ReviewLaunchError]) -> None
         raise error(str(exc)) from None
 
 
-@dataclass
-class ReviewParts(Generic[WriterT]):
-    """What every review session is made of, opened."""
+class ReviewFields(TypedDict, Generic[WriterT]):
+    """What every review session is made of (ReviewQueue's fields), opened."""
 
     batch: Batch
     writer: WriterT
     keymap: Keymap
     clock: ActiveClock
-    # Found in the review's file when it was opened (a torn last line, bad lines).
-    problems: list[Problem]
 
 
 def open_review(
     folder: Path,
+    *,
     make_writer: Callable[[], WriterT],
     build_keymap: KeymapBuilder,
+    make_session: Callable[[ReviewFields[WriterT]], SessionT],
     config: UserConfig,
+    config_problems: Sequence[Problem],
+    found: Sequence[Problem],
     error: type[ReviewLaunchError],
-) -> ReviewParts[WriterT]:
-    """The batch, the review's file open and locked, and the keymap with the batch's layers."""
+) -> tuple[SessionT, list[Problem]]:
+    """The session on the batch, with the review's file open and locked and the keymap with
+    the batch's layers; and the warnings to show in the app: the user config's, the review
+    file's, what the launcher `found` (bad results or audit lines), the batch's, the keymap's."""
     try:
         opened = Batch.open(folder)
     except BatchError as exc:
@@ -84,7 +86,11 @@ def open_review(
         batch_table=opened.config.keymap,
         batch_file=opened.folder / "batch.toml",
     )
-    return ReviewParts(opened, writer, keymap, ActiveClock(config.idle_threshold_s), problems)
+    fields = ReviewFields(
+        batch=opened, writer=writer, keymap=keymap, clock=ActiveClock(config.idle_threshold_s)
+    )
+    warnings = [*config_problems, *problems, *found, *opened.problems, *keymap.problems]
+    return make_session(fields), warnings
 
 
 def run_review_app(

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypedDict, TypeVar, Unpack
 
 from tui.core.active_clock import ActiveClock
 from tui.core.batch import Batch, Item, task_id_of
@@ -60,18 +60,19 @@ class ReviewWriter(Protocol):
     def close(self) -> None: ...
 
 
+class KeymapLayers(TypedDict, total=False):
+    """The layers over keymaps/default.toml (build_keymap's arguments of the same names)."""
+
+    chosen: str | None
+    user_file: Path | None
+    batch_table: Mapping[str, Any] | None
+    batch_file: Path | str
+
+
 class KeymapBuilder(Protocol):
     """build_audit_keymap / build_adjudicate_keymap: the review keymap with a batch's layers."""
 
-    def __call__(
-        self,
-        task_type: TaskType,
-        *,
-        chosen: str | None = None,
-        user_file: Path | None = None,
-        batch_table: Mapping[str, Any] | None = None,
-        batch_file: Path | str = "batch.toml",
-    ) -> Keymap: ...
+    def __call__(self, task_type: TaskType, **layers: Unpack[KeymapLayers]) -> Keymap: ...
 
 
 EntryT = TypeVar("EntryT", bound=Decidable)

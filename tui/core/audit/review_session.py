@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from tui import __version__
 from tui.core.audit import (
@@ -23,30 +22,16 @@ from tui.core.audit import (
 )
 from tui.core.keymap import Keymap, build_keymap
 from tui.core.records import AuditRecord, utc_now
-from tui.core.review_queue import REVIEW_APP_IDS, ReviewQueue
+from tui.core.review_queue import REVIEW_APP_IDS, KeymapLayers, ReviewQueue
 from tui.core.task_type import TaskType
 
 # The app.* ids the review screen acts on (keys from keymaps/default.toml and its layers).
 AUDIT_APP_IDS = REVIEW_APP_IDS
 
 
-def build_audit_keymap(
-    task_type: TaskType,
-    *,
-    chosen: str | None = None,
-    user_file: Path | None = None,
-    batch_table: Mapping[str, Any] | None = None,
-    batch_file: Path | str = "batch.toml",
-) -> Keymap:
+def build_audit_keymap(task_type: TaskType, **layers: Unpack[KeymapLayers]) -> Keymap:
     """The labeling keymap with the audit.* bindings first (keymaps/default.toml [audit])."""
-    return build_keymap(
-        task_type,
-        chosen=chosen,
-        user_file=user_file,
-        batch_table=batch_table,
-        batch_file=batch_file,
-        audit=True,
-    )
+    return build_keymap(task_type, audit=True, **layers)
 
 
 def clock_key(status: PlanItemStatus) -> str:

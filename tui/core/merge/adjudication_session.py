@@ -10,40 +10,24 @@ returns only once the line is appended and fsynced.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from tui import __version__
 from tui.core.keymap import Keymap, build_keymap
 from tui.core.merge.adjudications import Adjudication, AdjudicationWriter, BasedOn
 from tui.core.merge.merge import Group, MergedRecord, Vote
 from tui.core.records import utc_now
-from tui.core.review_queue import REVIEW_APP_IDS, ReviewQueue
+from tui.core.review_queue import REVIEW_APP_IDS, KeymapLayers, ReviewQueue
 from tui.core.task_type import TaskType
 
 # The app.* ids the adjudication screen acts on, as on the audit review screen.
 ADJUDICATE_APP_IDS = REVIEW_APP_IDS
 
 
-def build_adjudicate_keymap(
-    task_type: TaskType,
-    *,
-    chosen: str | None = None,
-    user_file: Path | None = None,
-    batch_table: Mapping[str, Any] | None = None,
-    batch_file: Path | str = "batch.toml",
-) -> Keymap:
+def build_adjudicate_keymap(task_type: TaskType, **layers: Unpack[KeymapLayers]) -> Keymap:
     """The audit review keymap with the adjudicate.* bindings first."""
-    return build_keymap(
-        task_type,
-        chosen=chosen,
-        user_file=user_file,
-        batch_table=batch_table,
-        batch_file=batch_file,
-        adjudicate=True,
-    )
+    return build_keymap(task_type, adjudicate=True, **layers)
 
 
 @dataclass
