@@ -130,16 +130,11 @@ class AdjudicationScreen(ReviewScreen[QueueItem, Adjudication]):
             ).format(
                 total=s.total,
                 path=visible(str(s.writer.path)),
-                key=self.keymap.display("app.back"),
-                key2=self.keymap.display("app.quit"),
+                **self.back_and_quit_keys(),
             )
         return _(
             "{done} item(s) are not decided yet. {key} goes back; {key2} quits (decisions so far are saved)."
-        ).format(
-            done=s.total - s.done,
-            key=self.keymap.display("app.back"),
-            key2=self.keymap.display("app.quit"),
-        )
+        ).format(done=s.total - s.done, **self.back_and_quit_keys())
 
     def shown_answer(self, item: QueueItem) -> ShownAnswer:
         vote = self.session.shown_vote()

@@ -285,16 +285,11 @@ class AuditReviewScreen(ReviewScreen[PlanItemStatus, AuditRecord]):
                 passed=counts["pass"],
                 fail=counts["fail"],
                 corrected=counts["corrected"],
-                key=self.keymap.display("app.back"),
-                key2=self.keymap.display("app.quit"),
+                **self.back_and_quit_keys(),
             )
         return _(
             "{done} planned items are not audited yet. {key} goes back; {key2} quits (verdicts so far are saved)."
-        ).format(
-            done=s.total - s.done,
-            key=self.keymap.display("app.back"),
-            key2=self.keymap.display("app.quit"),
-        )
+        ).format(done=s.total - s.done, **self.back_and_quit_keys())
 
     def shown_answer(self, entry: PlanItemStatus) -> ShownAnswer:
         assert entry.answer is not None

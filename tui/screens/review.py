@@ -91,6 +91,10 @@ class ReviewScreen(ItemScreen, Generic[EntryT, RecordT]):
         """What stands in the item's place past the last entry."""
         raise NotImplementedError
 
+    def back_and_quit_keys(self) -> dict[str, str]:
+        """{key} and {key2} of the texts past the last entry: back, and quit."""
+        return {"key": self.keymap.display("app.back"), "key2": self.keymap.display("app.quit")}
+
     def no_answer_text(self, entry: EntryT) -> str | None:
         """Why there is nothing to judge on this entry (before the task is looked at)."""
         return None
