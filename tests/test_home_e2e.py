@@ -85,3 +85,21 @@ def test_a_folder_opened_once_is_home_next_time(tmp_path: Path) -> None:
         assert "LABELDESK-EXIT=0" in second.wait_for("LABELDESK-EXIT=")
     finally:
         second.close()
+
+
+def test_demo_copies_the_batches_and_opens_them_on_the_home_screen(
+    tmp_path: Path, terminal: TmuxTerminal
+) -> None:
+    """`labeldesk demo` (the README's command for an installed wheel) shows the same home
+    screen as `labeldesk FOLDER`, over its fresh copy, and an answer lands in that copy."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.toml").write_text('annotator = "anna"\n', encoding="utf-8")
+    terminal.env["PYTHONPATH"] = str(REPO)
+    terminal.env["LABELDESK_DATA_DIR"] = str(tmp_path / "data")
+    terminal.start([str(LABELDESK), "demo"], tmp_path)
+    terminal.wait_for(lambda s: "under the folder given" in s and "me 0/" in s)
+    demo = tmp_path / "data" / "demo"
+    assert (demo / "binary-en" / "batch.toml").is_file()
+    assert not list(demo.glob("*/results/*.jsonl"))  # the copy holds no demo answers
+    terminal.keys("C-q")
+    assert "LABELDESK-EXIT=0" in terminal.wait_for("LABELDESK-EXIT=")

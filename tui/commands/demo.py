@@ -1,4 +1,5 @@
-"""`labeldesk demo`: the demo batches, copied to a writable folder on first use, then opened."""
+"""`labeldesk demo`: the demo batches, copied to a writable folder on first use, then opened
+on the home screen (the same screen as `labeldesk FOLDER`)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def demo_folder() -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.commands.open import run_picker
+    from tui.commands.home import run_home
     from tui.core.resources import data_dir
 
     target = demo_folder()
@@ -43,4 +44,4 @@ def run(args: argparse.Namespace) -> int:
         from tui.core.safe_text import echo
 
         echo(_("demo batches copied to {target}").format(target=target))
-    return run_picker(target, args)
+    return run_home(target, args)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.core.batch_config import read_batch_config
-
 
 @dataclass(frozen=True)
 class BatchEntry:
@@ -24,6 +22,10 @@ def is_batch_folder(path: Path) -> bool:
 
 def discover_batches(root: Path) -> list[BatchEntry]:
     """The batch folders directly inside root, sorted by folder name."""
+    # Imported here: pydantic costs ~0.4 s, and `labeldesk FOLDER` only needs
+    # is_batch_folder before the home screen paints.
+    from tui.core.batch_config import read_batch_config
+
     entries = []
     for folder in sorted(p for p in root.iterdir() if is_batch_folder(p)):
         config, problems = read_batch_config(folder / "batch.toml")
@@ -44,6 +46,7 @@ def discover_batches(root: Path) -> list[BatchEntry]:
 
 def count_progress(entry: BatchEntry, annotator: str) -> tuple[int, int]:
     """(answered by annotator, tasks) without locking anything: for the batch list."""
+    from tui.core.batch_config import read_batch_config
     from tui.core.jsonl_index import JsonlIndex
     from tui.core.problems import Problem
     from tui.core.result_lines import answered, latest_by_task, read_result_lines
