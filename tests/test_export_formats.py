@@ -181,7 +181,14 @@ def test_label_studio_maps_ratings_and_picks_to_their_own_controls(
     assert "pairwise" in types
     minimal = orjson.loads(export(batches["rate"], "label-studio-min")[0])
     assert all("annotator" in row and "lead_time" in row for row in minimal)
-    assert isinstance(minimal[0]["helpfulness"], int)
+    # JSON-MIN writes a rating as Label Studio does: a list of the Rating's result values.
+    rating = minimal[0]["helpfulness"]
+    assert isinstance(rating, list) and [set(x) for x in rating] == [{"rating"}]
+    assert isinstance(rating[0]["rating"], int)
+    picks = orjson.loads(export(batches["compare"], "label-studio-min")[0])
+    assert any(
+        row.get("pick") in ([{"selected": "left"}], [{"selected": "right"}]) for row in picks
+    )
 
 
 def test_csv_per_task_has_a_consensus(tmp_path: Path) -> None:

@@ -21,10 +21,11 @@ ROUND_TRIPS = {
     "jsonl": "jsonl",
     "prodigy": "prodigy",
     "label-studio": "label-studio",
+    "label-studio-min": "label-studio-min",
     "csv": "csv",
     "parquet": "parquet",
 }
-SUFFIX = {"label-studio": "json"}
+SUFFIX = {"label-studio": "json", "label-studio-min": "json"}
 
 
 def carried(kind: str, value: dict[str, Any] | None, fmt: str) -> Any:

@@ -114,3 +114,151 @@ def test_every_reader_survives_any_line(results: list[bytes], audits: list[bytes
             session.live_figures()
         finally:
             store.close()
+
+
+def adjudication(task: int) -> dict[str, Any]:
+    """A good adjudications/<name>.jsonl line (DESIGN "Merged results and adjudications")."""
+    return {
+        **result(task),
+        "annotator": "cees",
+        "adjudicator": "cees",
+        "decision": "pick",
+        "chosen": ["anna"],
+        "based_on": [{"annotator": "anna", "revision": 1}],
+        "comment": "",
+    }
+
+
+ADJUDICATION_FIELDS = sorted(adjudication(0))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    results=st.lists(_line(result(1), RESULT_FIELDS), min_size=1, max_size=8),
+    decisions=st.lists(_line(adjudication(1), ADJUDICATION_FIELDS), min_size=1, max_size=6),
+)
+def test_the_newer_readers_survive_any_line(results: list[bytes], decisions: list[bytes]) -> None:
+    """Readers added after the first hostile-folder work (merge and adjudications, export in
+    every format, the team ledger, the home screen's figures, the batch list, the history
+    panel): a colleague's odd line is a reported problem, never an exception."""
+    import io
+
+    from tui.core.batch import Batch
+    from tui.core.batch_discovery import BatchEntry, count_progress
+    from tui.core.export.formats import ExportOptions, write_export
+    from tui.core.export.names import BINARY_FORMATS, FORMATS, SPAN_FORMATS
+    from tui.core.export.records import open_source
+    from tui.core.history import my_history
+    from tui.core.home.figures import compute_figures
+    from tui.core.home.listing import read_entry
+    from tui.core.merge.merge import disagreements, merge_batch
+    from tui.core.results import ResultsStore
+    from tui.core.team.ledger import LedgerCoordinator
+    from tui.core.team.tasks import open_plan
+
+    assert not _refused(orjson.dumps(adjudication(1)), Path("a.jsonl"), 1)  # a good base line
+    with tempfile.TemporaryDirectory() as tmp:
+        # A team batch (an empty [team] table): the ledger reads the results files too.
+        folder = make_batch(Path(tmp) / "b", texts(5), id=BATCH_ID, extra="[team]\n")
+        (folder / "results").mkdir(mode=0o700, exist_ok=True)
+        (folder / "adjudications").mkdir(mode=0o700, exist_ok=True)
+        good = orjson.dumps({**result(1), "annotator": "bram", "value": {"labels": ["neg"]}})
+        files = {
+            folder / "results" / "anna.jsonl": results,
+            folder / "results" / "bram.jsonl": [good],
+            folder / "adjudications" / "cees.jsonl": decisions,
+        }
+        for path, lines in files.items():
+            path.write_bytes(b"".join(line + b"\n" for line in lines))
+            path.chmod(0o600)
+
+        merged = merge_batch(folder)
+        list(disagreements(merged, with_majority=True))
+        adjudicated = folder / "adjudications" / "cees.jsonl"
+        assert {p.line for p in merged.problems if Path(p.file) == adjudicated} >= {
+            n for n, raw in enumerate(decisions, start=1) if _refused(raw, adjudicated, n)
+        }
+
+        for name in FORMATS:
+            if name in SPAN_FORMATS or (name in BINARY_FORMATS and not _can_write(name)):
+                continue
+            write_export(open_source(folder), ExportOptions(format=name), io.BytesIO())
+
+        batch = Batch.open(folder)
+        ledger = LedgerCoordinator(folder, open_plan(batch), batch_id=batch.id)
+        try:
+            ledger.status()
+        finally:
+            ledger.close()
+
+        compute_figures(read_entry(folder, folder.parent), "anna", "2026-11-22")
+        count_progress(BatchEntry(folder, BATCH_ID, "t", "classify", "nl"), "anna")
+
+        store = ResultsStore(batch.results_dir, "anna", batch.id)
+        store.open()
+        try:
+            my_history(store.latest, batch.task_type.summarize)
+        finally:
+            store.close()
+
+
+def _refused(raw: bytes, path: Path, number: int) -> bool:
+    from tui.core.merge.adjudications import check_adjudication_line
+
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return bool(raw.strip())
+    return isinstance(check_adjudication_line(obj, path, number), Problem)
+
+
+def _can_write(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("pyarrow" if name == "parquet" else "spacy") is not None
+
+
+def ledger_op(task: int) -> dict[str, Any]:
+    """A good team/claims.jsonl line (DESIGN "Working as a team")."""
+    return {"op": "claim", "task": f"t{task}", "by": "bram", "until": 1.9e9, "at": 1.8e9}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ops=st.lists(
+        st.one_of(
+            _line(ledger_op(1), sorted(ledger_op(1))),
+            _line({**ledger_op(2), "op": "answer", "answer": "accept", "rev": 1}, ["answer"]),
+            _line({**ledger_op(3), "op": "takeover", "from": "bram"}, ["from", "op"]),
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_the_team_ledger_survives_any_line(ops: list[bytes]) -> None:
+    """The shared ledger is written by every annotator's labeldesk: any line a colleague (or
+    a killed writer) leaves is one reported problem; claiming, renewing, answering and
+    releasing go on."""
+    from tui.core.batch import Batch
+    from tui.core.team.ledger import LedgerCoordinator
+    from tui.core.team.settings import DEFAULT_DIR_MODE
+    from tui.core.team.tasks import open_plan
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = make_batch(Path(tmp) / "b", texts(5), id=BATCH_ID, extra="[team]\n")
+        (folder / "team").mkdir()
+        (folder / "team").chmod(DEFAULT_DIR_MODE)  # as the team made it (no wait for a chmod)
+        ledger_file = folder / "team" / "claims.jsonl"
+        ledger_file.write_bytes(b"".join(line + b"\n" for line in ops))
+        ledger_file.chmod(0o660)
+        batch = Batch.open(folder)
+        coordinator = LedgerCoordinator(folder, open_plan(batch), batch_id=batch.id)
+        try:
+            claims = coordinator.claim("anna", 2)
+            coordinator.renew("anna", [c.task_id for c in claims])
+            coordinator.answered(result(int(claims[0].task_id[1:])) if claims else result(0))
+            coordinator.status()
+            coordinator.release("anna")
+            assert all(p.line is not None for p in coordinator.problems)
+        finally:
+            coordinator.close()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -95,3 +99,61 @@ def test_validate_reports_media_leading_outside_and_missing_media(tmp_path: Path
     assert "outside the batch folder" in by_line[2].message
     assert "not found" in by_line[3].message
     assert "outside the batch folder" in by_line[4].message
+
+
+def _within(seconds: float, work: Callable[[], object]) -> object:
+    """work() in a daemon thread: a hang fails the test instead of freezing the suite."""
+    result: list[object] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still blocked after {seconds} s"
+    if failure:
+        raise failure[0]
+    return result[0]
+
+
+def test_guidelines_replaced_by_a_fifo_never_block_a_save(tmp_path: Path) -> None:
+    """The save path hashes guidelines.md as it is now: a named pipe put in its place (no
+    writer ever comes) must not hang the save, and the answer is still written."""
+    folder = make_batch(tmp_path / "b", texts(3), guidelines="# v1\n")
+    batch = Batch.open(folder)
+    store = ResultsStore(batch.results_dir, "anna", batch.id)
+    store.open()
+    session = LabelingSession(batch, store)
+    session.resume()
+    (folder / "guidelines.md").unlink()
+    os.mkfifo(folder / "guidelines.md")
+    try:
+        _within(10, lambda: session.submit("accept", {"labels": ["pos"]}))
+        _within(10, batch.refresh_guidelines)
+    finally:
+        store.close()
+        with contextlib.suppress(OSError):  # free a reader left blocked on the pipe
+            os.close(os.open(folder / "guidelines.md", os.O_WRONLY | os.O_NONBLOCK))
+    [line] = read_results(folder / "results" / "anna.jsonl")
+    assert line["guidelines_sha256"] is None  # no guidelines file could be read
+
+
+def test_guidelines_that_are_a_device_or_fifo_are_refused_at_once(tmp_path: Path) -> None:
+    from tui.screens.guidelines import read_guidelines
+
+    folder = make_batch(tmp_path / "b", texts(3))
+    (folder / "guidelines.md").unlink()
+    (folder / "guidelines.md").symlink_to("/dev/zero")  # endless: read_bytes never returns
+    batch = _within(10, lambda: Batch.open(folder))
+    assert isinstance(batch, Batch) and batch.guidelines_sha256 is None
+    with pytest.raises(OSError, match="not a regular file"):
+        _within(10, lambda: read_guidelines(folder / "guidelines.md"))
+    (folder / "guidelines.md").unlink()
+    os.mkfifo(folder / "guidelines.md")
+    with pytest.raises(OSError, match="not a regular file"):
+        _within(10, lambda: read_guidelines(folder / "guidelines.md"))

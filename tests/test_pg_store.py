@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from tui.core.team.pg.journal import AnswerJournal
 from tui.core.team.pg.schema import apply_migrations, check_schema, migrations
 
 
-def one_each(batch: Batch, ids: Sequence[str]) -> list[tuple[int, int, list[str] | None]]:
+def one_each(batch: Batch, ids: Sequence[str]) -> list[tuple[int | None, int, list[str] | None]]:
     """A plan for these tests: every task once, in file order, anyone may claim it; the
     second task twice (an overlap task)."""
     return [(2 if i == 1 else 1, i, None) for i in range(len(ids))]
@@ -186,3 +188,63 @@ def test_the_outbox_is_the_results_file_after_a_restart_of_the_app(
     with connect(pg_url) as check:
         count = check.execute("SELECT count(*) FROM labeldesk_answers").fetchone()
     assert count == (5,)
+
+
+class _PausedAfterCommit:
+    """A connection whose next transaction, once committed, waits for `go`: a send round
+    in flight between its commit and the removal of its rows from the queue."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.committed = threading.Event()
+        self.go = threading.Event()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.conn, name)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        with self.conn.transaction() as tx:
+            yield tx
+        self.committed.set()
+        assert self.go.wait(30)
+
+
+def test_a_backfill_during_a_send_round_loses_no_queued_answer(tmp_path: Path, pg_url: str) -> None:
+    """A reconnecting sender compares the results file with the server (backfill) while the
+    coordinator's round is in flight on its own connection: the round has committed its rows
+    but not yet removed them from the queue. The backfill must wait for the round; it used
+    to replace the queue first, and the round then removed the head of the new queue: an
+    answer left unsent until the next start, while its lease ran out (the over-coverage seen
+    with 20 s and 60 s leases in the many-process test)."""
+    source = make_batch(tmp_path / "b", texts(4), task_type="binary", task={})
+    conn = initialised(pg_url)
+    push_batch(conn, source, one_each)
+    batch = Batch.open(source)
+    store = ResultsStore(batch.results_dir, "ann", batch.id)
+    store.open()
+    session = LabelingSession(batch, store)
+    session.resume()
+    journal = AnswerJournal(pg_url, batch.id, "ann", store.path)  # no thread: steps by hand
+    journal.backfill(conn)
+    journal.put(session.submit("accept").to_json_dict())  # t0: the round sends it
+    paused = _PausedAfterCommit(connect(pg_url, autocommit=True))
+    round_ = threading.Thread(target=journal.send_now, args=(paused,))
+    round_.start()
+    assert paused.committed.wait(30)
+    journal.put(session.submit("reject").to_json_dict())  # t1, given meanwhile
+    other = connect(pg_url, autocommit=True)
+    backfill = threading.Thread(target=journal.backfill, args=(other,))
+    backfill.start()
+    backfill.join(1.0)  # the old code replaced the queue here; the fixed one waits
+    paused.go.set()
+    round_.join(30)
+    backfill.join(30)
+    assert not round_.is_alive() and not backfill.is_alive()
+    while journal.send_now(conn):
+        pass
+    store.close()
+    rows = conn.execute("SELECT task_id FROM labeldesk_answers ORDER BY task_id").fetchall()
+    assert rows == [("t0",), ("t1",)], journal.state()
+    for c in (conn, other, paused.conn):
+        c.close()

@@ -216,6 +216,28 @@ def test_overlay(
     snap(snap_compare, app, size, run(*keys, until=until))
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_rescue_dialog(snap_compare: SnapCompare, here: Path, size: tuple[int, int]) -> None:
+    """F8 after the results file was deleted under the app: two answers to write elsewhere."""
+    folder = copy_sample("binary-en")
+    app = labeling_app(folder)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settled(pilot)
+        await pilot.press("a")
+        await settled(pilot, shows(pilot, "saved"))
+        (folder / "results" / f"{ANNOTATOR}.jsonl").unlink()
+        await pilot.press("x")
+        await settled(pilot, shows(pilot, "NOT SAVED"))
+        await pilot.press("f8")
+        await settled(pilot, shows(pilot, "Save the unsaved answers"))
+        # The default name holds the time of day: a fixed one for the picture.
+        app.screen.query_one("#path", Input).value = "rescued/binary-anna.jsonl"
+        await settled(pilot)
+
+    snap(snap_compare, app, size, run_before)
+
+
 def audited_batch() -> Path:
     """classify-en with answers by anna and bob, and an audit plan for qa."""
     folder = copy_sample("classify-en")

@@ -1,6 +1,6 @@
 """Many processes over PostgreSQL, random kill -9 and a server restart (issue 13's proof).
 
-16 OS processes (the session engine with the PostgreSQL coordinator, tests/team_pg_worker.py)
+16 OS processes (the session engine with the PostgreSQL coordinator, tests/team_worker.py)
 label one 5,000-task batch with N=1 and an overlap sample of 2, against a real server
 started by the tests, while a random process is killed with SIGKILL and restarted every
 ~0.5 s, and the server itself is stopped as if it crashed (pg_ctl -m immediate) in the
@@ -8,11 +8,15 @@ middle and started again seconds later. At the end:
 
 - 0 answers lost: every answer a process reported as fsynced is in its results file and
   in the database, and `team pull` writes every results file back byte for byte;
-- coverage exact: every task has exactly its target of distinct annotators' answers. The
-  leases (120 s) outlast the run, so none can end or be taken over: an answer beyond a
-  target could only be a fault of the claims (a killed process's leases are taken back by
-  its restarted process, which first sends what its results file holds);
-- every answer given while the server was down arrived after it was back (its row was
+- coverage exact: every task has exactly its target of distinct annotators' answers. An
+  answer beyond a target needs a lease that ended (or was taken over) before its answer
+  reached the server (the rule in README, "Beyond one server"); here none can: the leases
+  (120 s) are renewed by active holders, the outage lasts at most a quarter of a lease, and a
+  killed process's leases are taken back at once by its restarted process, which first
+  sends what its results file holds. So the status must name no expired lease, and the
+  over-coverage must be 0;
+- the team works on while the server is down (at least one answer per process, given from
+  the claims held), and every answer given then arrived after it was back (its row was
   received after the restart).
 
 Stats, audit and merge read a batch in the database through `team pull` into a folder
@@ -50,6 +54,7 @@ PROCESSES = 16
 TASKS = 5000
 SAMPLE = 250  # the overlap sample: these tasks get 2 annotators
 DOWN_S = 3.0
+LEASE = 120  # seconds: longer than the outage and a killed process's restart (see below)
 # Kill -9 and restart at random while the work is under way (by progress, not by time: a
 # loaded machine is slower, a fast one must still see kills), then let them finish.
 KILL_UNTIL = 0.8  # of the answers to give
@@ -62,7 +67,7 @@ def test_sixteen_processes_a_server_restart_and_kills_lose_nothing(
     folder = team_batch(
         tmp_path / "b",
         TASKS,
-        "annotations_per_task = 1\nclaim_size = 20\nlease_seconds = 120\n"
+        f"annotations_per_task = 1\nclaim_size = 20\nlease_seconds = {LEASE}\n"
         f"[team.overlap]\ncount = {SAMPLE}\nannotations = 2\nseed = 5\n",
     )
     with connect(pg_url, autocommit=True) as conn:
@@ -76,7 +81,7 @@ def test_sixteen_processes_a_server_restart_and_kills_lose_nothing(
             [
                 sys.executable,
                 "-m",
-                "tests.team_pg_worker",
+                "tests.team_worker",
                 str(folder),
                 name,
                 str(reports[name]),
@@ -111,14 +116,26 @@ def test_sixteen_processes_a_server_restart_and_kills_lose_nothing(
         assert time.monotonic() - started < 600, "the team did not finish"
         time.sleep(rnd.uniform(0.3, 0.7))
         if down is None and reported() > TASKS * 0.4:
-            # The server dies in the middle (no clean shutdown) and comes back later.
-            pg_server.stop(mode="immediate")
-            stopped_at = time.time()
-            # Down until the team has answered on (not a fixed time: a loaded machine may
-            # give no answer in a few seconds), at least DOWN_S.
-            limit = time.monotonic() + 30
+            # The server dies in the middle (no clean shutdown) and comes back later. The
+            # workers answer at machine speed: the 10 to 20 claims each holds last them a
+            # few milliseconds, less than pg_ctl takes to stop the server, so they are
+            # paused meanwhile: the server is gone when they go on with their held claims,
+            # as it is for annotators, whose claims last minutes.
+            running = [p for p in procs.values() if p.poll() is None]
+            for proc in running:
+                proc.send_signal(signal.SIGSTOP)
+            try:
+                pg_server.stop(mode="immediate")
+                stopped_at = time.time()
+            finally:
+                for proc in running:
+                    proc.send_signal(signal.SIGCONT)
+            # Down until the team has answered on (waiting for answers, not a fixed time: a
+            # loaded machine is slower), at least DOWN_S, at most a quarter of a lease (no
+            # lease may end meanwhile: see the docstring).
+            limit = time.monotonic() + LEASE / 4
             while time.monotonic() < limit and (
-                time.time() - stopped_at < DOWN_S or answered_since(stopped_at) < 5
+                time.time() - stopped_at < DOWN_S or answered_since(stopped_at) < PROCESSES
             ):
                 time.sleep(0.2)
             down = (stopped_at, time.time())
@@ -148,9 +165,11 @@ def test_sixteen_processes_a_server_restart_and_kills_lose_nothing(
     for name, report in reports.items():
         for row in report.read_text().splitlines():
             first, *rest = row.split(" ")
+            if len(rest) != 2 or not rest[1]:
+                continue  # a kill can cut the last line: only whole ones count
             if first == "lock":
                 lock_max = max(lock_max, float(rest[0]))
-            elif len(rest) == 2:  # a kill can cut the last line: only whole ones count
+            else:  # "task revision time"
                 said[(name, first, int(rest[0]))] = float(rest[1])
 
     # The results files: every reported answer is there.
@@ -174,11 +193,10 @@ def test_sixteen_processes_a_server_restart_and_kills_lose_nothing(
     assert len(in_db) == len(rows)
     assert set(in_db) == saved, "the database and the results files differ"
 
-    # Answers given while the server was down arrived after it was back.
+    # The team worked on while the server was down (on the claims the workers held), and
+    # every answer given then arrived after it was back.
     while_down = [key for key, when in said.items() if down[0] <= when <= down[1]]
-    # Answers given while the server was down: certain in tests/test_team_pg_app.py (one app,
-    # its claims held). Here, on a loaded machine, the 16 workers have been seen to give none
-    # during the outage (a known gap, under investigation); those given must have arrived.
+    assert len(while_down) >= PROCESSES, f"{len(while_down)} answers while the server was down"
     back = datetime.fromtimestamp(down[1], UTC)  # received_at: the server's clock, this machine
     late = [key for key in while_down if in_db[key] < back]
     assert late == [], f"received before the server was back: {late[:5]}"
@@ -197,6 +215,9 @@ def test_sixteen_processes_a_server_restart_and_kills_lose_nothing(
     status = coordinator.status()
     coordinator.close()
     assert status.over_covered == over, (status.over_covered, over)
+    # The premise of exact coverage (README, "Beyond one server": when a lease ends before its
+    # answer reaches the server): no lease ended unused, none was taken over.
+    assert [(a.annotator, a.expired) for a in status.annotators if a.expired] == []
     assert status.pool_left == 0 and status.covered_tasks == TASKS
     assert status.done_answers == status.target_answers == TASKS + SAMPLE
     if over:  # what the failure needs to be understood
@@ -220,7 +241,9 @@ def test_sixteen_processes_a_server_restart_and_kills_lose_nothing(
         pull_batch(conn, batch.id, tmp_path / "pulled")
     for path in sorted((folder / "results").glob("*.jsonl")):
         pulled = tmp_path / "pulled" / "results" / path.name
-        assert pulled.read_bytes() == path.read_bytes(), path.name  # in the order written
+        written = path.read_bytes()  # empty for a process killed each time before answering
+        back_again = pulled.read_bytes() if written or pulled.exists() else b""
+        assert back_again == written, path.name  # in the order written
     print(
         f"\n{PROCESSES} processes, {TASKS} tasks, {kills} kill -9, server down "
         f"{down[1] - down[0]:.1f} s, {elapsed:.1f} s in all: {len(said)} answers reported "

@@ -94,3 +94,30 @@ async def test_a_replaced_tasks_file_is_said(tmp_path: Path) -> None:
                 break
         assert any("was replaced" in n.message for n in app.notices)
     app.session.store.close()
+
+
+async def test_every_painted_line_passes_the_sanitizer_even_from_a_widget_that_forgot(
+    tmp_path: Path,
+) -> None:
+    """The app's last line of defence (a line filter on everything painted): a widget that
+    shows a file's text without tui.core.safe_text still puts no control sequence on the
+    terminal, and the line keeps its width."""
+    from rich.text import Text
+    from textual.geometry import Region
+    from textual.widgets import Static
+
+    folder = make_batch(tmp_path / "b", [{"id": "t1", "text": "een"}])
+    p = prepare(folder, annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    raw = f"a{OSC52}b\x9b2J\u202ec"
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = Static(Text(raw), id="careless")
+        await app.screen.mount(widget)
+        await pilot.pause()
+        strips = widget.render_lines(Region(0, 0, widget.size.width, 1))
+        painted = "".join(text for text, _, control in strips[0] if not control)
+        for bad in ("\x1b", "\x07", "\x9b", "\u202e"):
+            assert bad not in painted, repr(painted)
+        assert painted.startswith("a␛]52;")
+        assert strips[0].cell_length == widget.size.width
+    app.session.store.close()

@@ -22,6 +22,7 @@ from textual.color import Color
 from textual.driver import Driver
 from textual.filter import LineFilter
 
+from tui.core.safe_text import has_controls, visible_aligned
 from tui.core.symbols import TABLE, ascii_mode
 
 # Frames and rules: a mid grey, readable on the dark background in every colour system.
@@ -52,6 +53,28 @@ class AsciiFilter(LineFilter):
         ]
 
 
+class VisibleFilter(LineFilter):
+    """The last line of defence of the one sanitizer (issue 11): every painted line, whatever
+    widget made it, with control characters and bidi overrides made visible
+    (tui.core.safe_text.visible_aligned). Widgets show files' text through safe_text
+    already; this catches one that forgot, so no escape sequence from a file can reach the
+    terminal. The line keeps its width (a control character takes no cell, its visible
+    stand-in takes one: the end of the line gives way)."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        # One search over the joined text: a clean line (nearly all) costs a join and a scan.
+        if not has_controls("".join([text for text, _, control in segments if not control])):
+            return segments
+        width = Segment.get_line_length(segments)
+        shown = [
+            Segment(visible_aligned(text), style, control)
+            if not control and has_controls(text)
+            else Segment(text, style, control)
+            for text, style, control in segments
+        ]
+        return list(Segment.adjust_line_length(shown, width))
+
+
 class TerminalApp(App[None]):
     """Base of labeldesk's apps: adds the ASCII filter when the terminal is not UTF-8, and
     under NO_COLOR draws frames in the default foreground (the class -no-color)."""
@@ -66,6 +89,7 @@ class TerminalApp(App[None]):
         super().__init__(*args, **kwargs)
         self.ascii_only = ascii_mode()
         self._ascii_filter = AsciiFilter(enabled=self.ascii_only)
+        self._visible_filter = VisibleFilter()
         if self.no_color:
             self.add_class("-no-color")
 
@@ -81,7 +105,7 @@ class TerminalApp(App[None]):
         wait_frame_written(self._driver)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
-        filters = list(super().get_line_filters())
+        filters = [self._visible_filter, *super().get_line_filters()]
         if self._ascii_filter.enabled:
             filters.append(self._ascii_filter)
         return filters

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.export.names import BINARY_FORMATS, FORMATS
+from tui.core.i18n import _
 
 MAX_SHOWN_PROBLEMS = 50
 
@@ -47,7 +48,28 @@ def register(sub: Any) -> None:
         choices=("nl", "en"),
         help="conll/iob/spacy: spaCy's blank tokenizer (default: the batch's language)",
     )
+    parser.add_argument(
+        "--fps",
+        type=_positive,
+        metavar="N",
+        help=_(
+            "label-studio video: frames a second for tasks without their own `fps` "
+            "(default: 24, Label Studio's)"
+        ),
+    )
     parser.set_defaults(func=run)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < 1000:
+        raise argparse.ArgumentTypeError(
+            _("expected a number of frames a second, got {text!r}").format(text=text)
+        )
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -78,6 +100,9 @@ def _export(args: argparse.Namespace, batch: Path) -> int:
     if args.config_out is not None and args.format not in ("label-studio", "label-studio-min"):
         echo("labeldesk export: --config-out goes with the label-studio formats", file=sys.stderr)
         return 2
+    if args.fps is not None and args.format not in ("label-studio", "label-studio-min"):
+        echo(_("labeldesk export: --fps goes with the label-studio formats"), file=sys.stderr)
+        return 2
     try:
         source = open_source(batch)
     except BatchError as exc:
@@ -85,7 +110,11 @@ def _export(args: argparse.Namespace, batch: Path) -> int:
             echo(f"error: {problem}", file=sys.stderr)
         return 1
     options = ExportOptions(
-        format=args.format, select=args.select, per_task=args.per_task, language=args.lang
+        format=args.format,
+        select=args.select,
+        per_task=args.per_task,
+        language=args.lang,
+        fps=args.fps,
     )
     try:
         if args.output is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.export.names import IMPORT_FORMATS
+from tui.core.i18n import _
 
 MAX_SHOWN = 200
 
@@ -16,7 +17,10 @@ MAX_SHOWN = 200
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "import",
-        help="make a batch folder from Label Studio, Prodigy, CSV, JSONL or Parquet data",
+        help=_(
+            "make a batch folder from Label Studio, Prodigy, CSV, JSONL, Parquet, CoNLL/IOB "
+            "or spaCy data"
+        ),
         description=(
             "Converts every row it can into a task of the given type and reports every row it "
             "cannot, with its position and why. Answers in the file (Label Studio annotations "
@@ -46,7 +50,36 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--batch-id", metavar="ID", help="the batch id (default: the folder name)")
     parser.add_argument("--language", choices=("nl", "en", "nl-en", "en-nl"))
+    parser.add_argument(
+        "--controls",
+        metavar="A,B,...",
+        help=_(
+            "label-studio-min: the keys that hold a control's result (from_name), besides "
+            "labeldesk's own control names and keys shaped like a result"
+        ),
+    )
+    parser.add_argument(
+        "--fps",
+        type=_frames_a_second,
+        metavar="N",
+        help=_(
+            "label-studio video: frames a second of the timeline ranges when a task's data "
+            "has no `fps` (default: 24, Label Studio's)"
+        ),
+    )
     parser.set_defaults(func=run)
+
+
+def _frames_a_second(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < 1000:
+        raise argparse.ArgumentTypeError(
+            _("expected a number of frames a second, got {text!r}").format(text=text)
+        )
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
         label_field=args.label_column,
         batch_id=args.batch_id,
         language=args.language,
+        fps=args.fps,
+        controls=[x.strip() for x in (args.controls or "").split(",") if x.strip()],
     )
     try:
         result = run_import(request)

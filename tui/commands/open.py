@@ -111,31 +111,17 @@ def print_summary(session: Any) -> None:
     console.print(render_session_summary(summary, width=min(console.width, 100), not_saved=gone))
 
 
-def rescue_folder() -> Path:
-    import os
-
-    override = os.environ.get("LABELDESK_DATA_DIR")
-    if override:
-        return Path(override) / "rescued"
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("labeldesk", appauthor=False)) / "rescued"
-
-
 def _rescue(session: Any, console: Any) -> None:
     """Answers that are in no results file (the batch folder deleted, the file replaced)
     are written to a new file in the data folder, and the path is said."""
-    from datetime import UTC, datetime
-
     from rich.text import Text
 
+    from tui.core.rescue import default_rescue_path
     from tui.core.safe_text import visible
 
-    if not session.lost_lines():
+    if not session.lost_lines():  # none, or all written with F8 already
         return
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    name = f"{session.batch.id}-{session.store.annotator}-{stamp}.jsonl"
-    target = rescue_folder() / "".join(c if c.isalnum() or c in "._-" else "_" for c in name)
+    target = default_rescue_path(session.batch.id, session.store.annotator)
     try:
         count = session.rescue(target)
     except OSError as exc:

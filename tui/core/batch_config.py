@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator
 
 from tui.core.problems import Problem, pydantic_problems
+from tui.core.safe_files import open_readable, read_regular
 from tui.core.team.settings import TeamSettings
 from tui.core.toml_lines import line_of
 
@@ -88,7 +89,8 @@ def stays_inside(relative: str) -> bool:
 def read_batch_config(path: Path) -> tuple[BatchConfig | None, list[Problem]]:
     """Parse and validate batch.toml; returns the config or every problem found."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        # Newlines as read_text() gives them (universal newlines), so lines count the same.
+        text = read_regular(path).decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
         return None, [Problem(path, "batch.toml is missing: every batch folder needs one")]
     except UnicodeDecodeError as exc:
@@ -112,7 +114,20 @@ def read_batch_config(path: Path) -> tuple[BatchConfig | None, list[Problem]]:
 
 
 def sha256_of(path: Path) -> str | None:
+    """The sha256 of a regular file (None for a missing one, a named pipe, a device or a
+    folder: answers are saved through this, and must never wait on what the file is)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        fd = open_readable(path)
     except OSError:
         return None
+    try:
+        digest = hashlib.sha256()
+        offset = 0
+        while chunk := os.pread(fd, 1 << 20, offset):
+            digest.update(chunk)
+            offset += len(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)

@@ -43,6 +43,9 @@ APP_BINDINGS: dict[str, str] = {
         "your answers in this batch: revisit skipped, flagged, gold missed or "
         "audit failed items; go to item N or an id"
     ),
+    "app.rescue": N_(
+        "write answers that are in no results file (batch folder deleted) to a file you name"
+    ),
     "app.quit": N_("quit (every answer is already saved)"),
     "app.interrupt": N_("Ctrl+c does not quit here: it says which key does"),
 }
@@ -92,6 +95,7 @@ MODAL_BINDINGS: dict[str, str] = {
     "overlay.close": N_("close the session summary or the statistics"),
     "my_audits.close": N_("close the audits of your work"),
     "flag.cancel": N_("close the flag dialog without flagging"),
+    "rescue.cancel": N_("close the rescue dialog without writing"),
     "picker.quit": N_("quit from the list of batches"),
     "gold.continue": N_("gold training: go on to the next item"),
     "history.close": N_("close your answers' list"),

@@ -126,6 +126,64 @@ def open_regular(
     return fd, created
 
 
+def create_new(path: Path, mode: int = FILE_MODE) -> int:
+    """A file this call creates at `path` (O_EXCL), open for writing: for temporary files
+    that are renamed into place. A file already there is never written: a colleague's own
+    world-writable file, renamed into place, would leave them a file they can edit (a plan,
+    a merged results file). A leftover of our own (a crashed run with the same pid) is
+    removed and the name created again; a symlink or someone else's file is refused."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    try:
+        return open_regular(path, flags, mode=mode)[0]
+    except FileExistsError:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            raise refuse_symlink(path) from None
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+            whose = (
+                _kind(info.st_mode)
+                if not stat.S_ISREG(info.st_mode)
+                else f"a file of another user (uid {info.st_uid})"
+            )
+            raise UnsafeFileError(
+                errno.EEXIST,
+                f"{path} is {whose}, where labeldesk writes a temporary file of its own; "
+                "it is refused and left untouched (remove it, or choose another folder)",
+            ) from None
+        os.unlink(path)
+        return open_regular(path, flags, mode=mode)[0]
+
+
+def open_readable(path: Path) -> int:
+    """A descriptor for reading a file of the batch that may be a symlink (guidelines.md,
+    batch.toml): followed, but only to a regular file, and the open never blocks (a named
+    pipe with no writer would freeze whoever reads it; a device such as /dev/zero never
+    ends). Raises UnsafeFileError naming the path and what is there, OSError otherwise."""
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafeFileError(
+                errno.EINVAL,
+                f"cannot read {path}: it is {_kind(info.st_mode)}, not a regular file; refused",
+            )
+        if _NONBLOCK:
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of `path` through open_readable()."""
+    fd = open_readable(path)
+    try:
+        return read_all(fd)
+    finally:
+        os.close(fd)
+
+
 def make_private_dirs(folder: Path, mode: int = DIR_MODE) -> Path:
     """Create `folder` and any missing parents with exactly `mode` (os.mkdir + chmod, so the
     umask cannot widen or narrow it). Existing parents are left as they are; an existing

@@ -8,6 +8,7 @@ rich.text.Text from the result, never markup strings.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -31,6 +32,13 @@ def _table() -> dict[int, str]:
 
 
 _TABLE = _table()
+# One search over a whole string (C speed) before any translating: most text has none.
+_CONTROL = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_TABLE)) + "]")
+
+
+def has_controls(text: str) -> bool:
+    """Whether visible() would change `text`."""
+    return _CONTROL.search(text) is not None
 
 
 def visible(text: str) -> str:

@@ -59,6 +59,8 @@ class LabelingSession:
         self._item: Item | None = None
         self._taken = (0, 0)  # what the last _record() took from the clock
         self._unsaved: list[dict[str, Any]] = []  # refused with StoreGoneError
+        # (task id, revision) of lost lines already written by rescue(): not written twice.
+        self._rescued: set[tuple[object, object]] = set()
         self.last_answered: Item | None = None
         # Team mode: the queue arrives from a worker (team_expected until then); PgUp and
         # PgDn walk the items answered in this session, not the file (others' tasks).
@@ -317,7 +319,8 @@ class LabelingSession:
     def lost_lines(self) -> list[dict[str, Any]]:
         """This session's lines that are in no results file anyone will find: the ones
         refused with StoreGoneError and, when the file is gone, the ones written to it. A
-        retried answer (same task and revision) is kept once, the latest."""
+        retried answer (same task and revision) is kept once, the latest; lines already
+        written by rescue() are not listed again."""
         lines = [] if self.store.present() else [r.to_json_dict() for r in self.records]
         lines += self._unsaved
         latest: dict[tuple[object, object], dict[str, Any]] = {}
@@ -325,7 +328,7 @@ class LabelingSession:
             key = (line.get("task_id"), line.get("revision"))
             latest.pop(key, None)
             latest[key] = line
-        return list(latest.values())
+        return [line for key, line in latest.items() if key not in self._rescued]
 
     def rescue(self, path: Path) -> int:
         """Write lost_lines() to a new file at `path` (never an existing one, never through a
@@ -338,6 +341,7 @@ class LabelingSession:
             os.fsync(fd)
         finally:
             os.close(fd)
+        self._rescued.update((line.get("task_id"), line.get("revision")) for line in lines)
         return len(lines)
 
     def _record(

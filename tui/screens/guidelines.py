@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.i18n import _
+from tui.core.safe_files import read_regular
 from tui.core.safe_text import visible
 from tui.key_gate import PaintedGate
 
@@ -71,7 +72,9 @@ def render_guidelines(markdown: str, width: int) -> list[Strip]:
 
 
 def read_guidelines(path: Path) -> str:
-    return path.read_text(encoding="utf-8", errors="replace")
+    """guidelines.md as text; a named pipe or device in its place raises OSError at once
+    (read on the UI thread: it must never wait)."""
+    return read_regular(path).decode("utf-8", errors="replace")
 
 
 def warm_guidelines(screen: Screen[Any], path: Path | None) -> None:

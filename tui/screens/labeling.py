@@ -461,11 +461,18 @@ class LabelingScreen(ItemScreen):
             self._pending_flag = (s.position, pending) if pending is not None else None
             self.set_status(_("not saved: {exc}").format(exc=exc), error=True)
             return
-        except StoreGoneError as exc:
+        except StoreGoneError:
             self._pending_flag = (s.position, pending) if pending is not None else None
             # The results file was removed or replaced: pressing again cannot help; the
-            # answers are kept in memory and written to the rescue folder on quit.
-            self.set_status(_("{exc} · quit: your answers are rescued").format(exc=exc), error=True)
+            # answers are kept in memory, for F8 (a file the annotator names) or, on quit,
+            # the rescue folder.
+            # The status line keeps the remedy within 80 columns; F8's dialog names the file.
+            self.set_status(
+                _(
+                    "NOT SAVED: the results file is gone · {key} writes your answers to a file"
+                ).format(key=self.keymap.display("app.rescue", 1)),
+                error=True,
+            )
             return
         except OSError as exc:
             self._pending_flag = (s.position, pending) if pending is not None else None
@@ -623,6 +630,33 @@ class LabelingScreen(ItemScreen):
 
         s = self.session
         self.app.push_screen(MyAuditsScreen(s.batch.folder, s.store.annotator))
+
+    def action_rescue(self) -> None:
+        """Answers that are in no results file: write them to a file the annotator names."""
+        from tui.core.rescue import default_rescue_path
+        from tui.screens.rescue import RescueScreen
+
+        s = self.session
+        if not s.lost_lines():
+            self.set_status(
+                _("every answer of this session is in the results file: nothing to rescue")
+            )
+            return
+
+        def written(result: tuple[Path, int] | None) -> None:
+            if result is None:
+                return
+            path, count = result
+            self.set_status(
+                ngettext(
+                    "{count} answer written to {path}: hand that file to whoever runs the batch",
+                    "{count} answers written to {path}: hand that file to whoever runs the batch",
+                    count,
+                ).format(count=count, path=path)
+            )
+
+        default = default_rescue_path(s.batch.id, s.store.annotator)
+        self.app.push_screen(RescueScreen(s, self.keymap, default), written)
 
     def action_history(self) -> None:
         from tui.core.history import my_history

@@ -141,13 +141,14 @@ class AuditPlan:
 
     def save(self) -> None:
         """Write atomically (temp file, fsync, rename): a crash never leaves half a plan."""
-        from tui.core.safe_files import make_private_dirs, open_regular
+        from tui.core.safe_files import create_new, make_private_dirs
 
         make_private_dirs(self.path.parent)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         data = orjson.dumps(self.to_json_dict(), option=orjson.OPT_INDENT_2) + b"\n"
-        # Never through a symlink planted at the temporary name (0600 whatever the umask).
-        fd, _ = open_regular(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        # A new file of our own (0600 whatever the umask): never through a symlink planted at
+        # the temporary name, never a colleague's file renamed into place as the plan.
+        fd = create_new(tmp)
         try:
             os.write(fd, data)
             os.fsync(fd)
@@ -330,8 +331,18 @@ def load_plan(batch_folder: Path, auditor: str) -> AuditPlan:
     """Read audits/<auditor>.plan.json; raises PlanError naming the file and field."""
     check_person_name(auditor, "auditor")
     path = plan_path(batch_folder, auditor)
+    from tui.core.safe_files import UnsafeFileError, open_regular, read_all
+
     try:
-        raw = path.read_bytes()
+        # Never through a symlink, never a pipe or device (audits/ is shared: anyone could
+        # put one there). Not "owned": a lead may assign the plan an auditor reads.
+        fd, _ = open_regular(path, os.O_RDONLY)
+        try:
+            raw = read_all(fd)
+        finally:
+            os.close(fd)
+    except UnsafeFileError as exc:
+        raise _plan_problem(path, str(exc)) from None
     except FileNotFoundError:
         raise _plan_problem(
             path,

@@ -20,6 +20,7 @@ class ExportOptions:
     select: Select = "latest"
     per_task: bool = False  # csv: one row per task with a consensus column
     language: str | None = None  # conll/iob/spacy: spaCy's blank tokenizer (nl, en)
+    fps: float | None = None  # label-studio video: frames a second when a task gives none
 
 
 @dataclass
@@ -95,7 +96,7 @@ def write_export(source: ExportSource, options: ExportOptions, out: BinaryIO) ->
             summary.written += 1
             out.write(orjson.dumps(line) + b"\n")
     elif fmt == "label-studio":
-        _write_label_studio(source, _decisions(records, summary), out, summary)
+        _write_label_studio(source, _decisions(records, summary), out, summary, options.fps)
         summary.unit = "tasks"
     elif fmt == "label-studio-min":
         from tui.core.export.label_studio import ls_min
@@ -107,7 +108,8 @@ def write_export(source: ExportSource, options: ExportOptions, out: BinaryIO) ->
             if summary.written:
                 out.write(b",")
             summary.written += 1
-            out.write(b"\n" + orjson.dumps(ls_min(record, summary.written, number)))
+            row = ls_min(record, summary.written, number, options.fps)
+            out.write(b"\n" + orjson.dumps(row))
         out.write(b"\n]\n")
     elif fmt == "csv":
         from tui.core.export.tabular import write_csv_rows, write_csv_tasks
@@ -142,6 +144,7 @@ def _write_label_studio(
     records: Iterator[ExportRecord],
     out: BinaryIO,
     summary: ExportSummary,
+    fps: float | None = None,
 ) -> None:
     """Label Studio groups annotations by task, so each answer's annotation is spooled as
     JSON to an unnamed temp file (0600, gone when closed) and only its offset and length are
@@ -157,7 +160,7 @@ def _write_label_studio(
         offset = 0
         for number, record in enumerate(records, start=1):
             user = users.setdefault(record.annotator, len(users) + 1)
-            data = orjson.dumps(ls_annotation(record, number, user))
+            data = orjson.dumps(ls_annotation(record, number, user, fps))
             spool.write(data)
             by_task.setdefault(record.task_id, []).append((offset << 32) | len(data))
             offset += len(data)
@@ -172,7 +175,7 @@ def _write_label_studio(
             head = orjson.dumps(
                 {
                     "id": position,
-                    "data": ls_data(task, source.task_type),
+                    "data": ls_data(task, source.task_type, fps),
                     "predictions": [],
                     "meta": {"labeldesk_id": task_id, "batch_id": source.batch.id},
                 }

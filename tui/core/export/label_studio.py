@@ -5,21 +5,61 @@ Full export: one object per task — `id`, `data` (the task's content), `annotat
 labeldesk answer with `result[]` items (`from_name`, `to_name`, `type`, `value`),
 `completed_by`, `lead_time` (active seconds), `was_cancelled` (a skip or bare flag is a
 cancelled annotation, as Label Studio's own "skip" is), `created_at`/`updated_at`.
-MIN export: one flat object per annotation: the data fields and one key per control.
+MIN export: one flat object per annotation, as Label Studio's converter writes JSON_MIN
+from the full export: the data fields and one key per control (see `ls_min`).
+
+Video segments are Label Studio's `TimelineLabels` regions: `value.ranges[{start, end}]` in
+frames (1-based, both ends included, as Label Studio's timeline counts them) at the task's
+frame rate, which goes into `data.fps` for the config's `<Video frameRate="$fps">`.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from tui.core.export.records import ExportRecord
 
+# Label Studio's <Video> plays at 24 frames a second unless told otherwise.
+DEFAULT_FPS = 24.0
 
-def ls_data(task: dict[str, Any], kind: str) -> dict[str, Any]:
+
+def frame_rate(task: dict[str, Any], default: float | None = None) -> float:
+    """The frames a second of a video task: its own `fps` (a positive number), else the
+    given default (`--fps`), else Label Studio's 24."""
+    own = task.get("fps")
+    if isinstance(own, str):  # Label Studio data is often all strings: "25"
+        try:
+            own = float(own)
+        except ValueError:
+            own = None
+    if isinstance(own, int | float) and not isinstance(own, bool) and 0 < own < 1000:
+        return float(own)
+    return default if default is not None and default > 0 else DEFAULT_FPS
+
+
+def seconds_to_frames(start_s: float, end_s: float, fps: float) -> tuple[int, int]:
+    """[start_s, end_s) as Label Studio's frame range: frame n (1-based) shows the time
+    [(n-1)/fps, n/fps); the range holds every frame the segment covers (ends included). The
+    1e-6 keeps a boundary given in ms (0.5 s at 24 fps = frame 12 exactly) on its frame."""
+    first = math.floor(start_s * fps + 1e-6) + 1
+    last = max(first, math.ceil(end_s * fps - 1e-6))
+    return first, last
+
+
+def frames_to_seconds(start: float, end: float, fps: float) -> tuple[float, float]:
+    """Label Studio's frame range back to [start_s, end_s) in seconds (ms precision)."""
+    return round(max(0.0, (start - 1) / fps), 3), round(max(end, start) / fps, 3)
+
+
+def ls_data(task: dict[str, Any], kind: str, fps: float | None = None) -> dict[str, Any]:
     """The task as Label Studio `data`; compare responses and the rated turn get flat keys
-    (`response_<id>`, `response`) that the config's tags can name."""
+    (`response_<id>`, `response`) that the config's tags can name; a video its frame rate
+    (`fps`) for the config's `<Video frameRate="$fps">`."""
     data = {k: v for k, v in task.items() if k not in ("gold",) and not k.startswith("_")}
+    if kind == "video":
+        data["fps"] = frame_rate(task, fps)
     if kind == "compare":
         # Tags name data keys, not list items: the responses by position, A, B, C, ...
         for n, r in enumerate(task.get("responses", [])[:26]):
@@ -76,8 +116,9 @@ def _main_input(kind: str) -> str:
     }.get(kind, "text")
 
 
-def ls_result(record: ExportRecord) -> list[dict[str, Any]]:
-    """The result items of one answer, by task type."""
+def ls_result(record: ExportRecord, fps: float | None = None) -> list[dict[str, Any]]:
+    """The result items of one answer, by task type (`fps`: a video's frame rate when the
+    task gives none)."""
     value = record.value or {}
     kind = record.task_type
     target = _main_input(kind)
@@ -121,7 +162,24 @@ def ls_result(record: ExportRecord) -> list[dict[str, Any]]:
             add("reason", "textarea", {"text": [value["reason"]]})
     elif kind == "write":
         add("text", "textarea", {"text": [value.get("text", "")]})
-    elif kind in ("audio", "video"):
+    elif kind == "video":
+        rate = frame_rate(record.task, fps)
+        for seg in value.get("segments", []):
+            if isinstance(seg, dict):
+                first, last = seconds_to_frames(
+                    float(seg.get("start_s", 0)), float(seg.get("end_s", 0)), rate
+                )
+                add(
+                    "segment",
+                    "timelinelabels",
+                    {
+                        "ranges": [{"start": first, "end": last}],
+                        "timelinelabels": [seg.get("label")],
+                    },
+                )
+        if value.get("labels"):
+            add("label", "choices", {"choices": list(value["labels"])})
+    elif kind == "audio":
         for seg in value.get("segments", []):
             if isinstance(seg, dict):
                 add(
@@ -148,12 +206,14 @@ def ls_result(record: ExportRecord) -> list[dict[str, Any]]:
     return items
 
 
-def ls_annotation(record: ExportRecord, number: int, user_id: int) -> dict[str, Any]:
+def ls_annotation(
+    record: ExportRecord, number: int, user_id: int, fps: float | None = None
+) -> dict[str, Any]:
     created = record.started_at or record.submitted_at
     annotation: dict[str, Any] = {
         "id": number,
         "completed_by": {"id": user_id, "email": record.annotator},
-        "result": ls_result(record),
+        "result": ls_result(record, fps),
         "was_cancelled": record.answer in ("skip", "flag"),
         "ground_truth": False,
         "created_at": created,
@@ -171,33 +231,44 @@ def ls_annotation(record: ExportRecord, number: int, user_id: int) -> dict[str, 
     return annotation
 
 
-def ls_min(record: ExportRecord, number: int, task_number: int) -> dict[str, Any]:
-    """One JSON_MIN row: data fields plus one key per control (choices as a string when
-    there is one, a list otherwise, as Label Studio writes them)."""
-    row: dict[str, Any] = dict(ls_data(record.task, record.task_type))
-    row["id"] = task_number
-    row["task_id"] = record.task_id
-    for item in ls_result(record):
-        value = item["value"]
-        key = item["from_name"]
-        if item["type"] == "choices":
-            ch = value["choices"]
-            row[key] = ch[0] if len(ch) == 1 else {"choices": ch}
-        elif item["type"] == "textarea":
-            row[key] = value["text"][0]
-        elif item["type"] == "rating":
-            row[key] = value["rating"]
-        elif item["type"] == "labels":
-            row.setdefault(key, []).append(
-                {k: v for k, v in value.items()} | {"labels": value["labels"]}
-            )
+def _min_value(kind: str, values: list[dict[str, Any]]) -> Any:
+    """One control's results as Label Studio's JSON-MIN writes them (its converter's
+    `prettify_result`): a Choices' one choice or a TextArea's one text as a string, a
+    several-choice Choices as its value object; every other control (Labels,
+    TimelineLabels, Rating, Pairwise, Ranker, ...) as the list of its result values."""
+    short: list[Any] = []
+    for value in values:
+        if kind == "choices" and len(value["choices"]) == 1:
+            short.append(value["choices"][0])
+        elif kind == "textarea" and len(value["text"]) == 1:
+            short.append(value["text"][0])
         else:
-            row[key] = value
+            short.append(dict(value))
+    return short[0] if kind in ("choices", "textarea") and len(short) == 1 else short
+
+
+def ls_min(
+    record: ExportRecord, number: int, task_number: int, fps: float | None = None
+) -> dict[str, Any]:
+    """One JSON_MIN row, key for key what Label Studio's converter makes of this answer's
+    annotation in the full export (`number`: its annotation id there, `task_number`: its
+    task's id there): the data fields, `id`, one key per control (`_min_value`), then
+    `annotator`, `annotation_id`, `created_at`, `updated_at`, `lead_time`. After them come
+    what the converter cannot know, as it reads neither the task's `meta` nor the
+    annotation's `labeldesk` object: `task_id` (labeldesk's), `answer` and `flag`."""
+    row: dict[str, Any] = dict(ls_data(record.task, record.task_type, fps))
+    row["id"] = task_number
+    controls: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+    for item in ls_result(record, fps):
+        controls.setdefault(item["from_name"], (item["type"], []))[1].append(item["value"])
+    for name, (kind, values) in controls.items():
+        row[name] = _min_value(kind, values)
     row["annotator"] = record.annotator
     row["annotation_id"] = number
     row["created_at"] = record.started_at or record.submitted_at
     row["updated_at"] = record.submitted_at
     row["lead_time"] = record.active_ms / 1000
+    row["task_id"] = record.task_id
     row["answer"] = record.answer
     if record.flag is not None:
         row["flag"] = record.flag
@@ -251,10 +322,15 @@ def labeling_config(kind: str, table: dict[str, Any]) -> str:
             parts.append(_choices("label", "image", labels, bool(table.get("multi"))))
         parts.append('<TextArea name="description" toName="image"/>')
     elif kind in ("audio", "video"):
-        tag = "Audio" if kind == "audio" else "Video"
-        parts.append(f'<{tag} name="{kind}" value="${kind}"/>')
         inner = "".join(f"<Label value={quoteattr(x)}/>" for x in labels)
-        parts.append(f'<Labels name="segment" toName="{kind}">{inner}</Labels>')
+        if kind == "audio":
+            parts.append('<Audio name="audio" value="$audio"/>')
+            parts.append(f'<Labels name="segment" toName="audio">{inner}</Labels>')
+        else:
+            # Label Studio labels video time on its timeline, in frames: TimelineLabels,
+            # at the frame rate each task's data gives (`fps`, written by the export).
+            parts.append('<Video name="video" value="$video" frameRate="$fps"/>')
+            parts.append(f'<TimelineLabels name="segment" toName="video">{inner}</TimelineLabels>')
         item_labels = [str(x) for x in table.get("item_labels") or []]
         if item_labels:
             parts.append(_choices("label", kind, item_labels, True))

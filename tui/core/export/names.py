@@ -17,4 +17,14 @@ FORMATS = (
 BINARY_FORMATS = frozenset({"spacy", "parquet"})
 SPAN_FORMATS = frozenset({"conll", "iob", "spacy"})
 SELECTS = ("latest", "all")
-IMPORT_FORMATS = ("label-studio", "prodigy", "csv", "jsonl", "parquet")
+IMPORT_FORMATS = (
+    "label-studio",
+    "label-studio-min",
+    "prodigy",
+    "csv",
+    "jsonl",
+    "parquet",
+    "conll",
+    "iob",
+    "spacy",
+)

@@ -63,7 +63,7 @@ class Aligner:
 
     def doc(self, record: ExportRecord, report: TokenExport) -> Any:
         text = str(record.task.get("text", ""))
-        doc = self.nlp.make_doc(text)
+        doc = self._own_tokens(text, record.task.get("tokens")) or self.nlp.make_doc(text)
         ents: list[Any] = []
         taken: list[tuple[int, int]] = []
         spans = (record.value or {}).get("spans") or []
@@ -89,6 +89,36 @@ class Aligner:
         doc.user_data["annotator"] = record.annotator
         report.spans += len(ents)
         return doc
+
+    def _own_tokens(self, text: str, tokens: object) -> Any:
+        """The task's own tokens (an imported CoNLL sentence, a Prodigy task) as a Doc, when
+        they cover the text with nothing or one space between them; else None (spaCy's
+        tokenizer then makes the tokens). The span's token indices count these tokens."""
+        if not isinstance(tokens, list) or not tokens:
+            return None
+        words: list[str] = []
+        spaces: list[bool] = []
+        at = 0
+        for token in tokens:
+            start = token.get("start") if isinstance(token, dict) else None
+            end = token.get("end") if isinstance(token, dict) else None
+            if type(start) is not int or type(end) is not int or not at <= start < end:
+                return None
+            gap = text[at:start]
+            if gap not in ("", " ") or (gap and not words):
+                return None
+            if words:
+                spaces[-1] = gap == " "
+            words.append(text[start:end])
+            spaces.append(False)
+            at = end
+        if text[at:] not in ("", " "):
+            return None
+        spaces[-1] = text[at:] == " "
+        from spacy.tokens import Doc
+
+        doc = Doc(self.nlp.vocab, words=words, spaces=spaces)
+        return doc if doc.text == text else None
 
     @staticmethod
     def _why(doc: Any, start: int, end: int) -> str:

@@ -12,6 +12,7 @@ rename) with mode 0600 in a 0700 folder, never through a symlink.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,7 +83,7 @@ def read_opened() -> tuple[list[Path], list[Problem]]:
 def remember_opened(folder: Path) -> Problem | None:
     """Put `folder` first in opened.json. A failure is returned, never raised: remembering
     must not stop anyone from labeling."""
-    from tui.core.safe_files import make_private_dirs, open_regular
+    from tui.core.safe_files import create_new, make_private_dirs
 
     path = opened_file()
     try:
@@ -93,9 +94,11 @@ def remember_opened(folder: Path) -> Problem | None:
     folders = [absolute, *(str(f) for f in known if str(f) != absolute)][:MAX_REMEMBERED]
     data = orjson.dumps({"version": STATE_VERSION, "folders": folders}, option=orjson.OPT_INDENT_2)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    created = False
     try:
         make_private_dirs(path.parent)
-        fd, _ = open_regular(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        fd = create_new(tmp)
+        created = True
         try:
             os.write(fd, data + b"\n")
             os.fsync(fd)
@@ -103,7 +106,9 @@ def remember_opened(folder: Path) -> Problem | None:
             os.close(fd)
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        if created:  # ours to clean up; a file found at the name is not
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         return Problem(path, f"could not remember {absolute}: {exc}", severity="warning")
     return None
 

@@ -15,8 +15,9 @@ from typing import Any, Literal
 import orjson
 
 from tui.core.export.meaning import with_token_indices
-from tui.core.export.names import IMPORT_FORMATS
+from tui.core.export.names import IMPORT_FORMATS, SPAN_FORMATS
 from tui.core.export.output import atomic_output
+from tui.core.i18n import _
 from tui.core.importing.convert import (
     MEDIA_TYPES,
     Converted,
@@ -31,6 +32,7 @@ from tui.core.importing.sources import (
     SourceError,
     csv_rows,
     jsonl_rows,
+    label_studio_min_rows,
     label_studio_rows,
     parquet_rows,
 )
@@ -58,6 +60,8 @@ class ImportRequest:
     label_field: str | None = None
     batch_id: str | None = None
     language: str | None = None
+    fps: float | None = None  # Label Studio video: frames a second when the data gives none
+    controls: list[str] = field(default_factory=list)  # label-studio-min: control keys
 
 
 @dataclass
@@ -76,6 +80,18 @@ class ImportError_(Exception):
 def _reader_and_converter(fmt: str) -> tuple[Reader, Converter]:
     if fmt == "label-studio":
         return label_studio_rows, from_label_studio
+    if fmt == "label-studio-min":
+        from tui.core.importing.ls_min import from_label_studio_min
+
+        return label_studio_min_rows, from_label_studio_min
+    if fmt in ("conll", "iob"):
+        from tui.core.importing.token_files import conll_rows, from_token_file
+
+        return conll_rows, from_token_file
+    if fmt == "spacy":
+        from tui.core.importing.token_files import from_token_file, spacy_rows
+
+        return spacy_rows, from_token_file
     if fmt == "prodigy":
         return jsonl_rows, from_prodigy
     if fmt == "csv":
@@ -246,10 +262,26 @@ def run_import(request: ImportRequest) -> ImportResult:
         ttype = get_task_type(request.task_type)
     except KeyError as exc:
         raise ImportError_(str(exc.args[0])) from None
+    if request.format in SPAN_FORMATS and request.task_type != "spans":
+        raise ImportError_(
+            _(
+                "the {fmt} format carries entities in a text: import it with --task-type spans"
+            ).format(fmt=request.format)
+        )
     reader, converter = _reader_and_converter(request.format)
+    if request.format in ("spacy", "parquet"):
+        from tui.core.export.extras import require
+
+        # Before the folder is made: a missing extra leaves nothing behind.
+        require("spacy" if request.format == "spacy" else "pyarrow", request.format)
     _prepare_output(request.output)
     settings = ImportSettings(
-        request.task_type, request.text_field, request.id_field, request.label_field
+        request.task_type,
+        request.text_field,
+        request.id_field,
+        request.label_field,
+        fps=request.fps,
+        controls=list(request.controls),
     )
     result = ImportResult()
     notes: set[str] = set()
@@ -264,6 +296,12 @@ def run_import(request: ImportRequest) -> ImportResult:
     except SourceError as exc:
         result.problems.append(exc.problem)
         rows = []
+    if not rows and not result.problems:
+        result.problems.append(
+            Problem(request.source, _("nothing to import: the file holds no rows (it is empty)"))
+        )
+        _remove_output(request.output)
+        return result
     for number, row in enumerate(rows, start=1):
         where = f"{request.source}: {row.position}"
         try:
@@ -302,14 +340,25 @@ def run_import(request: ImportRequest) -> ImportResult:
             result.problems.append(Problem(where, f"not imported: {exc}"))
             continue
         kept.append((row.position, task))
+    if not kept:
+        # Every row was refused (each said why): no [task] table to judge, no batch to make.
+        _remove_output(request.output)
+        return result
+    if request.format == "label-studio-min" and not result.with_answer:
+        notes.add(
+            _(
+                "no row held a control's result: if the project names its controls "
+                "otherwise than labeldesk does, give them with --controls A,B"
+            )
+        )
     result.media_copied = len(media_used)
     labels = list(dict.fromkeys(request.labels + offered))
     if kind in _ID_TYPES_WITH_LABELS:
-        for _, task in kept:
+        for _position, task in kept:
             for label in _labels_in(task, kind):
                 if label not in labels:
                     labels.append(label)
-    table = _options_table(kind, labels, [t for _, t in kept])
+    table = _options_table(kind, labels, [t for _position, t in kept])
     from tui.core.problems import pydantic_problems
 
     try:

@@ -13,6 +13,9 @@ from typing import Any
 
 import orjson
 
+from tui.core.export.label_studio import DEFAULT_FPS, frame_rate, frames_to_seconds
+from tui.core.i18n import _
+
 # Fields a Prodigy answer adds to its task: not part of the task labeldesk shows.
 PRODIGY_ANSWER_KEYS = frozenset(
     {
@@ -55,6 +58,8 @@ class ImportSettings:
     text_field: str | None = None
     id_field: str | None = None
     label_field: str | None = None
+    fps: float | None = None  # Label Studio video: frames a second when the data gives none
+    controls: list[str] = field(default_factory=list)  # label-studio-min: control keys
 
 
 def _text_id(value: object) -> str | None:
@@ -78,9 +83,14 @@ def _reviewed_away(annotation: dict[str, Any]) -> bool:
 
 
 def ls_value(
-    results: list[Any], kind: str, task: dict[str, Any], notes: list[str]
+    results: list[Any],
+    kind: str,
+    task: dict[str, Any],
+    notes: list[str],
+    fps: float | None = None,
 ) -> dict[str, Any] | None:
-    """Label Studio result items as the value of a labeldesk answer of `kind`."""
+    """Label Studio result items as the value of a labeldesk answer of `kind` (`fps`: the
+    frame rate of a video's timeline ranges when its data gives none)."""
     spans: list[dict[str, Any]] = []
     segments: list[dict[str, Any]] = []
     choices: list[str] = []
@@ -112,6 +122,8 @@ def ls_value(
                     spans.append(
                         {"start": int(value["start"]), "end": int(value["end"]), "label": label}
                     )
+        elif typ == "timelinelabels" and kind in ("video", "audio"):
+            segments += _timeline_segments(value, labels, frame_rate(task, fps))
         elif typ == "choices":
             choices += [str(x) for x in value.get("choices") or []]
         elif typ == "textarea":
@@ -193,6 +205,30 @@ def ls_value(
     return None
 
 
+def _timeline_segments(
+    value: dict[str, Any], labels: list[str], fps: float
+) -> list[dict[str, Any]]:
+    """A TimelineLabels region (frame ranges, 1-based, ends included) as segments in
+    seconds; a range that is not two frame numbers is a RowError (the row is reported)."""
+    ranges = value.get("ranges")
+    if not isinstance(ranges, list) or not ranges:
+        raise RowError(_("a timelinelabels result has no `ranges` list"))
+    out: list[dict[str, Any]] = []
+    for frame_range in ranges:
+        start = frame_range.get("start") if isinstance(frame_range, dict) else None
+        end = frame_range.get("end") if isinstance(frame_range, dict) else None
+        if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in (start, end)):
+            raise RowError(
+                _(
+                    "a timelinelabels range must have numeric `start` and `end` frames, got {r}"
+                ).format(r=repr(frame_range)[:80])
+            )
+        assert isinstance(start, int | float) and isinstance(end, int | float)
+        start_s, end_s = frames_to_seconds(start, end, fps)
+        out += [{"start_s": start_s, "end_s": end_s, "label": label} for label in labels]
+    return out
+
+
 def _rate_target(task: dict[str, Any]) -> int:
     messages = task.get("messages")
     if isinstance(messages, list) and messages:
@@ -222,6 +258,9 @@ def from_label_studio(row: dict[str, Any], settings: ImportSettings) -> Converte
 
         if task["response"] == rated_message(task):
             del task["response"]  # the flat copy labeldesk's export adds for the config
+    fps = frame_rate(task, settings.fps)  # of the video's timeline ranges
+    if settings.task_type == "video" and task.get("fps") == (settings.fps or DEFAULT_FPS):
+        del task["fps"]  # the rate labeldesk's export wrote for the config: no news
     meta = dict(row.get("meta") or {}) if isinstance(row.get("meta"), dict) else {}
     own_id = meta.pop("labeldesk_id", None)
     task_id = _text_id(own_id) or _text_id(data.get("id")) or _text_id(row.get("id"))
@@ -241,11 +280,13 @@ def from_label_studio(row: dict[str, Any], settings: ImportSettings) -> Converte
             notes.append(f"annotation {number} was rejected in review: not used")
             continue
         if value is None:
-            value = ls_value(annotation.get("result") or [], settings.task_type, task, notes)
+            value = ls_value(annotation.get("result") or [], settings.task_type, task, notes, fps)
     if value is None:
         for prediction in row.get("predictions") or []:
             if isinstance(prediction, dict) and value is None:
-                value = ls_value(prediction.get("result") or [], settings.task_type, task, notes)
+                value = ls_value(
+                    prediction.get("result") or [], settings.task_type, task, notes, fps
+                )
                 if value is not None:
                     notes.append("the proposed answer comes from a prediction")
     return Converted(task, value, notes)

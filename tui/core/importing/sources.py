@@ -37,8 +37,9 @@ def _read_bytes(path: Path) -> bytes:
         raise SourceError(Problem(path, f"cannot read: {exc.strerror or exc}")) from None
 
 
-def label_studio_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
-    """A Label Studio tasks file or export: a JSON list of tasks (or one task object)."""
+def label_studio_rows(path: Path, problems: list[Problem], unit: str = "task") -> Iterator[Row]:
+    """A Label Studio tasks file or export: a JSON list of tasks (or one task object); each
+    is `task N` (`row N` for JSON-MIN, whose items are annotations)."""
     try:
         data = orjson.loads(_read_bytes(path))
     except orjson.JSONDecodeError as exc:
@@ -52,10 +53,15 @@ def label_studio_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
     for n, item in enumerate(data, start=1):
         if not isinstance(item, dict):
             problems.append(
-                Problem(path, f"task {n}: expected an object, got {type(item).__name__}")
+                Problem(path, f"{unit} {n}: expected an object, got {type(item).__name__}")
             )
             continue
-        yield Row(f"task {n}", item)
+        yield Row(f"{unit} {n}", item)
+
+
+def label_studio_min_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:
+    """Label Studio's JSON-MIN: a JSON list of flat rows, one per annotation (`row 3`)."""
+    return label_studio_rows(path, problems, unit="row")
 
 
 def jsonl_rows(path: Path, problems: list[Problem]) -> Iterator[Row]:

@@ -17,7 +17,7 @@ from typing import BinaryIO
 import orjson
 
 from tui.core.merge.merge import MergedRecord
-from tui.core.safe_files import FILE_MODE, open_regular, refuse_symlink
+from tui.core.safe_files import FILE_MODE, create_new, refuse_symlink
 
 _CHUNK = 1 << 16
 
@@ -44,7 +44,7 @@ def write_file(records: Iterable[MergedRecord], path: Path, mode: int = FILE_MOD
     if path.exists() and not path.is_file():
         raise IsADirectoryError(21, f"{path} is not a regular file; not replaced")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd, _ = open_regular(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode=mode)
+    fd = create_new(tmp, mode)  # never a file planted at the temporary name
     count = 0
     try:
         with os.fdopen(fd, "wb", closefd=True) as fh:

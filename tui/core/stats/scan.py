@@ -234,7 +234,7 @@ class StatsScanner:
         self.files.append(str(path))
         try:
             # A FIFO or device named *.jsonl must not hang or feed the scan: regular files only.
-            handle = os.fdopen(open_for_reading(path, follow=True), "rb")
+            handle = os.fdopen(open_for_reading(path, follow=source.follow), "rb")
         except OSError as exc:
             self.problem(Problem(path, f"cannot read: {exc.strerror or exc}"))
             return

@@ -20,6 +20,9 @@ ANSWER_DIRS = ("results", "audits")
 class Source:
     path: Path
     min_seconds: float | None  # answers quicker than this are "fast"; None: no guard
+    # Only a file named on the command line is read through a symlink: one found in a
+    # (shared) folder could point anywhere, or stand in for a colleague's file.
+    follow: bool = False
 
 
 def read_min_seconds(batch_toml: Path) -> tuple[float | None, list[Problem]]:
@@ -82,11 +85,16 @@ def find_sources(
     thresholds: dict[Path, float | None] = {}
     sources: list[Source] = []
 
-    def add(file: Path, threshold: float | None) -> None:
+    def add(file: Path, threshold: float | None, *, named: bool = False) -> None:
+        if not named and file.is_symlink():
+            problems.append(
+                Problem(file, "is a symbolic link; not read (answer files must be regular files)")
+            )
+            return
         resolved = file.resolve()
         if resolved not in seen_files:
             seen_files.add(resolved)
-            sources.append(Source(file, threshold))
+            sources.append(Source(file, threshold, follow=named))
 
     def add_batch(folder: Path) -> None:
         threshold = _batch_threshold(folder, min_seconds, problems, thresholds)
@@ -99,9 +107,10 @@ def find_sources(
             parent = path.parent
             inside_batch = parent.name in ANSWER_DIRS and (parent.parent / "batch.toml").is_file()
             if inside_batch:
-                add(path, _batch_threshold(parent.parent, min_seconds, problems, thresholds))
+                threshold = _batch_threshold(parent.parent, min_seconds, problems, thresholds)
+                add(path, threshold, named=True)
             else:
-                add(path, min_seconds)
+                add(path, min_seconds, named=True)
         elif path.is_dir():
             if is_batch_folder(path):
                 add_batch(path)

@@ -234,7 +234,9 @@ class LedgerCoordinator:
         except orjson.JSONDecodeError:
             self._bad("not valid JSON (a line cut by a killed writer?); skipped")
             return
-        if type(op) is not dict or op.get("op") not in _OPS:
+        # A str check first: a list or object there is unhashable (a colleague's line must
+        # be one bad line, never stop every annotator's team worker).
+        if type(op) is not dict or type(op.get("op")) is not str or op["op"] not in _OPS:
             self._bad("expected an object with op = claim, renew, release, takeover or answer")
             return
         task, by, at = op.get("task"), op.get("by"), _time(op.get("at"))

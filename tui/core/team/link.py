@@ -24,6 +24,8 @@ OnUi = Callable[[Callable[[], Any]], Any]
 
 # How often the header's figures (pool left, coverage) are read again.
 STATUS_EVERY_S = 5.0
+# On quit, how long a database backend may go on sending the last answers while it can.
+QUIT_GRACE_S = 2.0
 
 
 class TeamLink:
@@ -45,6 +47,10 @@ class TeamLink:
         # One caller at a time on the coordinator: the worker's steps and close() on quit.
         self._lock = threading.Lock()
         self.closed = False
+        # The closing work close() left to whoever holds the lock next (None: done, or
+        # not asked yet): the answers still to pass on. Guarded by _closing_guard.
+        self._closing: list[dict[str, Any]] | None = None
+        self._closing_guard = threading.Lock()
 
     def step(self, on_ui: OnUi, *, active: bool, shown: str | None) -> bool:
         """One round; True when claims arrived (the screen may show the first). The lock
@@ -62,14 +68,23 @@ class TeamLink:
             if self.closed:
                 # Quitting: these lines are in the results file, which every backend reads
                 # again (the ledger counts it; the database journal compares it on start).
+                self._finish_closing()
                 return False
-            for line in outbox:
-                self.coordinator.answered(line)
-            kept = self.coordinator.renew(me, due) if due else []
-            new = self.coordinator.claim(me, want) if want else []
-            if new or now - self._status_at >= self.status_every:
-                self.status = self.coordinator.status()
-                self._status_at = now
+            try:
+                for line in outbox:
+                    self.coordinator.answered(line)
+                kept = self.coordinator.renew(me, due) if due else []
+                new = self.coordinator.claim(me, want) if want else []
+                if new or now - self._status_at >= self.status_every:
+                    self.status = self.coordinator.status()
+                    self._status_at = now
+            finally:
+                if self.closed:  # quit while these calls ran: close() left the rest to us
+                    self._finish_closing()
+        if self.closed:  # quit just after: close() may have found the lock still ours
+            with self._lock:
+                self._finish_closing()
+            return False
 
         def apply() -> None:
             if due:
@@ -96,20 +111,39 @@ class TeamLink:
         return journal.note() if journal is not None else None
 
     def close(self, on_ui: OnUi | None = None) -> None:
-        """On quit: pass on what is left, give every claim back, let go of the coordinator."""
-        with self._lock:
-            if self.closed:
-                return
-            self.closed = True
-            if on_ui is not None:
-                for line in on_ui(self.queue.take_outbox):
-                    self.coordinator.answered(line)
-            # A database backend sends answers in the background: give it a moment, so the
-            # team sees today's last answers now rather than at the next start.
-            wait_sent = getattr(self.coordinator, "wait_sent", None)
-            if wait_sent is not None:
-                wait_sent(2.0)
+        """On quit: pass on what is left, give every claim back, let go of the coordinator.
+        Runs on the UI thread (the quit key), so it never waits: not for a step whose calls
+        are in flight (they may be waiting on the network; that step finishes the closing
+        when they return), nor for a server that is down (offline, the answers stay in the
+        results file, which goes out at the next start, and the leases end on their own)."""
+        if self.closed:
+            return
+        lines = on_ui(self.queue.take_outbox) if on_ui is not None else []
+        with self._closing_guard:
+            self._closing = lines
+        self.closed = True
+        if self._lock.acquire(blocking=False):
             try:
-                self.coordinator.release(self.annotator, None)
+                self._finish_closing()
             finally:
-                self.coordinator.close()
+                self._lock.release()
+
+    def _finish_closing(self) -> None:
+        """(Under the lock.) The closing work close() asked for, once, by whoever holds the
+        lock: close() itself, or the worker's step that held it."""
+        with self._closing_guard:
+            lines, self._closing = self._closing, None
+        if lines is None:
+            return
+        try:
+            for line in lines:
+                self.coordinator.answered(line)
+            if getattr(self.coordinator, "online", True):
+                # A database backend sends answers in the background: give it a moment,
+                # so the team sees today's last answers now rather than at the next start.
+                wait_sent = getattr(self.coordinator, "wait_sent", None)
+                if wait_sent is not None:
+                    wait_sent(QUIT_GRACE_S, while_online=True)
+                self.coordinator.release(self.annotator, None)
+        finally:
+            self.coordinator.close()

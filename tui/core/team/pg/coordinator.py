@@ -489,11 +489,12 @@ class PgCoordinator:
         journal = self._journals.get(annotator)
         return None if journal is None else journal.state()
 
-    def wait_sent(self, timeout: float) -> bool:
-        """Until every journal has sent what it has (tests, and quit with a grace period)."""
+    def wait_sent(self, timeout: float, *, while_online: bool = False) -> bool:
+        """Until every journal has sent what it has (tests, and quit with a grace period;
+        `while_online`: not a moment longer once a sender finds the server unreachable)."""
         deadline = time.monotonic() + timeout
         return all(
-            journal.wait_sent(max(0.0, deadline - time.monotonic()))
+            journal.wait_sent(max(0.0, deadline - time.monotonic()), while_online=while_online)
             for journal in list(self._journals.values())
         )
 

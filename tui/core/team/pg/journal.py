@@ -134,13 +134,17 @@ class AnswerJournal:
                 self._online, len(self._queue), not self._checked, self._sent, self._error
             )
 
-    def wait_sent(self, timeout: float) -> bool:
-        """Until every queued line and the file's backlog are on the server (tests, quit)."""
+    def wait_sent(self, timeout: float, *, while_online: bool = False) -> bool:
+        """Until every queued line and the file's backlog are on the server (tests, quit).
+        `while_online`: give up at once when the sender cannot reach the server (on quit:
+        waiting for a server that is down only holds the annotator's key)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
                 if self._checked and not self._queue:
                     return True
+                if while_online and self._online is False:
+                    return False
             self._wake.set()
             self._idle.wait(min(0.05, max(0.0, deadline - time.monotonic())))
         with self._lock:
