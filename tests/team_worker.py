@@ -41,7 +41,9 @@ def open_backend(batch: Batch, annotator: str, url: str | None) -> TeamOpen:
     results file going out at once; either way their live claims are back in the queue."""
     if url is None:
         return open_team(batch, annotator)
-    coord = open_pg_coordinator(batch, url, annotator=annotator)
+    # As the app: the claims held are recorded, so a process restarted while the server is
+    # down works on its leases (tui/core/team/pg/held_record.py).
+    coord = open_pg_coordinator(batch, url, annotator=annotator, record_claims=True)
     queue = TeamQueue(coord.plan, annotator)
     queue.add(coord.held(annotator))
     return TeamOpen(coord, queue)

@@ -372,3 +372,24 @@ async def test_an_unchanged_rate_answer_is_no_correction(tmp_path: Path) -> None
         assert isinstance(app.screen, AuditReviewScreen)
     app.session.writer.close()
     assert _audits(folder) == []
+
+
+async def test_an_answer_given_with_a_flag_is_audited_and_shows_the_flag(tmp_path: Path) -> None:
+    """A flag goes with the answer (issue 9, point 6): the flagged accept is still a decision,
+    drawn for the audit like any other, and the reviewer sees the flag and its note."""
+    from tui.core.records import Flag
+
+    folder = make_batch(tmp_path / "b", TASKS[:1], id="b1")
+    flagged = result("anna", "t0", {"labels": ["pos"]}).model_copy(
+        update={"flag": Flag(reason="guidelines", note="regel 3 is onduidelijk")}
+    )
+    write_results(folder, [flagged])
+    assign_audit(folder, "qa", SampleSpec(per_annotator=1), seed="1")
+    app, _ = _app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        current = app.session.current()
+        assert current is not None and current.item.task_id == "t0"
+        flat = " ".join(screen_text(app).split())
+        assert "flag: guidelines — regel 3 is onduidelijk" in flat
+    app.session.writer.close()

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
+from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.strip import Strip
@@ -19,7 +21,7 @@ from tests.screen_text import screen_text
 from tests.tmux_terminal import LABELDESK, TmuxTerminal
 from tui.app import LabelDeskApp
 from tui.launch import prepare
-from tui.widgets.line import changed_regions
+from tui.widgets.line import DiffText, changed_regions
 
 
 def test_changed_regions_span_only_the_differing_cells() -> None:
@@ -96,3 +98,73 @@ def test_the_terminal_shows_what_a_full_repaint_shows(
         terminal._tmux("resize-window", "-t", terminal.name, "-x", str(terminal.width))
         time.sleep(0.5)
         assert shown == lines(), f"after answer {n}"
+
+
+class _OneText(App[None]):
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield DiffText(Text("first text\nof two lines"), keep_height=True, id="t")
+
+
+async def test_a_prepared_text_shows_as_a_fresh_render(tmp_path: Path) -> None:
+    """prepare() changes nothing on screen; set() of the prepared content shows what a full
+    repaint shows; another content, or a resize since, is rendered as before."""
+    app = _OneText()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        text = app.query_one("#t", DiffText)
+
+        async def shown() -> str:
+            await pilot.pause()
+            await pilot.pause()
+            now = screen_text(app)
+            app.screen.refresh(layout=True)
+            await pilot.pause()
+            assert screen_text(app) == now, "differs from a full repaint"
+            return now
+
+        text.prepare(Text("second, longer text\nover\nthree lines"))
+        assert "first text" in await shown()
+        text.set(Text("second, longer text\nover\nthree lines"))
+        assert "three lines" in await shown()
+        text.prepare(Text("third"))
+        text.set(Text("fourth"))
+        assert "fourth" in await shown() and "third" not in screen_text(app)
+        text.prepare(Text("fifth text, wide enough to wrap at thirty columns for sure"))
+        await pilot.resize_terminal(30, 10)
+        await pilot.pause()
+        text.set(Text("fifth text, wide enough to wrap at thirty columns for sure"))
+        assert "fifth text" in await shown()
+
+
+async def test_answers_back_and_skips_show_what_a_full_repaint_shows(tmp_path: Path) -> None:
+    """The labeling screen prepares the item an answer leads to; moves it did not guess
+    (back, forward, skip over answered items) must show the same as a full repaint."""
+    sizes = [3, 1, 5, 2, 4, 1, 3]
+    folder = make_batch(tmp_path / "b", _items(sizes), task_type="binary", task={})
+    p = prepare(folder, annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key, expect in [
+            ("a", 1),
+            ("a", 2),
+            ("pageup", 1),
+            ("pageup", 0),
+            ("x", 2),  # item 0 answered again: on to the first unanswered one
+            ("pageup", 1),
+            ("pagedown", 2),
+            ("space", 3),
+            ("a", 4),
+        ]:
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.pause()
+            shown = screen_text(app)
+            assert f"ITEM-{expect} line 0" in shown, (key, expect, shown)
+            app.screen.refresh(layout=True)
+            await pilot.pause()
+            kpi = 2  # the live KPI line moves with the clock
+            assert [line for i, line in enumerate(shown.splitlines()) if i != kpi] == [
+                line for i, line in enumerate(screen_text(app).splitlines()) if i != kpi
+            ], (key, expect)
+    p.session.store.close()

@@ -85,3 +85,45 @@ async def test_esc_and_a_digit_in_one_packet_leave_the_field_and_pick_the_label(
         assert not view.editing
         assert "¡" not in view.field.value and view.field.value.endswith("a photo")
         assert view.chosen  # label 1 was toggled on the item, not typed into the field
+
+
+@pytest.mark.parametrize(
+    ("name", "typed", "joined", "check"),
+    [
+        # write: Esc, Enter typed together after a text that keeps every rule: saved
+        (
+            "write-en",
+            "Hello {name}, your order {order_id} is on its way: https://track.example.com/{order_id}.",
+            ("alt+enter", "\r"),
+            "saved",
+        ),
+        # rate: Esc, 4 typed together in the note: out of the note, the criterion scored
+        ("rate-en", "n" + "ok", ("alt+4", "4"), "scored"),
+    ],
+)
+async def test_esc_joined_to_the_next_key_leaves_the_field_then_acts(
+    tmp_path: Path, name: str, typed: str, joined: tuple[str, str], check: str
+) -> None:
+    batch = tmp_path / name
+    shutil.copytree(SAMPLES / name, batch, ignore=shutil.ignore_patterns("results"))
+    p = prepare(batch, annotator="anna")
+    app = LabelDeskApp(p.session, p.keymap)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.screen.view  # type: ignore[attr-defined]
+        await pilot.press(*[{" ": "space"}.get(c, c) for c in typed])
+        await pilot.pause()
+        assert view.editing
+        app.post_message(events.Key(*joined))  # Esc and the key in one packet
+        for _ in range(100):  # a loaded machine may take a while; the state decides
+            await pilot.pause(0.05)
+            if app.session.position == 1 or getattr(view, "ratings", None):
+                break
+        if check == "saved":
+            assert app.session.position == 1
+        else:
+            assert not view.editing and view.note == "ok"
+            assert list(view.ratings.values()) == [4]
+    app.session.store.close()
+    if check == "saved":
+        [line] = read_results(batch / "results" / "anna.jsonl")
+        assert line["value"]["text"].startswith("Hello {name}")

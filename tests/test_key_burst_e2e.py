@@ -27,6 +27,8 @@ import pytest
 
 from tests.key_burst import TASK_TYPES, Step, count_keys, generate, sample_for
 from tests.tmux_terminal import LABELDESK, TmuxTerminal
+from tui.core.problems import Problem
+from tui.core.result_lines import parse_line
 
 DEFAULT_SEEDS = (1,)
 # The paint log is the app's debug hook (LABELDESK_PAINT_LOG); without it nothing proves that
@@ -34,6 +36,8 @@ DEFAULT_SEEDS = (1,)
 PAINT_LOG_REQUIRED = True
 ROUNDING_S = 0.002  # submitted_at has milliseconds (truncated); allow 2 ms
 QUIT_TIMEOUT_S = 30.0
+# What the first Ctrl+q says when the item has a changed draft (the second one quits).
+DRAFT_ASKS = "not saved: Ctrl+q again"
 START_TIMEOUT_S = 30.0
 
 
@@ -229,7 +233,13 @@ def test_key_burst(
         )
         run.send(Step(("C-q",), 0.0, "tail"))
         try:
-            terminal.wait_for("LABELDESK-EXIT=", timeout=QUIT_TIMEOUT_S)
+            seen = terminal.wait_for(
+                lambda s: "LABELDESK-EXIT=" in s or DRAFT_ASKS in " ".join(s.split()),
+                timeout=QUIT_TIMEOUT_S,
+            )
+            if "LABELDESK-EXIT=" not in seen:  # a changed draft: the second Ctrl+q quits
+                run.send(Step(("C-q",), 0.0, "tail"))
+                terminal.wait_for("LABELDESK-EXIT=", timeout=QUIT_TIMEOUT_S)
         except AssertionError:
             pytest.fail(
                 f"{run.who} hang: Ctrl+q did not quit within {QUIT_TIMEOUT_S:.0f} s after "
@@ -257,6 +267,9 @@ def test_key_burst(
             assert isinstance(record, dict) and "task_id" in record and "answer" in record, (
                 f"{run.who} results line {number} has no task_id/answer: {raw!r}"
             )
+            # ... and the one reader of results lines (stats, audits, resume) takes it whole.
+            checked = parse_line(raw, results, number)
+            assert not isinstance(checked, Problem), f"{run.who} {checked}: {raw!r}"
             records.append((number, record))
 
     if not paint_log.exists():

@@ -180,11 +180,24 @@ class KeyGateApp(TerminalApp):
         if event is not self._in_flight:
             return
         parent = node._parent
-        if event._stop_propagation or not isinstance(node, DOMNode) or not node.is_attached:
-            self._done(event)
-        elif parent is None or parent is self:
+        if (
+            event._stop_propagation
+            or parent is self
+            or not isinstance(node, DOMNode)
+            or not node.is_attached
+        ):
+            # The key may still be on its way to the app: Textual marks a key stopped at
+            # the screen when the app created it (an Esc split off an alt+key) and still
+            # hands it up. Finish behind whatever the app's queue holds, so the app has
+            # resolved it (the item may have changed) before the next key is weighed.
+            self._done_behind_app(event)
+        elif parent is None:
             return  # bubbled to the app: on_event finishes it
         elif not parent.call_later(self._after_node, parent, event):
+            self._done(event)
+
+    def _done_behind_app(self, event: events.Key) -> None:
+        if not self.call_later(self._done, event):
             self._done(event)
 
     def _done(self, event: events.Key) -> None:

@@ -166,6 +166,12 @@ class TaskView(Widget, Generic[TaskT, OptionsT, AnswerT], can_focus=True):
         then mounts a new view."""
         return False
 
+    def prefetch(self, ctx: ViewContext) -> None:
+        """Work out ahead what reload(ctx) would paint: the screen calls this in idle time
+        with the item it expects an answer to lead to, while the annotator reads this one,
+        so that the answer's key only swaps it in. Nothing on screen may change here; a
+        wrong guess costs only the idle time. The default does nothing."""
+
     def submit_current(self) -> None:
         """Submit what submit_value() gives, or show why it cannot be submitted."""
         result = self.submit_value()

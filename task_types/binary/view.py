@@ -41,8 +41,15 @@ class BinaryView(TaskView[BinaryTask, BinaryOptions, BinaryAnswer]):
         self._text_widget.set(self._text())
         return True
 
+    def prefetch(self, ctx: ViewContext) -> None:
+        if isinstance(ctx.task, BinaryTask):
+            self._text_widget.prepare(self._text_of(ctx.task))
+
     def _text(self) -> Text:
-        task = self.task
+        return self._text_of(self.task)
+
+    @staticmethod
+    def _text_of(task: BinaryTask) -> Text:
         spans = [(s.start, s.end, s.label) for s in task.spans]
         return highlighted(task.text, spans) if spans else literal_text(task.text)
 

@@ -53,6 +53,11 @@ class ClassifyView(TaskView[ClassifyTask, ClassifyOptions, ClassifyAnswer]):
         self._choices_widget.set(self._render_choices())
         return True
 
+    def prefetch(self, ctx: ViewContext) -> None:
+        # The text only: the labels are mostly the same from item to item (set() skips them).
+        if isinstance(ctx.task, ClassifyTask):
+            self._text_widget.prepare(literal_text(ctx.task.text))
+
     def _render_choices(self) -> Text:
         out = Text()
         mode = (

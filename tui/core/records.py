@@ -6,16 +6,18 @@ See docs/DESIGN.md §3. These models are the single definition of the on-disk fo
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from tui.core.i18n import N_, NC_, _, pgettext
 
-AnswerKind = Literal["accept", "reject", "skip", "flag", "undone"]
-FlagReason = Literal["ambiguous", "guidelines", "tooling", "sensitive", "other"]
-FLAG_REASONS: tuple[FlagReason, ...] = ("ambiguous", "guidelines", "tooling", "sensitive", "other")
-Verdict = Literal["pass", "fail", "corrected"]
+# Defined apart so that the readers of results lines do not import pydantic; re-exported.
+from tui.core.record_kinds import FLAG_REASONS as FLAG_REASONS
+from tui.core.record_kinds import AnswerKind as AnswerKind
+from tui.core.record_kinds import FlagReason as FlagReason
+from tui.core.record_kinds import Verdict as Verdict
+
 # What the interface calls each reason (the ids above are what the files hold).
 FLAG_REASON_NAMES: dict[str, str] = {
     "ambiguous": N_("ambiguous"),

@@ -25,7 +25,7 @@ from typing import Any, get_args
 import orjson
 
 from tui.core.problems import Problem
-from tui.core.records import FLAG_REASONS, AnswerKind, Verdict
+from tui.core.record_kinds import FLAG_REASONS, AnswerKind, Verdict
 
 ANSWER_KINDS: tuple[str, ...] = get_args(AnswerKind)
 # Beyond these a number is not a mistake of labeldesk's but junk: refused, so no sum, plot

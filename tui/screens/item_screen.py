@@ -32,6 +32,7 @@ from tui.task_view import TaskView
 from tui.terminal import COMPACT_BELOW, FRAME, TOO_SMALL_BELOW, is_compact
 from tui.widgets.key_bar import lay_out_key_bar
 from tui.widgets.line import Line
+from tui.widgets.status_line import StatusLine
 
 # Short words for the key bar (the help overlay shows the full descriptions).
 HINT_WORDS = {
@@ -158,7 +159,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
     # draft by accident. The view's own ways out (editing_hint_ids) act too.
     WHILE_EDITING = frozenset(
         {"submit", "help", "guidelines", "summary", "stats", "my_audits", "history", "quit"}
-        | {"scroll_up", "scroll_down"}
+        | {"scroll_up", "scroll_down", "interrupt"}
     )
 
     def __init__(self, keymap: Keymap) -> None:
@@ -177,14 +178,24 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         yield Line(id="header")
         yield Line(id="progress")
         yield from self.compose_info()
-        yield VerticalScroll(id="body")
-        yield Line(id="status")
+        yield VerticalScroll(*self.first_item(), id="body")
+        yield StatusLine(id="status")
         yield Line(id="keys")
         yield Static(id="too-small")
 
     def compose_info(self) -> ComposeResult:
         """Lines between the progress line and the item (the KPIs, the audited answer)."""
         yield from ()
+
+    def first_item(self) -> list[Widget]:
+        """The item to compose with the screen (then call item_composed() on mount); none:
+        the screen puts its first item up itself (put_item)."""
+        return []
+
+    def item_composed(self, task_id: str | None) -> None:
+        """The item composed with the screen is up: keys wait until it has been painted."""
+        self.call_after_refresh(self._settle_focus)
+        self.item_shown(None, task_id)
 
     @property
     def body(self) -> VerticalScroll:
@@ -285,6 +296,17 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         if self.is_attached:
             self.fit_info_lines()
             self.render_keys()
+            # Then, once those lines are out too, the paint of the item expected next.
+            self.call_after_refresh(self._prefetch)
+
+    def _prefetch(self) -> None:
+        # Keys waiting come first: the work ahead is for the reading time between keys.
+        if self.is_attached and self.keys_ready and not getattr(self.app, "held_keys", 0):
+            self.prefetch_next()
+
+    def prefetch_next(self) -> None:
+        """Let the view work out the paint of the item an answer would lead to (labeling:
+        the next unanswered one); a screen without such a guess does nothing."""
 
     def hint_ids(self) -> list[str]:
         """Binding ids for the key bar, most useful first."""
@@ -326,9 +348,10 @@ class ItemScreen(ItemPaintGate, Screen[None]):
             lead.append(" ")
             for binding_id in view.editing_hint_ids():
                 keys = self.keymap.display(binding_id, limit=1)
-                cells.append(
-                    (binding_id, keys, _("{word} the editor").format(word=hint_word(binding_id)))
-                )
+                # The way out of a field is a leave whatever the binding's name (audio's and
+                # spans' Esc is "cancel"): the text stays (the free-text convention), and
+                # "cancel the editor" read as if it were thrown away.
+                cells.append((binding_id, keys, _("{word} the editor").format(word=_("leave"))))
             ids = ["app.submit", "app.guidelines", "app.help", "app.quit"]
         else:
             ids = self.hint_ids()

@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.core.i18n import _, ngettext
@@ -88,15 +89,20 @@ class LabelingScreen(ItemScreen):
         # Team mode (issue 12): the link to the coordinator, made by the team worker.
         self.team: TeamLink | None = None
         self._team_problem = ""
+        self._team_record_said = 0  # problems of the record of claims held, notified so far
         self._team_wake = threading.Event()
         self._ticker: Timer | None = None
+        self._first_item_id: str | None = None
 
     # -- layout ----------------------------------------------------------------------------
     def compose_info(self) -> ComposeResult:
         yield Line(id="kpi")
 
     def on_mount(self) -> None:
-        self.show_current()
+        # The first item was composed with the screen (first_item): painted in its first
+        # frame, and keys wait for that as for every item.
+        self.item_composed(self._first_item_id)
+        self.refresh_around_item()
         # The first item is painted before the workers start: their imports (watchfiles,
         # anyio, the audit reader) and threads would hold it back.
         self.call_after_refresh(self._start_workers)
@@ -336,7 +342,9 @@ class LabelingScreen(ItemScreen):
         meta = item.raw.get("meta") if item.raw else None
         return isinstance(meta, dict) and bool(meta.get("sensitive"))
 
-    def show_current(self, keep_status: bool = False) -> None:
+    def _current_item(self) -> tuple[Static | None, ViewContext | None]:
+        """What shows the current item: a notice (all done, invalid, hidden, team waiting)
+        or the context for the task type's view."""
         s = self.session
         placeholder: Static | None = None
         ctx: ViewContext | None = None
@@ -385,6 +393,23 @@ class LabelingScreen(ItemScreen):
                     viewer_commands=self.viewer_commands,
                     previous_answer=s.previous_answer(),
                 )
+        return placeholder, ctx
+
+    def first_item(self) -> list[Widget]:
+        # Composed with the screen: its first frame has the item (no frame of an empty
+        # frame, no second layout before the item can show).
+        placeholder, ctx = self._current_item()
+        self._showing_done = self.session.done
+        if ctx is not None:
+            self.view = self.session.batch.task_type.view_class()(ctx)
+            self.view.submit_handler = self.receive_answer
+            self._first_item_id = ctx.task.id
+            return [self.view]
+        return [placeholder] if placeholder is not None else []
+
+    def show_current(self, keep_status: bool = False) -> None:
+        s = self.session
+        placeholder, ctx = self._current_item()
         self._showing_done = s.done
         if not keep_status:
             self.query_one("#status", Line).set(self._status)
@@ -398,6 +423,45 @@ class LabelingScreen(ItemScreen):
             self.put_item(self.view or placeholder, ctx.task.id if ctx is not None else None)
         # The position, KPI and key lines follow the item (they never hold back its paint).
         self.refresh_around_item()
+
+    # How far ahead an answer's next item is looked for (answered items are skipped).
+    PREFETCH_LOOKAHEAD = 64
+
+    def prefetch_next(self) -> None:
+        """The item an answer here leads to, as submit() picks it (the next unanswered one
+        after this), handed to the view to paint ahead. Nothing changes in the session; only
+        items the view would show as they are (valid, not hidden) are worked out."""
+        s = self.session
+        view = self.view
+        if view is None or s.done or s.team_mode or not s.current_valid():
+            return
+        index, limit = s.position + 1, min(s.total, s.position + 1 + self.PREFETCH_LOOKAHEAD)
+        while index < limit and s.is_answered_at(index):
+            index += 1
+        if index >= limit or index in s.invalid or s.batch.config.sensitive:
+            return
+        try:
+            item = s.batch.item(index)
+        except OSError:
+            return  # the file cannot be read now: the answer's own read will say so
+        if item.task is None or not item.valid:
+            return
+        meta = item.raw.get("meta") if item.raw else None
+        if isinstance(meta, dict) and meta.get("sensitive"):
+            return
+        view.prefetch(
+            ViewContext(
+                task_type=s.batch.task_type,
+                options=s.batch.options,
+                task=item.task,
+                previous=None,
+                keymap=self.keymap,
+                batch_dir=s.batch.folder,
+                annotator=s.store.annotator,
+                viewer_commands=self.viewer_commands,
+                previous_answer=None,
+            )
+        )
 
     def hint_ids(self) -> list[str]:
         s = self.session
@@ -743,6 +807,8 @@ class LabelingScreen(ItemScreen):
                 self._team_problem = ""
             try:
                 self._on_ui(self._claims_in if arrived else self.refresh_progress)
+                if len(getattr(link.coordinator, "record_problems", ())) > self._team_record_said:
+                    self._on_ui(self._record_problems_said)
             except _UiGone:
                 break
             self._team_wake.wait(0.5)
@@ -764,7 +830,16 @@ class LabelingScreen(ItemScreen):
         self.team = link
         self.session.team = link.queue
         self._claims_in()
+        self._record_problems_said()
         return True
+
+    def _record_problems_said(self) -> None:
+        """The record of claims held (PostgreSQL) could not be read or written: each problem
+        said once; the session goes on (only the offline start is lost, never an answer)."""
+        problems = list(getattr(self.team.coordinator, "record_problems", [])) if self.team else []
+        for problem in problems[self._team_record_said :]:
+            self.notify(visible(str(problem)), severity="warning", timeout=30, markup=False)
+        self._team_record_said = len(problems)
 
     def _team_failed(self, text: str) -> None:
         self._team_problem = _("team mode could not start:\n") + text
@@ -785,6 +860,10 @@ class LabelingScreen(ItemScreen):
             )
         if self.team is None:
             return _("Opening the team's plan and taking your first items…")
+        if self.team.offline():
+            return _(
+                "The team's server cannot be reached: new items come once it is back, and every answer saved here is sent then.\n\nF3 lists your answers; {quit_key} quits — every answer is saved."
+            ).format(quit_key=quit_key)
         status = self.team.status
         if status is not None and status.pool_left == 0:
             held = status.live_claims
@@ -814,6 +893,10 @@ class LabelingScreen(ItemScreen):
         self._close_team()
 
     def action_quit(self) -> None:
+        # Everything answered is saved; a changed draft (typed text, toggled labels, marks)
+        # is not an answer yet: the first Ctrl+q says so, the second quits without it.
+        if not self._may_leave("quit"):
+            return
         self._close_team()
         if self.from_picker:
             # Back to the list of batches: this batch's results file is released.

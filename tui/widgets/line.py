@@ -6,11 +6,16 @@ to its full width. Over SSH those bytes are the cost of a key. `DiffText.set()` 
 new content, compares it cell by cell with what is on screen, and asks Textual to repaint only
 the changed span of each changed line (a layout only when the number of lines changes).
 `Line` is a one-line (or fixed-height) DiffText as wide as its container.
+
+`DiffText.prepare()` does that work ahead, in idle time: the screen prepares the item it
+expects next while the annotator reads, and set() with the same content then only swaps in
+what was prepared (rendering and comparing a text is the bigger part of a key's own work).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.console import RenderableType
@@ -24,6 +29,25 @@ from textual.visual import Visual, visualize
 from textual.widget import Widget
 
 _Cell = tuple[str, Style | None]
+
+
+def _same_text(a: Text, b: RenderableType) -> bool:
+    return isinstance(b, Text) and a.plain == b.plain and a.spans == b.spans and a.style == b.style
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """set(content) worked out against `old` (what was on screen): the render of
+    `content_lines` lines, padded to `lines` when the widget is as tall as its content, and
+    the regions that differ (None: the height changes, a layout is needed)."""
+
+    content: RenderableType
+    key: tuple[object, ...]
+    old: list[Strip]
+    content_lines: int
+    lines: int | None
+    strips: list[Strip]
+    regions: list[Region] | None
 
 
 def _cells(strip: Strip) -> list[_Cell]:
@@ -87,6 +111,8 @@ class DiffText(Widget):
         # What is on screen: the strips of the last render and what they depend on.
         self._shown: list[Strip] | None = None
         self._shown_key: tuple[object, ...] | None = None
+        # prepare(): the content, the render and what set() would then repaint.
+        self._prepared: _Prepared | None = None
 
     @property
     def content(self) -> RenderableType:
@@ -140,46 +166,83 @@ class DiffText(Widget):
         room = self._room() - self.styles.margin.bottom
         return shown if shown <= room else max(content_lines, room)
 
+    def _update(self, content: RenderableType) -> _Prepared | None:
+        """What set(content) would do, from what is on screen now; None when that is not
+        known (not painted yet): a full refresh."""
+        if not self.is_mounted or not self.size.width or self._shown is None:
+            return None
+        key, strips = self._strips(content)
+        old = self._shown
+        if key != self._shown_key:
+            # Something else changed too (size, style): what is on screen is not known.
+            return _Prepared(content, key, old, len(strips), None, strips, None)
+        count, lines = len(strips), None
+        if self._fixed_height() is None:
+            lines = self._lines_for(count, len(old))
+            strips = strips + [Strip([])] * (lines - count)
+        regions = changed_regions(old, strips) if len(old) == len(strips) else None
+        return _Prepared(content, key, old, count, lines, strips, regions)
+
+    def prepare(self, content: RenderableType) -> None:
+        """Work out set(content) ahead (in idle time); set() with equal content then uses
+        it, as long as nothing on screen or around it has changed since."""
+        self._prepared = None
+        if isinstance(content, Text) and not _same_text(content, self._content):
+            self._prepared = self._update(content)
+
+    def _take_prepared(self, content: RenderableType) -> _Prepared | None:
+        """What prepare() worked out for this content, if it still holds."""
+        prepared, self._prepared = self._prepared, None
+        if (
+            prepared is None
+            or not isinstance(content, Text)
+            or not _same_text(content, prepared.content)
+            or prepared.old is not self._shown
+            or prepared.key != self._shown_key
+            or prepared.key != self._render_key()
+        ):
+            return None
+        if prepared.lines is not None and prepared.lines != self._lines_for(
+            prepared.content_lines, len(prepared.old)
+        ):
+            return None  # the room below changed (a resize in height)
+        return prepared
+
+    def _render_key(self) -> tuple[object, ...]:
+        return (self.size.width, self._fixed_height(), self.visual_style, self.text_selection)
+
     def set(self, content: RenderableType) -> None:
         old_content = self._content
         if (
             isinstance(content, Text)
             and isinstance(old_content, Text)
-            and content.plain == old_content.plain
-            and content.spans == old_content.spans
-            and content.style == old_content.style
+            and _same_text(content, old_content)
         ):
             self._content = content
+            self._prepared = None
             return  # the same text, the same styles: nothing to send
         self._content = content
-        if not self.is_mounted or not self.size.width or self._shown is None:
-            self._shown = None
+        update = self._take_prepared(content) or self._update(content)
+        if update is None or update.key != self._shown_key:
+            if update is None:
+                self._shown = None
+            else:  # a new size or style: this render is what is on screen now
+                self._shown, self._shown_key = update.strips, update.key
             self._min_lines = 0
             self.refresh(layout=self._fixed_height() is None)
             return
-        key, strips = self._strips(content)
-        if key != self._shown_key:
-            # Something else changed too (size, style): what is on screen is not known.
-            self._shown, self._shown_key = strips, key
-            self._min_lines = 0
-            self.refresh(layout=self._fixed_height() is None)
-            return
-        old = self._shown
-        if self._fixed_height() is None:
-            lines = self._lines_for(len(strips), len(old))
-            strips = strips + [Strip([])] * (lines - len(strips))
-            self._min_lines = lines if self._keep_height else 0
-        self._shown = strips
-        if len(old) != len(strips):
+        if update.lines is not None:
+            self._min_lines = update.lines if self._keep_height else 0
+        self._shown = update.strips
+        if update.regions is None:
             self.refresh(layout=True)
             return
-        regions = changed_regions(old, strips)
-        if regions:  # none: the same cells, nothing to send (Textual's cache shows them)
-            self.refresh(*regions)
+        if update.regions:  # none: the same cells, nothing to send (Textual's cache shows them)
+            self.refresh(*update.regions)
 
     def render_line(self, y: int) -> Strip:
         # Served from the render set() compared, so the content is rendered once per change.
-        key = (self.size.width, self._fixed_height(), self.visual_style, self.text_selection)
+        key = self._render_key()
         if self._shown is None or self._shown_key != key:
             # First paint, or a new size or style: this render is what is on screen now.
             self._shown_key, self._shown = self._strips(self._content, self.size.height)

@@ -3,7 +3,8 @@
 Memory is one small tuple per (annotator, batch_id, task_id) — the latest line must win, so
 that much has to be kept — and one int per item for the medians; lines are parsed with orjson
 into plain dicts and dropped at once (pydantic per line would cost ~10x the time and, if kept,
-gigabytes; see DESIGN §7).
+gigabytes; see DESIGN §7). compute_stats() sums clean files in DuckDB instead, when it is
+installed (columnar.py): the same figures, without a Python object per answer.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, cast, overload
 
 import orjson
 
@@ -34,6 +36,9 @@ from tui.core.result_lines import (
 from tui.core.stats.report import GroupBy, GroupFigures, StatsReport, TimePoint, TimeUnit
 from tui.core.stats.sources import Source, find_sources
 
+if TYPE_CHECKING:
+    from tui.core.stats.columnar import ColumnarFigures
+
 ANSWER_CODES = {"accept": 0, "reject": 1, "skip": 2, "flag": 3, "undone": 4}
 ACCEPT, REJECT, SKIP, FLAG, UNDONE = range(5)
 # Added to an answer's code when its line also carries a flag (an answer with a flag: the
@@ -41,6 +46,8 @@ ACCEPT, REJECT, SKIP, FLAG, UNDONE = range(5)
 FLAGGED = 8
 VERDICT_PASSED = {"pass": True, "fail": False, "corrected": False}
 MAX_KEPT_PROBLEMS = 1000
+# From this many bytes of answer files on, clean files are summed in DuckDB (columnar.py).
+COLUMNAR_BYTES = 8 << 20
 # Up to this many hours between the first and last answer the plot is per hour, else per day.
 MAX_HOURLY_SPAN = 72
 ALL = "all"
@@ -129,6 +136,7 @@ class _Group:
         "gold_checked",
         "gold_correct",
         "items",
+        "quantiles",
         "skips",
         "times",
         "undos",
@@ -138,6 +146,8 @@ class _Group:
         self.items = self.active_ms = self.skips = self.flags = self.undos = self.fast = 0
         self.gold_checked = self.gold_correct = self.audited = self.audit_passed = 0
         self.times: array[int] = array("q")
+        # (median, p90) when computed elsewhere (the columnar path); else from times.
+        self.quantiles: tuple[float | None, float | None] | None = None
 
     def absorb(self, other: _Group) -> None:
         self.items += other.items
@@ -153,7 +163,7 @@ class _Group:
         self.times.extend(other.times)
 
     def figures(self, key: str) -> GroupFigures:
-        median, p90 = _median_p90(self.times)
+        median, p90 = self.quantiles or _median_p90(self.times)
         return GroupFigures(
             key=key,
             items=self.items,
@@ -190,6 +200,34 @@ _FIELDS = itemgetter(
 
 def _type_name(value: object) -> str:
     return "null" if value is None else type(value).__name__
+
+
+def _fields_fit(
+    task_id: object,
+    annotator: object,
+    batch: object,
+    active: object,
+    submitted: str | None,
+    value: object,
+    revision: object,
+) -> bool:
+    """The checks both scan loops make of the fields stats reads (the shared reader checks
+    the rest). `submitted` must already be canonical text (canonical_time), or None."""
+    return (
+        type(task_id) is str
+        and type(annotator) is str
+        and type(batch) is str
+        and type(active) is int
+        and 0 <= active <= MAX_ACTIVE_MS
+        and submitted is not None
+        and len(submitted) == 24
+        and submitted[23] == "Z"
+        and submitted[10] == "T"
+        and submitted[19] == "."
+        and (value is None or type(value) is dict)
+        and (revision is None or (type(revision) is int and 1 <= revision <= MAX_REVISION))
+        and bool(task_id.strip())
+    )
 
 
 class StatsScanner:
@@ -241,6 +279,12 @@ class StatsScanner:
         with handle:
             self._scan_lines(handle, path, index)
 
+    def taken(self, source: Source, lines: int) -> None:
+        """A source the columnar path read (every line fit): counted as scan() would."""
+        self.thresholds.append(source.min_seconds)
+        self.files.append(str(source.path))
+        self.lines_read += lines
+
     def _scan_lines(self, lines: Iterable[bytes], path: Path, source: int) -> None:
         # The hot loop of `stats`: a line as labeldesk writes it (every field present, no flag,
         # no restore) is checked and kept here with one C call for its eleven fields (a
@@ -276,27 +320,15 @@ class StatsScanner:
             get = obj.get
             gold = get("gold_correct")
             if (
-                type(task_id) is not str
-                or type(annotator) is not str
-                or type(batch) is not str
+                flag is not None
                 or type(kind) is not str
-                or type(active) is not int
-                or not 0 <= active <= MAX_ACTIVE_MS
                 or type(submitted) is not str
-                or len(submitted) != 24
-                or submitted[23] != "Z"
-                or submitted[10] != "T"
-                or submitted[19] != "."
-                or flag is not None
-                or (value is not None and type(value) is not dict)
-                or (revision is not None and (type(revision) is not int or revision < 1))
-                or (type(revision) is int and revision > MAX_REVISION)
+                or not _fields_fit(task_id, annotator, batch, active, submitted, value, revision)
                 or (keys is not None and (type(keys) is not int or not 0 <= keys <= MAX_KEYS))
                 or (task_type is not None and type(task_type) is not str)
                 or (gold is not None and type(gold) is not bool)
                 or get("restored_revision") is not None
                 or "verdict" in obj
-                or not task_id.strip()
             ):
                 self._scan_line(obj, path, number, source)
                 continue
@@ -351,32 +383,19 @@ class StatsScanner:
         # A list or dict would be unhashable here: only a string is looked up.
         answer = ANSWER_CODES.get(kind) if type(kind) is str else None
         active = obj.get("active_ms")
-        submitted = obj.get("submitted_at")
-        if not (
-            type(submitted) is str
-            and len(submitted) == 24
-            and submitted[23] == "Z"
-            and submitted[10] == "T"
-            and submitted[19] == "."
-        ):
-            submitted = canonical_time(submitted)
+        submitted = canonical_time(obj.get("submitted_at"))
         value = obj.get("value")
         revision = obj.get("revision")
         if (
-            type(task_id) is not str
-            or type(annotator) is not str
-            or type(batch) is not str
-            or answer is None
-            or type(active) is not int
-            or not 0 <= active <= MAX_ACTIVE_MS
+            answer is None
             or submitted is None
-            or (value is not None and type(value) is not dict)
-            or (revision is not None and (type(revision) is not int or revision < 1))
-            or (type(revision) is int and revision > MAX_REVISION)
-            or not task_id.strip()
+            or not _fields_fit(task_id, annotator, batch, active, submitted, value, revision)
         ):
             self._explain_result(obj, path, number)
             return
+        # _fields_fit checked these types.
+        task_id, annotator, batch = cast(str, task_id), cast(str, annotator), cast(str, batch)
+        active = cast(int, active)
         # The fields stats does not use (a flag, a restore, keys) are checked by the one
         # shared reader.
         checked = check_result_line(obj, path, number)
@@ -421,7 +440,9 @@ class StatsScanner:
         # two files (a copy, a moved file) is settled by submitted_at.
         if previous is not None and previous[5] != source and previous[0] > submitted:
             return
-        if obj.get("flag") is not None and answer != FLAG:
+        # A flag rides on an answer; an undone line withdraws one and counts as no item,
+        # whatever it carries.
+        if obj.get("flag") is not None and answer != FLAG and answer != UNDONE:
             answer |= FLAGGED
         latest[key] = (submitted, answer, active, group, gold_code, source)
 
@@ -502,7 +523,9 @@ class StatsScanner:
             return
         self.audits[key] = (submitted, passed, group, source)
 
-    def report(self) -> StatsReport:
+    def report(self, columnar: ColumnarFigures | None = None) -> StatsReport:
+        """The figures; `columnar` holds those of the files the columnar path read (then
+        this scanner holds no results answers of its own, only audits and problems)."""
         groups: dict[str, _Group] = {}
         hours: dict[str, list[int]] = {}
         limits = [None if t is None else t * 1000 for t in self.thresholds]
@@ -545,7 +568,25 @@ class StatsScanner:
                 group.gold_correct += gold
         for group in groups.values():
             group.items = len(group.times)
-        for group_key, count in self.undos.items():
+        undos = dict(self.undos)
+        if columnar is not None:
+            for group_key, figures in columnar.groups.items():
+                found = groups.setdefault(group_key, _Group())
+                found.items += figures.items
+                found.active_ms += figures.active_ms
+                found.skips += figures.skips
+                found.flags += figures.flags
+                found.fast += figures.fast
+                found.gold_checked += figures.gold_checked
+                found.gold_correct += figures.gold_correct
+                found.quantiles = (figures.median, figures.p90)
+            for stamp, (items, active) in columnar.hours.items():
+                bucket = hours.setdefault(stamp, [0, 0])
+                bucket[0] += items
+                bucket[1] += active
+            for group_key, count in columnar.undos.items():
+                undos[group_key] = undos.get(group_key, 0) + count
+        for group_key, count in undos.items():
             groups.setdefault(group_key, _Group()).undos += count
         for _, passed, group_key, _ in self.audits.values():
             group = groups.setdefault(group_key, _Group())
@@ -554,6 +595,8 @@ class StatsScanner:
         total = _Group()
         for group in groups.values():
             total.absorb(group)
+        if columnar is not None:
+            total.quantiles = (columnar.median, columnar.p90)
         unit, timeline = _timeline(hours)
         return StatsReport(
             by=self.by,
@@ -614,14 +657,56 @@ def compute_stats(
     since: str | None = None,
     by: GroupBy | None = None,
     min_seconds: float | None = None,
+    columnar: bool | None = None,
 ) -> StatsReport:
     """The figures of `labeldesk stats PATH...` (an in-app stats screen calls this in a
     worker). `since` is canonical UTC text from parse_since; `min_seconds` applies where no
-    batch.toml gives one."""
-    sources, problems = find_sources(list(paths), min_seconds)
+    batch.toml gives one. `columnar`: whether clean files are summed in DuckDB (columnar.py);
+    None: when the files hold COLUMNAR_BYTES or more (below that, starting DuckDB costs more
+    than it saves). The report is the same either way."""
+    paths = list(paths)
+    sources, problems = find_sources(paths, min_seconds)
+    if columnar is None:
+        columnar = _total_size(sources) >= COLUMNAR_BYTES
     scanner = StatsScanner(annotators=annotators, since=since, by=by)
     for problem in problems:
         scanner.problem(problem)
+    fast = None
+    if columnar:
+        from tui.core.stats.columnar import ColumnarStats
+
+        fast = ColumnarStats.open(annotators=scanner.annotators, since=since, by=by)
+    if fast is None:
+        for source in sources:
+            scanner.scan(source)
+        return scanner.report()
+    try:
+        for index, source in enumerate(sources):
+            limit = None if source.min_seconds is None else source.min_seconds * 1000
+            lines = fast.add(source.path, index, limit, follow=source.follow)
+            if lines is None:
+                scanner.scan(source)  # a line does not fit: the shared reader reads the file
+            else:
+                scanner.taken(source, lines)
+        if not (fast.sources and (scanner.latest or scanner.undos)):
+            return scanner.report(fast.figures() if fast.sources else None)
+    finally:
+        fast.close()
+    # Answers on both paths: the latest line of a task may sit in either, so the reader reads
+    # everything (rare: a bad line in one file of a folder of answer files).
+    return compute_stats(
+        paths,
+        annotators=annotators,
+        since=since,
+        by=by,
+        min_seconds=min_seconds,
+        columnar=False,
+    )
+
+
+def _total_size(sources: Iterable[Source]) -> int:
+    total = 0
     for source in sources:
-        scanner.scan(source)
-    return scanner.report()
+        with suppress(OSError):  # the scan says why
+            total += source.path.stat().st_size
+    return total

@@ -45,12 +45,13 @@ def check_team_batch(batch: Batch) -> list[Problem]:
 
 
 def open_coordinator(
-    batch: Batch, *, now: Callable[[], float] = time.time
+    batch: Batch, *, now: Callable[[], float] = time.time, record_claims: bool = False
 ) -> LedgerCoordinator | PgCoordinator:
     """The ledger coordinator of a team batch; BatchError with every problem otherwise.
-    A batch whose [team] names a database: the PostgreSQL coordinator (issue 13)."""
+    A batch whose [team] names a database: the PostgreSQL coordinator (issue 13), which
+    with `record_claims` (an annotator's session) keeps their claims on disk too."""
     if team_settings(batch).database is not None:
-        return open_pg_coordinator(batch, now=now)
+        return open_pg_coordinator(batch, now=now, record_claims=record_claims)
     problems = check_team_batch(batch)
     if problems:
         raise BatchError(problems)
@@ -78,8 +79,9 @@ def team_results_store(batch: Batch, annotator: str) -> ResultsStore:
 def open_team(batch: Batch, annotator: str, *, now: Callable[[], float] = time.time) -> TeamOpen:
     """Coordinator and queue for one annotator. Claims this annotator still held from a
     session that ended without quitting (a crash, a lost SSH connection) are taken back
-    into the queue: the results store's lock guarantees this is their only session."""
-    coordinator = open_coordinator(batch, now=now)
+    into the queue: the results store's lock guarantees this is their only session. With
+    a database that cannot be reached, they come from the local record of claims held."""
+    coordinator = open_coordinator(batch, now=now, record_claims=True)
     queue = TeamQueue(coordinator.plan, annotator)
     queue.add(coordinator.held(annotator))
     return TeamOpen(coordinator, queue)

@@ -64,6 +64,7 @@ class TeamLink:
         due = on_ui(lambda: queue.to_renew(now)) if active else []
         ended = [t for t in on_ui(lambda: queue.ended(now)) if t != shown]
         want = on_ui(queue.wanted)
+        unseen: Exception | None = None
         with self._lock:
             if self.closed:
                 # Quitting: these lines are in the results file, which every backend reads
@@ -76,8 +77,11 @@ class TeamLink:
                 kept = self.coordinator.renew(me, due) if due else []
                 new = self.coordinator.claim(me, want) if want else []
                 if new or now - self._status_at >= self.status_every:
-                    self.status = self.coordinator.status()
-                    self._status_at = now
+                    try:
+                        self.status = self.coordinator.status()
+                        self._status_at = now
+                    except Exception as exc:  # e.g. a database not reached since the start
+                        unseen = exc  # said after the queue has what renew and claim gave
             finally:
                 if self.closed:  # quit while these calls ran: close() left the rest to us
                     self._finish_closing()
@@ -95,6 +99,8 @@ class TeamLink:
                 queue.add(new)
 
         on_ui(apply)
+        if unseen is not None and not new:  # (with new claims: said at the next step)
+            raise unseen
         return bool(new)
 
     def _renewed(self, asked: list[str], kept: list[Claim], shown: str | None) -> None:
@@ -109,6 +115,12 @@ class TeamLink:
             return None
         journal = state(self.annotator)
         return journal.note() if journal is not None else None
+
+    def offline(self) -> bool:
+        """Whether the database backend's sender last found the server unreachable."""
+        state = getattr(self.coordinator, "journal_state", None)
+        journal = state(self.annotator) if state is not None else None
+        return journal is not None and journal.online is False
 
     def close(self, on_ui: OnUi | None = None) -> None:
         """On quit: pass on what is left, give every claim back, let go of the coordinator.

@@ -19,6 +19,12 @@ new, renew() keeps the leases this process holds until they end, release() leave
 expire, status() is the last one seen, and journal_state() says "offline, N answers to send".
 A connection is tried again at most every RETRY_S seconds, so a worker never queues up
 behind repeated connect timeouts.
+
+The leases an annotator holds are also kept on this machine's disk (held_record.py, with
+`record_dir`): an app started while the server cannot be reached offers the recorded leases
+that have not ended, minus the tasks its results file answers, instead of nothing. Once the
+server answers, it is the truth again (held() and claim() read it; renew drops what a
+colleague took over meanwhile).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.problems import Problem
+from tui.core.result_lines import read_result_lines
 from tui.core.team.coordinator import AnnotatorStatus, Claim, TeamStatus
 from tui.core.team.pg.connect import (
     DatabaseUnavailableError,
@@ -39,6 +46,7 @@ from tui.core.team.pg.connect import (
     first_line,
     require_psycopg,
 )
+from tui.core.team.pg.held_record import HeldRecord
 from tui.core.team.pg.journal import ENDS_LEASE, AnswerJournal, JournalState
 from tui.core.team.pg.schema import check_schema
 from tui.core.team.pg.sql import (
@@ -71,6 +79,8 @@ class PgCoordinator:
         results_dir: Path | None = None,
         now: Callable[[], float] = time.time,
         connector: Callable[[str], Any] | None = None,
+        record_dir: Path | None = None,
+        record_dir_mode: int = 0o700,
     ) -> None:
         self.url = url
         self.plan = plan
@@ -92,6 +102,15 @@ class PgCoordinator:
         self._used_up: list[tuple[str, str]] = []
         self._last_status: TeamStatus | None = None
         self.problems: list[Problem] = []  # results lines the senders could not read
+        # The local record of claims held (None: not kept, as in the contract tests).
+        self.record_dir = record_dir
+        self.record_dir_mode = record_dir_mode
+        self._records: dict[str, HeldRecord] = {}
+        # annotator -> the claims last saved in their record (None: not known, save at the
+        # next change). Only annotators whose local view is whole are here: read from the
+        # server, or from the record itself; before that nothing overwrites their record.
+        self._recorded: dict[str, dict[str, float] | None] = {}
+        self.record_problems: list[Problem] = []
         self.lock_max_ms = 0.0
 
     # -- the connection ----------------------------------------------------------------------
@@ -165,10 +184,14 @@ class PgCoordinator:
             try:
                 claims: list[Claim] = self._run(work)
             except DatabaseUnavailableError:
+                self._remember_all()
                 return []  # offline: keep working on the leases held
             held = self._held.setdefault(annotator, {})
             for claim in claims:
                 held[claim.task_id] = claim.until
+            # Online, this process's view plus what the claim handed back is whole.
+            self._recorded.setdefault(annotator, None)
+            self._remember_all()
             return claims
 
     def _catch_up(self, conn: Any, annotator: str) -> None:
@@ -357,6 +380,7 @@ class PgCoordinator:
                     lambda conn: self._renew(conn, annotator, wanted, now)
                 )
             except DatabaseUnavailableError:
+                self._remember_all()
                 # Offline: the leases this process holds stay as they are, until they end.
                 return [
                     Claim(task, annotator, held[task])
@@ -367,6 +391,7 @@ class PgCoordinator:
                 held.pop(task, None)
             for claim in renewed:
                 held[claim.task_id] = claim.until
+            self._remember_all()
             order = {task: i for i, task in enumerate(dict.fromkeys(task_ids))}
             return sorted(renewed, key=lambda c: order[c.task_id])
 
@@ -398,10 +423,16 @@ class PgCoordinator:
             self._forget_used_up()
             held = self._held.setdefault(annotator, {})
             tasks = None if task_ids is None else sorted(set(task_ids))
-            with contextlib.suppress(DatabaseUnavailableError):  # offline: they end on their own
+            try:
                 self._run(lambda conn: self._release(conn, annotator, tasks))
+            except DatabaseUnavailableError:  # offline: they end on their own
+                if tasks is None:
+                    # Still theirs on the server until they end: the record keeps them for
+                    # a start while the server is still away (nothing saves it from now on).
+                    self._recorded.pop(annotator, None)
             for task in list(held) if tasks is None else tasks:
                 held.pop(task, None)
+            self._remember_all()
 
     def _release(self, conn: Any, annotator: str, tasks: list[str] | None) -> None:
         if tasks is None:
@@ -438,11 +469,72 @@ class PgCoordinator:
             try:
                 rows: list[tuple[str, float]] = self._run(read)
                 self._held[annotator] = dict(rows)
+                self._recorded.setdefault(annotator, None)
             except DatabaseUnavailableError:
+                if annotator not in self._recorded and self.record_dir is not None:
+                    self._held[annotator] = self._from_record(annotator, now)
                 rows = [(t, u) for t, u in self._held.get(annotator, {}).items() if u > now]
+            self._remember_all()
             known = [(t, u) for t, u in rows if t in self.plan.position]
             known.sort(key=lambda pair: self.plan.rank[self.plan.position[pair[0]]])
             return [Claim(t, annotator, u) for t, u in known]
+
+    # -- the local record of claims held ---------------------------------------------------
+    def _record(self, annotator: str) -> HeldRecord | None:
+        if self.record_dir is None:
+            return None
+        record = self._records.get(annotator)
+        if record is None:
+            record = HeldRecord(
+                self.record_dir, self.batch_id, annotator, dir_mode=self.record_dir_mode
+            )
+            self._records[annotator] = record
+        return record
+
+    def _from_record(self, annotator: str, now: float) -> dict[str, float]:
+        """(Under the mutex; offline.) The recorded leases of `annotator` that have not
+        ended by this machine's clock, on tasks of the plan that their results file has no
+        line for (an answer whose removal from the record a crash lost)."""
+        record = self._record(annotator)
+        if record is None:
+            return {}
+        problems: list[Problem] = []
+        recorded = record.load(problems)
+        self._note_record_problems(problems)
+        self._recorded[annotator] = recorded  # what is on disk: saved again only if it changes
+        live = {t: u for t, u in recorded.items() if u > now and t in self.plan.position}
+        if live and self.results_dir is not None:
+            path = self.results_dir / f"{annotator}.jsonl"
+            if path.exists():
+                # Its problems are the journal's to report (it reads the same file).
+                for line in read_result_lines(path, []):
+                    if line.batch_id in (None, self.batch_id):
+                        live.pop(line.task_id, None)
+        return live
+
+    def _remember_all(self) -> None:
+        """(Under the mutex.) Save each recorded annotator's claims if they changed: fsynced
+        when a lease was added or extended, only renamed into place when the record shrank
+        (see held_record.py: what a lost shrink brings back, the results file filters out)."""
+        self._forget_used_up()
+        for annotator, last in list(self._recorded.items()):
+            record = self._record(annotator)
+            held = dict(self._held.get(annotator, {}))
+            if record is None or held == last:
+                continue
+            durable = last is None or any(
+                until > last.get(task, float("-inf")) for task, until in held.items()
+            )
+            problem = record.save(held, durable=durable)
+            if problem is None:
+                self._recorded[annotator] = held
+            else:
+                self._note_record_problems([problem])
+
+    def _note_record_problems(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            if problem not in self.record_problems:  # said once, not at every change
+                self.record_problems.append(problem)
 
     # -- answers: the journal ----------------------------------------------------------------
     def answered(self, record: Mapping[str, Any]) -> None:
@@ -456,6 +548,13 @@ class PgCoordinator:
         task = record.get("task_id")
         if record.get("answer") in ENDS_LEASE and isinstance(task, str):
             self._used_up.append((annotator, task))  # list.append: atomic, no lock to wait on
+            if annotator in self._recorded and self._mutex.acquire(blocking=False):
+                # The record shrinks now (a rename, no fsync) unless a call in flight holds
+                # the mutex: then that call's end saves it.
+                try:
+                    self._remember_all()
+                finally:
+                    self._mutex.release()
 
     def _forget_used_up(self) -> None:
         """(Under the mutex.) Leases the annotator's answers used up leave the local view."""
@@ -509,7 +608,8 @@ class PgCoordinator:
                     return self._last_status
                 raise
             self._last_status = status
-            self.problems = [p for j in self._journals.values() for p in j.problems]
+            journals = [p for j in self._journals.values() for p in j.problems]
+            self.problems = [*self.record_problems, *journals]
             return status
 
     def _status(self, conn: Any, now: float) -> TeamStatus:
@@ -589,6 +689,7 @@ class PgCoordinator:
         """Stop the senders (after up to `flush_timeout` s of sending) and disconnect. What
         is not sent stays in the results files and goes out at the next open."""
         with self._mutex:
+            self._remember_all()  # the answers passed on last leave the record
             for journal in self._journals.values():
                 journal.close(flush_timeout)
             self._journals.clear()

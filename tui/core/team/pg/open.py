@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from tui.core.batch import Batch
 from tui.core.problems import BatchError, Problem
+from tui.core.team.folder import TEAM_DIR
 from tui.core.team.pg.connect import DatabaseUnavailableError, require_psycopg
 from tui.core.team.pg.coordinator import PgCoordinator
 from tui.core.team.tasks import open_plan
@@ -30,11 +31,14 @@ def open_pg_coordinator(
     *,
     annotator: str | None = None,
     now: Callable[[], float] = time.time,
+    record_claims: bool = False,
 ) -> PgCoordinator:
     """The PostgreSQL coordinator of a team batch (its [team] database, or `url`). With
     `annotator`, their results file starts going to the server at once (what an earlier
-    session fsynced but could not send). BatchError when psycopg is missing or the batch
-    names no database."""
+    session fsynced but could not send). With `record_claims` (an annotator's session, not
+    the lead's commands), the claims held are kept in team/<annotator>.held.json for a
+    start while the server is away. BatchError when psycopg is missing or the batch names
+    no database."""
     config_file = batch.folder / "batch.toml"
     url = url or database_of(batch)
     if url is None:
@@ -47,8 +51,15 @@ def open_pg_coordinator(
         except OSError:
             line = None
         raise BatchError([Problem(config_file, str(exc), line, "team.database")]) from None
+    settings = batch.config.team
     coordinator = PgCoordinator(
-        url, open_plan(batch), batch.id, results_dir=batch.results_dir, now=now
+        url,
+        open_plan(batch),
+        batch.id,
+        results_dir=batch.results_dir,
+        now=now,
+        record_dir=batch.folder / TEAM_DIR if record_claims else None,
+        record_dir_mode=settings.dir_mode if settings is not None else 0o700,
     )
     if annotator is not None:
         coordinator.start_journal(annotator)

@@ -1,0 +1,32 @@
+"""`labeldesk open ...` builds a parser with the open command only (start-up): it must parse
+exactly as the full parser does, and only where no other command can be meant."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.cli import build_parser, opens_a_batch
+
+OPEN_LINES = [
+    ["open", "batch"],
+    ["open", "some/batch", "--annotator", "anna", "--results", "out", "--keymap", "vim"],
+    ["open", "tasks.jsonl", "--task-type", "binary", "--labels", "A,B"],
+]
+
+
+@pytest.mark.parametrize("argv", OPEN_LINES)
+def test_open_parses_the_same_with_its_module_only(argv: list[str]) -> None:
+    assert vars(build_parser(only="open").parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+def test_only_lines_no_other_command_can_mean_take_the_short_parser() -> None:
+    assert opens_a_batch(["open", "batch"])
+    assert opens_a_batch(["./batch"])
+    assert opens_a_batch(["/data/batches/b1", "--annotator", "anna"])
+    assert not opens_a_batch([])
+    assert not opens_a_batch(["batch"])  # could be a command's name: the full parser decides
+    assert not opens_a_batch(["stats", "some/batch"])
+    assert not opens_a_batch(["--version"])
+    # The rule holds only while no command has a slash in its name.
+    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert commands and all("/" not in name for name in commands)
