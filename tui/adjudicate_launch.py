@@ -7,15 +7,10 @@ import, so the command prints one precise message and exits with status 2.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.active_clock import ActiveClock
-from tui.core.audit.inputs import check_person_name
-from tui.core.batch import Batch
 from tui.core.i18n import _
-from tui.core.jsonl_store import StoreLockedError, StoreNotWritableError
 from tui.core.merge.adjudication_session import (
     AdjudicationSession,
     QueueItem,
@@ -24,23 +19,25 @@ from tui.core.merge.adjudication_session import (
 from tui.core.merge.adjudications import AdjudicationWriter
 from tui.core.merge.merge import disagreements, merge_batch
 from tui.core.problems import BatchError, Problem
-from tui.core.safe_text import echo
-from tui.core.user_config import load_user_config, user_keymap_file
+from tui.core.user_config import load_user_config
+from tui.review_launch import (
+    ReviewLaunchError,
+    batch_error_text,
+    check_reviewer,
+    open_review,
+    run_review_app,
+)
 
 if TYPE_CHECKING:
     from tui.adjudicate_app import AdjudicateApp
 
 
-class AdjudicateLaunchError(Exception):
+class AdjudicateLaunchError(ReviewLaunchError):
     """Why adjudication cannot open, in words for the adjudicator."""
 
 
 class NothingToAdjudicate(Exception):
     """The queue is empty: every disagreement is decided (or there is none)."""
-
-
-def _problem_lines(problems: list[Problem]) -> str:
-    return "\n".join(f"  {p}" for p in problems)
 
 
 def prepare_adjudication(
@@ -49,16 +46,11 @@ def prepare_adjudication(
     """The session for `adjudicator` on `batch` (the queue: items whose annotators disagree
     and that no adjudication has settled), with adjudications/<name>.jsonl open and locked."""
     config, problems = load_user_config()
-    try:
-        check_person_name(adjudicator, "adjudicator")
-    except ValueError as exc:
-        raise AdjudicateLaunchError(str(exc)) from None
+    check_reviewer(adjudicator, "adjudicator", AdjudicateLaunchError)
     try:
         merged = merge_batch(batch)
     except BatchError as exc:
-        raise AdjudicateLaunchError(
-            _("cannot open the batch:\n") + _problem_lines(exc.problems)
-        ) from None
+        raise AdjudicateLaunchError(batch_error_text(exc)) from None
     queue = [QueueItem(record) for record in disagreements(merged, with_majority=with_majority)]
     if not queue:
         counts = merged.counts()
@@ -73,33 +65,18 @@ def prepare_adjudication(
             )
             + ("" if with_majority else _(" (--all-disagreements also shows majority items)"))
         )
-    try:
-        opened = Batch.open(batch)
-    except BatchError as exc:
-        raise AdjudicateLaunchError(
-            _("cannot open the batch:\n") + _problem_lines(exc.problems)
-        ) from None
-    writer = AdjudicationWriter(merged.batch, adjudicator)
-    try:
-        problems += writer.open()
-    except (StoreLockedError, StoreNotWritableError) as exc:
-        raise AdjudicateLaunchError(str(exc)) from None
-    keymap = build_adjudicate_keymap(
-        opened.task_type,
-        chosen=config.keymap,
-        user_file=user_keymap_file(),
-        batch_table=opened.config.keymap,
-        batch_file=opened.folder / "batch.toml",
+    return open_review(
+        batch,
+        make_writer=lambda: AdjudicationWriter(merged.batch, adjudicator),
+        build_keymap=build_adjudicate_keymap,
+        make_session=lambda opened: AdjudicationSession(
+            **opened, items=queue, adjudicator=adjudicator
+        ),
+        config=config,
+        config_problems=problems,
+        found=merged.problems,
+        error=AdjudicateLaunchError,
     )
-    session = AdjudicationSession(
-        batch=opened,
-        items=queue,
-        writer=writer,
-        keymap=keymap,
-        clock=ActiveClock(config.idle_threshold_s),
-        adjudicator=adjudicator,
-    )
-    return session, [*problems, *merged.problems, *opened.problems, *keymap.problems]
 
 
 def make_adjudicate_app(
@@ -115,22 +92,16 @@ def make_adjudicate_app(
 def open_adjudication(batch: Path, adjudicator: str, *, with_majority: bool = False) -> int:
     """Run the adjudication app; 0 when it closes normally (or there is nothing to decide),
     2 when it cannot open."""
-    try:
-        app = make_adjudicate_app(batch, adjudicator, with_majority=with_majority)
-    except NothingToAdjudicate as exc:
-        echo(_("labeldesk adjudicate: {exc}").format(exc=exc), file=sys.stderr)
-        return 0
-    except AdjudicateLaunchError as exc:
-        echo(_("labeldesk adjudicate: {exc}").format(exc=exc), file=sys.stderr)
-        return 2
-    try:
-        app.run()
-    finally:
-        app.session.writer.close()
-    s = app.session
-    echo(
-        _(
+
+    def summary(s: AdjudicationSession) -> str:
+        return _(
             "labeldesk adjudicate: {recorded} decision(s) saved this session; {done} of {total} queued items decided ({path})"
         ).format(recorded=len(s.recorded), done=s.done, total=s.total, path=s.writer.path)
+
+    return run_review_app(
+        lambda: make_adjudicate_app(batch, adjudicator, with_majority=with_majority),
+        refused=AdjudicateLaunchError,
+        said=lambda exc: _("labeldesk adjudicate: {exc}").format(exc=exc),
+        summary=summary,
+        nothing_to_do=(NothingToAdjudicate,),
     )
-    return app.return_code or 0

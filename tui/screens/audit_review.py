@@ -4,26 +4,25 @@ correct (the task type's view in correct mode, then categories + comment).
 
 Keys are Textual bindings built from the keymap (audit.* and app.* from keymaps/default.toml
 and its layers; ItemScreen); every verdict is appended and fsynced by AuditWriter before the
-next item is shown.
+next item is shown. The review/correct modes, navigation and saving are ReviewScreen's
+(tui/screens/review.py), shared with adjudication; here is what an audit judges and says.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import ValidationError
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tui.core.audit import AuditInputError, PlanItemStatus
-from tui.core.audit.review_session import AUDIT_APP_IDS, AuditSession
+from tui.core.audit.review_session import AuditSession
 from tui.core.i18n import _, ngettext
 from tui.core.keymap import Keymap
 from tui.core.records import AuditRecord, answer_kind_name, flag_reason_name, verdict_name
@@ -31,12 +30,9 @@ from tui.core.safe_text import visible
 from tui.core.task_type import TaskType
 from tui.key_gate import PaintedGate
 from tui.keymap_bindings import install_keymap
-from tui.screens.item_screen import ItemScreen
-from tui.task_view import Refusal, TaskView, ViewContext
-from tui.widgets.line import Line
+from tui.screens.review import NavWords, ReviewScreen, ShownAnswer
 from tui.widgets.task_text import literal_text
 
-ReviewMode = Literal["review", "correct"]
 ErrorsChoice = tuple[list[str], str]
 
 _REVIEW_HINTS = (
@@ -192,81 +188,37 @@ class ErrorsScreen(PaintedGate, ModalScreen[ErrorsChoice | None]):
         self.dismiss_once((ordered, self._comment().value.strip()))
 
 
-class AuditReviewScreen(ItemScreen):
+class AuditReviewScreen(ReviewScreen[PlanItemStatus, AuditRecord]):
     DEFAULT_CSS = """
     AuditReviewScreen > #answer { height: auto; max-height: 5; padding: 0 1; }
     """
+    SCREEN_CONTEXTS = ("audit",)
+    INFO_ID = "answer"
+    REVIEW_HINTS = _REVIEW_HINTS
+    session: AuditSession
 
     def __init__(self, session: AuditSession) -> None:
-        super().__init__(session.keymap)
-        self.session = session
-        self.mode: ReviewMode = "review"
-        self.revealed: set[int] = set()
-        self._bind_mode()
-
-    def _bind_mode(self) -> None:
-        """Review: verdicts, navigation, and the view's keys that only look (scroll, cursor,
-        zoom, play). Correcting: the view's keys and label keys first, then what leaves it."""
-        task_type = self.session.batch.task_type
-        if self.mode == "correct":
-            label = ("label",) if task_type.uses_label_keys else ()
-            self.bind_keys((task_type.name, *label, "audit", "app"), self._in_review)
-        else:
-            looking = task_type.review_ids()
-            self.bind_keys(
-                ("audit", task_type.name, "app"),
-                lambda b: self._in_review(b) and (b.startswith(("audit.", "app.")) or b in looking),
-            )
-
-    def _in_review(self, binding_id: str) -> bool:
-        return not binding_id.startswith("app.") or binding_id in AUDIT_APP_IDS
-
-    # -- layout ----------------------------------------------------------------------------
-    def compose_info(self) -> ComposeResult:
-        yield Static(id="answer")
-
-    def on_mount(self) -> None:
-        self.show_current()
-        if not self.session.located_all:
-            self._locate_rest()
-
-    @work(thread=True, exclusive=True, group="locate")
-    def _locate_rest(self) -> None:
-        self.session.locate_rest()
-        self.app.call_from_thread(self._located)
-
-    def _located(self) -> None:
-        if self.mode == "review":
-            self.show_current(keep_status=True)
+        super().__init__(session)
 
     # -- rendering -------------------------------------------------------------------------
-    def refresh_progress(self) -> None:
+    def header_words(self) -> tuple[str, str]:
         s = self.session
-        batch = s.batch
-        header = Text()
-        header.append(_("AUDIT "), style="bold reverse")
-        header.append(" ")
-        header.append(literal_text(batch.config.title or batch.id, style="bold"))
-        header.append(
-            _("  ·  {name}  ·  auditor {auditor}").format(
-                name=batch.task_type.name, auditor=visible(s.auditor)
-            )
+        return _("AUDIT "), _("  ·  {name}  ·  auditor {auditor}").format(
+            name=s.batch.task_type.name, auditor=visible(s.auditor)
         )
-        self.query_one("#header", Line).set(header)
+
+    def progress_text(self) -> str:
+        s = self.session
         counts = s.verdict_counts()
         tally = _("{passed} pass, {fail} fail, {corrected} corrected").format(
             passed=counts["pass"], fail=counts["fail"], corrected=counts["corrected"]
         )
-        if s.finished:
-            where = _("all done") if s.done == s.total else _("end of plan")
-        else:
-            where = _("item {position} of {total}").format(position=s.position + 1, total=s.total)
-        line = _("{where}  ·  {done} of {total} done ({tally})  ·  {left} to go").format(
+        where = self.where(_("all done"), _("end of plan"))
+        return _("{where}  ·  {done} of {total} done ({tally})  ·  {left} to go").format(
             where=where, done=s.done, total=s.total, tally=tally, left=s.total - s.done
         )
-        self.query_one("#progress", Line).set(Text(line))
 
-    def _answer_line(self, status: PlanItemStatus) -> Text:
+    def info_text(self, status: PlanItemStatus) -> Text:
         task_type = self.session.batch.task_type
         item = status.item
         out = Text()
@@ -320,230 +272,75 @@ class AuditReviewScreen(ItemScreen):
         out.append(_("  (a new verdict replaces it)"), style="dim")
         return out
 
-    def _hidden(self, raw: dict[str, Any] | None) -> bool:
-        if self.session.position in self.revealed:
-            return False
-        if self.session.batch.config.sensitive:
-            return True
-        meta = raw.get("meta") if raw else None
-        return isinstance(meta, dict) and bool(meta.get("sensitive"))
-
-    def _make_view(self, status: PlanItemStatus, mode: Literal["review", "correct"]) -> TaskView:
-        item = self.session.item_of(status)
-        assert item is not None and item.task is not None and status.answer is not None
-        batch = self.session.batch
-        ctx = ViewContext(
-            task_type=batch.task_type,
-            options=batch.options,
-            task=item.task,
-            previous=dict(status.answer.value) if status.answer.value is not None else None,
-            keymap=self.keymap,
-            batch_dir=batch.folder,
-            mode=mode,
-        )
-        view: TaskView = batch.task_type.view_class()(ctx)
-        return view
-
-    def _can_show_view(self, status: PlanItemStatus) -> str | None:
-        """Why the item's view cannot be shown, or None."""
+    def finished_text(self) -> str:
         s = self.session
-        if status.answer is None:
-            return _(
-                "The planned answer (revision {revision}) is no longer in results/{annotator}.jsonl: there is nothing to audit. Press {key} to skip it."
+        counts = s.verdict_counts()
+        if s.done == s.total:
+            return ngettext(
+                "The planned item is audited: {passed} pass, {fail} fail, {corrected} corrected. Every verdict is saved.\n\n{key} goes back to revisit an item; {key2} quits.",
+                "All {total} planned items are audited: {passed} pass, {fail} fail, {corrected} corrected. Every verdict is saved.\n\n{key} goes back to revisit an item; {key2} quits.",
+                s.total,
             ).format(
-                revision=status.item.revision,
-                annotator=status.item.annotator,
-                key=self.keymap.display("app.skip"),
+                total=s.total,
+                passed=counts["pass"],
+                fail=counts["fail"],
+                corrected=counts["corrected"],
+                **self.back_and_quit_keys(),
             )
-        item = s.item_of(status)
-        if item is None:
-            if not s.located_all:
-                return _("finding the task in tasks.jsonl…")
-            return _(
-                "Task {task_id!r} is not in {name}: judge the answer from its summary above (pass or fail; a correction needs the task)."
-            ).format(task_id=status.item.task_id, name=s.batch.tasks_path.name)
-        if item.task is None:
-            found = "; ".join(str(p) for p in item.problems) or _("invalid task line")
-            return _("The task line is invalid, so it cannot be shown: {found}").format(found=found)
-        if self._hidden(item.raw):
-            return _("Sensitive content hidden. Press {key} to reveal it.").format(
-                key=self.keymap.display("app.reveal")
-            )
-        return None
+        return _(
+            "{done} planned items are not audited yet. {key} goes back; {key2} quits (verdicts so far are saved)."
+        ).format(done=s.total - s.done, **self.back_and_quit_keys())
 
-    def show_current(self, keep_status: bool = False) -> None:
-        self.view = None
-        if self.mode != "review":
-            self.mode = "review"
-            self._bind_mode()
-        s = self.session
-        status = s.current()
-        answer = self.query_one("#answer", Static)
-        item: Widget
-        if status is None:
-            answer.update("")
-            counts = s.verdict_counts()
-            if s.done == s.total:
-                msg = ngettext(
-                    "The planned item is audited: {passed} pass, {fail} fail, {corrected} corrected. Every verdict is saved.\n\n{key} goes back to revisit an item; {key2} quits.",
-                    "All {total} planned items are audited: {passed} pass, {fail} fail, {corrected} corrected. Every verdict is saved.\n\n{key} goes back to revisit an item; {key2} quits.",
-                    s.total,
-                ).format(
-                    total=s.total,
-                    passed=counts["pass"],
-                    fail=counts["fail"],
-                    corrected=counts["corrected"],
-                    key=self.keymap.display("app.back"),
-                    key2=self.keymap.display("app.quit"),
-                )
-            else:
-                msg = _(
-                    "{done} planned items are not audited yet. {key} goes back; {key2} quits (verdicts so far are saved)."
-                ).format(
-                    done=s.total - s.done,
-                    key=self.keymap.display("app.back"),
-                    key2=self.keymap.display("app.quit"),
-                )
-            item = Static(msg, classes="notice")
-        else:
-            answer.update(self._answer_line(status))
-            why_not = self._can_show_view(status)
-            if why_not is not None:
-                item = Static(literal_text(why_not), classes="notice")
-            else:
-                self.view = self._make_view(status, "review")
-                item = self.view
-                self.call_after_refresh(self._unfocus)
-        s.show()
-        if not keep_status:
-            self._status = Text("")
-        self.query_one("#status", Line).set(self._status)
-        self.refresh_progress()
-        self.put_item(item, status.item.task_id if status is not None and self.view else None)
-        self.render_keys()
+    def shown_answer(self, entry: PlanItemStatus) -> ShownAnswer:
+        assert entry.answer is not None
+        value = entry.answer.value
+        return ShownAnswer(dict(value) if value is not None else None)
 
-    def _unfocus(self) -> None:
-        """A view that focuses one of its widgets on mount must not eat the verdict keys."""
-        if self.mode == "review":
-            self.set_focus(None)
-
-    def hint_ids(self) -> list[str]:
-        if self.mode == "correct":
-            view = [b for b in super().hint_ids() if b != "app.submit"]
-            return ["app.submit", "audit.cancel", *view, "app.help"]
-        return list(_REVIEW_HINTS)
-
-    # -- keys ------------------------------------------------------------------------------
-    # While correcting, only these leave or look; other verdict and navigation keys say so.
-    CORRECTING_IDS = frozenset(
-        {"app.submit", "audit.cancel", "app.help", "app.guidelines", "app.quit"}
-        | {"audit.scroll_up", "audit.scroll_down", "app.interrupt"}
-    )
-
-    def action_for(self, binding_id: str) -> str | None:
-        is_screens = binding_id.startswith(("app.", "audit."))
-        if self.mode == "correct" and is_screens and binding_id not in self.CORRECTING_IDS:
-            return "finish_correction"
-        return super().action_for(binding_id)
-
-    def action_finish_correction(self) -> None:
-        self.set_status(
-            _("finish the correction ({key}) or {key2} to leave it").format(
-                key=self.keymap.display("app.submit", 1),
-                key2=self.keymap.display("audit.cancel", 1),
-            ),
-            error=True,
+    def no_answer_text(self, entry: PlanItemStatus) -> str | None:
+        if entry.answer is not None:
+            return None
+        return _(
+            "The planned answer (revision {revision}) is no longer in results/{annotator}.jsonl: there is nothing to audit. Press {key} to skip it."
+        ).format(
+            revision=entry.item.revision,
+            annotator=entry.item.annotator,
+            key=self.keymap.display("app.skip"),
         )
 
-    def no_view_reason(self) -> str:
-        return _("no item to act on here")
+    def task_missing_text(self, entry: PlanItemStatus) -> str:
+        return _(
+            "Task {task_id!r} is not in {name}: judge the answer from its summary above (pass or fail; a correction needs the task)."
+        ).format(task_id=entry.item.task_id, name=self.session.batch.tasks_path.name)
 
     def help_label_count(self) -> int | None:
         return max(len(self.session.writer.batch.error_categories), 9)
 
-    def guidelines_file(self) -> Path | None:
-        return self.session.batch.guidelines_path
-
     # -- verdicts --------------------------------------------------------------------------
-    def _auditable(self) -> PlanItemStatus | None:
-        status = self.session.current()
-        if status is None:
-            self.set_status(_("no item here: go back to revisit one"), error=True)
-            return None
-        if status.answer is None:
+    def decidable(self) -> PlanItemStatus | None:
+        status = super().decidable()
+        if status is not None and status.answer is None:
             self.set_status(_("the planned answer is gone: nothing to audit, skip it"), error=True)
             return None
         return status
 
     def action_audit_pass(self) -> None:
-        if self._auditable() is not None:
+        if self.decidable() is not None:
             self._record("pass")
 
     def action_audit_fail(self) -> None:
-        status = self._auditable()
+        status = self.decidable()
         if status is None:
             return
         self._ask_errors("fail", None, status)
 
-    def action_audit_correct(self) -> None:
-        status = self._auditable()
-        if status is None:
-            return
-        why_not = self._can_show_view(status)
-        if why_not is not None:
-            self.set_status(_("cannot correct here: ") + why_not.split(":")[0], error=True)
-            return
-        self.view = self._make_view(status, "correct")
-        self.mode = "correct"
-        self._bind_mode()
-        self.put_item(self.view, status.item.task_id)
-        self.set_status(
-            _("correcting: change the answer, {key} saves it, {key2} cancels").format(
-                key=self.keymap.display("app.submit", 1),
-                key2=self.keymap.display("audit.cancel", 1),
-            )
+    def submit_refusal(self) -> str:
+        return _("choose a verdict: {key} pass · {key2} fail · {key3} correct").format(
+            key=self.keymap.display("audit.pass", 1),
+            key2=self.keymap.display("audit.fail", 1),
+            key3=self.keymap.display("audit.correct", 1),
         )
-        self.render_keys()
 
-    def action_audit_cancel(self) -> None:
-        if self.mode == "correct":
-            self.show_current()
-            self.set_status(_("correction cancelled"))
-
-    def action_submit(self) -> None:
-        if self.mode != "correct" or self.view is None:
-            self.set_status(
-                _("choose a verdict: {key} pass · {key2} fail · {key3} correct").format(
-                    key=self.keymap.display("audit.pass", 1),
-                    key2=self.keymap.display("audit.fail", 1),
-                    key3=self.keymap.display("audit.correct", 1),
-                ),
-                error=True,
-            )
-            return
-        result = self.view.submit_value()
-        if isinstance(result, Refusal):
-            self.set_status(str(result), error=True)
-            return
-        self._corrected(result[1])
-
-    def receive_answer(self, task_id: str, answer: str, value: dict[str, Any] | None) -> None:
-        if self.mode == "correct":
-            self._corrected(value)
-        else:
-            self.set_status(
-                _("to change the answer press {key}").format(
-                    key=self.keymap.display("audit.correct", 1)
-                ),
-                error=True,
-            )
-
-    @on(TaskView.Notice)
-    def _view_notice(self, message: TaskView.Notice) -> None:
-        message.stop()
-        self.set_status(message.text, error=message.error)
-
-    def _corrected(self, value: dict[str, Any] | None) -> None:
+    def corrected(self, answer: str, value: dict[str, Any] | None) -> None:
         status = self.session.current()
         if status is None or status.answer is None:
             return
@@ -606,61 +403,27 @@ class AuditReviewScreen(ItemScreen):
         corrected_value: dict[str, Any] | None = None,
         comment: str = "",
     ) -> None:
-        status = self.session.current()
-        if status is None:
+        if self.session.current() is None:
             return
-        try:
-            record = self.session.record(
+        self.decide(
+            lambda: self.session.record(
                 verdict, errors=errors, corrected_value=corrected_value, comment=comment
-            )
-        except AuditInputError as exc:
-            self.set_status(_("not recorded: {exc}").format(exc=exc), error=True)
-            return
-        except OSError as exc:
-            self.set_status(
-                _("NOT SAVED ({exc}): fix the disk and press again").format(
-                    exc=exc.strerror or exc
-                ),
-                error=True,
-            )
-            return
-        self.set_status(
-            _("✓ {verdict} saved for {task_id} ({annotator}, revision {revision})").format(
-                verdict=verdict_name(record.verdict),
-                task_id=record.task_id,
-                annotator=record.annotator,
-                revision=record.revision,
-            )
+            ),
+            AuditInputError,
         )
-        self.show_current(keep_status=True)
 
-    # -- navigation and overlays -----------------------------------------------------------
-    def action_back(self) -> None:
-        if self.session.back():
-            self.show_current()
-        else:
-            self.set_status(_("this is the first planned item"), error=True)
+    def saved_text(self, record: AuditRecord) -> str:
+        return _("✓ {verdict} saved for {task_id} ({annotator}, revision {revision})").format(
+            verdict=verdict_name(record.verdict),
+            task_id=record.task_id,
+            annotator=record.annotator,
+            revision=record.revision,
+        )
 
-    def action_forward(self) -> None:
-        if self.session.forward():
-            self.show_current()
-        else:
-            self.set_status(_("this is the last planned item"), error=True)
-
-    def action_skip(self) -> None:
-        if self.session.skip():
-            self.show_current()
-            self.set_status(_("skipped: it stays in your plan"))
-        else:
-            self.set_status(_("no other unaudited item to go to"), error=True)
-
-    def action_reveal(self) -> None:
-        if self.session.current() is not None:
-            self.revealed.add(self.session.position)
-            self.show_current()
-
-    def action_audit_scroll_up(self) -> None:
-        self.body.scroll_up(animate=False)
-
-    def action_audit_scroll_down(self) -> None:
-        self.body.scroll_down(animate=False)
+    def nav_words(self) -> NavWords:
+        return NavWords(
+            first=_("this is the first planned item"),
+            last=_("this is the last planned item"),
+            skipped=_("skipped: it stays in your plan"),
+            nothing_to_skip=_("no other unaudited item to go to"),
+        )
