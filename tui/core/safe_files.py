@@ -19,6 +19,8 @@ import os
 import stat
 from pathlib import Path
 
+from tui.core.i18n import N_, _
+
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -35,31 +37,40 @@ class UnsafeFileError(OSError):
 
 def _kind(mode: int) -> str:
     if stat.S_ISLNK(mode):
-        return "a symbolic link"
+        return _("a symbolic link")
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("a folder")
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return _("a named pipe (FIFO)")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return _("a socket")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
+        return _("a device")
+    return _("not a regular file")
 
 
 def _link_note(path: Path) -> str:
     try:
-        return f" (to {os.readlink(path)})"
+        return _(" (to {target})").format(target=os.readlink(path))
     except OSError:
         return ""
 
 
-def refuse_symlink(path: Path, what: str = "file") -> UnsafeFileError:
+def refuse_symlink(path: Path, what: str = N_("file")) -> UnsafeFileError:
+    """`what` is English marked with N_() (a noun after "not a"), translated here."""
     return UnsafeFileError(
         errno.ELOOP,
-        f"{path} is a symbolic link{_link_note(path)}, not a {what} of labeldesk's own; "
-        "it is refused and its target is left untouched (someone with write access to this "
-        f"folder put it there: remove it, or choose another folder)",
+        _(
+            "{path} is a symbolic link{note}, not a {what} of labeldesk's own; it is refused "
+            "and its target is left untouched (someone with write access to this folder put "
+            "it there: remove it, or choose another folder)"
+        ).format(path=path, note=_link_note(path), what=_(what)),
+    )
+
+
+def _not_regular(path: Path, kind: str) -> str:
+    return _("cannot read {path}: it is {kind}, not a regular file; refused").format(
+        path=path, kind=kind
     )
 
 
@@ -98,23 +109,20 @@ def open_regular(
                 try:
                     kind = _kind(os.lstat(path).st_mode)
                 except OSError:
-                    kind = "not a regular file"
-                raise UnsafeFileError(
-                    exc.errno, f"cannot read {path}: it is {kind}, not a regular file; refused"
-                ) from None
+                    kind = _("not a regular file")
+                raise UnsafeFileError(exc.errno, _not_regular(path, kind)) from None
             raise
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise UnsafeFileError(
-                errno.EINVAL,
-                f"cannot read {path}: it is {_kind(info.st_mode)}, not a regular file; refused",
-            )
+            raise UnsafeFileError(errno.EINVAL, _not_regular(path, _kind(info.st_mode)))
         if owned and not created and info.st_uid != os.geteuid():
             raise UnsafeFileError(
                 errno.EPERM,
-                f"{path} belongs to another user (uid {info.st_uid}); labeldesk writes only "
-                "into files of your own; it is refused",
+                _(
+                    "{path} belongs to another user (uid {uid}); labeldesk writes only into "
+                    "files of your own; it is refused"
+                ).format(path=path, uid=info.st_uid),
             )
         if created:
             os.fchmod(fd, mode)
@@ -143,12 +151,14 @@ def create_new(path: Path, mode: int = FILE_MODE) -> int:
             whose = (
                 _kind(info.st_mode)
                 if not stat.S_ISREG(info.st_mode)
-                else f"a file of another user (uid {info.st_uid})"
+                else _("a file of another user (uid {uid})").format(uid=info.st_uid)
             )
             raise UnsafeFileError(
                 errno.EEXIST,
-                f"{path} is {whose}, where labeldesk writes a temporary file of its own; "
-                "it is refused and left untouched (remove it, or choose another folder)",
+                _(
+                    "{path} is {whose}, where labeldesk writes a temporary file of its own; it "
+                    "is refused and left untouched (remove it, or choose another folder)"
+                ).format(path=path, whose=whose),
             ) from None
         os.unlink(path)
         return open_regular(path, flags, mode=mode)[0]
@@ -163,10 +173,7 @@ def open_readable(path: Path) -> int:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise UnsafeFileError(
-                errno.EINVAL,
-                f"cannot read {path}: it is {_kind(info.st_mode)}, not a regular file; refused",
-            )
+            raise UnsafeFileError(errno.EINVAL, _not_regular(path, _kind(info.st_mode)))
         if _NONBLOCK:
             os.set_blocking(fd, True)
     except BaseException:
@@ -202,16 +209,18 @@ def make_private_dirs(folder: Path, mode: int = DIR_MODE) -> Path:
             continue
         if current == folder:
             if stat.S_ISLNK(info.st_mode):
-                raise refuse_symlink(folder, "folder")
+                raise refuse_symlink(folder, N_("folder"))
             if not stat.S_ISDIR(info.st_mode):
-                raise NotADirectoryError(errno.ENOTDIR, f"{folder} is a file, not a folder")
+                raise NotADirectoryError(
+                    errno.ENOTDIR, _("{folder} is a file, not a folder").format(folder=folder)
+                )
         break
     for path in reversed(missing):
         try:
             os.mkdir(path, mode)
         except FileExistsError:
             if path == folder and os.path.islink(path):
-                raise refuse_symlink(folder, "folder") from None
+                raise refuse_symlink(folder, N_("folder")) from None
             continue
         # fchmod through a descriptor that cannot be a symlink: nobody swaps it in between.
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | _CLOEXEC)

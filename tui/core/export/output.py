@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from tui.core.i18n import _
+from tui.core.i18n import N_, _
 from tui.core.safe_files import FILE_MODE, UnsafeFileError, open_regular, refuse_symlink
 
 
@@ -27,7 +27,7 @@ def _check_target(path: Path) -> None:
     except FileNotFoundError:
         return
     if stat.S_ISLNK(info.st_mode):
-        raise refuse_symlink(path, "file to write an export to")
+        raise refuse_symlink(path, N_("file to write an export to"))
     if not stat.S_ISREG(info.st_mode):
         raise UnsafeFileError(
             0, _("{path} exists and is not a regular file; not overwritten").format(path=path)

@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 import orjson
 
+from tui.core.i18n import N_
 from tui.core.merge.merge import MergedRecord
 from tui.core.safe_files import FILE_MODE, create_new, refuse_symlink
 
@@ -40,7 +41,7 @@ def write_file(records: Iterable[MergedRecord], path: Path, mode: int = FILE_MOD
     """Write the records to `path` atomically; returns how many. Raises OSError naming the
     path (UnsafeFileError for a symlink or a non-regular file at the target)."""
     if path.is_symlink():
-        raise refuse_symlink(path, "merged results file")
+        raise refuse_symlink(path, N_("merged results file"))
     if path.exists() and not path.is_file():
         raise IsADirectoryError(21, f"{path} is not a regular file; not replaced")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

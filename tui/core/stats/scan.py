@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, cast, overload
 
 import orjson
 
+from tui.core.i18n import _
 from tui.core.kpi.numbers import per_hour, quantile
 from tui.core.problems import Problem
 from tui.core.result_lines import (
@@ -86,8 +87,10 @@ def parse_since(text: str) -> str:
         return _utc_text(datetime.fromisoformat(cleaned))
     except ValueError:
         raise ValueError(
-            f"expected a date (2026-11-22) or an ISO date-time (2026-11-22T10:00, "
-            f"2026-11-22T10:00:00Z, 2026-11-22T11:00+01:00), got {text!r}"
+            _(
+                "expected a date (2026-11-22) or an ISO date-time (2026-11-22T10:00, "
+                "2026-11-22T10:00:00Z, 2026-11-22T11:00+01:00), got {got}"
+            ).format(got=repr(text))
         ) from None
 
 
@@ -230,6 +233,12 @@ def _fields_fit(
     )
 
 
+def _iso_expected(got: str) -> str:
+    return _("expected an ISO 8601 date-time like 2026-11-22T10:00:03.240Z, got {got}").format(
+        got=got
+    )
+
+
 class StatsScanner:
     """Feed it sources with scan(); report() computes the figures. Filters apply per line:
     `annotators` (the answering annotator; for audits, the audited one) and `since`
@@ -274,7 +283,7 @@ class StatsScanner:
             # A FIFO or device named *.jsonl must not hang or feed the scan: regular files only.
             handle = os.fdopen(open_for_reading(path, follow=source.follow), "rb")
         except OSError as exc:
-            self.problem(Problem(path, f"cannot read: {exc.strerror or exc}"))
+            self.problem(Problem(path, _("cannot read: {error}").format(error=exc.strerror or exc)))
             return
         with handle:
             self._scan_lines(handle, path, index)
@@ -309,7 +318,7 @@ class StatsScanner:
             try:
                 obj = loads(raw)
             except decode_error as exc:
-                self._bad_line(path, number, f"not valid JSON: {exc}")
+                self._bad_line(path, number, _("not valid JSON: {reason}").format(reason=exc))
                 continue
             try:
                 (task_id, annotator, batch, kind, active, submitted, value, revision, flag, keys,
@@ -371,7 +380,8 @@ class StatsScanner:
         by_day = self.by == "day"
         group_field = GROUP_FIELDS.get(self.by) if self.by else None
         if type(obj) is not dict:
-            self._bad_line(path, number, f"expected a JSON object, got {_type_name(obj)}")
+            message = _("expected a JSON object, got {kind}").format(kind=_type_name(obj))
+            self._bad_line(path, number, message)
             return
         if "verdict" in obj:
             self._audit_line(obj, path, number, source)
@@ -428,7 +438,9 @@ class StatsScanner:
             self.problem(
                 Problem(
                     path,
-                    f"expected true, false or null, got {gold!r}; the line counts without gold",
+                    _(
+                        "expected true, false or null, got {got}; the line counts without gold"
+                    ).format(got=repr(gold)),
                     number,
                     "gold_correct",
                     severity="warning",
@@ -464,25 +476,29 @@ class StatsScanner:
         for name in ("task_id", "annotator", "batch_id"):
             value = obj.get(name)
             if value is None:
-                self._bad_line(path, number, "required field is missing", name)
+                self._bad_line(path, number, _("required field is missing"), name)
                 return
             if type(value) is not str:
-                self._bad_line(path, number, f"expected a string, got {value!r}", name)
+                message = _("expected a string, got {got}").format(got=repr(value))
+                self._bad_line(path, number, message, name)
                 return
         answer = obj.get("answer")
         if answer not in ANSWER_CODES:
             kinds = ", ".join(ANSWER_CODES)
-            got = "nothing" if answer is None else repr(answer)
-            self._bad_line(path, number, f"expected one of {kinds}, got {got}", "answer")
+            got = _("nothing") if answer is None else repr(answer)
+            message = _("expected one of {choices}, got {got}").format(choices=kinds, got=got)
+            self._bad_line(path, number, message, "answer")
             return
         active = obj.get("active_ms")
         if type(active) is not int or active < 0:
-            got = "nothing" if active is None else repr(active)
-            message = f"expected a whole number of milliseconds, 0 or more, got {got}"
+            got = _("nothing") if active is None else repr(active)
+            message = _("expected a whole number of milliseconds, 0 or more, got {got}").format(
+                got=got
+            )
             self._bad_line(path, number, message, "active_ms")
             return
-        got = repr(obj.get("submitted_at")) if "submitted_at" in obj else "nothing"
-        message = f"expected an ISO 8601 date-time like 2026-11-22T10:00:03.240Z, got {got}"
+        got = repr(obj.get("submitted_at")) if "submitted_at" in obj else _("nothing")
+        message = _iso_expected(got)
         self._bad_line(path, number, message, "submitted_at")
 
     def _audit_line(self, obj: dict[str, Any], path: Path, number: int, source: int) -> None:
@@ -494,20 +510,23 @@ class StatsScanner:
         values = [obj.get(name) for name in names]
         for name, value in zip(names, values, strict=True):
             if type(value) is not str:
-                got = "nothing" if value is None else repr(value)
-                self._bad_line(path, number, f"expected a string, got {got}", name)
+                got = _("nothing") if value is None else repr(value)
+                message = _("expected a string, got {got}").format(got=got)
+                self._bad_line(path, number, message, name)
                 return
         task_id, annotator, auditor, batch = (str(v) for v in values)
         verdict = obj.get("verdict")
         passed = VERDICT_PASSED.get(verdict) if type(verdict) is str else None
         if passed is None:
-            message = f"expected one of pass, fail, corrected, got {verdict!r}"
+            message = _("expected one of {choices}, got {got}").format(
+                choices="pass, fail, corrected", got=repr(verdict)
+            )
             self._bad_line(path, number, message, "verdict")
             return
         submitted = canonical_time(obj.get("submitted_at"))
         if submitted is None:
-            got = repr(obj.get("submitted_at")) if "submitted_at" in obj else "nothing"
-            message = f"expected an ISO 8601 date-time like 2026-11-22T10:00:03.240Z, got {got}"
+            got = repr(obj.get("submitted_at")) if "submitted_at" in obj else _("nothing")
+            message = _iso_expected(got)
             self._bad_line(path, number, message, "submitted_at")
             return
         if self.annotators and annotator not in self.annotators:
@@ -588,7 +607,7 @@ class StatsScanner:
                 undos[group_key] = undos.get(group_key, 0) + count
         for group_key, count in undos.items():
             groups.setdefault(group_key, _Group()).undos += count
-        for _, passed, group_key, _ in self.audits.values():
+        for _moment, passed, group_key, _source in self.audits.values():
             group = groups.setdefault(group_key, _Group())
             group.audited += 1
             group.audit_passed += passed

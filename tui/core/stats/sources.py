@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.core.i18n import _
 from tui.core.problems import Problem
 
 ANSWER_DIRS = ("results", "audits")
@@ -33,13 +34,15 @@ def read_min_seconds(batch_toml: Path) -> tuple[float | None, list[Problem]]:
     try:
         text = batch_toml.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(batch_toml, f"cannot read: {exc}", severity="warning")]
+        return None, [
+            Problem(batch_toml, _("cannot read: {error}").format(error=exc), severity="warning")
+        ]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
         line = int(found.group(1)) if found else None
-        message = f"not valid TOML ({exc}); its min_seconds is ignored"
+        message = _("not valid TOML ({error}); its min_seconds is ignored").format(error=exc)
         return None, [Problem(batch_toml, message, line, severity="warning")]
     value = data.get("min_seconds")
     if value is None:
@@ -50,7 +53,9 @@ def read_min_seconds(batch_toml: Path) -> tuple[float | None, list[Problem]]:
 
     problem = Problem(
         batch_toml,
-        f"expected a number of seconds, 0 or more, got {value!r}; no fast-answer guard used",
+        _("expected a number of seconds, 0 or more, got {got}; no fast-answer guard used").format(
+            got=repr(value)
+        ),
         line_of(text, "min_seconds"),
         "min_seconds",
         severity="warning",
@@ -88,7 +93,9 @@ def find_sources(
     def add(file: Path, threshold: float | None, *, named: bool = False) -> None:
         if not named and file.is_symlink():
             problems.append(
-                Problem(file, "is a symbolic link; not read (answer files must be regular files)")
+                Problem(
+                    file, _("is a symbolic link; not read (answer files must be regular files)")
+                )
             )
             return
         resolved = file.resolve()
@@ -121,5 +128,5 @@ def find_sources(
                 elif child.is_file() and child.suffix == ".jsonl" and child.name != "tasks.jsonl":
                     add(child, min_seconds)
         else:
-            problems.append(Problem(path, "no such file or folder"))
+            problems.append(Problem(path, _("no such file or folder")))
     return sources, problems

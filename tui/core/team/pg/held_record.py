@@ -37,12 +37,12 @@ from pathlib import Path
 
 import orjson
 
+from tui.core.i18n import _
 from tui.core.problems import Problem
 from tui.core.safe_files import create_new, make_private_dirs, open_regular, read_all
 
 RECORD_VERSION = 1
 MAX_BYTES = 16 << 20  # far beyond any claim_size; a bigger file is not one of ours
-_IGNORED = "ignored: claims held before are not offered offline (answers are not affected)"
 
 
 def record_path(team_dir: Path, annotator: str) -> Path:
@@ -66,19 +66,25 @@ class HeldRecord:
         Problem in `problems` and an empty record."""
         self._sweep()
         try:
-            fd, _ = open_regular(self.path, os.O_RDONLY, owned=True)
+            fd, _created = open_regular(self.path, os.O_RDONLY, owned=True)
         except FileNotFoundError:
             return {}
         except OSError as exc:
-            problems.append(self._problem(f"cannot be read ({exc.strerror or exc})"))
+            problems.append(
+                self._problem(_("cannot be read ({error})").format(error=exc.strerror or exc))
+            )
             return {}
         try:
             if os.fstat(fd).st_size > MAX_BYTES:
-                problems.append(self._problem(f"is larger than {MAX_BYTES} bytes"))
+                problems.append(
+                    self._problem(_("is larger than {limit} bytes").format(limit=MAX_BYTES))
+                )
                 return {}
             data = read_all(fd)
         except OSError as exc:
-            problems.append(self._problem(f"cannot be read ({exc.strerror or exc})"))
+            problems.append(
+                self._problem(_("cannot be read ({error})").format(error=exc.strerror or exc))
+            )
             return {}
         finally:
             os.close(fd)
@@ -91,23 +97,31 @@ class HeldRecord:
         try:
             obj = orjson.loads(data)
         except orjson.JSONDecodeError as exc:
-            return {}, f"is not JSON ({exc})"
+            return {}, _("is not JSON ({error})").format(error=exc)
         if not isinstance(obj, dict):
-            return {}, "is not a JSON object"
+            return {}, _("is not a JSON object")
         if obj.get("version") != RECORD_VERSION:
-            return {}, f"has version {obj.get('version')!r}, expected {RECORD_VERSION}"
+            return {}, _("has version {found}, expected {expected}").format(
+                found=repr(obj.get("version")), expected=RECORD_VERSION
+            )
         if obj.get("batch_id") != self.batch_id:
-            return {}, f"is for batch {obj.get('batch_id')!r}, not {self.batch_id!r}"
+            return {}, _("is for batch {found}, not {expected}").format(
+                found=repr(obj.get("batch_id")), expected=repr(self.batch_id)
+            )
         if obj.get("annotator") != self.annotator:
-            return {}, f"is for annotator {obj.get('annotator')!r}, not {self.annotator!r}"
+            return {}, _("is for annotator {found}, not {expected}").format(
+                found=repr(obj.get("annotator")), expected=repr(self.annotator)
+            )
         raw = obj.get("claims")
         if not isinstance(raw, dict):
-            return {}, "[claims] expected an object of task id -> lease end"
+            return {}, _("[claims] expected an object of task id -> lease end")
         claims: dict[str, float] = {}
         for task, until in raw.items():
             good = isinstance(until, int | float) and not isinstance(until, bool)
             if not good or not math.isfinite(until):
-                return {}, f"[claims.{task}] expected a lease end in epoch seconds"
+                return {}, _("[claims.{task}] expected a lease end in epoch seconds").format(
+                    task=task
+                )
             claims[task] = float(until)
         return claims, None
 
@@ -138,9 +152,12 @@ class HeldRecord:
                 continue
 
     def _problem(self, why: str) -> Problem:
-        return Problem(
-            self.path, f"the record of claims held {why}; {_IGNORED}", severity="warning"
-        )
+        # `why` says what is wrong with it, as the rest of the sentence ("is not JSON (...)").
+        message = _(
+            "the record of claims held {why}; ignored: claims held before are not offered "
+            "offline (answers are not affected)"
+        ).format(why=why)
+        return Problem(self.path, message, severity="warning")
 
     def save(self, claims: Mapping[str, float], *, durable: bool) -> Problem | None:
         """Replace the record with `claims` (atomically; fsynced when `durable`). A failure
@@ -184,8 +201,10 @@ class HeldRecord:
                     tmp.unlink()
             return Problem(
                 self.path,
-                f"could not record the claims held ({exc}); they are not offered offline "
-                "after a restart (answers are not affected)",
+                _(
+                    "could not record the claims held ({error}); they are not offered offline "
+                    "after a restart (answers are not affected)"
+                ).format(error=exc),
                 severity="warning",
             )
         return None
