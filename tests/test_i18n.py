@@ -1043,3 +1043,122 @@ def test_no_function_hides_the_translation_function() -> None:
             if calls and stores:
                 offenders.append(f"{path.relative_to(REPO)}:{stores[0].lineno}")
     assert offenders == []
+
+
+# -- stats, held claims and refused files --------------------------------------------------------
+
+
+@pytest.mark.parametrize("columnar", [False, True])
+def test_stats_problems_of_bad_lines_in_dutch(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    columnar: bool,
+) -> None:
+    """The same `file:line: [field]` places in both languages, the message after them Dutch;
+    field names and the values found stay as they are. Both stats paths say the same."""
+    from tui.cli import main
+    from tui.core.stats import compute_stats
+    from tui.core.stats.render import problem_lines
+
+    good = {
+        "task_id": "t1",
+        "annotator": "anna",
+        "batch_id": "b1",
+        "answer": "accept",
+        "active_ms": 1200,
+        "submitted_at": "2026-11-22T10:00:03.240Z",
+        "value": None,
+    }
+    results = tmp_path / "results.jsonl"
+    lines = [
+        json.dumps(good),
+        json.dumps({**good, "task_id": "t2", "answer": "maybe"}),
+        json.dumps({**good, "task_id": "t3", "submitted_at": "gisteren"}),
+        "{not json",
+    ]
+    results.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    said: dict[str, list[str]] = {}
+    for language in ("en", "nl"):
+        _use(monkeypatch, language)
+        said[language] = problem_lines(compute_stats([results], columnar=columnar))
+    english, dutch = said["en"], said["nl"]
+    assert len(english) == len(dutch) == 4, (english, dutch)  # three problems, then the count
+    where = [f"{results}:2: [answer] ", f"{results}:3: [submitted_at] ", f"{results}:4: "]
+    for place, en_line, nl_line in zip(where, english, dutch, strict=False):
+        assert en_line.startswith(place) and nl_line.startswith(place), (en_line, nl_line)
+    assert (
+        english[0] == f"{where[0]}expected one of accept, reject, skip, flag, undone, got 'maybe'"
+    )
+    assert (
+        dutch[0]
+        == f"{where[0]}verwacht een van accept, reject, skip, flag, undone, gevonden: 'maybe'"
+    )
+    assert dutch[1] == (
+        f"{where[1]}verwacht een ISO 8601-datum-tijd zoals 2026-11-22T10:00:03.240Z, "
+        "gevonden: 'gisteren'"
+    )
+    assert dutch[2].startswith(f"{where[2]}geen geldige JSON: ")
+    assert "regels" in dutch[3] and "lines" in english[3]
+    # The command prints the same Dutch lines.
+    _use(monkeypatch, "nl")
+    main(["stats", str(results)])
+    out, err = capsys.readouterr()
+    assert dutch[0] in out + err
+
+
+def test_a_symlinked_results_file_is_refused_in_dutch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from tui.core.safe_files import UnsafeFileError, open_regular
+
+    target = tmp_path / "elsewhere.jsonl"
+    target.write_text("", encoding="utf-8")
+    link = tmp_path / "results.jsonl"
+    link.symlink_to(target)
+    said: dict[str, str] = {}
+    for language in ("en", "nl"):
+        _use(monkeypatch, language)
+        with pytest.raises(UnsafeFileError) as refused:
+            open_regular(link, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        said[language] = str(refused.value)
+    assert said["en"] == (
+        f"{link} is a symbolic link (to {target}), not a file of labeldesk's own; it is refused "
+        "and its target is left untouched (someone with write access to this folder put it "
+        "there: remove it, or choose another folder)"
+    )
+    assert said["nl"].startswith(
+        f"{link} is een symbolische link (naar {target}), geen bestand van labeldesk zelf; "
+        "de link is geweigerd"
+    ), said["nl"]
+    assert target.read_text(encoding="utf-8") == ""
+
+
+def test_a_garbled_held_claims_record_is_a_dutch_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.core.problems import Problem
+    from tui.core.team.pg.held_record import HeldRecord
+
+    record = HeldRecord(tmp_path, "b1", "anna")
+    said: dict[str, str] = {}
+    for content in (b'{"version": 1, "claims": {"t2": 2e9', b'{"version": 7}'):
+        record.path.write_bytes(content)
+        for language in ("en", "nl"):
+            _use(monkeypatch, language)
+            problems: list[Problem] = []
+            assert record.load(problems) == {}
+            assert len(problems) == 1, problems
+            said[language] = str(problems[0])
+        assert said["en"].startswith(f"{record.path}: the record of claims held ")
+        assert said["en"].endswith(
+            "; ignored: claims held before are not offered offline (answers are not affected)"
+        )
+        assert said["nl"].startswith(f"{record.path}: het register van vastgehouden claims ")
+        assert said["nl"].endswith(
+            "; genegeerd: eerder vastgehouden claims worden niet offline aangeboden "
+            "(antwoorden blijven onaangetast)"
+        ), said["nl"]
+    assert "heeft versie 7, verwacht 1" in said["nl"] and "has version 7, expected 1" in said["en"]
