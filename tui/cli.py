@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from tui import __version__
+from tui.core.i18n import N_, _
 
 COMMAND_MODULES = (
     "open",
@@ -24,13 +25,41 @@ COMMAND_MODULES = (
 )
 
 
+# argparse's own words (usage, headings, its errors) as Python 3.11 spells them: marked here
+# so the catalog holds them, and argparse is pointed at our translation in build_parser.
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("expected one argument"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line parser; with `only`, just that command module's commands."""
+    # argparse looks its module-level `_` up when it formats help and errors.
+    setattr(argparse, "_", _)  # noqa: B010
     parser = argparse.ArgumentParser(
         prog="labeldesk",
-        description="A keyboard-first labeling workstation for the terminal.",
+        description=_("A keyboard-first labeling workstation for the terminal."),
     )
-    parser.add_argument("--version", action="version", version=f"labeldesk {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"labeldesk {__version__}",
+        help=_("show program's version number and exit"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES if only is None else (only,):
         module = importlib.import_module(f"tui.commands.{name}")

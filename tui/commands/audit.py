@@ -36,18 +36,18 @@ def _auditor_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--auditor",
         metavar="NAME",
-        help="who audits (default: the annotator name of your config file, then your login)",
+        help=_("who audits (default: the annotator name of your config file, then your login)"),
     )
 
 
 def _open_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="labeldesk audit",
-        description="Review your assigned audit sample of a batch in the app.",
+        description=_("Review your assigned audit sample of a batch in the app."),
         epilog=_FORMS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("batch", type=Path, metavar="BATCH", help="the batch folder")
+    parser.add_argument("batch", type=Path, metavar="BATCH", help=_("the batch folder"))
     _auditor_option(parser)
     return parser
 
@@ -56,31 +56,33 @@ def _assign_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="labeldesk audit assign",
         description=(
-            "Draw a reproducible sample of answered items (accept/reject; the latest answer per "
-            "annotator and task) for an auditor, per annotator and stratified by label, never "
-            "the auditor's own work. Saved as BATCH/audits/<auditor>.plan.json."
+            _(
+                "Draw a reproducible sample of answered items (accept/reject; the latest answer per "
+                "annotator and task) for an auditor, per annotator and stratified by label, never "
+                "the auditor's own work. Saved as BATCH/audits/<auditor>.plan.json."
+            )
         ),
     )
-    parser.add_argument("batch", type=Path, metavar="BATCH", help="the batch folder")
+    parser.add_argument("batch", type=Path, metavar="BATCH", help=_("the batch folder"))
     _auditor_option(parser)
     size = parser.add_mutually_exclusive_group(required=True)
-    size.add_argument("--rate", metavar="PCT", help="share of each annotator's answers: 10%%")
+    size.add_argument("--rate", metavar="PCT", help=_("share of each annotator's answers: 10%%"))
     size.add_argument(
-        "--per-annotator", type=int, metavar="N", help="this many items of each annotator"
+        "--per-annotator", type=int, metavar="N", help=_("this many items of each annotator")
     )
     parser.add_argument(
-        "--seed", metavar="S", help="any text; same answers + same seed = same plan"
+        "--seed", metavar="S", help=_("any text; same answers + same seed = same plan")
     )
     again = parser.add_mutually_exclusive_group()
     again.add_argument(
         "--add",
         action="store_true",
-        help="keep the existing plan and top it up to the rate/count with items not yet planned",
+        help=_("keep the existing plan and top it up to the rate/count with items not yet planned"),
     )
     again.add_argument(
-        "--replace", action="store_true", help="throw the existing plan away and draw anew"
+        "--replace", action="store_true", help=_("throw the existing plan away and draw anew")
     )
-    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    parser.add_argument("--json", action="store_true", help=_("print the plan as JSON"))
     return parser
 
 
@@ -88,13 +90,15 @@ def _report_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="labeldesk audit report",
         description=(
-            "Pass rates per annotator, label, task type and auditor; error categories; "
-            "corrections (original -> corrected labels); examples with comments; gold accuracy."
+            _(
+                "Pass rates per annotator, label, task type and auditor; error categories; "
+                "corrections (original -> corrected labels); examples with comments; gold accuracy."
+            )
         ),
     )
-    parser.add_argument("batches", type=Path, nargs="+", metavar="BATCH", help="batch folders")
-    parser.add_argument("--examples", type=int, default=3, metavar="N", help="per category")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("batches", type=Path, nargs="+", metavar="BATCH", help=_("batch folders"))
+    parser.add_argument("--examples", type=int, default=3, metavar="N", help=_("per category"))
+    parser.add_argument("--json", action="store_true", help=_("print the figures as JSON"))
     return parser
 
 
@@ -102,26 +106,28 @@ def _agreement_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="labeldesk audit agreement",
         description=(
-            "Agreement where several annotators answered the same items: Cohen's kappa per "
-            "pair, Krippendorff's alpha (nominal) and Fleiss' kappa overall and per label, "
-            "exact and overlap span F1 per pair for span answers."
+            _(
+                "Agreement where several annotators answered the same items: Cohen's kappa per "
+                "pair, Krippendorff's alpha (nominal) and Fleiss' kappa overall and per label, "
+                "exact and overlap span F1 per pair for span answers."
+            )
         ),
     )
-    parser.add_argument("batch", type=Path, metavar="BATCH", help="the batch folder")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("batch", type=Path, metavar="BATCH", help=_("the batch folder"))
+    parser.add_argument("--json", action="store_true", help=_("print the figures as JSON"))
     return parser
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "audit",
-        help="review others' work; assign samples; audit report; agreement",
-        description="Audits: review a sample of others' answers, and measure quality.",
+        help=_("review others' work; assign samples; audit report; agreement"),
+        description=_("Audits: review a sample of others' answers, and measure quality."),
         epilog=_FORMS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "first", metavar="BATCH|assign|report|agreement", help="a batch folder or a sub-command"
+        "first", metavar="BATCH|assign|report|agreement", help=_("a batch folder or a sub-command")
     )
     parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     _auditor_option(parser)

@@ -12,10 +12,10 @@ from tui.core.i18n import _
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("demo", help="open the demo batches (copied to your data folder)")
-    parser.add_argument("--annotator", help="who is labeling")
-    parser.add_argument("--keymap", help="a named keymap from keymaps/")
-    parser.add_argument("--reset", action="store_true", help="start again from fresh copies")
+    parser = sub.add_parser("demo", help=_("open the demo batches (copied to your data folder)"))
+    parser.add_argument("--annotator", help=_("who is labeling"))
+    parser.add_argument("--keymap", help=_("a named keymap from keymaps/"))
+    parser.add_argument("--reset", action="store_true", help=_("start again from fresh copies"))
     parser.set_defaults(func=run)
 
 

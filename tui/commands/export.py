@@ -16,37 +16,41 @@ MAX_SHOWN_PROBLEMS = 50
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "export",
-        help="write a batch's answers as jsonl, Prodigy, Label Studio, CSV, CoNLL, spaCy, Parquet",
+        help=_(
+            "write a batch's answers as jsonl, Prodigy, Label Studio, CSV, CoNLL, spaCy, Parquet"
+        ),
         description=(
-            "Every answer of a batch folder joined with its task: the annotator, the answer, "
-            "its value, flag and note, timing and revision. The latest answer per annotator "
-            "and task by default (an undone answer is withdrawn); --select all for every line."
+            _(
+                "Every answer of a batch folder joined with its task: the annotator, the answer, "
+                "its value, flag and note, timing and revision. The latest answer per annotator "
+                "and task by default (an undone answer is withdrawn); --select all for every line."
+            )
         ),
     )
-    parser.add_argument("batch", type=Path, metavar="BATCH", help="a batch folder")
+    parser.add_argument("batch", type=Path, metavar="BATCH", help=_("a batch folder"))
     parser.add_argument("--format", "-f", required=True, choices=FORMATS, dest="format")
     parser.add_argument(
         "--select",
         choices=("latest", "all"),
         default="latest",
-        help="latest: the answer that counts per annotator and task (default); all: every line",
+        help=_("latest: the answer that counts per annotator and task (default); all: every line"),
     )
     parser.add_argument(
-        "-o", "--output", type=Path, metavar="FILE", help="the file to write (default: stdout)"
+        "-o", "--output", type=Path, metavar="FILE", help=_("the file to write (default: stdout)")
     )
     parser.add_argument(
-        "--per-task", action="store_true", help="csv: one row per task with a consensus column"
+        "--per-task", action="store_true", help=_("csv: one row per task with a consensus column")
     )
     parser.add_argument(
         "--config-out",
         type=Path,
         metavar="FILE",
-        help="label-studio: also write the matching labeling config XML here",
+        help=_("label-studio: also write the matching labeling config XML here"),
     )
     parser.add_argument(
         "--lang",
         choices=("nl", "en"),
-        help="conll/iob/spacy: spaCy's blank tokenizer (default: the batch's language)",
+        help=_("conll/iob/spacy: spaCy's blank tokenizer (default: the batch's language)"),
     )
     parser.add_argument(
         "--fps",

@@ -21,15 +21,19 @@ if TYPE_CHECKING:  # loaded when a batch is opened, not before the home screen p
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "home",
-        help="every batch under your roots: progress, pace, audits (the default with no argument)",
+        help=_(
+            "every batch under your roots: progress, pace, audits (the default with no argument)"
+        ),
         description=(
-            "The home screen: every batch under the roots of config.toml (roots = [...]), or "
-            "else under the folders opened before, with your progress, colleagues' progress, "
-            "your pace today, audits waiting for you and audits of your work."
+            _(
+                "The home screen: every batch under the roots of config.toml (roots = [...]), or "
+                "else under the folders opened before, with your progress, colleagues' progress, "
+                "your pace today, audits waiting for you and audits of your work."
+            )
         ),
     )
-    parser.add_argument("--annotator", help="who is labeling (default: config file, then login)")
-    parser.add_argument("--keymap", help="a named keymap from keymaps/ (e.g. vim)")
+    parser.add_argument("--annotator", help=_("who is labeling (default: config file, then login)"))
+    parser.add_argument("--keymap", help=_("a named keymap from keymaps/ (e.g. vim)"))
     parser.set_defaults(func=run)
 
 

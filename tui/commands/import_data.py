@@ -22,33 +22,41 @@ def register(sub: Any) -> None:
             "or spaCy data"
         ),
         description=(
-            "Converts every row it can into a task of the given type and reports every row it "
-            "cannot, with its position and why. Answers in the file (Label Studio annotations "
-            "and predictions, Prodigy answers, a label column) become pre-annotations by "
-            "default, or gold with --answers gold."
+            _(
+                "Converts every row it can into a task of the given type and reports every row it "
+                "cannot, with its position and why. Answers in the file (Label Studio annotations "
+                "and predictions, Prodigy answers, a label column) become pre-annotations by "
+                "default, or gold with --answers gold."
+            )
         ),
     )
-    parser.add_argument("source", type=Path, metavar="SOURCE", help="the file to import")
+    parser.add_argument("source", type=Path, metavar="SOURCE", help=_("the file to import"))
     parser.add_argument("--format", "-f", required=True, choices=IMPORT_FORMATS, dest="format")
     parser.add_argument("--task-type", "-t", required=True, metavar="TYPE", dest="task_type")
     parser.add_argument(
-        "-o", "--output", type=Path, required=True, metavar="BATCH", help="the new batch folder"
+        "-o", "--output", type=Path, required=True, metavar="BATCH", help=_("the new batch folder")
     )
     parser.add_argument(
         "--answers",
         choices=("pre", "gold", "none"),
         default="pre",
-        help="what answers in the file become: pre-annotations (default), gold, or nothing",
+        help=_("what answers in the file become: pre-annotations (default), gold, or nothing"),
     )
     parser.add_argument(
-        "--labels", metavar="A,B,...", help="the batch's labels (default: those found in the data)"
+        "--labels",
+        metavar="A,B,...",
+        help=_("the batch's labels (default: those found in the data)"),
     )
-    parser.add_argument("--text-column", metavar="NAME", help="csv/jsonl/parquet: the text column")
-    parser.add_argument("--id-column", metavar="NAME", help="csv/jsonl/parquet: the id column")
     parser.add_argument(
-        "--label-column", metavar="NAME", help="csv/jsonl/parquet: a label column (an answer)"
+        "--text-column", metavar="NAME", help=_("csv/jsonl/parquet: the text column")
     )
-    parser.add_argument("--batch-id", metavar="ID", help="the batch id (default: the folder name)")
+    parser.add_argument("--id-column", metavar="NAME", help=_("csv/jsonl/parquet: the id column"))
+    parser.add_argument(
+        "--label-column", metavar="NAME", help=_("csv/jsonl/parquet: a label column (an answer)")
+    )
+    parser.add_argument(
+        "--batch-id", metavar="ID", help=_("the batch id (default: the folder name)")
+    )
     parser.add_argument("--language", choices=("nl", "en", "nl-en", "en-nl"))
     parser.add_argument(
         "--controls",

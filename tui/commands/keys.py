@@ -11,11 +11,13 @@ from tui.core.i18n import _
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("keys", help="print the effective keymap and any conflicts")
-    parser.add_argument("batch", nargs="?", type=Path, help="a batch folder (its [keymap] applies)")
-    parser.add_argument("--task-type", help="show a task type's keys (default: the batch's)")
-    parser.add_argument("--keymap", help="a named keymap from keymaps/")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser = sub.add_parser("keys", help=_("print the effective keymap and any conflicts"))
+    parser.add_argument(
+        "batch", nargs="?", type=Path, help=_("a batch folder (its [keymap] applies)")
+    )
+    parser.add_argument("--task-type", help=_("show a task type's keys (default: the batch's)"))
+    parser.add_argument("--keymap", help=_("a named keymap from keymaps/"))
+    parser.add_argument("--json", action="store_true", help=_("machine-readable output"))
     parser.set_defaults(func=run)
 
 

@@ -17,49 +17,57 @@ from tui.core.i18n import _, pgettext
 def register(sub: Any) -> None:
     merge = sub.add_parser(
         "merge",
-        help="one record per task from every annotator's answers, with where it came from",
+        help=_("one record per task from every annotator's answers, with where it came from"),
         description=(
-            "Merge every annotator's latest answer per task (undone withdraws it; a skip, or a "
-            "flag without an answer, is no vote) with the adjudications: one JSON line per "
-            "task with source single, unanimous, majority (strictly more than half of the "
-            "votes), adjudicated or unresolved (a tie: no merged answer), the annotators and "
-            "answers it came from, flags and revisions. A summary goes to stderr."
+            _(
+                "Merge every annotator's latest answer per task (undone withdraws it; a skip, or a "
+                "flag without an answer, is no vote) with the adjudications: one JSON line per "
+                "task with source single, unanimous, majority (strictly more than half of the "
+                "votes), adjudicated or unresolved (a tie: no merged answer), the annotators and "
+                "answers it came from, flags and revisions. A summary goes to stderr."
+            )
         ),
     )
-    merge.add_argument("batch", type=Path, metavar="BATCH", help="the batch folder")
+    merge.add_argument("batch", type=Path, metavar="BATCH", help=_("the batch folder"))
     merge.add_argument(
         "-o",
         "--output",
         type=Path,
         metavar="FILE",
-        help="write the merged JSONL here (atomically: temp file, fsync, rename) instead of stdout",
+        help=_(
+            "write the merged JSONL here (atomically: temp file, fsync, rename) instead of stdout"
+        ),
     )
     merge.add_argument(
-        "--json-summary", action="store_true", help="print the summary to stderr as JSON"
+        "--json-summary", action="store_true", help=_("print the summary to stderr as JSON")
     )
     merge.set_defaults(func=run_merge)
 
     adjudicate = sub.add_parser(
         "adjudicate",
-        help="decide the items whose annotators disagree, one key per decision",
+        help=_("decide the items whose annotators disagree, one key per decision"),
         description=(
-            "Open a review queue of the items whose annotators disagree (unresolved; with "
-            "--all-disagreements, majority too). Pick one annotator's answer with its number "
-            "key, or correct it in the task's own view. Each decision is appended to "
-            "BATCH/adjudications/<NAME>.jsonl; `merge` then gives those items source "
-            "adjudicated. Decided items are not shown again."
+            _(
+                "Open a review queue of the items whose annotators disagree (unresolved; with "
+                "--all-disagreements, majority too). Pick one annotator's answer with its number "
+                "key, or correct it in the task's own view. Each decision is appended to "
+                "BATCH/adjudications/<NAME>.jsonl; `merge` then gives those items source "
+                "adjudicated. Decided items are not shown again."
+            )
         ),
     )
-    adjudicate.add_argument("batch", type=Path, metavar="BATCH", help="the batch folder")
+    adjudicate.add_argument("batch", type=Path, metavar="BATCH", help=_("the batch folder"))
     adjudicate.add_argument(
         "--annotator",
         metavar="NAME",
-        help="who adjudicates (default: the annotator name of your config file, then your login)",
+        help=_(
+            "who adjudicates (default: the annotator name of your config file, then your login)"
+        ),
     )
     adjudicate.add_argument(
         "--all-disagreements",
         action="store_true",
-        help="also items decided by a majority (not only ties and splits)",
+        help=_("also items decided by a majority (not only ties and splits)"),
     )
     adjudicate.set_defaults(func=run_adjudicate)
 

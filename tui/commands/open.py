@@ -13,9 +13,9 @@ from tui.core.safe_text import echo
 
 def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--task-type", help="task type of a bare JSONL file (binary, classify, ...)"
+        "--task-type", help=_("task type of a bare JSONL file (binary, classify, ...)")
     )
-    parser.add_argument("--labels", help="comma-separated labels for a bare JSONL file")
+    parser.add_argument("--labels", help=_("comma-separated labels for a bare JSONL file"))
 
 
 def labels_arg(value: str | None) -> list[str] | None:
@@ -25,11 +25,11 @@ def labels_arg(value: str | None) -> list[str] | None:
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("open", help="label a batch (the default command)")
-    parser.add_argument("batch", type=Path, help="a batch folder, or a Prodigy-style JSONL file")
-    parser.add_argument("--annotator", help="who is labeling (default: config file, then login)")
-    parser.add_argument("--results", type=Path, help="results folder (default: BATCH/results)")
-    parser.add_argument("--keymap", help="a named keymap from keymaps/ (e.g. vim)")
+    parser = sub.add_parser("open", help=_("label a batch (the default command)"))
+    parser.add_argument("batch", type=Path, help=_("a batch folder, or a Prodigy-style JSONL file"))
+    parser.add_argument("--annotator", help=_("who is labeling (default: config file, then login)"))
+    parser.add_argument("--results", type=Path, help=_("results folder (default: BATCH/results)"))
+    parser.add_argument("--keymap", help=_("a named keymap from keymaps/ (e.g. vim)"))
     add_batch_arguments(parser)
     parser.set_defaults(func=run)
 

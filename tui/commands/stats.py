@@ -25,11 +25,13 @@ def _seconds(text: str) -> float:
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "stats",
-        help="items per active hour, seconds per item, skips, gold and audit rates",
+        help=_("items per active hour, seconds per item, skips, gold and audit rates"),
         description=(
-            "Figures over results files (*.jsonl) and batch folders (their results/ and "
-            "audits/). The latest line per annotator, task and batch counts; undone items "
-            "do not. Times are active time; days and hours are UTC."
+            _(
+                "Figures over results files (*.jsonl) and batch folders (their results/ and "
+                "audits/). The latest line per annotator, task and batch counts; undone items "
+                "do not. Times are active time; days and hours are UTC."
+            )
         ),
     )
     parser.add_argument(
@@ -38,8 +40,10 @@ def register(sub: Any) -> None:
         type=Path,
         metavar="PATH",
         help=(
-            "results/audit files, batch folders, or folders of them (default: every batch "
-            "under the roots of config.toml, else under the folders opened before, else .)"
+            _(
+                "results/audit files, batch folders, or folders of them (default: every batch "
+                "under the roots of config.toml, else under the folders opened before, else .)"
+            )
         ),
     )
     parser.add_argument(
@@ -47,20 +51,20 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="NAME",
-        help="only this annotator's answers, and audits of their work (repeatable)",
+        help=_("only this annotator's answers, and audits of their work (repeatable)"),
     )
     parser.add_argument(
         "--since",
         metavar="WHEN",
-        help="only answers submitted at or after a date (UTC midnight) or ISO date-time",
+        help=_("only answers submitted at or after a date (UTC midnight) or ISO date-time"),
     )
-    parser.add_argument("--by", choices=BY_CHOICES, help="one table row per day, batch, ...")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--by", choices=BY_CHOICES, help=_("one table row per day, batch, ..."))
+    parser.add_argument("--json", action="store_true", help=_("print the figures as JSON"))
     parser.add_argument(
         "--min-seconds",
         type=_seconds,
         metavar="S",
-        help="answers faster than this are 'fast' (where no batch.toml sets min_seconds)",
+        help=_("answers faster than this are 'fast' (where no batch.toml sets min_seconds)"),
     )
     parser.set_defaults(func=run)
 

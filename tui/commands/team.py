@@ -27,10 +27,12 @@ TEAM_COMMAND_MODULES: tuple[str, ...] = ("team_db",)
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "team",
-        help="a team on one batch: status, release a colleague's claims",
+        help=_("a team on one batch: status, release a colleague's claims"),
         description=(
-            "Teams on one batch: who holds which tasks, what is done, what is left. The batch's "
-            "batch.toml has a [team] table (see README, 'Working as a team')."
+            _(
+                "Teams on one batch: who holds which tasks, what is done, what is left. The batch's "
+                "batch.toml has a [team] table (see README, 'Working as a team')."
+            )
         ),
     )
     team_sub = parser.add_subparsers(dest="team_command", metavar="SUBCOMMAND")
@@ -49,30 +51,34 @@ def _help(parser: argparse.ArgumentParser) -> int:
 def _register_status(team_sub: Any) -> None:
     parser = team_sub.add_parser(
         "status",
-        help="per annotator: claimed, done, expired, over-covered; pool left; coverage",
+        help=_("per annotator: claimed, done, expired, over-covered; pool left; coverage"),
         description=(
-            "Per annotator: live claims, counted answers, claims that ran out, answers beyond "
-            "a task's target; the pool of tasks still needing someone; coverage; the longest "
-            "ledger lock hold of this command."
+            _(
+                "Per annotator: live claims, counted answers, claims that ran out, answers beyond "
+                "a task's target; the pool of tasks still needing someone; coverage; the longest "
+                "ledger lock hold of this command."
+            )
         ),
     )
-    parser.add_argument("batch", type=Path, metavar="BATCH", help="the team batch folder")
-    parser.add_argument("--json", action="store_true", help="print the status as JSON")
+    parser.add_argument("batch", type=Path, metavar="BATCH", help=_("the team batch folder"))
+    parser.add_argument("--json", action="store_true", help=_("print the status as JSON"))
     parser.set_defaults(func=run_status)
 
 
 def _register_release(team_sub: Any) -> None:
     parser = team_sub.add_parser(
         "release",
-        help="give an annotator's live claims back to the team (for a lead)",
+        help=_("give an annotator's live claims back to the team (for a lead)"),
         description=(
-            "Release every live claim of one annotator (who left, or whose session hangs): the "
-            "tasks go back to the pool at once instead of when their leases run out. An answer "
-            "they still give is saved and counted as over-coverage."
+            _(
+                "Release every live claim of one annotator (who left, or whose session hangs): the "
+                "tasks go back to the pool at once instead of when their leases run out. An answer "
+                "they still give is saved and counted as over-coverage."
+            )
         ),
     )
-    parser.add_argument("batch", type=Path, metavar="BATCH", help="the team batch folder")
-    parser.add_argument("--annotator", required=True, metavar="NAME", help="whose claims")
+    parser.add_argument("batch", type=Path, metavar="BATCH", help=_("the team batch folder"))
+    parser.add_argument("--annotator", required=True, metavar="NAME", help=_("whose claims"))
     parser.set_defaults(func=run_release)
 
 

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui.core.i18n import _
+from tui.core.i18n import N_, _
 
-DB_HELP = (
+DB_HELP = N_(
     "the database's connection string, e.g. postgresql:///labeldesk?host=/run/postgresql "
     "(a Unix socket) or postgresql://user@localhost:5433/labeldesk (a tunnel); "
     "default: $LABELDESK_DB"
@@ -22,48 +22,58 @@ DB_HELP = (
 
 
 def _db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL", help=DB_HELP)
+    parser.add_argument("--db", metavar="URL", help=_(DB_HELP))
 
 
 def register_team(team_sub: Any) -> None:
     """Add db-init, push and pull to the `team` command's sub-parsers."""
     init = team_sub.add_parser(
         "db-init",
-        help="create or upgrade the labeldesk schema in a PostgreSQL database",
+        help=_("create or upgrade the labeldesk schema in a PostgreSQL database"),
         description=(
-            "Apply the schema's versioned SQL files that the database does not have yet "
-            "(each once, recorded in labeldesk_schema). Run it after createdb, and after "
-            "upgrading labeldesk."
+            _(
+                "Apply the schema's versioned SQL files that the database does not have yet "
+                "(each once, recorded in labeldesk_schema). Run it after createdb, and after "
+                "upgrading labeldesk."
+            )
         ),
     )
     _db_argument(init)
     init.set_defaults(func=run_db_init)
     push = team_sub.add_parser(
         "push",
-        help="register a batch folder in the database, for annotators on other machines",
+        help=_("register a batch folder in the database, for annotators on other machines"),
         description=(
-            "Store the batch's batch.toml, guidelines and every task line in the database, "
-            "with the team plan (targets, overlap sample, order, routing). Media stay files: "
-            "each annotator's machine must be able to read the paths the tasks name."
+            _(
+                "Store the batch's batch.toml, guidelines and every task line in the database, "
+                "with the team plan (targets, overlap sample, order, routing). Media stay files: "
+                "each annotator's machine must be able to read the paths the tasks name."
+            )
         ),
     )
-    push.add_argument("batch", type=Path, metavar="BATCH", help="the batch folder")
+    push.add_argument("batch", type=Path, metavar="BATCH", help=_("the batch folder"))
     _db_argument(push)
     push.set_defaults(func=run_push)
     pull = team_sub.add_parser(
         "pull",
-        help="write a batch and every answer from the database into a batch folder",
+        help=_("write a batch and every answer from the database into a batch folder"),
         description=(
-            "Write batch.toml, the tasks, the guidelines and results/<annotator>.jsonl (each "
-            "line exactly as the annotator's machine wrote it). A results file already in "
-            "the folder is kept: only the lines it lacks are appended. stats, audit and merge "
-            "then read the folder as any other."
+            _(
+                "Write batch.toml, the tasks, the guidelines and results/<annotator>.jsonl (each "
+                "line exactly as the annotator's machine wrote it). A results file already in "
+                "the folder is kept: only the lines it lacks are appended. stats, audit and merge "
+                "then read the folder as any other."
+            )
         ),
     )
-    pull.add_argument("batch_id", metavar="BATCH", help="the batch id (id in batch.toml)")
+    pull.add_argument("batch_id", metavar="BATCH", help=_("the batch id (id in batch.toml)"))
     _db_argument(pull)
     pull.add_argument(
-        "-o", "--output", type=Path, metavar="FOLDER", help="where to write it (default: ./BATCH)"
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FOLDER",
+        help=_("where to write it (default: ./BATCH)"),
     )
     pull.set_defaults(func=run_pull)
 

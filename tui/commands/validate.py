@@ -12,7 +12,7 @@ from tui.core.i18n import _
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("validate", help="check a batch and print every problem")
+    parser = sub.add_parser("validate", help=_("check a batch and print every problem"))
     parser.add_argument("batch", type=Path)
     add_batch_arguments(parser)
     parser.set_defaults(func=run)
