@@ -30,3 +30,10 @@ def test_only_lines_no_other_command_can_mean_take_the_short_parser() -> None:
     # The rule holds only while no command has a slash in its name.
     commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert commands and all("/" not in name for name in commands)
+
+
+def test_home_alone_parses_the_same_with_its_module_only() -> None:
+    """`labeldesk` with no argument builds the home command's parser only."""
+    assert vars(build_parser(only="home").parse_args(["home"])) == vars(
+        build_parser().parse_args(["home"])
+    )
