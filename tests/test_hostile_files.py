@@ -16,6 +16,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from tests.hang_guard import within as _within
 from tui.core import safe_files
 from tui.core.jsonl_store import AppendOnlyJsonl, StoreNotWritableError, UnsafeFileError
 from tui.core.records import ResultRecord
@@ -480,28 +481,6 @@ def test_a_read_only_lock_note_is_named_not_the_folder(shared: Path) -> None:
         assert "cannot write in" not in message, message
 
     as_unprivileged(check)
-
-
-def _within(seconds: float, work: Callable[[], object]) -> object:
-    """work() in a daemon thread: a hang fails the test instead of freezing the suite."""
-    import threading
-
-    result: list[object] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(work())
-        except BaseException as exc:
-            failure.append(exc)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still blocked after {seconds} s"
-    if failure:
-        raise failure[0]
-    return result[0] if result else None
 
 
 def test_a_planted_plan_is_read_only_as_a_regular_file(tmp_path: Path) -> None:

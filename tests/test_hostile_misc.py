@@ -5,13 +5,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.batch_factory import make_batch, read_results, texts
+from tests.hang_guard import within as _within
 from tui.core.audit.inputs import check_person_name
 from tui.core.batch import Batch
 from tui.core.problems import BatchError
@@ -99,26 +98,6 @@ def test_validate_reports_media_leading_outside_and_missing_media(tmp_path: Path
     assert "outside the batch folder" in by_line[2].message
     assert "not found" in by_line[3].message
     assert "outside the batch folder" in by_line[4].message
-
-
-def _within(seconds: float, work: Callable[[], object]) -> object:
-    """work() in a daemon thread: a hang fails the test instead of freezing the suite."""
-    result: list[object] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(work())
-        except BaseException as exc:
-            failure.append(exc)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still blocked after {seconds} s"
-    if failure:
-        raise failure[0]
-    return result[0]
 
 
 def test_guidelines_replaced_by_a_fifo_never_block_a_save(tmp_path: Path) -> None:

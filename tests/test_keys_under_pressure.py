@@ -9,10 +9,7 @@ tests/test_labeling_screen.py and tests/test_key_burst_e2e.py.
 
 from __future__ import annotations
 
-import shutil
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,40 +19,13 @@ from textual import events
 from textual.pilot import Pilot
 
 from tests.batch_factory import make_batch, read_results, texts
+from tests.demo_app import results, running, sample
 from tests.screen_text import screen_text, status_text
 from tests.tmux_terminal import LABELDESK, TmuxTerminal
 from tui.app import LabelDeskApp
-from tui.launch import prepare
 from tui.screens.labeling import LabelingScreen
 
-REPO = Path(__file__).resolve().parent.parent
-SIZE = (80, 24)
 _CHARACTERS = {"enter": "\r", "escape": "\x1b", "space": " ", "exclamation_mark": "!"}
-
-
-def sample(tmp_path: Path, name: str) -> Path:
-    folder = tmp_path / name
-    shutil.copytree(
-        REPO / "samples" / name, folder, ignore=shutil.ignore_patterns("results", "audits")
-    )
-    return folder
-
-
-@asynccontextmanager
-async def running(folder: Path) -> AsyncIterator[tuple[LabelDeskApp, Pilot[None]]]:
-    p = prepare(folder, annotator="anna")
-    app = LabelDeskApp(p.session, p.keymap)
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            yield app, pilot
-    finally:
-        p.session.store.close()
-
-
-def results(folder: Path) -> list[dict[str, Any]]:
-    path = folder / "results" / "anna.jsonl"
-    return read_results(path) if path.exists() else []
 
 
 async def burst(app: LabelDeskApp, keys: list[str]) -> None:

@@ -8,46 +8,18 @@ the field keeping its text; Ctrl+s saves from anywhere. Views say when a draft w
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 from textual.widget import Widget
 
-from tests.batch_factory import make_batch, read_results, texts
+from tests.batch_factory import make_batch, texts
+from tests.demo_app import SIZE, results, running, sample
 from tests.screen_text import screen_text, status_text
 from tui.app import LabelDeskApp
-from tui.launch import prepare
 from tui.screens.labeling import LabelingScreen
 from tui.task_view import TaskView
-
-REPO = Path(__file__).resolve().parent.parent
-SIZE = (80, 24)
-
-
-def sample(tmp_path: Path, name: str) -> Path:
-    folder = tmp_path / name
-    shutil.copytree(
-        REPO / "samples" / name, folder, ignore=shutil.ignore_patterns("results", "audits")
-    )
-    return folder
-
-
-@asynccontextmanager
-async def running(
-    folder: Path, size: tuple[int, int] = SIZE
-) -> AsyncIterator[tuple[LabelDeskApp, Pilot[None]]]:
-    p = prepare(folder, annotator="anna")
-    app = LabelDeskApp(p.session, p.keymap)
-    try:
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            yield app, pilot
-    finally:
-        p.session.store.close()
 
 
 def screen(app: LabelDeskApp) -> LabelingScreen:
@@ -68,11 +40,6 @@ def status(app: LabelDeskApp) -> str:
 
 def shown(app: LabelDeskApp) -> str:
     return screen_text(app)  # type: ignore[arg-type]
-
-
-def results(folder: Path) -> list[dict[str, Any]]:
-    path = folder / "results" / "anna.jsonl"
-    return read_results(path) if path.exists() else []
 
 
 async def type_in(pilot: Pilot[None], text: str) -> None:
