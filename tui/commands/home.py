@@ -41,6 +41,16 @@ def run(args: argparse.Namespace) -> int:
     return run_home(None, args)
 
 
+def first_screen_rows() -> int:
+    """How many rows the first screen can show, at most (two lines a row; the header's lines
+    are not subtracted, so a few more than fit), for the height Textual will take (it asks
+    shutil too): only their batch.toml files are read before the first paint, the others
+    right after it (tui/screens/home.py)."""
+    import shutil
+
+    return max(shutil.get_terminal_size().lines, 1) // 2 + 1
+
+
 def run_home(folder: Path | None, args: argparse.Namespace) -> int:
     """The home screen over `folder`, or over the configured roots when None."""
     from tui.core.annotator_name import resolve_name
@@ -65,7 +75,7 @@ def run_home(folder: Path | None, args: argparse.Namespace) -> int:
     roots = Roots([folder], "argument") if folder is not None else resolve_roots(settings.roots)
     for problem in roots.problems:
         echo(_("labeldesk: {problem}").format(problem=problem), file=sys.stderr)
-    entries = list_batches(roots.folders)
+    entries = list_batches(roots.folders, read_first=first_screen_rows())
     if folder is not None and not entries:
         echo(
             _(

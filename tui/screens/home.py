@@ -2,9 +2,11 @@
 with my progress, colleagues' progress, my pace today, audits waiting for me and audits of
 my work.
 
-It paints first and reads later: the rows (titles from batch.toml, read with tomllib) are
-on screen at once; the keymap, the figures and the file watcher start after the first paint,
-in workers, and each row is repainted only when its figures changed (tui/core/home). Keys
+It paints first and reads later: the rows of the first screen (titles from batch.toml, read
+with tomllib) are on screen at once; the other rows' batch.toml, the keymap, the figures and
+the file watcher are read after the first paint, in workers, and each row is repainted alone
+when its batch.toml or its figures arrive (tui/core/home). A row not read yet is named after
+its folder, which is all that opening or auditing it needs, so every key works on it. Keys
 wait (tui/key_gate.py) until the effective keymap is in place, so a key typed during start-up
 does what the annotator's keymap says.
 """
@@ -24,7 +26,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.core.home.listing import HomeEntry, list_batches, utc_day
+from tui.core.home.listing import HomeEntry, list_batches, read_entry, utc_day
 from tui.core.home.roots import Roots
 from tui.core.i18n import _, ngettext
 from tui.core.resources import data_dir
@@ -36,6 +38,8 @@ from tui.widgets.task_text import literal_text
 if TYPE_CHECKING:  # loaded in the workers, after the first paint
     from tui.core.home.figures import BatchFigures, FigureCache
     from tui.core.keymap import Keymap
+
+READ_CHUNK = 20  # batch.toml files read in the worker per hop to the UI thread
 
 # binding id (home.X) -> the screen's action
 ACTIONS = {
@@ -84,7 +88,9 @@ def home_keys(keymap_name: str | None = None) -> dict[str, str]:
 def row_lines(entry: HomeEntry, figures: BatchFigures | None) -> list[Text]:
     """A row's two lines: the title (and, once read, the audit figures), then the progress
     figures (… until they are read). Everything that came from files passes the sanitizer
-    (literal_text)."""
+    (literal_text). A row whose batch.toml is not read yet shows its folder's name, dim."""
+    if not entry.read:
+        return [literal_text(entry.title, style="dim"), Text("  …", style="dim")]
     title = literal_text(entry.title, style="bold")
     kind = (
         _("batch.toml unreadable")
@@ -296,6 +302,10 @@ class HomeScreen(PaintedGate, Screen[None]):
             if found != entries:
                 self.app.call_from_thread(self._set_entries, found)
                 entries = found
+        read = self._read_entries(entries)
+        if read is None:
+            return  # cancelled: a newer pass reads them
+        entries = read
         day = self.day()
         pending = list(range(len(entries)))
         while pending:
@@ -316,6 +326,38 @@ class HomeScreen(PaintedGate, Screen[None]):
             if figures is not None:
                 self.app.call_from_thread(self._set_row, entry, figures)
         self.app.call_from_thread(self._pass_done)
+
+    def _read_entries(self, entries: list[HomeEntry]) -> list[HomeEntry] | None:
+        """`entries` with every batch.toml read (in the worker): the rows on screen first,
+        handed to the screen READ_CHUNK at a time (one hop to the UI thread per row would
+        cost more than reading it). None when the worker was cancelled meanwhile."""
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        pending = [i for i, entry in enumerate(entries) if not entry.read]
+        if not pending:
+            return entries
+        shown = self._visible_rows()
+        pending.sort(key=lambda i: i not in shown)  # stable: in order within each part
+        read = list(entries)
+        for start in range(0, len(pending), READ_CHUNK):
+            if worker.is_cancelled:
+                return None
+            chunk = pending[start : start + READ_CHUNK]
+            for i in chunk:
+                read[i] = read_entry(entries[i].folder, entries[i].root)
+            self.app.call_from_thread(self._entries_read, [read[i] for i in chunk])
+        return read
+
+    def _entries_read(self, entries: list[HomeEntry]) -> None:
+        """Rows whose batch.toml was read: each repainted alone, the cursor where it is."""
+        listing = self.query_one(BatchRows)
+        for entry in entries:
+            index = self._index.get(entry.folder)
+            if index is None or self.entries[index].read:
+                continue  # a new listing meanwhile (read in full) has this row already
+            self.entries[index] = entry
+            listing.set_row(index, row_lines(entry, self.figures.get(entry.folder)))
 
     def _visible_rows(self) -> range:
         """Rows on screen now (read from the worker: two ints, a stale value costs nothing

@@ -4,6 +4,11 @@ Only tomllib here: the full validation (pydantic, the task type's options) runs 
 the figures, in a worker. A root may be a batch folder itself or hold batch folders up to
 MAX_DEPTH levels down (a folder per project, a batch per folder); a batch folder is not
 searched further, nor are hidden folders or a batch's own results/, audits/ and media/.
+
+Walking the roots is cheap (a scandir per folder); reading 200 batch.toml files is not (~14 ms,
+most of the home screen's own cost before its first paint). So the home screen reads only the
+rows of its first screen (`read_first`) and leaves the others as `unread_entry` rows (the
+folder is known, so every key works on them), read in its worker right after the paint.
 """
 
 from __future__ import annotations
@@ -31,6 +36,13 @@ class HomeEntry:
     guidelines: str | None
     target_per_hour: float | None
     error: str | None = None  # batch.toml unreadable or not TOML (said on the row)
+    read: bool = True  # False: batch.toml not read yet (only the folder is known)
+
+
+def unread_entry(folder: Path, root: Path) -> HomeEntry:
+    """A row whose batch.toml is read later: named after its folder until then."""
+    name = folder.name
+    return HomeEntry(folder, root, name, name, "", "", "tasks.jsonl", None, None, read=False)
 
 
 def _text(data: dict[str, object], name: str, default: str) -> str:
@@ -66,15 +78,23 @@ def read_entry(folder: Path, root: Path) -> HomeEntry:
     )
 
 
-def _is_batch(folder: Path) -> bool:
-    return (folder / "batch.toml").is_file()
+def _is_batch(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, "batch.toml"))
 
 
-def _batch_folders(root: Path) -> list[Path]:
-    if _is_batch(root):
-        return [root]
-    found: list[Path] = []
-    pending = [(root, 0)]
+FolderKey = tuple[int, int]  # (st_dev, st_ino): the same folder under two paths is one batch
+
+
+def _batch_folders(root: Path) -> list[tuple[Path, FolderKey | None]]:
+    """The batch folders under `root`, by path, each with its key (None: not stat-able)."""
+    if _is_batch(str(root)):
+        try:
+            info = os.stat(root)
+        except OSError:
+            return [(root, None)]
+        return [(root, (info.st_dev, info.st_ino))]
+    found: list[tuple[str, FolderKey]] = []
+    pending = [(str(root), 0)]
     while pending:
         folder, depth = pending.pop()
         try:
@@ -88,33 +108,44 @@ def _batch_folders(root: Path) -> list[Path]:
                 # Symlinked folders are not followed: a loop, or a batch listed twice.
                 if not child.is_dir(follow_symlinks=False):
                     continue
+                if _is_batch(child.path):
+                    info = child.stat(follow_symlinks=False)
+                    found.append((child.path, (info.st_dev, info.st_ino)))
+                elif depth + 1 < MAX_DEPTH:
+                    pending.append((child.path, depth + 1))
             except OSError:
                 continue
-            path = Path(child.path)
-            if _is_batch(path):
-                found.append(path)
-            elif depth + 1 < MAX_DEPTH:
-                pending.append((path, depth + 1))
-    return sorted(found)
+    return [(Path(path), key) for path, key in sorted(found)]
 
 
-def list_batches(roots: Iterable[Path]) -> list[HomeEntry]:
-    """The batches under `roots`, each once (by resolved folder), in root order then by path."""
-    entries: list[HomeEntry] = []
-    seen: set[Path] = set()
+def find_batches(roots: Iterable[Path]) -> list[tuple[Path, Path]]:
+    """(folder, root) of every batch under `roots`, each folder once (by device and inode,
+    so a root inside another or reached through a symlink lists it once), in root order then
+    by path. No batch.toml is read."""
+    found: list[tuple[Path, Path]] = []
+    seen: set[FolderKey] = set()
     for root in roots:
         if not root.is_dir():
             continue
-        for folder in _batch_folders(root):
-            try:
-                key = folder.resolve()
-            except OSError:
-                key = folder
-            if key in seen:
-                continue
-            seen.add(key)
-            entries.append(read_entry(folder, root))
-    return entries
+        for folder, key in _batch_folders(root):
+            if key is not None:
+                if key in seen:
+                    continue
+                seen.add(key)
+            found.append((folder, root))
+    return found
+
+
+def list_batches(roots: Iterable[Path], *, read_first: int | None = None) -> list[HomeEntry]:
+    """The batches under `roots` (as `find_batches`), each named from its batch.toml; with
+    `read_first`, only the first that many are read and the rest are `unread_entry` rows
+    (the home screen's worker reads them after the first paint)."""
+    found = find_batches(roots)
+    count = len(found) if read_first is None else max(0, read_first)
+    return [
+        read_entry(folder, root) if n < count else unread_entry(folder, root)
+        for n, (folder, root) in enumerate(found)
+    ]
 
 
 def utc_day(now: datetime | None = None) -> str:
