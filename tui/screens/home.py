@@ -328,22 +328,23 @@ class HomeScreen(PaintedGate, Screen[None]):
         self.app.call_from_thread(self._pass_done)
 
     def _read_entries(self, entries: list[HomeEntry]) -> list[HomeEntry] | None:
-        """`entries` with every batch.toml read (in the worker): the rows on screen first,
-        handed to the screen READ_CHUNK at a time (one hop to the UI thread per row would
-        cost more than reading it). None when the worker was cancelled meanwhile."""
+        """`entries` with every batch.toml read (in the worker): the rows on screen first
+        (after End, the last ones), handed to the screen READ_CHUNK at a time (one hop to the
+        UI thread per row would cost more than reading it). None when the worker was
+        cancelled meanwhile."""
         from textual.worker import get_current_worker
 
         worker = get_current_worker()
         pending = [i for i, entry in enumerate(entries) if not entry.read]
-        if not pending:
-            return entries
-        shown = self._visible_rows()
-        pending.sort(key=lambda i: i not in shown)  # stable: in order within each part
         read = list(entries)
-        for start in range(0, len(pending), READ_CHUNK):
+        while pending:
             if worker.is_cancelled:
                 return None
-            chunk = pending[start : start + READ_CHUNK]
+            shown = self._visible_rows()
+            chunk = [i for i in pending if i in shown][:READ_CHUNK]
+            chunk += [i for i in pending if i not in shown][: READ_CHUNK - len(chunk)]
+            taken = set(chunk)
+            pending = [i for i in pending if i not in taken]
             for i in chunk:
                 read[i] = read_entry(entries[i].folder, entries[i].root)
             self.app.call_from_thread(self._entries_read, [read[i] for i in chunk])
