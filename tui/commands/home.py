@@ -66,7 +66,7 @@ def run_home(folder: Path | None, args: argparse.Namespace) -> int:
         config, problems = load_user_config()
         for problem in problems:
             echo(_("labeldesk: {problem}").format(problem=problem), file=sys.stderr)
-        settings = HomeSettings(config.annotator, config.keymap, config.roots)
+        settings = HomeSettings(config.annotator, config.keymap, tuple(config.roots))
     try:
         name = resolve_name(getattr(args, "annotator", None), settings.annotator)
     except ValueError as exc:

@@ -30,10 +30,9 @@ from tui.core.home.listing import HomeEntry, list_batches, read_entry, utc_day
 from tui.core.home.roots import Roots
 from tui.core.i18n import _, ngettext
 from tui.core.resources import data_dir
-from tui.core.safe_text import visible
+from tui.core.safe_text import visible, visible_aligned
 from tui.key_gate import PaintedGate
 from tui.widgets.batch_rows import BatchRows
-from tui.widgets.task_text import literal_text
 
 if TYPE_CHECKING:  # loaded in the workers, after the first paint
     from tui.core.home.figures import BatchFigures, FigureCache
@@ -83,6 +82,13 @@ def home_keys(keymap_name: str | None = None) -> dict[str, str]:
         keys.update(_home_table(data_dir("keymaps") / f"{keymap_name}.toml"))
     keys.update(_home_table(config_dir() / "keymap.toml"))
     return keys
+
+
+def literal_text(value: str, style: str = "") -> Text:
+    """Text from a file, through the one sanitizer, never parsed as markup (as
+    tui/widgets/task_text.py's; not imported from there: its module costs ~2 ms of start-up,
+    before the first paint, for what the rows do not use)."""
+    return Text(visible_aligned(value), style=style)
 
 
 def row_lines(entry: HomeEntry, figures: BatchFigures | None) -> list[Text]:

@@ -16,16 +16,15 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 MAX_DEPTH = 3
 SKIPPED = frozenset({"results", "audits", "media", "node_modules", "__pycache__"})
 
 
-@dataclass(frozen=True)
-class HomeEntry:
+class HomeEntry(NamedTuple):  # a NamedTuple: built at import ~5x faster than a dataclass
     folder: Path
     root: Path
     id: str
