@@ -191,7 +191,7 @@ class HomeScreen(PaintedGate, Screen[None]):
         yield Static(self._head(), id="home-head", markup=False)
         yield Static(visible(self._static_hint()), id="home-keys", markup=False)
         yield Static(self._empty_text(), id="home-empty", markup=False)
-        yield BatchRows(self._rows())
+        yield BatchRows(len(self.entries), self._row)
 
     def _static_hint(self) -> str:
         keys = self._keys
@@ -244,8 +244,11 @@ class HomeScreen(PaintedGate, Screen[None]):
             ).format(listed=listed)
         )
 
-    def _rows(self) -> list[list[Text]]:
-        return [row_lines(entry, self.figures.get(entry.folder)) for entry in self.entries]
+    def _row(self, index: int) -> list[Text]:
+        """Row `index`'s lines, asked by the list when it draws the row (only rows on screen
+        are ever built)."""
+        entry = self.entries[index]
+        return row_lines(entry, self.figures.get(entry.folder))
 
     def on_mount(self) -> None:
         self.query_one("#home-empty").display = not self.entries
@@ -364,7 +367,7 @@ class HomeScreen(PaintedGate, Screen[None]):
             if index is None or self.entries[index].read:
                 continue  # a new listing meanwhile (read in full) has this row already
             self.entries[index] = entry
-            listing.set_row(index, row_lines(entry, self.figures.get(entry.folder)))
+            listing.redraw_row(index)
 
     def _visible_rows(self) -> range:
         """Rows on screen now (read from the worker: two ints, a stale value costs nothing
@@ -388,7 +391,7 @@ class HomeScreen(PaintedGate, Screen[None]):
         self.entries = entries
         self._index = {entry.folder: i for i, entry in enumerate(entries)}
         cursor = self._index.get(chosen.folder, 0) if chosen is not None else 0
-        listing.set_rows(self._rows(), cursor)
+        listing.set_rows(len(entries), cursor)
         self.query_one("#home-head", Static).update(self._head())
         empty = self.query_one("#home-empty", Static)
         empty.update(self._empty_text())
@@ -399,7 +402,7 @@ class HomeScreen(PaintedGate, Screen[None]):
         index = self._index.get(entry.folder)
         if index is None or self.entries[index] != entry:
             return  # the row went away with a new listing meanwhile
-        self.query_one(BatchRows).set_row(index, row_lines(entry, figures))
+        self.query_one(BatchRows).redraw_row(index)
         self.rows_painted += 1
 
     @work(exclusive=True, group="home-watch", exit_on_error=False)

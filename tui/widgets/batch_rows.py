@@ -2,13 +2,18 @@
 
 Only the visible lines are rendered (DESIGN §7: a widget per row, or an OptionList measuring
 every prompt, costs more than the whole first paint with 200 batches), and a row whose
-figures changed is repainted alone (`set_row`). The rows hold rich Text built by the screen
-from sanitized file content; lines too wide for the window end in an ellipsis.
+figures changed is repainted alone (`redraw_row`). A row's lines are rich Text built by the
+screen from sanitized file content (`make_row`), when the row is first drawn and again after
+`redraw_row`, so rows never on screen cost nothing; lines too wide for the window end in an
+ellipsis.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -34,38 +39,61 @@ class BatchRows(ScrollView, can_focus=True, inherit_bindings=False):
             super().__init__()
             self.index = index
 
-    def __init__(self, rows: list[list[Text]]) -> None:
+    def __init__(self, count: int, make_row: Callable[[int], list[Text]]) -> None:
         super().__init__()
-        self.rows = rows
+        self.make_row = make_row
+        self.rows: list[list[Text] | None] = [None] * count  # None: built when drawn
         self.cursor = 0
-        self.virtual_size = Size(0, len(rows) * ROW_LINES)
+        self.virtual_size = Size(0, count * ROW_LINES)
+        self.row_styles: tuple[Style, Style] | None = None  # (base, cursor) during a pass
 
     # -- content ---------------------------------------------------------------------------
-    def set_rows(self, rows: list[list[Text]], cursor: int = 0) -> None:
-        self.rows = rows
-        self.cursor = max(0, min(cursor, len(rows) - 1))
-        self.virtual_size = Size(0, len(rows) * ROW_LINES)
+    def set_rows(self, count: int, cursor: int = 0) -> None:
+        self.rows = [None] * count
+        self.cursor = max(0, min(cursor, count - 1))
+        self.virtual_size = Size(0, count * ROW_LINES)
         self.refresh()
         self._show_cursor()
 
-    def set_row(self, index: int, lines: list[Text]) -> None:
+    def redraw_row(self, index: int) -> None:
+        """The row's content changed: built again (by `make_row`) when it is next drawn."""
         if 0 <= index < len(self.rows):
-            self.rows[index] = lines
+            self.rows[index] = None
             self.refresh_lines(index * ROW_LINES, ROW_LINES)
 
+    def row(self, index: int) -> list[Text]:
+        lines = self.rows[index]
+        if lines is None:
+            lines = self.rows[index] = self.make_row(index)
+        return lines
+
     # -- drawing ---------------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The lines of one pass share the widget's style and the cursor's: asked once a pass,
+        # not per line (rich_style walks every ancestor's styles; a tenth of the first paint's
+        # own work was that, 24 times over).
+        self.row_styles = self._styles_now()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self.row_styles = None
+
+    def _styles_now(self) -> tuple[Style, Style]:
+        base = self.rich_style
+        return base, base + self.get_component_rich_style("batch-rows--cursor")
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base, cursor = self.row_styles or self._styles_now()
         index, line = divmod(y + self.scroll_offset.y, ROW_LINES)
         if not 0 <= index < len(self.rows) or width <= 0:
             return Strip.blank(width, base)
-        lines = self.rows[index]
-        text = lines[line].copy() if line < len(lines) else Text()
-        text.truncate(width - 1, overflow="ellipsis")
-        style = base
-        if index == self.cursor:
-            style = base + self.get_component_rich_style("batch-rows--cursor")
+        lines = self.row(index)
+        text = lines[line] if line < len(lines) else Text()
+        if text.cell_len > width - 1:  # only a line too wide is copied to be cut
+            text = text.copy()
+            text.truncate(width - 1, overflow="ellipsis")
+        style = cursor if index == self.cursor else base
         segments = [Segment(" ", style)]
         segments += [
             Segment(s.text, style + s.style if s.style else style)
