@@ -237,3 +237,24 @@ async def test_many_batches_scroll_with_the_cursor(tmp_path: Path) -> None:
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, LabelingScreen))
         assert app.session is not None and app.session.batch.id == "b01"
+
+
+async def test_the_last_batch_gone_says_so_and_a_new_one_replaces_the_message(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    root = tmp_path / "root"
+    make_batch(root / "a", texts(1), id="a", title="Only batch")
+    app = home_app(root, live=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        screen = home(app)
+        await wait_until(pilot, lambda: screen.reads_done == 1)
+        assert not screen.query("#home-empty")  # nothing to say: not even built
+        shutil.rmtree(root / "a")
+        await pilot.press("f5")
+        await wait_until(pilot, showing(app, "No batches", str(root)))
+        make_batch(root / "b", texts(2), id="b", title="Brand new")
+        await pilot.press("f5")
+        await wait_until(pilot, showing(app, "Brand new", "me 0/2"))
+        assert "No batches" not in screen_text(app) and not screen.query("#home-empty")

@@ -190,7 +190,8 @@ class HomeScreen(PaintedGate, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(self._head(), id="home-head", markup=False)
         yield Static(visible(self._static_hint()), id="home-keys", markup=False)
-        yield Static(self._empty_text(), id="home-empty", markup=False)
+        if not self.entries:  # built only when there is nothing to list (a widget less)
+            yield Static(self._empty_text(), id="home-empty", markup=False)
         yield BatchRows(len(self.entries), self._row)
 
     def _static_hint(self) -> str:
@@ -251,7 +252,6 @@ class HomeScreen(PaintedGate, Screen[None]):
         return row_lines(entry, self.figures.get(entry.folder))
 
     def on_mount(self) -> None:
-        self.query_one("#home-empty").display = not self.entries
         self._listing = self.query_one(BatchRows)
         self._listing.focus()
         # Nothing slow before the first paint: the keymap module, the figures and the
@@ -393,9 +393,13 @@ class HomeScreen(PaintedGate, Screen[None]):
         cursor = self._index.get(chosen.folder, 0) if chosen is not None else 0
         listing.set_rows(len(entries), cursor)
         self.query_one("#home-head", Static).update(self._head())
-        empty = self.query_one("#home-empty", Static)
-        empty.update(self._empty_text())
-        empty.display = not entries
+        empty = self.query("#home-empty")
+        if entries:
+            empty.remove()
+        elif empty:
+            empty.first(Static).update(self._empty_text())
+        else:
+            self.mount(Static(self._empty_text(), id="home-empty", markup=False), before=listing)
 
     def _set_row(self, entry: HomeEntry, figures: BatchFigures) -> None:
         self.figures[entry.folder] = figures
