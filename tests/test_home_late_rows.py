@@ -154,3 +154,26 @@ async def test_rows_arrive_on_screen_first_and_repaint_alone_with_the_cursor_kep
         assert sorted(order) == [f"b{n:02d}" for n in range(READ_FIRST, BATCHES)]  # each once
         text = screen_text(app)
         assert f"Batch number {BATCHES - 2:02d}" in text and f" b{BATCHES - 2:02d}" not in text
+
+
+async def test_a_batch_toml_that_fails_to_read_late_is_said_on_its_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_root(tmp_path)
+    odd = root / "b05"
+
+    def failing(folder: Path, folder_root: Path) -> HomeEntry:
+        if folder == odd:
+            raise RuntimeError("a reader failure nobody expected")
+        return read_entry(folder, folder_root)
+
+    monkeypatch.setattr(tui.screens.home, "read_entry", failing)
+    entries = list_batches([root], read_first=READ_FIRST)
+    app = HomeApp(Roots([root], "config"), entries, annotator="anna", opener=opener, live=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        screen = home(app)
+        await wait_until(pilot, lambda: screen.reads_done == 1)  # the figures came after it
+        text = screen_text(app)
+        assert "batch.toml unreadable" in text and "a reader failure nobody expected" in text
+        assert "Batch number 04" in text and "Batch number 06" in text
+        assert all(e.read for e in screen.entries)

@@ -355,7 +355,10 @@ class HomeScreen(PaintedGate, Screen[None]):
             taken = set(chunk)
             pending = [i for i in pending if i not in taken]
             for i in chunk:
-                read[i] = read_entry(entries[i].folder, entries[i].root)
+                try:
+                    read[i] = read_entry(entries[i].folder, entries[i].root)
+                except Exception as exc:  # one odd batch.toml must not stop the other rows
+                    read[i] = entries[i]._replace(read=True, task_type="?", error=str(exc))
             self.app.call_from_thread(self._entries_read, [read[i] for i in chunk])
         return read
 
