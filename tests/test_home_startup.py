@@ -51,3 +51,50 @@ def test_a_folder_of_batches_lists_without_pydantic(tmp_path: Path) -> None:
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+NO_ARGUMENT = """
+import sys
+import tui.home_app
+built = []
+loaded = []
+
+
+def run(self):  # not in the terminal: what was built, and what was imported by then
+    built.append(self)
+    loaded.extend(m for m in sys.modules if m in ("argparse", "pydantic"))
+
+
+tui.home_app.HomeApp.run = run
+from tui.cli import main
+code = main([])
+(app,) = built
+assert code == 0, code
+assert [e.read for e in app.entries] == [True, True, False], app.entries  # LINES=2: 2 rows
+assert app.entries[1].title == "Batch 1" and app.entries[2].title == "b2"
+assert loaded == [], loaded  # nothing to parse; nothing to validate before the first paint
+"""
+
+
+def test_labeldesk_alone_parses_nothing_and_reads_the_first_screen(tmp_path: Path) -> None:
+    for n in range(3):
+        make_batch(tmp_path / "batches" / f"b{n}", [{"id": "t", "text": "x"}], title=f"Batch {n}")
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.toml").write_text(
+        f'annotator = "anna"\nroots = ["{tmp_path / "batches"}"]\n', encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", NO_ARGUMENT],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={
+            "PYTHONPATH": str(REPO),
+            "PATH": "/usr/bin:/bin",
+            "LINES": "2",
+            "COLUMNS": "80",
+            "LABELDESK_CONFIG_DIR": str(tmp_path / "config"),
+            "LABELDESK_STATE_DIR": str(tmp_path / "state"),
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

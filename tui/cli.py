@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tui import __version__
 from tui.core.i18n import N_, _
+
+if TYPE_CHECKING:  # imported where a command line is parsed: `labeldesk` alone parses none
+    import argparse
 
 COMMAND_MODULES = (
     "open",
@@ -48,6 +51,8 @@ ARGPARSE_WORDS = (
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line parser; with `only`, just that command module's commands."""
+    import argparse
+
     # argparse looks its module-level `_` up when it formats help and errors.
     setattr(argparse, "_", _)  # noqa: B010
     parser = argparse.ArgumentParser(
@@ -82,9 +87,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             args_list.insert(0, "open")
         return _run(build_parser(only="open").parse_args(args_list))
     if not args_list:
-        # `labeldesk` alone opens home: only its module (the home screen's first paint is
-        # measured against a bare app's; building every command's parser costs ~10 ms).
-        return _run(build_parser(only="home").parse_args(["home"]))
+        # `labeldesk` alone opens home, with nothing to parse: no parser is built and argparse
+        # is not imported (the home screen's first paint is measured against a bare app's;
+        # every command's parser costs ~10 ms, argparse and the home parser ~2 ms).
+        from tui.commands.home import run_home
+
+        return run_home(None, None)
     parser = build_parser()
     commands = {a for a in parser._subparsers._group_actions[0].choices}  # type: ignore[union-attr]
     # `labeldesk BATCH` is short for `labeldesk open BATCH`; `labeldesk` alone opens home.

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +13,8 @@ from tui.core.i18n import _
 from tui.core.safe_text import echo
 
 if TYPE_CHECKING:  # loaded when a batch is opened, not before the home screen paints
+    import argparse
+
     from tui.core.keymap import Keymap
     from tui.core.session import LabelingSession
 
@@ -51,8 +52,9 @@ def first_screen_rows() -> int:
     return max(shutil.get_terminal_size().lines, 1) // 2 + 1
 
 
-def run_home(folder: Path | None, args: argparse.Namespace) -> int:
-    """The home screen over `folder`, or over the configured roots when None."""
+def run_home(folder: Path | None, args: argparse.Namespace | None) -> int:
+    """The home screen over `folder`, or over the configured roots when None; `args` holds
+    --annotator and --keymap (None: `labeldesk` alone, neither given)."""
     from tui.core.annotator_name import resolve_name
     from tui.core.home.listing import list_batches
     from tui.core.home.roots import Roots, resolve_roots
