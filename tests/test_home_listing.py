@@ -71,3 +71,18 @@ def test_the_first_screen_is_the_terminal_height_in_rows(
     monkeypatch.setenv("LINES", str(lines))  # shutil asks the environment first, as Textual does
     monkeypatch.setenv("COLUMNS", "80")
     assert first_screen_rows() == rows
+
+
+def test_batches_are_listed_in_path_order_by_folder_name(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    for name in ("project-x/a", "project/b", "project/a", "projectz", "Project"):
+        make_batch(root / name, texts(1), id=name.replace("/", "-"))
+    folders = [folder for folder, _root in find_batches([root])]
+    assert folders == sorted(folders)  # as Paths sort: component by component
+    assert [f.relative_to(root).as_posix() for f in folders] == [
+        "Project",
+        "project/a",
+        "project/b",
+        "project-x/a",
+        "projectz",
+    ]

@@ -114,7 +114,9 @@ def _batch_folders(root: Path) -> list[tuple[Path, FolderKey | None]]:
                     pending.append((child.path, depth + 1))
             except OSError:
                 continue
-    return [(Path(path), key) for path, key in sorted(found)]
+    # By path component, as Paths sort ("project/b" before "project-x/a"), not by string.
+    found.sort(key=lambda item: item[0].split(os.sep))
+    return [(Path(path), key) for path, key in found]
 
 
 def find_batches(roots: Iterable[Path]) -> list[tuple[Path, Path]]:
