@@ -130,13 +130,18 @@ async def test_rows_not_read_yet_show_their_folder_and_every_key_works_on_them(
 
 
 async def test_rows_arrive_on_screen_first_and_repaint_alone_with_the_cursor_kept(
-    tmp_path: Path, reader: GatedReader
+    tmp_path: Path, reader: GatedReader, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_root(tmp_path)
     async with started(root, reader) as (app, pilot):
         screen = home(app)
         listing = screen.query_one(BatchRows)
         folders = [e.folder for e in screen.entries]
+        redrawn: list[int] = []
+        whole: list[int] = []
+        redraw_row, set_rows = listing.redraw_row, listing.set_rows
+        monkeypatch.setattr(listing, "redraw_row", lambda i: (redrawn.append(i), redraw_row(i)))
+        monkeypatch.setattr(listing, "set_rows", lambda *a: (whole.append(1), set_rows(*a)))
         # The worker's first batch of reads was chosen from the top of the list; End now
         # makes the last rows the ones on screen, so they come next, before the middle.
         await pilot.press("end", "up")
@@ -152,6 +157,8 @@ async def test_rows_arrive_on_screen_first_and_repaint_alone_with_the_cursor_kep
         middle = f"b{BATCHES // 2 + 5:02d}"  # below the first batch of reads, not on screen
         assert order.index(f"b{BATCHES - 1:02d}") < order.index(middle), order
         assert sorted(order) == [f"b{n:02d}" for n in range(READ_FIRST, BATCHES)]  # each once
+        # Each row read was repainted alone (then again with its figures), never the list.
+        assert set(range(READ_FIRST, BATCHES)) <= set(redrawn) and not whole
         text = screen_text(app)
         assert f"Batch number {BATCHES - 2:02d}" in text and f" b{BATCHES - 2:02d}" not in text
 
