@@ -19,6 +19,7 @@ import orjson
 from pydantic import ValidationError
 
 from tui.core.batch_config import BatchConfig, read_batch_config, sha256_of
+from tui.core.first_seen import FirstSeen
 from tui.core.i18n import _
 from tui.core.json_text import json_reason
 from tui.core.jsonl_index import JsonlIndex
@@ -429,8 +430,8 @@ class Batch:
         self.index_rest()
         problems: list[Problem] = list(self.problems)
         invalid: set[int] = set()
-        first_seen: dict[str, int] = {}
         total = len(self)
+        first_seen = FirstSeen(total, self.task_id_at)
         for i in range(total):
             item = self.item(i)
             if not item.valid:
@@ -439,7 +440,7 @@ class Batch:
                     problems.extend(item.problems)
             elif item.raw is not None and len(problems) < max_problems:
                 problems.extend(self._media_problems(item))
-            previous = first_seen.setdefault(item.task_id, item.line_no)
+            previous = first_seen.first_line(item.task_id, i, item.line_no)
             if previous != item.line_no:
                 invalid.add(i)
                 if len(problems) < max_problems:

@@ -297,6 +297,9 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         if self.is_attached:
             self.fit_info_lines()
             self.render_keys()
+            # The item is out: these lines go in the next frame together, not one per round.
+            for line in self.query(Line):
+                line.flush()
             # Then, once those lines are out too, the paint of the item expected next.
             self.call_after_refresh(self._prefetch)
 

@@ -230,15 +230,27 @@ class DiffText(Widget):
                 self._shown, self._shown_key = update.strips, update.key
             self._min_lines = 0
             self.refresh(layout=self._fixed_height() is None)
+            self._to_screen_now()
             return
         if update.lines is not None:
             self._min_lines = update.lines if self._keep_height else 0
         self._shown = update.strips
         if update.regions is None:
             self.refresh(layout=True)
+            self._to_screen_now()
             return
         if update.regions:  # none: the same cells, nothing to send (Textual's cache shows them)
             self.refresh(*update.regions)
+            self._to_screen_now()
+
+    def _to_screen_now(self) -> None:
+        """Hand the repaint to the screen now rather than on this widget's next idle turn.
+        Otherwise the screen can go idle first: it then runs its after-refresh callbacks
+        (the 'item painted' signal of tui/key_gate.py among them) before the frame that
+        shows the change, and that frame waits behind them."""
+        check = getattr(self, "_check_refresh", None)  # Textual's own idle step
+        if check is not None:
+            check()
 
     def render_line(self, y: int) -> Strip:
         # Served from the render set() compared, so the content is rendered once per change.
@@ -284,6 +296,14 @@ class Line(DiffText):
         if self._pending is None:
             self.call_after_refresh(self._apply)
         self._pending = content
+
+    def _to_screen_now(self) -> None:
+        """Not for the lines around the item: those repaint on their own idle turn, so
+        that all of them changed after one item go out together in one frame."""
+
+    def flush(self) -> None:
+        """Apply new content now (when the item is already out), not after the next frame."""
+        self._apply()
 
     def _apply(self) -> None:
         content, self._pending = self._pending, None

@@ -23,8 +23,16 @@ class StatusLine(Line):
     """A Line whose height follows its message (1 to MOST_LINES lines)."""
 
     def set(self, content: RenderableType) -> None:
-        self._fit(content)
+        if not self.is_mounted:
+            self._fit(content)
         super().set(content)
+
+    def _apply(self) -> None:
+        # Fitted when the new message is applied (after the item's frame): wrapping it is
+        # no part of the work between a key and the next item on screen.
+        if self._pending is not None:
+            self._fit(self._pending)
+        super()._apply()
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(self.content)
