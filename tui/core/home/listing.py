@@ -84,15 +84,16 @@ def _is_batch(folder: str) -> bool:
 FolderKey = tuple[int, int]  # (st_dev, st_ino): the same folder under two paths is one batch
 
 
-def _batch_folders(root: Path) -> list[tuple[Path, FolderKey | None]]:
-    """The batch folders under `root`, by path, each with its key (None: not stat-able)."""
+def _batch_folders(root: Path, keyed: bool) -> list[tuple[Path, FolderKey | None]]:
+    """The batch folders under `root`, by path, each with its key when `keyed` (None: not
+    asked for, or not stat-able)."""
     if _is_batch(str(root)):
         try:
             info = os.stat(root)
         except OSError:
             return [(root, None)]
         return [(root, (info.st_dev, info.st_ino))]
-    found: list[tuple[str, FolderKey]] = []
+    found: list[tuple[str, FolderKey | None]] = []
     pending = [(str(root), 0)]
     while pending:
         folder, depth = pending.pop()
@@ -108,8 +109,11 @@ def _batch_folders(root: Path) -> list[tuple[Path, FolderKey | None]]:
                 if not child.is_dir(follow_symlinks=False):
                     continue
                 if _is_batch(child.path):
-                    info = child.stat(follow_symlinks=False)
-                    found.append((child.path, (info.st_dev, info.st_ino)))
+                    key: FolderKey | None = None
+                    if keyed:
+                        found_info = child.stat(follow_symlinks=False)
+                        key = (found_info.st_dev, found_info.st_ino)
+                    found.append((child.path, key))
                 elif depth + 1 < MAX_DEPTH:
                     pending.append((child.path, depth + 1))
             except OSError:
@@ -123,12 +127,15 @@ def find_batches(roots: Iterable[Path]) -> list[tuple[Path, Path]]:
     """(folder, root) of every batch under `roots`, each folder once (by device and inode,
     so a root inside another or reached through a symlink lists it once), in root order then
     by path. No batch.toml is read."""
+    roots = list(roots)
+    # One root's walk meets each folder once (symlinks are not followed): no stat needed.
+    keyed = len(roots) > 1
     found: list[tuple[Path, Path]] = []
     seen: set[FolderKey] = set()
     for root in roots:
         if not root.is_dir():
             continue
-        for folder, key in _batch_folders(root):
+        for folder, key in _batch_folders(root, keyed):
             if key is not None:
                 if key in seen:
                     continue
