@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -291,7 +292,8 @@ class ItemPaintGate:
     def item_shown(self, mounted: AwaitMount | None, task_id: str | None) -> None:
         self._shown_seq += 1
         if mounted is None:  # reloaded in place: painted in the next frame
-            self.call_after_refresh(self._item_painted, self._shown_seq, task_id)  # type: ignore[attr-defined]
+            seq = self._shown_seq
+            self.after_paint(lambda: self._item_painted(seq, task_id))
             return
         self.call_later(self._when_mounted, self._shown_seq, mounted, task_id)  # type: ignore[attr-defined]
 
@@ -300,7 +302,11 @@ class ItemPaintGate:
     ) -> None:
         if mounted is not None:
             await mounted
-        self.call_after_refresh(self._item_painted, seq, task_id)  # type: ignore[attr-defined]
+        self.after_paint(lambda: self._item_painted(seq, task_id))
+
+    def after_paint(self, step: Callable[[], None]) -> None:
+        """Run `step` once the next frame is out (a screen may batch such steps)."""
+        self.call_after_refresh(step)  # type: ignore[attr-defined]
 
     def _item_painted(self, seq: int, task_id: str | None) -> None:
         if seq != self._shown_seq:
