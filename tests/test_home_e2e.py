@@ -5,6 +5,8 @@ back to the home screen with the new figure, and the results JSONL holds the ans
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -57,6 +59,16 @@ def test_home_without_roots_says_where_to_set_them(tmp_path: Path, terminal: Tmu
     terminal.start([str(LABELDESK)], tmp_path)
     screen = terminal.wait_for("LABELDESK-EXIT=")
     assert "LABELDESK-EXIT=2" in screen and "no folders to look in" in screen
+
+
+def test_a_folder_without_batches_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    argv = [str(LABELDESK), str(tmp_path / "empty")]
+    result = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2
+    assert "no batch.toml and no batch folders inside it" in result.stderr
+    assert not (tmp_path / "state" / "opened.json").exists()  # not remembered as a root
 
 
 def test_a_folder_opened_once_is_home_next_time(tmp_path: Path) -> None:

@@ -139,12 +139,11 @@ ADJUDICATION_FIELDS = sorted(adjudication(0))
 )
 def test_the_newer_readers_survive_any_line(results: list[bytes], decisions: list[bytes]) -> None:
     """Readers added after the first hostile-folder work (merge and adjudications, export in
-    every format, the team ledger, the home screen's figures, the batch list, the history
+    every format, the team ledger, the home screen's figures, the history
     panel): a colleague's odd line is a reported problem, never an exception."""
     import io
 
     from tui.core.batch import Batch
-    from tui.core.batch_discovery import BatchEntry, count_progress
     from tui.core.export.formats import ExportOptions, write_export
     from tui.core.export.names import BINARY_FORMATS, FORMATS, SPAN_FORMATS
     from tui.core.export.records import open_source
@@ -192,7 +191,6 @@ def test_the_newer_readers_survive_any_line(results: list[bytes], decisions: lis
             ledger.close()
 
         compute_figures(read_entry(folder, folder.parent), "anna", "2026-11-22")
-        count_progress(BatchEntry(folder, BATCH_ID, "t", "classify", "nl"), "anna")
 
         store = ResultsStore(batch.results_dir, "anna", batch.id)
         store.open()

@@ -37,7 +37,6 @@ from tests.test_audit_support import audit, result, write_audits, write_results
 from tui.app import LabelDeskApp
 from tui.core.active_clock import ActiveClock
 from tui.core.audit import SampleSpec, assign_audit
-from tui.core.batch_discovery import discover_batches
 from tui.core.keymap import Keymap
 from tui.core.session import LabelingSession
 from tui.launch import prepare
@@ -178,21 +177,6 @@ def test_labeling_screen(
         await settled(pilot, preview_painted)
 
     snap(snap_compare, app, size, run_before)
-
-
-# -- the batch list -----------------------------------------------------------------------------
-@pytest.mark.parametrize("size", SIZES)
-def test_batch_list(snap_compare: SnapCompare, here: Path, size: tuple[int, int]) -> None:
-    """`labeldesk samples/`: the list of batches, one of them partly answered."""
-    root = Path("samples")
-    root.mkdir()
-    for name in TASK_TYPES:
-        shutil.copytree(SAMPLES / name, root / name, ignore=shutil.ignore_patterns("results"))
-    session, _ = open_session(root / "binary-en")
-    session.submit("accept", {"label": "REFUSAL", "accept": True})
-    session.store.close()
-    app = LabelDeskApp(batches=discover_batches(root), annotator=ANNOTATOR, opener=None)
-    snap(snap_compare, app, size, run(until=("binary",)))
 
 
 # -- overlays over the labeling screen -----------------------------------------------------------

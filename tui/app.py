@@ -1,9 +1,8 @@
-"""The Textual application: a thin shell around a LabelingSession (or a list of batches)."""
+"""The Textual application: a thin shell around a LabelingSession (tui/home_app.py adds the
+home screen's list of batches)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -13,7 +12,6 @@ from textual.screen import Screen
 from tui.key_gate import KeyGateApp
 
 if TYPE_CHECKING:  # imported when used: the home screen paints before any of them loads
-    from tui.core.batch_discovery import BatchEntry
     from tui.core.keymap import Keymap
     from tui.core.session import LabelingSession
     from tui.screens.labeling import LabelingScreen
@@ -46,18 +44,10 @@ class LabelDeskApp(KeyGateApp, inherit_bindings=False):
         self,
         session: LabelingSession | None = None,
         keymap: Keymap | None = None,
-        *,
-        batches: list[BatchEntry] | None = None,
-        annotator: str = "",
-        opener: Callable[[Path], tuple[LabelingSession, Keymap]] | None = None,
     ) -> None:
         super().__init__()
         self.session = session
         self.keymap = keymap
-        self.batches = batches
-        self.annotator = annotator
-        self.opener = opener
-        self.finished: list[LabelingSession] = []  # closed sessions, for their summaries
 
     def on_key_activity(self, event: events.Key) -> None:
         # Every key counts as activity, on any screen (guidelines and help included).
@@ -65,18 +55,14 @@ class LabelDeskApp(KeyGateApp, inherit_bindings=False):
             self.session.clock.touch()
 
     def get_default_screen(self) -> Screen[Any]:
-        if self.batches is None and self.session is not None and self.keymap is not None:
+        if self.session is not None and self.keymap is not None:
             # A batch opened directly: its item screen is the first screen, so no empty
             # default screen is composed and laid out before it (start-up).
             return self._labeling_screen(self.session, self.keymap)
         return super().get_default_screen()
 
     def on_mount(self) -> None:
-        if self.batches is not None:
-            from tui.screens.batch_picker import BatchPickerScreen
-
-            self.push_screen(BatchPickerScreen(self.batches, self.annotator))
-        elif self.session is not None and self.keymap is not None:
+        if self.session is not None and self.keymap is not None:
             self._started(self.session, self.keymap)
 
     def action_overlay_quit_hint(self, binding_id: str) -> None:
@@ -86,7 +72,7 @@ class LabelDeskApp(KeyGateApp, inherit_bindings=False):
 
         keys = self.keymap.keys_for(binding_id) if self.keymap is not None else []
         if not self.screen.is_modal or any(self._bound_on_screen(key) for key in keys):
-            raise SkipAction()  # an item screen, the flag dialog, the batch list: their own
+            raise SkipAction()  # an item screen, the flag dialog, the home screen: their own
         selected: object = getattr(self.focused, "selected_text", None)
         if binding_id == "app.interrupt" and selected:
             raise SkipAction()  # a field with a selection: Ctrl+c copies it
@@ -114,12 +100,6 @@ class LabelDeskApp(KeyGateApp, inherit_bindings=False):
         viewers = load_user_config()[0].viewers
         return LabelingScreen(session, keymap, self.from_list, viewers)
 
-    def _start(self, session: LabelingSession, keymap: Keymap) -> None:
-        self.session = session
-        self.keymap = keymap
-        self.push_screen(self._labeling_screen(session, keymap))
-        self._started(session, keymap)
-
     def _started(self, session: LabelingSession, keymap: Keymap) -> None:
         # The overlays' keys (help, guidelines, flag, ...) come from the same keymap.
         overlay_keys = {
@@ -135,23 +115,6 @@ class LabelDeskApp(KeyGateApp, inherit_bindings=False):
 
     @property
     def from_list(self) -> bool:
-        """A batch opened from a list (the picker, the home screen): quitting it goes back."""
-        return self.batches is not None
-
-    def open_batch(self, folder: Path) -> None:
-        """Open a batch chosen in the list; a batch that cannot be opened is said, not fatal."""
-        if self.opener is None:
-            return
-        try:
-            session, keymap = self.opener(folder)
-        except Exception as exc:  # a LaunchError, said in the app; the list stays usable
-            self.notify(str(exc), severity="error", timeout=15, markup=False)
-            return
-        self._start(session, keymap)
-
-    def close_session(self) -> None:
-        if self.session is not None:
-            self.session.store.close()
-            self.session.batch.index.close()
-            self.finished.append(self.session)
-            self.session = None
+        """A batch opened from a list (the home screen, tui/home_app.py): quitting it goes back
+        to the list. A batch opened directly quits the app."""
+        return False

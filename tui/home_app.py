@@ -33,7 +33,10 @@ class HomeApp(LabelDeskApp, inherit_bindings=False):
         day: Callable[[], str] = utc_day,
         live: bool = True,
     ) -> None:
-        super().__init__(annotator=annotator, opener=opener)
+        super().__init__()
+        self.annotator = annotator
+        self.opener = opener
+        self.finished: list[LabelingSession] = []  # closed sessions, for their summaries
         self.roots = roots
         self.entries = entries
         self.keymap_name = keymap_name
@@ -65,6 +68,20 @@ class HomeApp(LabelDeskApp, inherit_bindings=False):
             live=self.live,
         )
 
+    def open_batch(self, folder: Path) -> None:
+        """Open a batch chosen in the list; a batch that cannot be opened is said, not fatal."""
+        if self.opener is None:
+            return
+        try:
+            session, keymap = self.opener(folder)
+        except Exception as exc:  # a LaunchError, said in the app; the list stays usable
+            self.notify(str(exc), severity="error", timeout=15, markup=False)
+            return
+        self.session = session
+        self.keymap = keymap
+        self.push_screen(self._labeling_screen(session, keymap))
+        self._started(session, keymap)
+
     def open_audit(self, folder: Path) -> None:
         """The review of my audit sample of `folder`, as `labeldesk audit FOLDER` opens it;
         quitting it comes back here. Why it cannot open is said, not fatal."""
@@ -90,7 +107,12 @@ class HomeApp(LabelDeskApp, inherit_bindings=False):
             self.audit_session = None
 
     def close_session(self) -> None:
-        super().close_session()
+        """The batch quit back to the list (or the app's end): its results file is released."""
+        if self.session is not None:
+            self.session.store.close()
+            self.session.batch.index.close()
+            self.finished.append(self.session)
+            self.session = None
         self.close_audit()
 
 

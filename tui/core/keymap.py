@@ -97,7 +97,6 @@ MODAL_BINDINGS: dict[str, str] = {
     "my_audits.close": N_("close the audits of your work"),
     "flag.cancel": N_("close the flag dialog without flagging"),
     "rescue.cancel": N_("close the rescue dialog without writing"),
-    "picker.quit": N_("quit from the list of batches"),
     "gold.continue": N_("gold training: go on to the next item"),
     "history.close": N_("close your answers' list"),
     "history.next_filter": N_("answers' list: the next filter (all, skipped, flagged, ...)"),

@@ -170,6 +170,10 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         self._status = Text("")
         self._class_bindings = self._bindings
         self._around_scheduled = False
+        # Work for after the next frame (tui/screens/item_screen.py after_frame): one
+        # callback for all of it, as each of Textual's call_after_refresh is a message of
+        # its own in the screen's queue, ahead of the frame that shows the next item.
+        self._after_frame: list[Callable[[], None]] = []
         self._kept: dict[str, tuple[tuple[object, ...], Screen[Any]]] = {}
         # What the key bar was last laid out from (render_keys skips an unchanged state).
         self._keys_state: tuple[object, ...] | None = None
@@ -195,7 +199,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
 
     def item_composed(self, task_id: str | None) -> None:
         """The item composed with the screen is up: keys wait until it has been painted."""
-        self.call_after_refresh(self._settle_focus)
+        self.after_frame(self._settle_focus)
         self.item_shown(None, task_id)
 
     @property
@@ -217,12 +221,33 @@ class ItemScreen(ItemPaintGate, Screen[None]):
             mounted = body.mount(widget)
         # A view may have asked for focus on its way out (focus requests are deferred):
         # once things settle, a focus left on a removed widget goes back to this screen.
-        self.call_after_refresh(self._settle_focus)
+        if widget is not None:
+            self.after_frame(self._settle_focus)
         # Already at the top: no deferred scroll to queue per item (the screen's scroll keys
         # scroll at once, so none of theirs can be pending).
         if body.scroll_offset:
             body.scroll_home(animate=False)
         self.item_shown(mounted, task_id)
+
+    def after_frame(self, step: Callable[[], None]) -> None:
+        """Run `step` once the next frame is out, in order with the other steps asked for
+        meanwhile (a step asking for another runs it after the frame after that)."""
+        self._after_frame.append(step)
+        if len(self._after_frame) == 1:
+            self.call_after_refresh(self._run_after_frame)
+
+    def _run_after_frame(self) -> None:
+        steps, self._after_frame = self._after_frame, []
+        for step in steps:
+            step()
+
+    def after_paint(self, step: Callable[[], None]) -> None:
+        """tui/key_gate.py ItemPaintGate: the 'item painted' step joins the others."""
+        self.after_frame(step)
+
+    def defer_line(self, line: Line) -> None:
+        """tui/widgets/line.py: a line's new content is applied after the next frame."""
+        self.after_frame(line.flush)
 
     def _settle_focus(self) -> None:
         focused = self.focused
@@ -290,7 +315,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         these lines reach the screen in the frame after it anyway (tui/widgets/line.py)."""
         if not self._around_scheduled:
             self._around_scheduled = True
-            self.call_after_refresh(self._refresh_around)
+            self.after_frame(self._refresh_around)
 
     def _refresh_around(self) -> None:
         self._around_scheduled = False
@@ -301,7 +326,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
             for line in self.query(Line):
                 line.flush()
             # Then, once those lines are out too, the paint of the item expected next.
-            self.call_after_refresh(self._prefetch)
+            self.after_frame(self._prefetch)
 
     def _prefetch(self) -> None:
         # Keys waiting come first: the work ahead is for the reading time between keys.

@@ -66,12 +66,12 @@ class LabelingScreen(ItemScreen):
         self,
         session: LabelingSession,
         keymap: Keymap,
-        from_picker: bool = False,
+        from_list: bool = False,
         viewer_commands: dict[str, str] | None = None,
     ) -> None:
         super().__init__(keymap)
         self.viewer_commands = viewer_commands or {}
-        self.from_picker = from_picker
+        self.from_list = from_list
         self.session = session
         self.bind_keys(keymap.contexts)
         self.revealed: set[int] = set()
@@ -898,8 +898,8 @@ class LabelingScreen(ItemScreen):
         if not self._may_leave("quit"):
             return
         self._close_team()
-        if self.from_picker:
-            # Back to the list of batches: this batch's results file is released.
+        if self.from_list:
+            # Back to the home screen's list of batches: this batch's results file is released.
             self.workers.cancel_all()
             close = getattr(self.app, "close_session", None)
             if close is not None:

@@ -294,7 +294,11 @@ class Line(DiffText):
             super().set(content)
             return
         if self._pending is None:
-            self.call_after_refresh(self._apply)
+            defer = getattr(self.screen, "defer_line", None)  # an item screen batches these
+            if defer is not None:
+                defer(self)
+            else:
+                self.call_after_refresh(self._apply)
         self._pending = content
 
     def _to_screen_now(self) -> None:

@@ -1,0 +1,62 @@
+"""'Item painted' (what lets the next key through, tui/key_gate.py) is said only once a frame
+has gone out after the item was put up: never from the screen's after-refresh work that
+Textual can run before the frame of a widget whose repaint is still on its way.
+
+The frame is observed where Textual hands it to the terminal (App._display, called in
+headless runs too); nothing else here reads Textual's internals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.demo_app import running, sample
+from tui.screens.labeling import LabelingScreen
+
+
+@pytest.mark.parametrize("name", ["binary-en", "classify-nl", "compare-en"])
+async def test_each_item_is_painted_after_a_frame(tmp_path: Path, name: str) -> None:
+    folder = sample(tmp_path, name)
+    async with running(folder) as (app, pilot):
+        screen = app.screen
+        assert isinstance(screen, LabelingScreen)
+        events: list[tuple[str, Any]] = []
+        display = app._display
+
+        def frame(on: Any, renderable: Any) -> None:
+            if renderable is not None:
+                events.append(("frame", None))
+            display(on, renderable)
+
+        painted = screen._item_painted
+
+        def item_painted(seq: int, task_id: str | None) -> None:
+            if seq == screen._shown_seq:
+                events.append(("painted", task_id))
+            painted(seq, task_id)
+
+        setattr(app, "_display", frame)  # noqa: B010 (an instance's method, for this app only)
+        setattr(screen, "_item_painted", item_painted)  # noqa: B010
+        key = {"binary-en": "a", "classify-nl": "1", "compare-en": "a"}
+        answered = 0
+        for _ in range(4):
+            shown = screen.painted_task_id
+            events.append(("key", shown))
+            await pilot.press(key[name])
+            for _ in range(200):
+                if screen.keys_ready and screen.painted_task_id != shown:
+                    break
+                await pilot.pause(0.01)
+            assert screen.painted_task_id != shown, "the next item was never painted"
+            answered += 1
+        assert answered == 4
+        # Between a key and the 'painted' of the item it led to, a frame went out.
+        last_key = -1
+        for i, (what, _id) in enumerate(events):
+            if what == "key":
+                last_key = i
+            elif what == "painted" and last_key >= 0:
+                between = [w for w, _ in events[last_key:i]]
+                assert "frame" in between, f"item {_id} said painted before any frame: {events}"
