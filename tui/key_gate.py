@@ -284,17 +284,18 @@ _KEY_HANDLERS: dict[type, bool] = {}
 
 
 def _has_key_handlers(screen: object) -> bool:
-    """Whether the screen's class handles keys itself (`on_key`, `key_…` methods), which a
-    key must then reach before the bindings are looked at."""
+    """Whether the screen's class handles keys itself (`on_key`, `handle_key`, `key_…`
+    methods, an `@on(events.Key)` handler), which a key must then reach before the bindings
+    are looked at."""
     cls = type(screen)
     known = _KEY_HANDLERS.get(cls)
     if known is None:
+        ours = [k for k in cls.__mro__ if k.__module__.startswith(("tui.", "task_types."))]
         known = any(
-            name in ("on_key", "_on_key") or name.startswith("key_")
-            for klass in cls.__mro__
-            if klass.__module__.startswith(("tui.", "task_types."))
+            name in ("on_key", "_on_key", "handle_key") or name.startswith("key_")
+            for klass in ours
             for name in vars(klass)
-        )
+        ) or any(events.Key in vars(klass).get("_decorated_handlers", {}) for klass in ours)
         _KEY_HANDLERS[cls] = known
     return known
 
