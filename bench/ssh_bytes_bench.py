@@ -14,7 +14,10 @@ directly and (b) through `ssh -t` to an sshd this script starts on 127.0.0.1 (fr
 tests/sshd_server.py) and stops at the end, at 80×24 and 160×50, with TERM=xterm-256color
 and no COLORTERM (as over ssh). N-1 answer keys (`a`: accept) are sent one at a time; after
 each, the script waits until the next item's marker has appeared in the output and the output
-has then been quiet for 150 ms. Figures:
+has then been quiet for 150 ms. The two apps are started one after the other, then both stay
+open and the keys alternate between them in blocks of 11 (to labeldesk, to the bare app,
+...): the machine's speed drifts over minutes on a shared host, and alternating keeps both
+apps under the same conditions. Figures:
 
 - bytes/item: bytes written to the terminal from one key to the next, mean over the keys;
 - key→next item p50/p90/p99: from writing the key to the read that completes the next
@@ -67,6 +70,7 @@ from tests.sshd_server import (  # noqa: E402
 BARE_APP = REPO / "bench" / "bare_app.py"
 KEY = b"a"  # task_types/binary/keys.toml: a accepts
 CTRL_Q = b"\x11"
+KEY_BLOCK = 11  # keys in a row to one app before the other takes its turn
 QUIET_S = 0.15  # the screen has settled once the output has been quiet this long
 SETTLE_CAP_S = 3.0  # ...or after this long (a clock on screen may never stop talking)
 MARKER_TIMEOUT_S = 15.0  # the next item must show within this, else the run is abandoned
@@ -213,31 +217,63 @@ class Result:
     note: str = ""
 
 
-def measure(argv: list[str], env: dict[str, str], cols: int, rows: int, keys: int) -> Result:
-    result = Result()
+def _start(argv: list[str], env: dict[str, str], cols: int, rows: int, result: Result) -> PtyRun:
+    """Spawn one app and wait for its first item (timed), then until its screen settles."""
     run = PtyRun(argv, env, cols, rows)
+    shown = run.wait_for_text(marker(1), 0, START_TIMEOUT_S)
+    if shown is None:
+        tail = ANSI.sub(b"", bytes(run.out[-2000:])).decode(errors="replace")
+        result.error = f"first item never shown; output ends:\n{tail}"
+        return run
+    result.start_s = shown - run.started
+    run.settle()
+    result.first_bytes = len(run.out)
+    return run
+
+
+def _answer(run: PtyRun, n: int, result: Result) -> bool:
+    """Send one answer key; time it until item n's marker shows; count its bytes."""
+    since = len(run.out)
+    sent = run.send(KEY)
+    seen = run.wait_for_text(marker(n), since, MARKER_TIMEOUT_S)
+    if seen is None:
+        result.error = f"{marker(n)} not shown within {MARKER_TIMEOUT_S} s"
+        return False
+    result.latencies_ms.append((seen - sent) * 1000)
+    run.settle()
+    result.per_key_bytes.append(len(run.out) - since)
+    return True
+
+
+def measure_pair(
+    subject: tuple[list[str], dict[str, str]],
+    bare: tuple[list[str], dict[str, str]],
+    cols: int,
+    rows: int,
+    keys: int,
+) -> tuple[Result, Result]:
+    """Both apps side by side: each started alone (start-up timed without the other busy),
+    then both open at once and the keys go in alternating blocks of KEY_BLOCK, to labeldesk,
+    then to the bare app, and so on. This machine's speed drifts over minutes (a shared
+    host): alternating puts both apps under the same conditions, so the ratio holds even
+    when the figures move; blocks rather than single keys, so that each app answers from a
+    warm cache as it would alone (key by key, each app's run evicts the other's data)."""
+    results = (Result(), Result())
+    runs: list[PtyRun] = []
     try:
-        shown = run.wait_for_text(marker(1), 0, START_TIMEOUT_S)
-        if shown is None:
-            tail = ANSI.sub(b"", bytes(run.out[-2000:])).decode(errors="replace")
-            result.error = f"first item never shown; output ends:\n{tail}"
-            return result
-        result.start_s = shown - run.started
-        run.settle()
-        result.first_bytes = len(run.out)
-        for n in range(2, keys + 2):
-            since = len(run.out)
-            sent = run.send(KEY)
-            seen = run.wait_for_text(marker(n), since, MARKER_TIMEOUT_S)
-            if seen is None:
-                result.error = f"{marker(n)} not shown within {MARKER_TIMEOUT_S} s"
-                return result
-            result.latencies_ms.append((seen - sent) * 1000)
-            run.settle()
-            result.per_key_bytes.append(len(run.out) - since)
-        return result
+        for (argv, env), result in zip((subject, bare), results, strict=True):
+            runs.append(_start(argv, env, cols, rows, result))
+            if result.error:
+                return results
+        for block in range(2, keys + 2, KEY_BLOCK):
+            for run, result in zip(runs, results, strict=True):
+                for n in range(block, min(block + KEY_BLOCK, keys + 2)):
+                    if not _answer(run, n, result):
+                        return results
+        return results
     finally:
-        run.close()
+        for run in runs:
+            run.close()
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -355,7 +391,8 @@ def main() -> int:
             run_no = 0
             for transport in ("pty", "ssh -t") if server else ("pty",):
                 for cols, rows in sizes:
-                    results: dict[str, Result] = {}
+                    apps: dict[str, tuple[list[str], dict[str, str]]] = {}
+                    saved_to: Path | None = None
                     for app in ("labeldesk", "bare"):
                         run_no += 1
                         work = root / f"run-{run_no}"
@@ -364,6 +401,7 @@ def main() -> int:
                         if app == "labeldesk":
                             argv = [exe, "open", str(batch), "--annotator", "bench"]
                             argv += ["--results", str(work / "results")]
+                            saved_to = work / "results" / "bench.jsonl"
                         else:
                             argv = [sys.executable, str(BARE_APP), str(tasks)]
                         if server is not None and transport == "ssh -t":
@@ -371,11 +409,15 @@ def main() -> int:
                             names = ("TERM", "PYTHONPATH", *_LD_DIRS)
                             remote_env = {k: env[k] for k in names if k in env}
                             argv = server.ssh_argv(remote(work, remote_env, argv))
-                        results[app] = measure(argv, env, cols, rows, items - 1)
-                        if app == "labeldesk":  # the keys were answers: each one saved
-                            saved = work / "results" / "bench.jsonl"
-                            count = len(saved.read_bytes().splitlines()) if saved.exists() else 0
-                            results[app].note = f"answers saved: {count} of {items - 1}"
+                        apps[app] = (argv, env)
+                    subject, baseline = measure_pair(
+                        apps["labeldesk"], apps["bare"], cols, rows, items - 1
+                    )
+                    results = {"labeldesk": subject, "bare": baseline}
+                    # The keys were answers: each one saved.
+                    assert saved_to is not None
+                    count = len(saved_to.read_bytes().splitlines()) if saved_to.exists() else 0
+                    subject.note = f"answers saved: {count} of {items - 1}"
                     title = f"{transport}, {cols}×{rows}"
                     print_table(title, results["labeldesk"], results["bare"])
                     sys.stdout.flush()

@@ -60,3 +60,36 @@ async def test_each_item_is_painted_after_a_frame(tmp_path: Path, name: str) -> 
             elif what == "painted" and last_key >= 0:
                 between = [w for w, _ in events[last_key:i]]
                 assert "frame" in between, f"item {_id} said painted before any frame: {events}"
+
+
+def test_screens_with_key_handlers_keep_textuals_way() -> None:
+    """tui/key_gate.py looks a key up in the bindings at once only on a screen that would
+    hand it straight back (no key handler of its own)."""
+    from textual import events, on
+    from textual.screen import Screen
+
+    from tui.key_gate import _has_key_handlers
+
+    class Plain(Screen[None]):
+        pass
+
+    class KeyMethod(Screen[None]):
+        def key_x(self) -> None:
+            pass
+
+    class OnKey(Screen[None]):
+        def on_key(self, event: events.Key) -> None:
+            pass
+
+    class Decorated(Screen[None]):
+        @on(events.Key)
+        def took(self, event: events.Key) -> None:
+            pass
+
+    for cls in (Plain, KeyMethod, OnKey, Decorated):
+        cls.__module__ = "tui.screens.example"
+    assert not _has_key_handlers(Plain())
+    assert _has_key_handlers(KeyMethod())
+    assert _has_key_handlers(OnKey())
+    assert _has_key_handlers(Decorated())
+    assert not _has_key_handlers(LabelingScreen.__new__(LabelingScreen))

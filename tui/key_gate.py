@@ -176,7 +176,7 @@ class KeyGateApp(TerminalApp):
             return
         # Textual's own handling: priority bindings act now; otherwise the key is forwarded.
         await super().on_event(event)
-        if not event.is_forwarded or not origin.call_later(self._after_node, origin, event):
+        if not event.is_forwarded or not _call_later(origin, self._after_node, origin, event):
             self._done(event)
 
     async def _take_by_bindings(self, event: events.Key) -> bool:
@@ -212,11 +212,11 @@ class KeyGateApp(TerminalApp):
             self._done_behind_app(event)
         elif parent is None:
             return  # bubbled to the app: on_event finishes it
-        elif not parent.call_later(self._after_node, parent, event):
+        elif not _call_later(parent, self._after_node, parent, event):
             self._done(event)
 
     def _done_behind_app(self, event: events.Key) -> None:
-        if not self.call_later(self._done, event):
+        if not _call_later(self, self._done, event):
             self._done(event)
 
     def _done(self, event: events.Key) -> None:
@@ -227,7 +227,7 @@ class KeyGateApp(TerminalApp):
             return
         self._settling = True
         origin = self._origin
-        if origin is None or not origin.call_later(self._settle_node, origin, event):
+        if origin is None or not _call_later(origin, self._settle_node, origin, event):
             self._release(event)
 
     def _settle_node(self, node: MessagePump, event: events.Key) -> None:
@@ -239,7 +239,7 @@ class KeyGateApp(TerminalApp):
             not attached
             or parent is None
             or parent is self
-            or not parent.call_later(self._settle_node, parent, event)
+            or not _call_later(parent, self._settle_node, parent, event)
         ):
             self._release(event)
 
@@ -259,21 +259,43 @@ class KeyGateApp(TerminalApp):
             self._release(self._in_flight)
 
 
+class _Call:
+    """A queued call Textual runs without inspecting it: Textual's call_later wraps the
+    callback in a partial whose signature it works out again on every call (~15 µs), and
+    the gate queues a few such calls per key, some ahead of the next item's frame."""
+
+    __slots__ = ("args", "fn")
+    _param_count = 0  # what textual._callback.count_parameters looks for first
+
+    def __init__(self, fn: Callable[..., object], *args: object) -> None:
+        self.fn = fn
+        self.args = args
+
+    def __call__(self) -> None:
+        self.fn(*self.args)
+
+
+def _call_later(node: MessagePump, fn: Callable[..., object], *args: object) -> bool:
+    """node.call_later(fn, *args), as Textual does it (a Callback event in node's queue)."""
+    return node.post_message(events.Callback(callback=_Call(fn, *args)))
+
+
 _KEY_HANDLERS: dict[type, bool] = {}
 
 
 def _has_key_handlers(screen: object) -> bool:
-    """Whether the screen's class handles keys itself (`on_key`, `key_…` methods), which a
-    key must then reach before the bindings are looked at."""
+    """Whether the screen's class handles keys itself (`on_key`, `handle_key`, `key_…`
+    methods, an `@on(events.Key)` handler), which a key must then reach before the bindings
+    are looked at."""
     cls = type(screen)
     known = _KEY_HANDLERS.get(cls)
     if known is None:
+        ours = [k for k in cls.__mro__ if k.__module__.startswith(("tui.", "task_types."))]
         known = any(
-            name in ("on_key", "_on_key") or name.startswith("key_")
-            for klass in cls.__mro__
-            if klass.__module__.startswith(("tui.", "task_types."))
+            name in ("on_key", "_on_key", "handle_key") or name.startswith("key_")
+            for klass in ours
             for name in vars(klass)
-        )
+        ) or any(events.Key in vars(klass).get("_decorated_handlers", {}) for klass in ours)
         _KEY_HANDLERS[cls] = known
     return known
 

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
@@ -129,6 +130,13 @@ def hint_word(binding_id: str) -> str:
     return _(word)
 
 
+# After an item's frame, the work around it (the status, position, KPI and key lines, the
+# prefetch of the next item) waits this long: the CPU goes first to carrying the frame to
+# the terminal. Over ssh that is sshd and the client, on the same few cores as labeldesk;
+# measured (bench/ssh_bytes_bench.py, ssh -t) key -> next item p50 1.75-1.83 -> 1.32-1.38
+# times the bare app's. Keys are never held back by it: a key typed meanwhile acts at once.
+FRAME_CARRY_S = 0.004
+
 # What still acts in a window too small to show the item.
 WHILE_TOO_SMALL = frozenset({"quit", "interrupt"})
 
@@ -170,10 +178,14 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         self._status = Text("")
         self._class_bindings = self._bindings
         self._around_scheduled = False
-        # Work for after the next frame (tui/screens/item_screen.py after_frame): one
-        # callback for all of it, as each of Textual's call_after_refresh is a message of
-        # its own in the screen's queue, ahead of the frame that shows the next item.
+        # Work for after the next frame (after_frame): one callback for all of it, as each
+        # of Textual's call_after_refresh is a message of its own in the screen's queue,
+        # ahead of the frame that shows the next item. Urgent steps run at the frame; the
+        # rest (status and info lines, key bar, prefetch) FRAME_CARRY_S later.
+        self._after_frame_urgent: list[Callable[[], None]] = []
         self._after_frame: list[Callable[[], None]] = []
+        self._after_frame_asked = False
+        self._chrome_timer: Timer | None = None
         self._kept: dict[str, tuple[tuple[object, ...], Screen[Any]]] = {}
         # What the key bar was last laid out from (render_keys skips an unchanged state).
         self._keys_state: tuple[object, ...] | None = None
@@ -199,7 +211,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
 
     def item_composed(self, task_id: str | None) -> None:
         """The item composed with the screen is up: keys wait until it has been painted."""
-        self.after_frame(self._settle_focus)
+        self.after_frame(self._settle_focus, urgent=True)
         self.item_shown(None, task_id)
 
     @property
@@ -222,28 +234,45 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         # A view may have asked for focus on its way out (focus requests are deferred):
         # once things settle, a focus left on a removed widget goes back to this screen.
         if widget is not None:
-            self.after_frame(self._settle_focus)
+            self.after_frame(self._settle_focus, urgent=True)
         # Already at the top: no deferred scroll to queue per item (the screen's scroll keys
         # scroll at once, so none of theirs can be pending).
         if body.scroll_offset:
             body.scroll_home(animate=False)
         self.item_shown(mounted, task_id)
 
-    def after_frame(self, step: Callable[[], None]) -> None:
+    def after_frame(self, step: Callable[[], None], *, urgent: bool = False) -> None:
         """Run `step` once the next frame is out, in order with the other steps asked for
-        meanwhile (a step asking for another runs it after the frame after that)."""
-        self._after_frame.append(step)
-        if len(self._after_frame) == 1:
+        meanwhile (a step asking for another runs it after the frame after that). Urgent
+        steps (focus, 'item painted') run at once; the others a little later, see
+        FRAME_CARRY_S."""
+        (self._after_frame_urgent if urgent else self._after_frame).append(step)
+        if not self._after_frame_asked:
+            self._after_frame_asked = True
             self.call_after_refresh(self._run_after_frame)
 
     def _run_after_frame(self) -> None:
+        self._after_frame_asked = False
+        urgent, self._after_frame_urgent = self._after_frame_urgent, []
+        for step in urgent:
+            step()
+        if not self._after_frame or self._chrome_timer is not None:
+            return
+        if self.app.is_headless or bool(getattr(self.app, "held_keys", 0)):
+            self._run_chrome()  # keys waiting (or a test's Pilot): no pause
+        else:
+            self._chrome_timer = self.set_timer(FRAME_CARRY_S, self._run_chrome)
+
+    def _run_chrome(self) -> None:
+        self._chrome_timer = None
         steps, self._after_frame = self._after_frame, []
         for step in steps:
             step()
 
     def after_paint(self, step: Callable[[], None]) -> None:
-        """tui/key_gate.py ItemPaintGate: the 'item painted' step joins the others."""
-        self.after_frame(step)
+        """tui/key_gate.py ItemPaintGate: 'item painted' is urgent (it lets the next key
+        through and starts the item's time on screen)."""
+        self.after_frame(step, urgent=True)
 
     def defer_line(self, line: Line) -> None:
         """tui/widgets/line.py: a line's new content is applied after the next frame."""
