@@ -38,8 +38,16 @@ def test_a_folder_of_batches_lists_without_pydantic(tmp_path: Path) -> None:
     tasks = [{"id": "t-1", "text": "Een zin."}]
     make_batch(tmp_path / "batches" / "one", tasks, id="one", title="One")
     make_batch(tmp_path / "batches" / "two", tasks, id="two", title="Two")
-    result = subprocess.run(
-        [sys.executable, "-c", CODE, str(tmp_path / "batches")],
+    result = run_fresh(tmp_path, CODE, str(tmp_path / "batches"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def run_fresh(
+    tmp_path: Path, code: str, *args: str, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """`code` in a fresh interpreter on this checkout, with tmp_path's config and state."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -48,9 +56,9 @@ def test_a_folder_of_batches_lists_without_pydantic(tmp_path: Path) -> None:
             "PATH": "/usr/bin:/bin",
             "LABELDESK_CONFIG_DIR": str(tmp_path / "config"),
             "LABELDESK_STATE_DIR": str(tmp_path / "state"),
+            **env,
         },
     )
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 NO_ARGUMENT = """
@@ -83,18 +91,5 @@ def test_labeldesk_alone_parses_nothing_and_reads_the_first_screen(tmp_path: Pat
     (tmp_path / "config" / "config.toml").write_text(
         f'annotator = "anna"\nroots = ["{tmp_path / "batches"}"]\n', encoding="utf-8"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", NO_ARGUMENT],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={
-            "PYTHONPATH": str(REPO),
-            "PATH": "/usr/bin:/bin",
-            "LINES": "2",
-            "COLUMNS": "80",
-            "LABELDESK_CONFIG_DIR": str(tmp_path / "config"),
-            "LABELDESK_STATE_DIR": str(tmp_path / "state"),
-        },
-    )
+    result = run_fresh(tmp_path, NO_ARGUMENT, LINES="2", COLUMNS="80")
     assert result.returncode == 0, result.stdout + result.stderr
