@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -13,9 +11,9 @@ from textual.pilot import Pilot
 
 from task_types.write.view import WriteView
 from tests.batch_factory import make_batch, read_results
+from tests.demo_app import running
 from tests.screen_text import screen_text
 from tui.app import LabelDeskApp
-from tui.launch import prepare
 
 SIZES = [(80, 24), (160, 50)]
 SOURCE = "Beste {name}, uw pakket met 3 boeken is onderweg: https://track.example.nl/42."
@@ -37,20 +35,6 @@ def batch(tmp_path: Path, task: dict[str, Any] | None = None) -> Path:
     return make_batch(
         tmp_path / "b", tasks, task_type="write", task=RULES if task is None else task
     )
-
-
-@asynccontextmanager
-async def running(
-    folder: Path, size: tuple[int, int]
-) -> AsyncIterator[tuple[LabelDeskApp, Pilot[None]]]:
-    p = prepare(folder, annotator="anna")
-    app = LabelDeskApp(p.session, p.keymap)
-    try:
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            yield app, pilot
-    finally:
-        p.session.store.close()
 
 
 def shown(app: LabelDeskApp) -> str:
