@@ -22,7 +22,9 @@ apps under the same conditions. Figures:
 - bytes/item: bytes written to the terminal from one key to the next, mean over the keys;
 - key→next item p50/p90/p99: from writing the key to the read that completes the next
   item's marker (escape sequences stripped);
-- start→first item: from spawning the process (ssh included) to the first marker;
+- start→first item: from spawning the process (ssh included) to the first marker; the
+  median of --starts start-ups per app (default 7), alternating between the two apps, each
+  quit once its screen has settled (one start is a single sample of a drifting machine);
 - bytes of first screen: everything written until the first item had shown and settled.
 
 Before the runs, the labeldesk code the subject imports is compiled to bytecode, as
@@ -210,6 +212,7 @@ class PtyRun:
 @dataclass
 class Result:
     start_s: float | None = None
+    starts_s: list[float] = field(default_factory=list)
     first_bytes: int = 0
     per_key_bytes: list[int] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
@@ -226,9 +229,28 @@ def _start(argv: list[str], env: dict[str, str], cols: int, rows: int, result: R
         result.error = f"first item never shown; output ends:\n{tail}"
         return run
     result.start_s = shown - run.started
+    result.starts_s.append(result.start_s)
     run.settle()
     result.first_bytes = len(run.out)
     return run
+
+
+def measure_starts(
+    subject: tuple[list[str], dict[str, str]],
+    bare: tuple[list[str], dict[str, str]],
+    cols: int,
+    rows: int,
+    starts: int,
+    results: tuple[Result, Result],
+) -> None:
+    """Start-up alone, `starts` times per app, alternating labeldesk, bare, labeldesk, ...:
+    each start waits for the first item, lets the screen settle and quits (nothing answered,
+    so every start shows item 1)."""
+    for _ in range(starts):
+        for (argv, env), result in zip((subject, bare), results, strict=True):
+            if result.error:
+                return
+            _start(argv, env, cols, rows, result).close()
 
 
 def _answer(run: PtyRun, n: int, result: Result) -> bool:
@@ -290,7 +312,8 @@ def figures(result: Result) -> dict[str, float | None]:
         "key→next item p50 ms": percentile(lat, 50) if lat else None,
         "key→next item p90 ms": percentile(lat, 90) if lat else None,
         "key→next item p99 ms": percentile(lat, 99) if lat else None,
-        "start→first item s": result.start_s,
+        "start→first item s": statistics.median(result.starts_s) if result.starts_s else None,
+        "start→first item min s": min(result.starts_s) if result.starts_s else None,
         "bytes of first screen": float(result.first_bytes) if result.start_s else None,
     }
 
@@ -360,6 +383,9 @@ def main() -> int:
     parser.add_argument("--no-ssh", action="store_true", help="only the local pty runs")
     parser.add_argument("--sizes", default="80x24,160x50", help="terminal sizes, COLSxROWS")
     parser.add_argument(
+        "--starts", type=int, default=7, help="start-ups per app and size (the median is shown)"
+    )
+    parser.add_argument(
         "--no-compile", action="store_true", help="leave labeldesk's bytecode as it is"
     )
     args = parser.parse_args()
@@ -410,9 +436,14 @@ def main() -> int:
                             remote_env = {k: env[k] for k in names if k in env}
                             argv = server.ssh_argv(remote(work, remote_env, argv))
                         apps[app] = (argv, env)
+                    starts = (Result(), Result())
+                    measure_starts(apps["labeldesk"], apps["bare"], cols, rows, args.starts, starts)
                     subject, baseline = measure_pair(
                         apps["labeldesk"], apps["bare"], cols, rows, items - 1
                     )
+                    for result, timed in zip((subject, baseline), starts, strict=True):
+                        result.starts_s[:0] = timed.starts_s
+                        result.error = result.error or timed.error
                     results = {"labeldesk": subject, "bare": baseline}
                     # The keys were answers: each one saved.
                     assert saved_to is not None

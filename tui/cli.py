@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tui import __version__
+from tui import __version__, collector
 from tui.core.i18n import N_, _
+from tui.pydantic_plugins import skip_plugin_discovery
 
 if TYPE_CHECKING:  # imported where a command line is parsed: `labeldesk` alone parses none
     import argparse
@@ -81,18 +83,25 @@ def opens_a_batch(args_list: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # pydantic looks for plugins in every installed distribution's entry points when it
+    # builds its first model (~6 ms here, more with more packages); labeldesk uses none.
+    # Set only when the user has not chosen otherwise.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    skip_plugin_discovery()
     args_list = list(sys.argv[1:] if argv is None else argv)
     if opens_a_batch(args_list):
         if args_list[0] != "open":
             args_list.insert(0, "open")
-        return _run(build_parser(only="open").parse_args(args_list))
+        with collector.held_until_first_frame():
+            return _run(build_parser(only="open").parse_args(args_list))
     if not args_list:
         # `labeldesk` alone opens home, with nothing to parse: no parser is built and argparse
         # is not imported (the home screen's first paint is measured against a bare app's;
         # every command's parser costs ~10 ms, argparse and the home parser ~2 ms).
         from tui.commands.home import run_home
 
-        return run_home(None, None)
+        with collector.held_until_first_frame():
+            return run_home(None, None)
     parser = build_parser()
     commands = {a for a in parser._subparsers._group_actions[0].choices}  # type: ignore[union-attr]
     # `labeldesk BATCH` is short for `labeldesk open BATCH`; `labeldesk` alone opens home.

@@ -22,6 +22,7 @@ from textual.color import Color
 from textual.driver import Driver
 from textual.filter import LineFilter
 
+from tui import collector
 from tui.core.safe_text import has_controls, visible_aligned
 from tui.core.symbols import TABLE, ascii_mode
 
@@ -103,6 +104,8 @@ class TerminalApp(App[None]):
         from tui.prompt_driver import wait_frame_written
 
         wait_frame_written(self._driver)
+        # The first frame is out: the collector held off by the command line comes back on.
+        collector.release(freeze=True)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         filters = [self._visible_filter, *super().get_line_filters()]

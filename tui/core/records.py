@@ -119,7 +119,9 @@ class ResultRecord(BaseModel):
 class AuditRecord(BaseModel):
     """One audit line in audits/<auditor>.jsonl. The latest line per (task_id, annotator) wins."""
 
-    model_config = ConfigDict(extra="allow")
+    # Built when first used (~3 ms): opening a batch for labeling imports this module but
+    # reads no audit line before the first item is on screen.
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     task_id: str
     batch_id: str

@@ -23,10 +23,10 @@ from tui.core.kpi.tally import AnswerTally
 from tui.core.records import AnswerKind, Flag, FlagReason, ResultRecord, utc_now
 from tui.core.results import ResultsStore
 from tui.core.safe_files import make_private_dirs, open_regular
-from tui.core.team.queue import TeamQueue
 
 if TYPE_CHECKING:
     from tui.core.kpi.live import LiveFigures
+    from tui.core.team.queue import TeamQueue  # team batches only: imported by their worker
 
 
 class SubmitRefusedError(ValueError):

@@ -1,0 +1,185 @@
+"""Start-up (issue 10): the collector held off until the first frame, and pydantic without
+its plugin loader's imports. What is measured lives in bench/ssh_bytes_bench.py; these check
+that the behaviour stays what it claims to be."""
+
+from __future__ import annotations
+
+import gc
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from tests.batch_factory import make_batch
+from tui import collector
+from tui.terminal import TerminalApp
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def collector_restored() -> Iterator[None]:
+    """Whatever a test does to the collector, the next test finds it on and nothing frozen."""
+    yield
+    collector.release(freeze=False)
+    gc.unfreeze()
+    gc.enable()
+
+
+def test_hold_and_release(collector_restored: None) -> None:
+    collector.hold()
+    assert not gc.isenabled() and collector.is_held()
+    collector.release(freeze=False)
+    assert gc.isenabled() and not collector.is_held()
+    collector.release(freeze=False)  # nothing held: nothing happens
+    assert gc.isenabled()
+
+
+def test_release_leaves_a_collector_it_did_not_stop_alone(collector_restored: None) -> None:
+    """Switched off by someone else (an embedding program, a test): not ours to switch on."""
+    gc.disable()
+    collector.hold()
+    assert not collector.is_held()
+    collector.release(freeze=True)
+    assert not gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_block_switches_it_on_again_even_on_an_error(collector_restored: None) -> None:
+    with pytest.raises(RuntimeError), collector.held_until_first_frame():
+        assert not gc.isenabled()
+        raise RuntimeError("the batch could not be opened")
+    assert gc.isenabled() and not collector.is_held()
+
+
+class OneLine(TerminalApp):
+    def compose(self) -> ComposeResult:
+        yield Static("item one")
+
+
+async def test_the_first_frame_releases_and_freezes(collector_restored: None) -> None:
+    collector.hold()
+    app = OneLine()
+    async with app.run_test(size=(40, 5)) as pilot:
+        await pilot.pause()
+        assert gc.isenabled() and not collector.is_held()
+        # The start-up objects are out of the collector's reach from now on.
+        assert gc.get_freeze_count() > 0
+        assert "item one" in str(app.screen.query_one(Static).render())
+
+
+def run_fresh(tmp_path: Path, code: str, *args: str, **env: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={
+            "PYTHONPATH": str(REPO),
+            "PATH": "/usr/bin:/bin",
+            "LABELDESK_CONFIG_DIR": str(tmp_path / "config"),
+            "LABELDESK_STATE_DIR": str(tmp_path / "state"),
+            "LABELDESK_CACHE_DIR": str(tmp_path / "cache"),
+            **env,
+        },
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+OPEN_UNTIL_RUN = """
+import gc, json, os, sys
+import textual.app
+seen = {}
+
+
+def run(self, *args, **kwargs):  # in place of the terminal: the state when the app starts
+    seen["collector on"] = gc.isenabled()
+    seen["loaded"] = sorted(m for m in ("importlib.metadata", "ctypes", "tui.core.team.queue") if m in sys.modules)
+    seen["plugins"] = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
+
+
+textual.app.App.run = run
+from tui.cli import main
+code = main(["open", sys.argv[1], "--annotator", "anna"])
+assert code == 0, code
+seen["collector on after"] = gc.isenabled()
+print(json.dumps(seen))
+"""
+
+
+def test_opening_a_batch_holds_the_collector_and_imports_no_plugin_finder(
+    tmp_path: Path,
+) -> None:
+    batch = make_batch(tmp_path / "b", [{"id": "t-1", "text": "Een zin."}], task_type="binary")
+    seen = json.loads(run_fresh(tmp_path, OPEN_UNTIL_RUN, str(batch)))
+    assert seen == {
+        "collector on": False,  # held from the command line to the first frame
+        "loaded": [],
+        "plugins": "__all__",
+        "collector on after": True,  # and on again once the app has ended, painted or not
+    }
+    # A value the user set is theirs: the command line does not override it, and pydantic
+    # looks for the plugins it names as it always does.
+    env = {"PYDANTIC_DISABLE_PLUGINS": "logfire"}
+    seen = json.loads(run_fresh(tmp_path, OPEN_UNTIL_RUN, str(batch), **env))
+    assert seen["plugins"] == "logfire" and "importlib.metadata" in seen["loaded"]
+
+
+STAND_IN = """
+import os, sys
+from tui.pydantic_plugins import LOADER, skip_plugin_discovery
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+assert skip_plugin_discovery()
+from pydantic import BaseModel, ValidationError
+
+
+class Item(BaseModel):
+    text: str
+    tags: list[str] = []
+
+
+assert Item.model_validate({"text": "a"}).tags == []
+try:
+    Item.model_validate({"text": 3})
+except ValidationError as exc:
+    assert exc.errors()[0]["loc"] == ("text",)
+else:
+    raise AssertionError("not validated")
+assert "importlib.metadata" not in sys.modules
+assert sys.modules[LOADER].get_plugins() == ()
+# Plugins switched on again: pydantic's own loader answers, and answers everything else too.
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = ""
+assert list(sys.modules[LOADER].get_plugins()) == []
+assert sys.modules[LOADER].PYDANTIC_ENTRY_POINT_GROUP == "pydantic"
+assert not getattr(sys.modules[LOADER], "__labeldesk_stand_in__", False)
+print("ok")
+"""
+
+
+def test_the_stand_in_answers_as_pydantic_does(tmp_path: Path) -> None:
+    assert run_fresh(tmp_path, STAND_IN).strip() == "ok"
+
+
+NOT_INSTALLED = """
+import os, sys
+from tui.pydantic_plugins import LOADER, skip_plugin_discovery
+assert not skip_plugin_discovery()  # plugins on: pydantic's loader, untouched
+assert LOADER not in sys.modules
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = "1"
+import pydantic.plugin._loader
+assert not skip_plugin_discovery()  # already imported: left as it is
+print("ok")
+"""
+
+
+def test_the_stand_in_only_when_plugins_are_off_and_the_loader_not_imported(
+    tmp_path: Path,
+) -> None:
+    assert run_fresh(tmp_path, NOT_INSTALLED).strip() == "ok"
