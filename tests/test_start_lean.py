@@ -183,3 +183,28 @@ def test_the_stand_in_only_when_plugins_are_off_and_the_loader_not_imported(
     tmp_path: Path,
 ) -> None:
     assert run_fresh(tmp_path, NOT_INSTALLED).strip() == "ok"
+
+
+def test_empty_list_and_dict_defaults_are_each_instances_own() -> None:
+    """Models write `= []` / `= {}` rather than a default_factory (start-up, see
+    tui/core/task_type.py): pydantic must still give every instance its own."""
+    from task_types.write.models import WriteOptions
+    from tui.core.batch_config import BatchConfig
+    from tui.core.team.settings import TeamSettings
+    from tui.core.user_config import UserConfig
+
+    first, second = UserConfig(), UserConfig()
+    first.roots.append("~/batches")
+    first.viewers["image"] = "feh {path}"
+    assert second.roots == [] and second.viewers == {}
+    one = BatchConfig(id="a", task_type="binary")
+    one.task["label"] = "X"
+    one.keymap["app.quit"] = "ctrl+x"
+    assert BatchConfig(id="b", task_type="binary").task == {}
+    assert BatchConfig(id="b", task_type="binary").keymap == {}
+    options = WriteOptions()
+    options.forbidden.append("lorem")
+    assert WriteOptions().forbidden == []
+    team = TeamSettings()
+    team.quotas["anna"] = 3
+    assert TeamSettings().quotas == {}

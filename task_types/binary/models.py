@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from task_types.base import AnswerValue, TaskContent, TaskOptions
 from task_types.common import SpanHint
 
@@ -24,7 +22,7 @@ class BinaryOptions(TaskOptions):
 class BinaryTask(TaskContent):
     text: str
     label: str | None = None
-    spans: list[SpanHint] = Field(default_factory=list)
+    spans: list[SpanHint] = []
 
 
 class BinaryAnswer(AnswerValue):

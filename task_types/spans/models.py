@@ -62,7 +62,7 @@ class PresetSpan(BaseModel):
 class SpansTask(TaskContent):
     text: str
     tokens: list[Token] | None = None
-    spans: list[PresetSpan] = Field(default_factory=list)
+    spans: list[PresetSpan] = []
 
 
 class SpanValue(BaseModel):

@@ -21,8 +21,8 @@ class WriteOptions(TaskOptions):
     min_chars: StrictInt | None = Field(default=None, ge=0)
     max_chars: StrictInt | None = Field(default=None, ge=1)
     language: Language | None = None
-    forbidden: list[str] = Field(default_factory=list)
-    keep: list[KeepKind] = Field(default_factory=list)
+    forbidden: list[str] = []
+    keep: list[KeepKind] = []
     # "source" starts the editor with the source text: a rewrite edits rather than retypes.
     prefill: Literal["empty", "source"] = "empty"
 

@@ -60,10 +60,10 @@ class BatchConfig(BaseModel):
     target_per_hour: PositiveInt | None = None
     min_seconds: float | None = Field(default=None, ge=0)
     sensitive: bool = False
-    task: dict[str, Any] = Field(default_factory=dict)
+    task: dict[str, Any] = {}
     audit: AuditSettings = Field(default_factory=AuditSettings)
     gold: GoldSettings = Field(default_factory=GoldSettings)
-    keymap: dict[str, Any] = Field(default_factory=dict)
+    keymap: dict[str, Any] = {}
     # Task meta fields shown on the card, in this order; absent: all, [] : none.
     show_meta: list[str] | None = None
     team: TeamSettings | None = None  # absent: everyone labels every task (issue 12)

@@ -130,7 +130,7 @@ class AuditRecord(BaseModel):
     revision: int = Field(ge=1)
     task_type: str
     verdict: Verdict
-    errors: list[str] = Field(default_factory=list)
+    errors: list[str] = []
     original_value: dict[str, Any] | None = None
     corrected_value: dict[str, Any] | None = None
     comment: str = ""

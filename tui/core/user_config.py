@@ -21,10 +21,10 @@ class UserConfig(BaseModel):
     keymap: str | None = None
     idle_threshold_s: float = Field(default=30.0, gt=0)
     # Per media kind (image | video | audio): a command with {path} and optionally {start}.
-    viewers: dict[str, str] = Field(default_factory=dict)
+    viewers: dict[str, str] = {}
     # Folders the home screen (`labeldesk` with no argument) and `labeldesk stats` with no
     # path look in for batches; empty: the folders opened before (tui/core/home/roots.py).
-    roots: list[str] = Field(default_factory=list)
+    roots: list[str] = []
     # The interface language ("nl" or "en"); unset: the environment (tui/core/i18n.py).
     language: str | None = None
 

@@ -100,9 +100,9 @@ class TeamSettings(BaseModel):
     seed: int = 0  # of the shuffled order
     skip: Literal["release", "count"] = "release"
     quota: PositiveInt | None = None
-    quotas: dict[str, PositiveInt] = Field(default_factory=dict)  # per annotator, overrides
+    quotas: dict[str, PositiveInt] = {}  # per annotator, overrides
     route_by: str | None = Field(default=None, min_length=1)
-    routes: dict[str, list[str]] = Field(default_factory=dict)
+    routes: dict[str, list[str]] = {}
     file_mode: int = DEFAULT_FILE_MODE
     dir_mode: int = DEFAULT_DIR_MODE
     group: str | None = Field(default=None, min_length=1)  # the Unix group expected, if named
