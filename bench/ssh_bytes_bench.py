@@ -442,7 +442,10 @@ def main() -> int:
                         apps["labeldesk"], apps["bare"], cols, rows, items - 1
                     )
                     for result, timed in zip((subject, baseline), starts, strict=True):
-                        result.starts_s[:0] = timed.starts_s
+                        # Only the solo starts: in measure_pair the bare app starts while
+                        # labeldesk is still open.
+                        if timed.starts_s:
+                            result.starts_s = timed.starts_s
                         result.error = result.error or timed.error
                     results = {"labeldesk": subject, "bare": baseline}
                     # The keys were answers: each one saved.

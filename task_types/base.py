@@ -9,6 +9,8 @@ from tui.core.task_type import (
     TaskOptions,
     TaskType,
     TaskTypeError,
+    empty_dict,
+    empty_list,
 )
 
 __all__ = [
@@ -19,4 +21,6 @@ __all__ = [
     "TaskOptions",
     "TaskType",
     "TaskTypeError",
+    "empty_dict",
+    "empty_list",
 ]

@@ -102,7 +102,7 @@ seen = {}
 def run(self, *args, **kwargs):  # in place of the terminal: the state when the app starts
     seen["collector on"] = gc.isenabled()
     seen["loaded"] = sorted(m for m in ("importlib.metadata", "ctypes", "tui.core.team.queue") if m in sys.modules)
-    seen["plugins"] = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
+    seen["plugins"] = os.environ.get("PYDANTIC_DISABLE_PLUGINS", "unset")
 
 
 textual.app.App.run = run
@@ -122,11 +122,11 @@ def test_opening_a_batch_holds_the_collector_and_imports_no_plugin_finder(
     assert seen == {
         "collector on": False,  # held from the command line to the first frame
         "loaded": [],
-        "plugins": "__all__",
+        "plugins": "unset",  # the environment is not changed (editors, viewers inherit it)
         "collector on after": True,  # and on again once the app has ended, painted or not
     }
-    # A value the user set is theirs: the command line does not override it, and pydantic
-    # looks for the plugins it names as it always does.
+    # A value the user set is pydantic's to read, as without labeldesk: it looks for the
+    # plugins (and imports what finds them).
     env = {"PYDANTIC_DISABLE_PLUGINS": "logfire"}
     seen = json.loads(run_fresh(tmp_path, OPEN_UNTIL_RUN, str(batch), **env))
     assert seen["plugins"] == "logfire" and "importlib.metadata" in seen["loaded"]
@@ -135,17 +135,16 @@ def test_opening_a_batch_holds_the_collector_and_imports_no_plugin_finder(
 STAND_IN = """
 import os, sys
 from tui.pydantic_plugins import LOADER, skip_plugin_discovery
-os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+assert "PYDANTIC_DISABLE_PLUGINS" not in os.environ
 assert skip_plugin_discovery()
 from pydantic import BaseModel, ValidationError
 
 
 class Item(BaseModel):
     text: str
-    tags: list[str] = []
 
 
-assert Item.model_validate({"text": "a"}).tags == []
+assert Item.model_validate({"text": "a"}).text == "a"
 try:
     Item.model_validate({"text": 3})
 except ValidationError as exc:
@@ -154,11 +153,17 @@ else:
     raise AssertionError("not validated")
 assert "importlib.metadata" not in sys.modules
 assert sys.modules[LOADER].get_plugins() == ()
-# Plugins switched on again: pydantic's own loader answers, and answers everything else too.
+import pydantic.plugin
+assert pydantic.plugin._loader is sys.modules[LOADER]
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+assert sys.modules[LOADER].get_plugins() == ()
+assert "importlib.metadata" not in sys.modules
+# Plugins switched on: pydantic's own loader answers, and answers everything else too.
 os.environ["PYDANTIC_DISABLE_PLUGINS"] = ""
 assert list(sys.modules[LOADER].get_plugins()) == []
 assert sys.modules[LOADER].PYDANTIC_ENTRY_POINT_GROUP == "pydantic"
 assert not getattr(sys.modules[LOADER], "__labeldesk_stand_in__", False)
+assert pydantic.plugin._loader is sys.modules[LOADER]
 print("ok")
 """
 
@@ -170,7 +175,8 @@ def test_the_stand_in_answers_as_pydantic_does(tmp_path: Path) -> None:
 NOT_INSTALLED = """
 import os, sys
 from tui.pydantic_plugins import LOADER, skip_plugin_discovery
-assert not skip_plugin_discovery()  # plugins on: pydantic's loader, untouched
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = "logfire"
+assert not skip_plugin_discovery()  # the user's own choice: pydantic's loader, untouched
 assert LOADER not in sys.modules
 os.environ["PYDANTIC_DISABLE_PLUGINS"] = "1"
 import pydantic.plugin._loader
@@ -179,15 +185,15 @@ print("ok")
 """
 
 
-def test_the_stand_in_only_when_plugins_are_off_and_the_loader_not_imported(
+def test_no_stand_in_when_the_user_chose_or_the_loader_is_imported(
     tmp_path: Path,
 ) -> None:
     assert run_fresh(tmp_path, NOT_INSTALLED).strip() == "ok"
 
 
-def test_empty_list_and_dict_defaults_are_each_instances_own() -> None:
-    """Models write `= []` / `= {}` rather than a default_factory (start-up, see
-    tui/core/task_type.py): pydantic must still give every instance its own."""
+def test_empty_defaults_are_each_instances_own() -> None:
+    """Models take empty defaults from tui/core/task_type.py (start-up): every instance
+    still gets its own."""
     from task_types.write.models import WriteOptions
     from tui.core.batch_config import BatchConfig
     from tui.core.team.settings import TeamSettings
@@ -208,3 +214,22 @@ def test_empty_list_and_dict_defaults_are_each_instances_own() -> None:
     team = TeamSettings()
     team.quotas["anna"] = 3
     assert TeamSettings().quotas == {}
+
+
+def test_building_the_models_reads_no_builtin_signature(tmp_path: Path) -> None:
+    """No model on the way to the first item has a builtin as its default factory: pydantic
+    would read its text signature (tokenize, ~1.8 ms on first use; tui/core/task_type.py, empty_list)."""
+    code = """
+import inspect, sys
+read = []
+original = inspect._signature_fromstr
+def spy(cls, obj, *args, **kwargs):
+    read.append(repr(obj))
+    return original(cls, obj, *args, **kwargs)
+inspect._signature_fromstr = spy
+import tui.launch, tui.app, tui.screens.labeling
+from task_types.registry import all_task_types
+all_task_types()  # every task type's models
+print(read)
+"""
+    assert run_fresh(tmp_path, code).strip() == "[]"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -107,10 +106,8 @@ def opens_a_batch(args_list: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # pydantic looks for plugins in every installed distribution's entry points when it
-    # builds its first model (~6 ms here, more with more packages); labeldesk uses none.
-    # Set only when the user has not chosen otherwise.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    # labeldesk uses no pydantic plugin: looking for them costs start-up time (unless
+    # PYDANTIC_DISABLE_PLUGINS says otherwise; tui/pydantic_plugins.py).
     skip_plugin_discovery()
     args_list = list(sys.argv[1:] if argv is None else argv)
     if opens_a_batch(args_list):

@@ -1,15 +1,20 @@
-"""pydantic with its plugins switched off, and without importing what would look for them.
+"""pydantic without plugins in labeldesk's own process, and without importing what finds them.
 
 pydantic asks `pydantic.plugin._loader.get_plugins()` for plugins when it builds a model's
-validator. With PYDANTIC_DISABLE_PLUGINS set to one of the values in PLUGINS_OFF (the command
-line sets it, see tui/cli.py), that returns `()` without looking at anything. But the module
-imports `importlib.metadata` at its top (which imports `email` and more): ~9 ms before the
-first model, and so before the first item can be painted.
+validator. That module imports `importlib.metadata` at its top (which imports `email` and
+more, ~9 ms before the first model, so before the first item can be painted) and, unless
+PYDANTIC_DISABLE_PLUGINS says they are off, reads every installed distribution's entry points
+(~6 ms here, more with more packages). labeldesk uses no pydantic plugin.
 
-`skip_plugin_discovery` puts a stand-in under the module's name that answers `get_plugins()`
-exactly as pydantic's does while plugins are off. If they are switched on again later, or
-pydantic asks the stand-in for anything else, the real module is imported and answers: the
-stand-in can make pydantic do less, never something different.
+`skip_plugin_discovery` (called by the command line) puts a stand-in under the module's name
+whose `get_plugins()` returns no plugin while PYDANTIC_DISABLE_PLUGINS is unset or says "all
+off" (PLUGINS_OFF, read as pydantic reads it). The variable is left as it is, so programs
+labeldesk starts (an editor, a viewer, ffmpeg) see the environment they were given. Set it to
+anything else (even empty) and pydantic's own module answers, as it would without labeldesk:
+the real module is imported then, and answers anything else pydantic asks the stand-in.
+
+Requires pydantic >= 2.7 (pyproject.toml): from 2.7 pydantic imports `get_plugins` from this
+module only when it builds a validator, and reads PLUGINS_OFF as every plugin off.
 """
 
 from __future__ import annotations
@@ -25,8 +30,14 @@ LOADER = "pydantic.plugin._loader"
 PLUGINS_OFF = ("__all__", "1", "true")
 
 
+_off_unless_told = False  # set by skip_plugin_discovery: no plugin unless the variable is set
+
+
 def plugins_off() -> bool:
-    return os.environ.get("PYDANTIC_DISABLE_PLUGINS") in PLUGINS_OFF
+    value = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
+    if value is None:
+        return _off_unless_told
+    return value in PLUGINS_OFF
 
 
 def _real_loader() -> types.ModuleType:
@@ -38,8 +49,18 @@ def _real_loader() -> types.ModuleType:
 
 def _get_plugins() -> Any:
     if plugins_off():
+        _name_in_package()
         return ()
     return _real_loader().get_plugins()
+
+
+def _name_in_package() -> None:
+    """Make `pydantic.plugin._loader` name the stand-in, as an import of it would have: the
+    package is imported by now (pydantic calls get_plugins from it), not when installed."""
+    stand_in = sys.modules.get(LOADER)
+    package = sys.modules.get(LOADER.rpartition(".")[0])
+    if package is not None and stand_in is not None and "_loader" not in package.__dict__:
+        package.__dict__["_loader"] = stand_in
 
 
 def _getattr(name: str) -> Any:
@@ -51,8 +72,11 @@ def _getattr(name: str) -> Any:
 
 
 def skip_plugin_discovery() -> bool:
-    """Install the stand-in, if plugins are off and pydantic's module is not imported yet;
-    whether it was installed."""
+    """From now on this process loads no pydantic plugin unless PYDANTIC_DISABLE_PLUGINS is
+    set otherwise; the stand-in is installed if pydantic's module is not imported yet.
+    Whether it was installed."""
+    global _off_unless_told
+    _off_unless_told = True
     if not plugins_off() or LOADER in sys.modules:
         return False
     stand_in = types.ModuleType(LOADER, __doc__)
@@ -62,4 +86,5 @@ def skip_plugin_discovery() -> bool:
         __labeldesk_stand_in__=True,
     )
     sys.modules[LOADER] = stand_in
+    _name_in_package()
     return True

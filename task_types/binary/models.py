@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from task_types.base import AnswerValue, TaskContent, TaskOptions
+from pydantic import Field
+
+from task_types.base import AnswerValue, TaskContent, TaskOptions, empty_list
 from task_types.common import SpanHint
 
 
@@ -22,7 +24,7 @@ class BinaryOptions(TaskOptions):
 class BinaryTask(TaskContent):
     text: str
     label: str | None = None
-    spans: list[SpanHint] = []
+    spans: list[SpanHint] = Field(default_factory=empty_list)
 
 
 class BinaryAnswer(AnswerValue):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from task_types.base import MAX_LABEL_KEYS, AnswerValue, TaskContent, TaskOptions
+from task_types.base import MAX_LABEL_KEYS, AnswerValue, TaskContent, TaskOptions, empty_list
 from task_types.common import unique_labels
 from tui.core.i18n import _
 
@@ -62,7 +62,7 @@ class PresetSpan(BaseModel):
 class SpansTask(TaskContent):
     text: str
     tokens: list[Token] | None = None
-    spans: list[PresetSpan] = []
+    spans: list[PresetSpan] = Field(default_factory=empty_list)
 
 
 class SpanValue(BaseModel):

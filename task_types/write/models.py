@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
-from task_types.base import AnswerValue, TaskContent, TaskOptions
+from task_types.base import AnswerValue, TaskContent, TaskOptions, empty_list
 from tui.core.i18n import _
 
 Language = Literal["nl", "en"]
@@ -21,8 +21,8 @@ class WriteOptions(TaskOptions):
     min_chars: StrictInt | None = Field(default=None, ge=0)
     max_chars: StrictInt | None = Field(default=None, ge=1)
     language: Language | None = None
-    forbidden: list[str] = []
-    keep: list[KeepKind] = []
+    forbidden: list[str] = Field(default_factory=empty_list)
+    keep: list[KeepKind] = Field(default_factory=empty_list)
     # "source" starts the editor with the source text: a rewrite edits rather than retypes.
     prefill: Literal["empty", "source"] = "empty"
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError,
 from tui.core.i18n import _
 from tui.core.problems import Problem, pydantic_problems
 from tui.core.safe_files import open_readable, read_regular
+from tui.core.task_type import empty_dict
 from tui.core.team.settings import TeamSettings
 from tui.core.toml_lines import line_of
 from tui.core.toml_text import toml_error_text
@@ -60,10 +61,10 @@ class BatchConfig(BaseModel):
     target_per_hour: PositiveInt | None = None
     min_seconds: float | None = Field(default=None, ge=0)
     sensitive: bool = False
-    task: dict[str, Any] = {}
+    task: dict[str, Any] = Field(default_factory=empty_dict)
     audit: AuditSettings = Field(default_factory=AuditSettings)
     gold: GoldSettings = Field(default_factory=GoldSettings)
-    keymap: dict[str, Any] = {}
+    keymap: dict[str, Any] = Field(default_factory=empty_dict)
     # Task meta fields shown on the card, in this order; absent: all, [] : none.
     show_meta: list[str] | None = None
     team: TeamSettings | None = None  # absent: everyone labels every task (issue 12)

@@ -17,6 +17,7 @@ from tui.core.record_kinds import FLAG_REASONS as FLAG_REASONS
 from tui.core.record_kinds import AnswerKind as AnswerKind
 from tui.core.record_kinds import FlagReason as FlagReason
 from tui.core.record_kinds import Verdict as Verdict
+from tui.core.task_type import empty_list
 
 # What the interface calls each reason (the ids above are what the files hold).
 FLAG_REASON_NAMES: dict[str, str] = {
@@ -130,7 +131,7 @@ class AuditRecord(BaseModel):
     revision: int = Field(ge=1)
     task_type: str
     verdict: Verdict
-    errors: list[str] = []
+    errors: list[str] = Field(default_factory=empty_list)
     original_value: dict[str, Any] | None = None
     corrected_value: dict[str, Any] | None = None
     comment: str = ""

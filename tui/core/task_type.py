@@ -10,9 +10,9 @@ A task type lives in task_types/<name>/ and provides:
 
 Adding a task type touches task_types/ (plus its samples and tests) and nothing else.
 
-Models write an empty list or dict default as `= []` / `= {}` (pydantic copies it for each
-instance), not `Field(default_factory=list)`: for a factory pydantic reads the builtin's text
-signature, which compiles tokenize's patterns on first use (~2 ms before the first item).
+Models take an empty list or dict default from `Field(default_factory=empty_list)` (or
+`empty_dict`; task types import both from task_types.base), not `default_factory=list` nor
+`= []`: why, at `empty_list` below (start-up, and each instance's validation).
 """
 
 from __future__ import annotations
@@ -29,6 +29,23 @@ from pydantic import BaseModel, ConfigDict
 # How many label keys (label.1, label.2, ...) a keymap may define: a task type with more
 # labels than this is refused (its options model checks), and the keymap stops here.
 MAX_LABEL_KEYS = 40
+
+
+def empty_list() -> list[Any]:
+    """An empty list for `Field(default_factory=empty_list)`.
+
+    With a builtin as the factory (`default_factory=list`), pydantic reads the builtin's text
+    signature when it builds the model: that compiles tokenize's patterns on first use (~1.8
+    ms before the first item can be shown) and costs ~0.1 ms per field after. A literal `= []`
+    avoids it, but pydantic deep-copies such a default for every instance (measured: a task's
+    validation 2.5 -> 3.2 µs). A plain function has a signature Python already holds, and is
+    called once per instance."""
+    return []
+
+
+def empty_dict() -> dict[str, Any]:
+    """An empty dict for `Field(default_factory=empty_dict)` (why: `empty_list`)."""
+    return {}
 
 
 class TaskOptions(BaseModel):

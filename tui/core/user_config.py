@@ -11,6 +11,7 @@ from tui.core.annotator_name import resolve_name
 from tui.core.i18n import _
 from tui.core.problems import Problem, pydantic_problems
 from tui.core.resources import config_dir
+from tui.core.task_type import empty_dict, empty_list
 from tui.core.toml_text import toml_error_text
 
 
@@ -21,10 +22,10 @@ class UserConfig(BaseModel):
     keymap: str | None = None
     idle_threshold_s: float = Field(default=30.0, gt=0)
     # Per media kind (image | video | audio): a command with {path} and optionally {start}.
-    viewers: dict[str, str] = {}
+    viewers: dict[str, str] = Field(default_factory=empty_dict)
     # Folders the home screen (`labeldesk` with no argument) and `labeldesk stats` with no
     # path look in for batches; empty: the folders opened before (tui/core/home/roots.py).
-    roots: list[str] = []
+    roots: list[str] = Field(default_factory=empty_list)
     # The interface language ("nl" or "en"); unset: the environment (tui/core/i18n.py).
     language: str | None = None
 

@@ -36,6 +36,8 @@ from pydantic import (
     model_validator,
 )
 
+from tui.core.task_type import empty_dict
+
 # Group modes of team folders and files, whatever the umask. Folders: rwx for owner and
 # group, setgid so every new file inherits the folder's group, sticky so that only a file's
 # owner can delete or rename it (a colleague cannot remove my results). Files everyone writes (the
@@ -100,9 +102,9 @@ class TeamSettings(BaseModel):
     seed: int = 0  # of the shuffled order
     skip: Literal["release", "count"] = "release"
     quota: PositiveInt | None = None
-    quotas: dict[str, PositiveInt] = {}  # per annotator, overrides
+    quotas: dict[str, PositiveInt] = Field(default_factory=empty_dict)  # per annotator, overrides
     route_by: str | None = Field(default=None, min_length=1)
-    routes: dict[str, list[str]] = {}
+    routes: dict[str, list[str]] = Field(default_factory=empty_dict)
     file_mode: int = DEFAULT_FILE_MODE
     dir_mode: int = DEFAULT_DIR_MODE
     group: str | None = Field(default=None, min_length=1)  # the Unix group expected, if named
