@@ -206,6 +206,10 @@ def test_roots_from_config_else_opened_before(tmp_path: Path) -> None:
     assert remember_opened(tmp_path / "one") is None
     assert remember_opened(tmp_path / "two") is None
     assert remember_opened(tmp_path / "one") is None  # moved to the front, not doubled
+    written = os.stat(opened_file())
+    assert remember_opened(tmp_path / "one") is None  # first already: the file is not rewritten
+    again = os.stat(opened_file())
+    assert (again.st_ino, again.st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
     roots = resolve_roots([])
     assert roots.source == "opened" and roots.folders == [tmp_path / "one", tmp_path / "two"]
     info = os.stat(opened_file())

@@ -100,6 +100,10 @@ def remember_opened(folder: Path) -> Problem | None:
     except OSError:
         absolute = str(folder.absolute())
     known, _problems = read_opened()
+    if known and str(known[0]) == absolute:
+        # Opened last time too (the usual day): nothing to write, and no fsync before the
+        # first item is shown.
+        return None
     folders = [absolute, *(str(f) for f in known if str(f) != absolute)][:MAX_REMEMBERED]
     data = orjson.dumps({"version": STATE_VERSION, "folders": folders}, option=orjson.OPT_INDENT_2)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
