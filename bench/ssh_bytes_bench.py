@@ -274,8 +274,8 @@ def measure_pair(
     rows: int,
     keys: int,
 ) -> tuple[Result, Result]:
-    """Both apps side by side: each started alone (start-up timed without the other busy),
-    then both open at once and the keys go in alternating blocks of KEY_BLOCK, to labeldesk,
+    """Both apps side by side: started one after the other (start-up is timed apart, by
+    measure_starts: here the bare app starts while labeldesk is open), then both open at once and the keys go in alternating blocks of KEY_BLOCK, to labeldesk,
     then to the bare app, and so on. This machine's speed drifts over minutes (a shared
     host): alternating puts both apps under the same conditions, so the ratio holds even
     when the figures move; blocks rather than single keys, so that each app answers from a

@@ -4,13 +4,10 @@ only when it is opened."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.batch_factory import make_batch
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.fresh_interpreter import run_fresh
 
 CODE = """
 import argparse, sys
@@ -40,25 +37,6 @@ def test_a_folder_of_batches_lists_without_pydantic(tmp_path: Path) -> None:
     make_batch(tmp_path / "batches" / "two", tasks, id="two", title="Two")
     result = run_fresh(tmp_path, CODE, str(tmp_path / "batches"))
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-def run_fresh(
-    tmp_path: Path, code: str, *args: str, **env: str
-) -> subprocess.CompletedProcess[str]:
-    """`code` in a fresh interpreter on this checkout, with tmp_path's config and state."""
-    return subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={
-            "PYTHONPATH": str(REPO),
-            "PATH": "/usr/bin:/bin",
-            "LABELDESK_CONFIG_DIR": str(tmp_path / "config"),
-            "LABELDESK_STATE_DIR": str(tmp_path / "state"),
-            **env,
-        },
-    )
 
 
 NO_ARGUMENT = """

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import gc
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,10 +14,9 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from tests.batch_factory import make_batch
+from tests.fresh_interpreter import run_fresh
 from tui import collector
 from tui.terminal import TerminalApp
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -73,22 +70,8 @@ async def test_the_first_frame_releases_and_freezes(collector_restored: None) ->
         assert "item one" in str(app.screen.query_one(Static).render())
 
 
-def run_fresh(tmp_path: Path, code: str, *args: str, **env: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={
-            "PYTHONPATH": str(REPO),
-            "PATH": "/usr/bin:/bin",
-            "LABELDESK_CONFIG_DIR": str(tmp_path / "config"),
-            "LABELDESK_STATE_DIR": str(tmp_path / "state"),
-            "LABELDESK_CACHE_DIR": str(tmp_path / "cache"),
-            **env,
-        },
-        timeout=120,
-    )
+def fresh_stdout(tmp_path: Path, code: str, *args: str, **env: str) -> str:
+    result = run_fresh(tmp_path, code, *args, **env)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -118,7 +101,7 @@ def test_opening_a_batch_holds_the_collector_and_imports_no_plugin_finder(
     tmp_path: Path,
 ) -> None:
     batch = make_batch(tmp_path / "b", [{"id": "t-1", "text": "Een zin."}], task_type="binary")
-    seen = json.loads(run_fresh(tmp_path, OPEN_UNTIL_RUN, str(batch)))
+    seen = json.loads(fresh_stdout(tmp_path, OPEN_UNTIL_RUN, str(batch)))
     assert seen == {
         "collector on": False,  # held from the command line to the first frame
         "loaded": [],
@@ -128,7 +111,7 @@ def test_opening_a_batch_holds_the_collector_and_imports_no_plugin_finder(
     # A value the user set is pydantic's to read, as without labeldesk: it looks for the
     # plugins (and imports what finds them).
     env = {"PYDANTIC_DISABLE_PLUGINS": "logfire"}
-    seen = json.loads(run_fresh(tmp_path, OPEN_UNTIL_RUN, str(batch), **env))
+    seen = json.loads(fresh_stdout(tmp_path, OPEN_UNTIL_RUN, str(batch), **env))
     assert seen["plugins"] == "logfire" and "importlib.metadata" in seen["loaded"]
 
 
@@ -169,7 +152,7 @@ print("ok")
 
 
 def test_the_stand_in_answers_as_pydantic_does(tmp_path: Path) -> None:
-    assert run_fresh(tmp_path, STAND_IN).strip() == "ok"
+    assert fresh_stdout(tmp_path, STAND_IN).strip() == "ok"
 
 
 NOT_INSTALLED = """
@@ -188,7 +171,7 @@ print("ok")
 def test_no_stand_in_when_the_user_chose_or_the_loader_is_imported(
     tmp_path: Path,
 ) -> None:
-    assert run_fresh(tmp_path, NOT_INSTALLED).strip() == "ok"
+    assert fresh_stdout(tmp_path, NOT_INSTALLED).strip() == "ok"
 
 
 def test_empty_defaults_are_each_instances_own() -> None:
@@ -232,4 +215,4 @@ from task_types.registry import all_task_types
 all_task_types()  # every task type's models
 print(read)
 """
-    assert run_fresh(tmp_path, code).strip() == "[]"
+    assert fresh_stdout(tmp_path, code).strip() == "[]"
