@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +11,8 @@ import pytest
 
 from task_types.spans.view import SpansView
 from tests.conftest import SAMPLES
+from tests.demo_app import running
 from tui.app import LabelDeskApp
-from tui.launch import prepare
 
 SIZES = [(80, 24), (160, 50)]
 TEXT = "Minister Dilan Yeşilgöz sprak in de Tweede Kamer. Daarna ging ze naar Den Haag."
@@ -46,18 +44,6 @@ def triples(record: dict[str, Any]) -> list[tuple[int, int, str, int, int]]:
     ]
 
 
-@asynccontextmanager
-async def running(batch: Path, size: tuple[int, int]) -> AsyncIterator[tuple[Any, LabelDeskApp]]:
-    p = prepare(batch, annotator="anna")
-    app = LabelDeskApp(p.session, p.keymap)
-    try:
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            yield pilot, app
-    finally:
-        p.session.store.close()
-
-
 def view_of(app: LabelDeskApp) -> SpansView:
     return app.screen.query_one(SpansView)
 
@@ -65,7 +51,7 @@ def view_of(app: LabelDeskApp) -> SpansView:
 @pytest.mark.parametrize("size", SIZES)
 async def test_move_extend_label_submit(tmp_path: Path, size: tuple[int, int]) -> None:
     batch = make_batch(tmp_path, [{"id": "a", "text": TEXT}, {"id": "b", "text": "Ajax won."}])
-    async with running(batch, size) as (pilot, app):
+    async with running(batch, size) as (app, pilot):
         await pilot.press("right", "shift+right", "1")  # Dilan Yeşilgöz -> PER
         await pilot.press("end", "right", "right", "right", "right", "shift+right", "2")
         assert "marked LOC: Den Haag" in str(app.screen.query_one("#status").render())
@@ -93,7 +79,7 @@ async def test_edit_pre_set_spans(tmp_path: Path, size: tuple[int, int]) -> None
         ],
     }
     batch = make_batch(tmp_path, [task])
-    async with running(batch, size) as (pilot, app):
+    async with running(batch, size) as (app, pilot):
         view = view_of(app)
         assert len(view.editor.spans) == 3
         await pilot.press("ctrl+right", "1")  # relabel Dilan Yeşilgöz ORG -> PER
@@ -112,7 +98,7 @@ async def test_edit_pre_set_spans(tmp_path: Path, size: tuple[int, int]) -> None
 
 async def test_up_down_extend_lines_and_cancel(tmp_path: Path) -> None:
     batch = make_batch(tmp_path, [{"id": "a", "text": TEXT}])
-    async with running(batch, (40, 24)) as (pilot, app):
+    async with running(batch, (40, 24)) as (app, pilot):
         view = view_of(app)
         wrapped = view.text_view.wrapped
         assert wrapped is not None and len(wrapped) >= 3
@@ -140,7 +126,7 @@ async def test_up_down_extend_lines_and_cancel(tmp_path: Path) -> None:
 async def test_back_shows_the_saved_spans_for_editing(tmp_path: Path) -> None:
     pre = {"id": "a", "text": TEXT, "spans": [{"start": 70, "end": 78, "label": "LOC"}]}
     batch = make_batch(tmp_path, [pre, {"id": "b", "text": "Ajax won."}])
-    async with running(batch, (80, 24)) as (pilot, app):
+    async with running(batch, (80, 24)) as (app, pilot):
         await pilot.press("right", "shift+right", "1", "enter")
         await pilot.press("pageup")
         await pilot.pause()
@@ -157,7 +143,7 @@ async def test_back_shows_the_saved_spans_for_editing(tmp_path: Path) -> None:
 async def test_long_text_keeps_the_cursor_in_view(tmp_path: Path, size: tuple[int, int]) -> None:
     words = [f"Woord{n}" if n % 10 else "Utrecht." for n in range(5000)]
     batch = make_batch(tmp_path, [{"id": "long", "text": " ".join(words)}])
-    async with running(batch, size) as (pilot, app):
+    async with running(batch, size) as (app, pilot):
         view = view_of(app)
         text = view.text_view
         height = text.scrollable_content_region.height
@@ -182,7 +168,7 @@ async def test_long_text_keeps_the_cursor_in_view(tmp_path: Path, size: tuple[in
 async def test_task_text_is_shown_literally(tmp_path: Path) -> None:
     text = "[bold]Rutte[/bold] \x1b[31mrood\x1b[0m"
     batch = make_batch(tmp_path, [{"id": "a", "text": text}])
-    async with running(batch, (80, 24)) as (pilot, app):
+    async with running(batch, (80, 24)) as (app, pilot):
         painted = view_of(app).text_view.render_line(0).text
         assert "[bold]Rutte[/bold]" in painted
         assert "\x1b" not in painted and "\u241b[31mrood" in painted
@@ -195,7 +181,7 @@ async def test_task_text_is_shown_literally(tmp_path: Path) -> None:
 async def test_samples_open_and_label(tmp_path: Path, sample: str) -> None:
     batch = tmp_path / sample
     shutil.copytree(SAMPLES / sample, batch)
-    async with running(batch, (80, 24)) as (pilot, app):
+    async with running(batch, (80, 24)) as (app, pilot):
         assert view_of(app).editor.spans
         await pilot.press("question_mark")
         await pilot.pause()
@@ -211,7 +197,7 @@ async def test_tab_selects_the_next_name_and_one_label_key_marks_it(
 ) -> None:
     text = "Gisteren sprak Frans van der Berg met Jan Peter Balkenende in 's-Hertogenbosch."
     batch = make_batch(tmp_path, [{"id": "a", "text": text}])
-    async with running(batch, size) as (pilot, app):
+    async with running(batch, size) as (app, pilot):
         await pilot.press("tab", "1", "tab", "1", "tab", "2")
         await pilot.press("shift+tab")  # back to Jan Peter Balkenende: selected again
         await pilot.pause()
@@ -232,7 +218,7 @@ async def test_slash_finds_words_and_enter_again_finds_the_next(
     tmp_path: Path, size: tuple[int, int]
 ) -> None:
     batch = make_batch(tmp_path, [{"id": "a", "text": TEXT}])
-    async with running(batch, size) as (pilot, app):
+    async with running(batch, size) as (app, pilot):
         await pilot.press("slash", *"den haag", "enter")
         await pilot.pause()
         view = view_of(app)
