@@ -12,7 +12,8 @@ import pytest
 
 from task_types.spans.patterns import load_patterns, parse_patterns, suggest
 from task_types.spans.tokens import tokenize
-from tests.test_spans_view import make_batch, results, running, triples, view_of
+from tests.demo_app import running
+from tests.test_spans_view import make_batch, results, triples, view_of
 
 LABELS = ["PER", "LOC", "ORG"]
 TEXT = "De Nederlandsche Bank in Amsterdam en DNB in Den Haag; den haag niet."
@@ -97,7 +98,7 @@ async def test_suggestions_are_preset_spans_to_confirm_change_or_delete(tmp_path
     )
     tasks: list[dict[str, object]] = [{"id": "a", "text": TEXT}, {"id": "b", "text": TEXT}]
     batch = _batch(tmp_path, tasks, patterns)
-    async with running(batch, (80, 24)) as (pilot, app):
+    async with running(batch, (80, 24)) as (app, pilot):
         view = view_of(app)
         assert view.suggested == 2
         assert "2 spans suggested: check them" in str(view._legend.render())
@@ -118,7 +119,7 @@ async def test_suggestions_are_preset_spans_to_confirm_change_or_delete(tmp_path
 
 async def test_a_saved_answer_is_shown_not_the_suggestions(tmp_path: Path) -> None:
     batch = _batch(tmp_path, [{"id": "a", "text": TEXT}], lines({"label": "ORG", "pattern": "DNB"}))
-    async with running(batch, (80, 24)) as (pilot, app):
+    async with running(batch, (80, 24)) as (app, pilot):
         await pilot.press("delete", "enter")  # nothing under the cursor; saves the suggestion
         await pilot.pause()
         await pilot.press("pageup")
