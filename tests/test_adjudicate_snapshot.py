@@ -14,7 +14,7 @@ import pytest
 from textual.app import App
 
 from tests.test_audit_support import result, write_results
-from tests.test_snapshots import SnapCompare, copy_sample, frozen_clock, here, run, snap
+from tests.test_snapshots import SIZES, SnapCompare, copy_sample, frozen_clock, here, run, snap
 
 __all__ = ["here"]  # the fixture, used by name
 
@@ -51,6 +51,6 @@ def adjudicate_app() -> App[Any]:
     return app
 
 
-@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24")])
+@pytest.mark.parametrize("size", SIZES)
 def test_adjudication_screen(snap_compare: SnapCompare, here: Path, size: tuple[int, int]) -> None:
     snap(snap_compare, adjudicate_app(), size, run(until=("item 1 of 1", "carl")))

@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.batch_factory import make_batch, texts
 from tests.test_home_core import DAY, answer, audit, write_lines
-from tests.test_snapshots import SnapCompare, here, settled, snap
+from tests.test_snapshots import SIZES, SnapCompare, here, settled, snap
 from tui.core.audit import SampleSpec, assign_audit
 from tui.core.home.listing import list_batches
 from tui.core.home.roots import Roots
@@ -63,7 +64,8 @@ def home_app() -> HomeApp:
     )
 
 
-def test_home_screen(snap_compare: SnapCompare, here: Path) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_home_screen(snap_compare: SnapCompare, here: Path, size: tuple[int, int]) -> None:
     app = home_app()
 
     def ready() -> bool:
@@ -77,4 +79,4 @@ def test_home_screen(snap_compare: SnapCompare, here: Path) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await settled(pilot, ready)
 
-    snap(snap_compare, app, (80, 24), run_before)
+    snap(snap_compare, app, size, run_before)

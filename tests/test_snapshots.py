@@ -321,6 +321,13 @@ def test_write_editor_typing(snap_compare: SnapCompare, here: Path, size: tuple[
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_image_zoom(snap_compare: SnapCompare, here: Path, size: tuple[int, int]) -> None:
+    """The image task's zoom: the picture filling the terminal, and how to close it."""
+    app = labeling_app(copy_sample("image-en"))
+    snap(snap_compare, app, size, run("f", until=("any key closes",)))
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_compare_reason_open(snap_compare: SnapCompare, here: Path, size: tuple[int, int]) -> None:
     app = labeling_app(copy_sample("compare-en"))
     snap(snap_compare, app, size, run("r", *"clearer", until=("clearer",)))
