@@ -117,7 +117,7 @@ async def test_flag_with_reason_and_note(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LabelingScreen)
-        assert "noted" in str(app.screen._status)  # the flag waits for the answer
+        assert "noted" in status_text(app)  # the flag waits for the answer
         assert not (folder / "results" / "anna.jsonl").read_bytes()
         await pilot.press("space")  # no answer: the flag alone is saved
         await pilot.pause()
@@ -328,7 +328,7 @@ async def test_a_flag_before_the_answer_is_saved_with_it(tmp_path: Path) -> None
         await pilot.pause()
         await pilot.press("2")  # the answer: one line carries both
         await pilot.pause()
-        assert "⚑ ambiguous" in str(app.screen._status)  # type: ignore[attr-defined]
+        assert "⚑ ambiguous" in status_text(app)
         await pilot.press("1")  # the next item: no flag left over
         await pilot.pause()
     app.session.store.close()
@@ -378,10 +378,10 @@ async def test_a_hidden_item_says_how_to_reveal_it_on_a_label_key_and_in_the_key
         await pilot.press("1")
         await pilot.pause()
         text = screen_text(app)
-        assert "Ctrl+r" in str(app.screen._status) and "reveal" in str(app.screen._status)  # type: ignore[attr-defined]
+        assert "Ctrl+r" in status_text(app) and "reveal" in status_text(app)
         assert "Ctrl+r  reveal" in text.splitlines()[-2] + text.splitlines()[-1]
         await pilot.press("ctrl+c")
         await pilot.pause()
-        assert "Ctrl+q" in str(app.screen._status)  # type: ignore[attr-defined]
+        assert "Ctrl+q" in status_text(app)
     app.session.store.close()
     assert not (folder / "results" / "anna.jsonl").read_bytes()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from rich.color import ColorSystem
 from rich.style import Style
 from textual.color import Color
@@ -59,11 +60,11 @@ def _copy(name: str, tmp_path: Path) -> Path:
 
 
 def _style_at(app: LabelDeskApp, char: str) -> Style:
-    """The painted style of the first cell showing `char` (filters applied)."""
-    for strip in app.screen._compositor.render_strips():
-        for segment in strip:
-            if char in segment.text and segment.style is not None:
-                return segment.style
+    """The painted style of the first cell showing `char` (filters applied), found on the
+    screen's text and read through the public Screen.get_style_at."""
+    for y, line in enumerate(screen_text(app).splitlines()):
+        if char in line:
+            return app.screen.get_style_at(cell_len(line[: line.index(char)]), y)
     raise AssertionError(f"{char!r} is not on screen")
 
 
