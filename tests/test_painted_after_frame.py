@@ -2,8 +2,9 @@
 has gone out after the item was put up: never from the screen's after-refresh work that
 Textual can run before the frame of a widget whose repaint is still on its way.
 
-The frame is observed where Textual hands it to the terminal (App._display, called in
-headless runs too); nothing else here reads Textual's internals."""
+A frame is observed through Textual's public App.post_display_hook (called after every
+frame, in headless runs too); "painted" through tui.paint_log.paint_log, which the gate calls
+exactly when it lets the keys through (the LABELDESK_PAINT_LOG record)."""
 
 from __future__ import annotations
 
@@ -17,28 +18,24 @@ from tui.screens.labeling import LabelingScreen
 
 
 @pytest.mark.parametrize("name", ["binary-en", "classify-nl", "compare-en"])
-async def test_each_item_is_painted_after_a_frame(tmp_path: Path, name: str) -> None:
+async def test_each_item_is_painted_after_a_frame(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = sample(tmp_path, name)
+    events: list[tuple[str, Any]] = []
+    monkeypatch.setattr(
+        "tui.key_gate.paint_log", lambda task_id: events.append(("painted", task_id))
+    )
     async with running(folder) as (app, pilot):
         screen = app.screen
         assert isinstance(screen, LabelingScreen)
-        events: list[tuple[str, Any]] = []
-        display = app._display
+        hook = app.post_display_hook
 
-        def frame(on: Any, renderable: Any) -> None:
-            if renderable is not None:
-                events.append(("frame", None))
-            display(on, renderable)
+        def frame() -> None:
+            events.append(("frame", None))
+            hook()
 
-        painted = screen._item_painted
-
-        def item_painted(seq: int, task_id: str | None) -> None:
-            if seq == screen._shown_seq:
-                events.append(("painted", task_id))
-            painted(seq, task_id)
-
-        setattr(app, "_display", frame)  # noqa: B010 (an instance's method, for this app only)
-        setattr(screen, "_item_painted", item_painted)  # noqa: B010
+        setattr(app, "post_display_hook", frame)  # noqa: B010 (this app instance only)
         key = {"binary-en": "a", "classify-nl": "1", "compare-en": "a"}
         answered = 0
         for _ in range(4):
