@@ -103,6 +103,13 @@ MODAL_BINDINGS: dict[str, str] = {
     "history.prev_filter": N_("answers' list: the previous filter"),
     "history.up": N_("answers' list: the row above"),
     "history.down": N_("answers' list: the row below"),
+    # Shared by the read-only overlays (keys, guidelines, summary, statistics, my audits).
+    "scroll.down": N_("overlays: scroll down a line"),
+    "scroll.up": N_("overlays: scroll up a line"),
+    "scroll.page_down": N_("overlays: scroll down a page"),
+    "scroll.page_up": N_("overlays: scroll up a page"),
+    "scroll.home": N_("overlays: to the top"),
+    "scroll.end": N_("overlays: to the bottom"),
     **HOME_BINDINGS,
 }
 

@@ -21,11 +21,13 @@ from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.core.i18n import _
 from tui.core.safe_files import read_regular
 from tui.core.safe_text import visible
 from tui.key_gate import PaintedGate
+from tui.screens.scroll_keys import ScrollKeys
 
 # The overlay's frame: the view is the screen less these columns (see DEFAULT_CSS below):
 # border 1 + padding 1 on each side, and the vertical scrollbar's gutter (2).
@@ -131,26 +133,30 @@ class GuidelinesView(ScrollView, can_focus=True):
         return Strip.blank(width, style)
 
 
-class GuidelinesScreen(PaintedGate, ModalScreen[None]):
+class GuidelinesScreen(PaintedGate, ScrollKeys, ModalScreen[None]):
     DEFAULT_CSS = """
     GuidelinesScreen { align: center middle; background: $surface; }
     """
     BINDINGS = [Binding("escape,q,ctrl+g,f2", "dismiss", "close", id="guidelines.close")]
 
-    def __init__(self, title: str, markdown: str) -> None:
+    def __init__(self, title: str, markdown: str, close_keys: str = "Esc") -> None:
         super().__init__()
         self.title_text = title
         self.markdown = markdown
+        self.close_keys = close_keys  # as the keymap has them (guidelines.close)
 
     def compose(self) -> ComposeResult:
         view = GuidelinesView(self.markdown)
-        view.border_title = _("{title_text} (Esc closes, ↑↓ PgUp PgDn scroll)").format(
-            title_text=visible(self.title_text)
+        view.border_title = _("{title_text} ({close} closes, ↑↓ PgUp PgDn scroll)").format(
+            title_text=visible(self.title_text), close=self.close_keys
         )
         yield view
 
     def on_mount(self) -> None:
         self.query_one(GuidelinesView).focus()
+
+    def scroll_area(self) -> Widget:
+        return self.query_one(GuidelinesView)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss_once(result)

@@ -18,6 +18,7 @@ from tui.core.i18n import _
 from tui.core.keymap import Keymap, key_display
 from tui.key_gate import PaintedGate
 from tui.keymap_bindings import active_keys
+from tui.screens.scroll_keys import ScrollKeys
 
 HelpRow = tuple[str, str, str]  # keys, what it does, binding id
 
@@ -39,7 +40,7 @@ def help_rows(node: DOMNode, keymap: Keymap, label_count: int | None = None) -> 
     return rows
 
 
-class HelpScreen(PaintedGate, ModalScreen[None]):
+class HelpScreen(PaintedGate, ScrollKeys, ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 90%; height: 90%; border: round $accent; padding: 0 1; background: $surface; }

@@ -483,7 +483,10 @@ class ItemScreen(ItemPaintGate, Screen[None]):
                 error=True,
             )
             return
-        self.push_kept(("guidelines", path.name, text), lambda: GuidelinesScreen(path.name, text))
+        close = self.keymap.display("guidelines.close") or "Esc"
+        self.push_kept(
+            ("guidelines", path.name, text), lambda: GuidelinesScreen(path.name, text, close)
+        )
 
     def help_label_count(self) -> int | None:
         return self.view.label_count() if self.view is not None else None

@@ -680,20 +680,25 @@ class LabelingScreen(ItemScreen):
     def action_summary(self) -> None:
         from tui.screens.summary import SummaryScreen
 
-        self.app.push_screen(SummaryScreen(self.session))
+        screen = SummaryScreen(self.session)
+        screen.close_keys = self.keymap.display("overlay.close") or "Esc"
+        self.app.push_screen(screen)
 
     def action_stats(self) -> None:
         from tui.screens.summary import StatsScreen
 
         batch = self.session.batch
         team = self.team.status if self.team is not None else None
-        self.app.push_screen(StatsScreen(batch.folder, batch.config.min_seconds, team))
+        screen = StatsScreen(batch.folder, batch.config.min_seconds, team)
+        screen.close_keys = self.keymap.display("overlay.close") or "Esc"
+        self.app.push_screen(screen)
 
     def action_my_audits(self) -> None:
         from tui.screens.my_audits import MyAuditsScreen
 
         s = self.session
-        self.app.push_screen(MyAuditsScreen(s.batch.folder, s.store.annotator))
+        close = self.keymap.display("my_audits.close") or "Esc"
+        self.app.push_screen(MyAuditsScreen(s.batch.folder, s.store.annotator, close))
 
     def action_rescue(self) -> None:
         """Answers that are in no results file: write them to a file the annotator names."""

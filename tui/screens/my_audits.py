@@ -22,6 +22,7 @@ from tui.core.i18n import _
 from tui.core.problems import BatchError
 from tui.core.safe_text import visible
 from tui.key_gate import PaintedGate
+from tui.screens.scroll_keys import ScrollKeys
 from tui.widgets.task_text import literal_text
 
 _VERDICT_STYLE = {"fail": "bold red", "corrected": "bold yellow"}
@@ -95,7 +96,7 @@ def render_summary(summary: OwnAuditSummary) -> RenderableType:
     return Group(*parts)
 
 
-class MyAuditsScreen(PaintedGate, ModalScreen[None]):
+class MyAuditsScreen(PaintedGate, ScrollKeys, ModalScreen[None]):
     """What the auditors said about `annotator`'s work in `batch_folder`."""
 
     DEFAULT_CSS = """
@@ -103,26 +104,19 @@ class MyAuditsScreen(PaintedGate, ModalScreen[None]):
     MyAuditsScreen > VerticalScroll { width: 90%; height: 90%; border: round $accent;
         padding: 0 1; background: $surface; }
     """
-    BINDINGS = [
-        Binding("escape,q,f7", "close", "close", id="my_audits.close"),
-        Binding("down,j", "scroll('down')", "scroll down", id="my_audits.down", show=False),
-        Binding("up,k", "scroll('up')", "scroll up", id="my_audits.up", show=False),
-        Binding("pagedown,space", "scroll('page_down')", "page down", id="my_audits.page_down"),
-        Binding("pageup", "scroll('page_up')", "page up", id="my_audits.page_up"),
-        Binding("home", "scroll('home')", "top", id="my_audits.home"),
-        Binding("end", "scroll('end')", "bottom", id="my_audits.end"),
-    ]
+    BINDINGS = [Binding("escape,q,f7", "close", "close", id="my_audits.close")]
 
-    def __init__(self, batch_folder: Path, annotator: str) -> None:
+    def __init__(self, batch_folder: Path, annotator: str, close_keys: str = "Esc") -> None:
         super().__init__()
         self.batch_folder = batch_folder
         self.annotator = annotator
+        self.close_keys = close_keys  # as the keymap has them (my_audits.close)
         self.summary: OwnAuditSummary | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="my-audits") as scroll:
-            scroll.border_title = _("Audits of your work — {annotator} (Esc closes)").format(
-                annotator=self.annotator
+            scroll.border_title = _("Audits of your work — {annotator} ({close} closes)").format(
+                annotator=self.annotator, close=self.close_keys
             )
             yield Static(_("reading the audit files…"), id="my-audits-body")
 
@@ -150,18 +144,6 @@ class MyAuditsScreen(PaintedGate, ModalScreen[None]):
 
     def _show_error(self, message: str) -> None:
         self.query_one("#my-audits-body", Static).update(literal_text(message, style="bold red"))
-
-    def action_scroll(self, where: str) -> None:
-        scroll = self.query_one("#my-audits", VerticalScroll)
-        actions = {
-            "down": scroll.scroll_down,
-            "up": scroll.scroll_up,
-            "page_down": scroll.scroll_page_down,
-            "page_up": scroll.scroll_page_up,
-            "home": scroll.scroll_home,
-            "end": scroll.scroll_end,
-        }
-        actions[where](animate=False)
 
     def action_close(self) -> None:
         self.dismiss_once(None)

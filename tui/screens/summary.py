@@ -18,6 +18,7 @@ from tui.core.i18n import N_, _
 from tui.core.kpi import render_session_summary, session_summary
 from tui.core.session import LabelingSession
 from tui.key_gate import PaintedGate
+from tui.screens.scroll_keys import ScrollKeys
 
 if TYPE_CHECKING:
     from tui.core.team.coordinator import TeamStatus
@@ -33,17 +34,20 @@ def summary_renderable(session: LabelingSession, width: int = 80) -> RenderableT
     return render_session_summary(summary, width=width)
 
 
-class _Overlay(PaintedGate, ModalScreen[None]):
+class _Overlay(PaintedGate, ScrollKeys, ModalScreen[None]):
     DEFAULT_CSS = """
     _Overlay { align: center middle; }
     _Overlay > VerticalScroll { width: 95%; height: 95%; border: round $accent; padding: 0 1; background: $surface; }
     """
     BINDINGS = [Binding("escape,q,f5,f6", "dismiss", "close", id="overlay.close")]
     TITLE_TEXT = ""
+    close_keys = "Esc"  # as the keymap has them (overlay.close); set by whoever opens it
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
-            scroll.border_title = _("{title} (Esc closes)").format(title=_(self.TITLE_TEXT))
+            scroll.border_title = _("{title} ({close} closes)").format(
+                title=_(self.TITLE_TEXT), close=self.close_keys
+            )
             yield Static(id="content")
 
     def on_mount(self) -> None:
