@@ -205,4 +205,4 @@ async def test_keys_of_the_type_do_not_collide() -> None:
 
     keymap = build_keymap(get_task_type("write"))
     assert keymap.conflicts() == []
-    assert keymap.keys_for("write.leave") == ["escape"]
+    assert keymap.keys_for("write.leave") == ["escape", "ctrl+l"]
