@@ -48,8 +48,8 @@ class ImageView(MediaView[ImageTask, ImageOptions, ImageAnswer]):
         super().__init__(ctx)
         options = self.options
         self.labels = list(options.labels or [])
-        previous = ctx.previous or {}
-        saved = previous.get("labels") or []
+        previous = self.previous
+        saved = previous.labels if previous is not None else []
         self.chosen: list[str] = [x for x in self.labels if x in saved]
         self.picture = Picture()
         self.image: Image | None = None
@@ -59,7 +59,7 @@ class ImageView(MediaView[ImageTask, ImageOptions, ImageAnswer]):
         self.field: FieldInput | None = None
         if options.describe:
             self.field = FieldInput(
-                str(previous.get("description") or ""),
+                (previous.description or "") if previous is not None else "",
                 _("describe the picture"),
                 "description",
                 on_enter=self.submit_current,  # Enter saves the item, as app.submit does

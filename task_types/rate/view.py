@@ -44,20 +44,17 @@ class RateView(TaskView[RateTask, RateOptions, RateAnswer]):
         target = task.target_index()
         assert target is not None  # check() refuses tasks without one
         self.target = target
-        previous = ctx.previous or {}
-        saved = previous.get("ratings")
-        if not isinstance(saved, dict):
-            saved = {}
+        previous = self.previous
+        saved = previous.ratings if previous is not None else {}
         names = {c.name for c in self.criteria}
-        self.ratings: dict[str, int] = {
-            k: v for k, v in saved.items() if k in names and isinstance(v, int)
-        }
+        # Criteria the batch no longer has are dropped (batch.toml may have changed since).
+        self.ratings: dict[str, int] = {k: v for k, v in saved.items() if k in names}
         self.selected = self._first_unrated() or 0
         self._dialogue = VerticalScroll(id="dialogue")
         self._dialogue.can_focus = False  # its arrow bindings would shadow criterion keys
         self._criteria = Static(id="criteria")
         self._note = TextField(
-            str(previous.get("note") or ""),
+            previous.note if previous is not None else "",
             id="note",
             on_enter=self.submit_current,
             on_leave=self._close_note,

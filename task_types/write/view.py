@@ -63,13 +63,14 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
         super().__init__(ctx)
         task, options = self.task, self.options
         self.leave_keys = ctx.keymap.keys_for("write.leave") or ["escape"]
-        previous = ctx.previous or {}
-        start = previous.get("text")
-        if not isinstance(start, str):
+        previous = self.previous
+        if previous is not None:
+            start = previous.text
+        else:
             # Control characters of a source never reach the terminal, nor the written text.
             start = visible(task.source or "") if options.prefill == "source" else ""
         self._external_text: str | None = (
-            start if previous.get("editor") == "external" and start else None
+            start if previous is not None and previous.editor == "external" else None
         )
         self.initial_text = start
         self.area = WriteEditor(
