@@ -3,8 +3,6 @@ side (stacked below 100 columns), one key decides. Three or more: reorder, ⏎ s
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -66,23 +64,22 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
         self.reason_mode = options.reason
         self.texts = {r.id: r.text for r in task.responses}
         self.pairwise = len(task.responses) == 2
-        previous = ctx.previous or {}
+        previous = self.previous
         self.previous_order = self._saved_order(previous)
-        self.seed: int = int(previous["seed"]) if self.previous_order else 0
+        self.seed: int = previous.seed if previous is not None and self.previous_order else 0
         self.shown_order: list[str] = self.previous_order or []
         self.ranking: list[str] = []
-        saved_ranking = previous.get("ranking")
-        if isinstance(saved_ranking, list) and sorted(map(str, saved_ranking)) == sorted(
-            self.texts
-        ):
-            self.ranking = [str(r) for r in saved_ranking]
+        # A saved ranking counts only while it ranks exactly these responses.
+        saved_ranking = previous.ranking if previous is not None else None
+        if saved_ranking is not None and sorted(saved_ranking) == sorted(self.texts):
+            self.ranking = list(saved_ranking)
         self.selected = 0
         self.choice: tuple[Outcome, str | None] | None = self._saved_choice(previous)
         self._content = VerticalScroll(id="content")
         self._content.can_focus = False  # its arrow bindings would shadow ours
         self._decision = Static(id="decision")
         self._reason = FieldInput(
-            str(previous.get("reason") or ""),
+            previous.reason if previous is not None else "",
             _("why (⏎ saves)"),
             "reason",
             on_enter=self.submit_current,  # Enter saves the item, as app.submit does
@@ -102,24 +99,22 @@ class CompareView(TaskView[CompareTask, CompareOptions, CompareAnswer]):
         self._panes: list[Vertical] = []
         self._rows: list[Static] = []
 
-    def _saved_choice(self, previous: dict[str, Any]) -> tuple[Outcome, str | None] | None:
+    def _saved_choice(self, previous: CompareAnswer | None) -> tuple[Outcome, str | None] | None:
         """The saved pick, so going back (or reviewing) shows it and a reason can be
         changed without picking again."""
-        outcome, winner = previous.get("outcome"), previous.get("winner")
-        if not self.pairwise or outcome not in ("win", "tie", "both_bad"):
+        if previous is None or not self.pairwise or previous.outcome is None:
             return None
-        if outcome == "win" and winner not in self.texts:
-            return None
-        return outcome, (str(winner) if outcome == "win" else None)
+        if previous.outcome == "win":
+            winner = previous.winner
+            return ("win", winner) if winner in self.texts else None
+        return previous.outcome, None
 
-    def _saved_order(self, previous: dict[str, Any]) -> list[str] | None:
-        # Re-editing shows the order the annotator saw first, so the recorded one stays true.
-        order = previous.get("shown_order")
-        seed = previous.get("seed")
-        fits = isinstance(order, list) and sorted(map(str, order)) == sorted(self.texts)
-        if fits and isinstance(order, list) and isinstance(seed, int):
-            return [str(o) for o in order]
-        return None
+    def _saved_order(self, previous: CompareAnswer | None) -> list[str] | None:
+        # Re-editing shows the order the annotator saw first, so the recorded one stays true
+        # (while it orders exactly these responses).
+        if previous is None or sorted(previous.shown_order) != sorted(self.texts):
+            return None
+        return list(previous.shown_order)
 
     def _annotator(self) -> str:
         session = getattr(self.app, "session", None)
