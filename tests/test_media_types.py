@@ -343,6 +343,12 @@ async def test_video_thumbnails_cursor_segments_and_item_labels(
         print(
             f"\nvideo {size}: thumbnails shown {first * 1000:.0f} ms cold, {cached * 1000:.0f} ms cached"
         )
+        await pilot.press("pageup")  # back: the saved answer is shown again, as it was saved
+        await _ready(pilot, app)
+        back = _screen(app).view
+        assert isinstance(back, VideoView) and back is not view
+        assert [s["label"] for s in back.editor.values()] == ["bars", "pattern"]
+        assert back.chosen == ["usable"] and not back.draft_changed
     _close(app)
     value = _results(folder)[0]["value"]
     assert value == {
@@ -405,6 +411,13 @@ async def test_audio_waveform_play_transcript_quality_segments(
         print(
             f"\naudio {size}: waveform shown {first * 1000:.0f} ms cold, {cached * 1000:.0f} ms cached"
         )
+        await pilot.press("ctrl+l", "pageup")  # back: the saved answer is shown again
+        await _ready(pilot, app)
+        back = _screen(app).view
+        assert isinstance(back, AudioView) and back is not view
+        assert back.field is not None and back.field.value == "hi to"
+        assert back.quality == ["noise", "other_language"]
+        assert [s["label"] for s in back.editor.values()] == ["silence"]
     _close(app)
     value = _results(folder)[0]["value"]
     assert value == {

@@ -14,6 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from task_types.audio.models import QUALITIES, AudioAnswer, AudioOptions, AudioTask, Quality
+from task_types.media_common.models import Segment
 from task_types.media_common.view import FieldInput, TimedMediaView, focus_now, legend
 from tui.core.i18n import N_, _
 from tui.core.media.errors import MediaError
@@ -44,11 +45,15 @@ class AudioView(TimedMediaView[AudioTask, AudioOptions, AudioAnswer]):
     """
     kind = "audio"
 
+    def saved_segments(self) -> list[Segment]:
+        return list(self.previous.segments) if self.previous is not None else []
+
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
         options = self.options
-        previous = ctx.previous or {}
-        self.quality: list[Quality] = [q for q in QUALITIES if q in (previous.get("quality") or [])]
+        previous = self.previous
+        saved = previous.quality if previous is not None else []
+        self.quality: list[Quality] = [q for q in QUALITIES if q in saved]
         self.wave: Waveform | None = None
         self.wave_box = Static(classes="wave")
         self.state = Static(classes="state")
@@ -59,7 +64,7 @@ class AudioView(TimedMediaView[AudioTask, AudioOptions, AudioAnswer]):
         self.field: FieldInput | None = None
         if options.transcribe:
             self.field = FieldInput(
-                str(previous.get("transcript") or ""),
+                previous.transcript if previous is not None else "",
                 _("type what is said"),
                 "transcript",
                 on_enter=self.submit_current,  # Enter saves the item, as app.submit does

@@ -421,18 +421,15 @@ class TimedMediaView(MediaView[TaskT, OptionsT, AnswerT]):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        previous = ctx.previous or {}
-        segments: list[Segment] = []
-        for raw in previous.get("segments") or []:
-            try:
-                segments.append(Segment.model_validate(raw))
-            except ValueError:
-                continue
-        self.editor = SegmentEditor(segments=segments)
+        self.editor = SegmentEditor(segments=list(self.saved_segments()))
         self.initial_segments = self.editor.values()
         self.timeline = Static(classes="timeline")
         self.marks = Static(classes="marks")
         self.segment_list = Static(classes="segments")
+
+    def saved_segments(self) -> list[Segment]:
+        """The segments of the saved answer (its own answer model knows where they are)."""
+        raise NotImplementedError
 
     @property
     def draft_changed(self) -> bool:

@@ -11,6 +11,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from task_types.media_common.models import Segment
 from task_types.media_common.view import Picture, TimedMediaView, focus_now, legend
 from task_types.video.models import VideoAnswer, VideoOptions, VideoTask
 from task_types.view_notes import not_a_label
@@ -29,12 +30,15 @@ class VideoView(TimedMediaView[VideoTask, VideoOptions, VideoAnswer]):
     """
     kind = "video"
 
+    def saved_segments(self) -> list[Segment]:
+        return list(self.previous.segments) if self.previous is not None else []
+
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
         options = self.options
         self.item_labels = list(options.item_labels or options.labels)
-        previous = ctx.previous or {}
-        saved = previous.get("labels") or []
+        previous = self.previous
+        saved = previous.labels if previous is not None else []
         self.chosen: list[str] = [x for x in self.item_labels if x in saved]
         self.initial_chosen = sorted(self.chosen)
         self.item_mode = False
