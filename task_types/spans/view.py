@@ -68,17 +68,15 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
         self.labels = list(options.labels)
         # The help screen counts `choices` to list the label keys.
         self.choices = [(label, label) for label in self.labels]
-        if ctx.previous is not None:
-            given = [
-                (int(s["start"]), int(s["end"]), str(s["label"]))
-                for s in ctx.previous.get("spans") or []
-            ]
+        previous = self.previous
+        if previous is not None:
+            given = [(s.start, s.end, s.label) for s in previous.spans]
         else:
             given = [(s.start, s.end, s.label) for s in task.spans]
         tokens = tokens_of(task, options.tokenizer)
         self.suggested = 0
         self.pattern_problems: list[str] = []
-        if ctx.previous is None and not task.spans and options.patterns:
+        if previous is None and not task.spans and options.patterns:
             found = load_patterns(ctx.batch_dir / options.patterns, self.labels)
             self.pattern_problems = found.problems
             given = suggest(task.text, tokens, found)
@@ -112,7 +110,7 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
             out.append("  ")
         if was_skipped(self):
             out.append(_(SKIPPED_NOTE), style="italic yellow")
-        elif self.ctx.previous is not None:
+        elif self.previous is not None:
             out.append(_("(your saved spans)"), style="italic yellow")
         elif self.suggested:
             out.append(
