@@ -3,8 +3,7 @@ what is under the cursor. Keys move a token cursor, extend a selection, and labe
 
 from __future__ import annotations
 
-from typing import Any
-
+from pydantic import ValidationError
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -21,6 +20,7 @@ from task_types.spans.text_area import SpanText
 from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
 from tui.core.i18n import _, ngettext
 from tui.core.keymap import key_display
+from tui.core.pydantic_text import refusal_text
 from tui.task_view import Refusal, TaskView, ViewContext
 from tui.widgets.task_text import SPAN_STYLES, literal_text
 
@@ -332,9 +332,11 @@ class SpansView(TaskView[SpansTask, SpansOptions, SpansAnswer]):
         self.post_message(self.Notice(done.format(label=span.label, text=quoted)))
         self._changed()
 
-    def build_answer(self) -> tuple[str, dict[str, Any] | None] | Refusal:
-        # The editor's dict: its spans are checked by SpansAnswer when the session saves.
-        return "accept", self.editor.value()
+    def build_answer(self) -> tuple[str, SpansAnswer | None] | Refusal:
+        try:
+            return "accept", SpansAnswer.model_validate(self.editor.value())
+        except ValidationError as exc:  # the editor keeps spans whole: said, never raised
+            return Refusal(refusal_text(exc))
 
     def hint_ids(self) -> list[str]:
         return ["app.submit", "spans.extend_right", "spans.delete", "spans.next_span"]
