@@ -41,6 +41,24 @@ def test_every_view_declares_its_type_models(name: str) -> None:
     assert view.answer_model is task_type.answer_model
 
 
+@pytest.mark.parametrize("name", VIEW_TYPES)
+def test_every_view_builds_and_reads_its_own_answer_model(name: str) -> None:
+    """build_answer is annotated with the type's answer model (so mypy --strict checks what
+    it builds), and no view reads the saved answer as ctx.previous' raw dict."""
+    import inspect
+    import typing
+
+    task_type = get_task_type(name)
+    view = task_type.view_class()
+    hints = typing.get_type_hints(view.build_answer, vars(inspect.getmodule(view)))
+    built, refusal = typing.get_args(hints["return"])  # tuple[str, Answer | None] | Refusal
+    assert refusal is Refusal
+    kind, value = typing.get_args(built)
+    assert kind is str and typing.get_args(value) == (task_type.answer_model, type(None))
+    source = Path(inspect.getfile(view)).read_text(encoding="utf-8")
+    assert "ctx.previous" not in source, f"{name} reads the raw saved answer"
+
+
 def test_a_view_refuses_a_task_of_another_type() -> None:
     view_class = get_task_type("binary").view_class()
     ctx = context("binary", ClassifyTask(id="1", text="x"), ClassifyOptions(labels=["a"]))
