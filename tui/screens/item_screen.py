@@ -28,7 +28,6 @@ from tui.core.keymap import Keymap, key_display
 from tui.core.safe_text import visible
 from tui.key_gate import ItemPaintGate
 from tui.keymap_bindings import active_keys, install_keymap
-from tui.screens.help import HelpScreen, help_rows
 from tui.task_view import TaskView
 from tui.terminal import COMPACT_BELOW, FRAME, TOO_SMALL_BELOW, is_compact
 from tui.widgets.key_bar import lay_out_key_bar
@@ -492,6 +491,9 @@ class ItemScreen(ItemPaintGate, Screen[None]):
         return self.view.label_count() if self.view is not None else None
 
     def action_help(self) -> None:
+        # Imported on first use: nothing of the key list is needed before the first item.
+        from tui.screens.help import HelpScreen, help_rows
+
         rows = help_rows(self, self.keymap, self.help_label_count())
         self.push_kept(("help", *rows), lambda: HelpScreen(rows, self.keymap))
 

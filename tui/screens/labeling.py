@@ -30,7 +30,6 @@ from tui.core.problems import BatchError
 from tui.core.records import Flag, answer_kind_name, flag_reason_name
 from tui.core.safe_text import visible
 from tui.core.session import LabelingSession, SubmitRefusedError
-from tui.screens.flag import FlagScreen
 from tui.screens.item_screen import ItemScreen
 from tui.task_view import Refusal, ViewContext
 from tui.widgets.line import Line
@@ -665,6 +664,8 @@ class LabelingScreen(ItemScreen):
                     "⚑ {reason} noted: answer as usual to save both, or {skip} to save the flag alone"
                 ).format(reason=flag_reason_name(flag.reason), skip=skip)
             )
+
+        from tui.screens.flag import FlagScreen  # on first use, as the other overlays
 
         self.app.push_screen(FlagScreen(self.keymap), flagged)
 
