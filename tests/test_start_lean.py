@@ -84,7 +84,8 @@ seen = {}
 
 def run(self, *args, **kwargs):  # in place of the terminal: the state when the app starts
     seen["collector on"] = gc.isenabled()
-    seen["loaded"] = sorted(m for m in ("importlib.metadata", "ctypes", "tui.core.team.queue") if m in sys.modules)
+    never = ("importlib.metadata", "ctypes", "tui.core.team.queue", "tui.core.team.settings")
+    seen["loaded"] = sorted(m for m in never if m in sys.modules)
     seen["plugins"] = os.environ.get("PYDANTIC_DISABLE_PLUGINS", "unset")
 
 

@@ -30,6 +30,18 @@ def test_absent_team_is_solo(tmp_path: Path) -> None:
     assert problems == [] and config is not None and config.team is None
 
 
+def test_team_not_a_table_and_other_errors_are_all_said(tmp_path: Path) -> None:
+    """[team] is validated apart from the rest of batch.toml (solo batches never build the
+    team models): its problems and the others' come together, each on its line."""
+    folder = make_batch(tmp_path / "b", texts(2), target_per_hour=0, team=5)
+    config, problems = read_batch_config(folder / "batch.toml")
+    assert config is None
+    said = sorted(str(p).split("batch.toml", 1)[1] for p in problems)
+    assert len(said) == 2, said
+    assert said[0].startswith(":3: [target_per_hour] Input should be greater than 0"), said
+    assert said[1].startswith(":4: [team] Input should be a valid dictionary"), said
+
+
 def test_defaults_and_octal_modes(tmp_path: Path) -> None:
     folder = make_batch(
         tmp_path / "b",

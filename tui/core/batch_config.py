@@ -7,7 +7,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator
 
@@ -15,9 +15,11 @@ from tui.core.i18n import _
 from tui.core.problems import Problem, pydantic_problems
 from tui.core.safe_files import open_readable, read_regular
 from tui.core.task_type import empty_dict
-from tui.core.team.settings import TeamSettings
 from tui.core.toml_lines import line_of
 from tui.core.toml_text import toml_error_text
+
+if TYPE_CHECKING:
+    from tui.core.team.settings import TeamSettings
 
 DEFAULT_ERROR_CATEGORIES = [
     "wrong_label",
@@ -67,7 +69,13 @@ class BatchConfig(BaseModel):
     keymap: dict[str, Any] = Field(default_factory=empty_dict)
     # Task meta fields shown on the card, in this order; absent: all, [] : none.
     show_meta: list[str] | None = None
-    team: TeamSettings | None = None  # absent: everyone labels every task (issue 12)
+    # absent: everyone labels every task (issue 12). read_batch_config validates a [team]
+    # table with the team models, which are built only for a team batch (~3 ms of the start
+    # to the first item otherwise): to this model it is any value.
+    if TYPE_CHECKING:
+        team: TeamSettings | None = None
+    else:
+        team: Any = None
 
     @field_validator("tasks", "guidelines")
     @classmethod
@@ -109,14 +117,29 @@ def read_batch_config(path: Path) -> tuple[BatchConfig | None, list[Problem]]:
         line = int(found.group(1)) if found else None
         said = _("not valid TOML: {error}").format(error=toml_error_text(exc))
         return None, [Problem(path, said, line)]
+    config: BatchConfig | None = None
+    errors: list[ValidationError] = []
     try:
-        return BatchConfig.model_validate(data), []
+        config = BatchConfig.model_validate({**data, "team": None})
     except ValidationError as exc:
+        errors.append(exc)
+    team: TeamSettings | None = None
+    if "team" in data:
+        from tui.core.team.settings import TeamTable
+
+        try:
+            team = TeamTable.model_validate({"team": data["team"]}).team
+        except ValidationError as exc:
+            errors.append(exc)
+    if errors:
         problems = []
-        for p in pydantic_problems(exc, path):
+        for p in (p for exc in errors for p in pydantic_problems(exc, path)):
             line = line_of(text, p.field) if p.field else None
             problems.append(Problem(p.file, p.message, line, p.field))
         return None, problems
+    assert config is not None
+    config.team = team
+    return config, []
 
 
 def sha256_of(path: Path) -> str | None:

@@ -166,3 +166,12 @@ class TeamSettings(BaseModel):
 
     def quota_of(self, annotator: str) -> int | None:
         return self.quotas.get(annotator, self.quota)
+
+
+class TeamTable(BaseModel):
+    """batch.toml's [team] table, validated apart from the rest of batch.toml (so solo
+    batches never build the team models): errors name their field as team.<field>."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    team: TeamSettings | None = None
