@@ -124,3 +124,32 @@ async def test_j_and_k_scroll_the_guidelines_by_default(tmp_path: Path) -> None:
         await _wait(pilot, lambda: _scroll_y(app, GuidelinesView) == 2, "one line up")
         await pilot.press("space")
         await _wait(pilot, lambda: _scroll_y(app, GuidelinesView) > 10, "a page down")
+
+
+@pytest.mark.parametrize(
+    ("opens", "extra", "said"),
+    [
+        ("f1", "", "Esc/q closes it, then Ctrl+q quits"),
+        ("ctrl+g", '[keymap]\n"guidelines.close" = "x,escape"\n', "x/Esc closes it"),
+        ("f5", "", "Esc/q closes it"),
+    ],
+)
+async def test_ctrl_q_on_an_overlay_names_the_keys_that_close_it(
+    tmp_path: Path, opens: str, extra: str, said: str
+) -> None:
+    folder = make_batch(tmp_path / "b", texts(3), guidelines=LONG_GUIDELINES, extra=extra)
+    async with running(folder, (80, 24)) as (app, pilot):
+        await pilot.press(opens)
+        await _wait(pilot, lambda: app.screen.is_modal, "the overlay is open")
+        await _wait(pilot, lambda: getattr(app.screen, "keys_ready", False), "overlay painted")
+        notices: list[str] = []
+        notify = app.notify
+
+        def noting(message: str, *args: Any, **kwargs: Any) -> None:
+            notices.append(message)
+            notify(message, *args, **kwargs)
+
+        setattr(app, "notify", noting)  # noqa: B010 (this app instance only)
+        await pilot.press("ctrl+q")
+        await _wait(pilot, lambda: any(said in n for n in notices), f"a notice saying {said!r}")
+        assert app.is_running  # nothing quit

@@ -79,11 +79,23 @@ class LabelDeskApp(KeyGateApp, inherit_bindings=False):
         quit_key = self.keymap.display("app.quit", 1) if self.keymap is not None else "Ctrl+q"
         self.notify(
             _(
-                "this window is open over your work: Esc closes it, then {quit_key} quits (every answer is already saved)"
-            ).format(quit_key=quit_key),
+                "this window is open over your work: {close} closes it, then {quit_key} quits (every answer is already saved)"
+            ).format(close=self._close_keys_of_screen(), quit_key=quit_key),
             timeout=6,
             markup=False,
         )
+
+    def _close_keys_of_screen(self) -> str:
+        """The keys that close the overlay on top, as its bindings have them (the keymap's
+        `*.close` / `*.cancel`): the first two, Esc first when it is one of them."""
+        from tui.core.keymap import key_display
+
+        keys = [
+            key
+            for key, active in self.screen.active_bindings.items()
+            if (active.binding.id or "").endswith((".close", ".cancel"))
+        ]
+        return "/".join(key_display(key) for key in keys[:2]) or "Esc"
 
     def _bound_on_screen(self, key: str) -> bool:
         """Whether the screen on top binds `key` to one of labeldesk's bindings (they have
