@@ -46,6 +46,23 @@ def test_keys_json_shows_every_layer(tmp_path: Path) -> None:
     assert "label.1" not in b  # binary uses no label keys
 
 
+def test_keys_lists_the_overlays_and_text_fields_too(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    folder = make_batch(
+        tmp_path / "b", texts(2), extra='[keymap]\n"scroll.down" = "n"\n"text.newline" = "ctrl+n"\n'
+    )
+    run = _keys(str(folder), "--json", config=config)
+    assert run.returncode == 0, run.stdout + run.stderr
+    screens = {b["id"]: b for b in json.loads(run.stdout)["screens"]}
+    assert screens["scroll.down"]["keys"] == ["n"] and screens["scroll.down"]["source"] == "batch"
+    assert screens["text.newline"]["keys"] == ["ctrl+n"]
+    assert screens["help.close"]["keys"] == ["escape", "q", "question_mark", "f1"]
+    assert "scroll.down" not in _bindings(run.stdout)  # not beside the item screen's keys
+    text = _keys(str(folder), config=config)
+    assert "scroll.down" in text.stdout and "my_audits.close" in text.stdout
+
+
 def test_keys_reports_conflicts_and_exits_1(tmp_path: Path) -> None:
     config = tmp_path / "config"
     config.mkdir()

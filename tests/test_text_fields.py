@@ -145,6 +145,22 @@ async def test_rate_note_enter_saves_ctrl_j_is_a_newline(tmp_path: Path) -> None
     assert value["note"] == "fine\nok!" and value["ratings"]["correctness"] == 5
 
 
+async def test_the_newline_key_is_the_keymaps(tmp_path: Path) -> None:
+    """text.newline (Ctrl+j, Shift+Enter) comes from the keymap like every other binding."""
+    folder = sample(tmp_path, "rate-en")
+    with (folder / "batch.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[keymap]\n"text.newline" = "ctrl+n"\n')
+    async with running(folder) as (app, pilot):
+        v = view(app)
+        await press(pilot, "n")
+        await type_in(pilot, "one")
+        await press(pilot, "ctrl+n")
+        await type_in(pilot, "two")
+        await press(pilot, "ctrl+j")  # no longer a newline key here
+        assert v.editing and v.note == "one\ntwo"
+        assert "Ctrl+n new line" in shown(app)
+
+
 # -- write -----------------------------------------------------------------------------------
 
 

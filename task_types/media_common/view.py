@@ -674,6 +674,7 @@ class TextField(TextArea):
         on_enter: Callable[[], None],
         on_leave: Callable[[], None],
         leave_keys: Sequence[str] = ("escape",),
+        newline_keys: Sequence[str] = NEWLINE_KEYS,
         id: str | None = None,
         tab_behavior: Literal["focus", "indent"] = "focus",
     ) -> None:
@@ -683,6 +684,7 @@ class TextField(TextArea):
         self.on_enter = on_enter
         self.on_leave = on_leave
         self.leave_keys = list(leave_keys)
+        self.newline_keys = list(newline_keys)  # the keymap's text.newline
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Textual 8.2 (issue #6528, unfixed upstream) lets the compositor render a TextArea
@@ -709,7 +711,7 @@ class TextField(TextArea):
             event.stop()
             event.prevent_default()
             self.on_enter()
-        elif event.key in NEWLINE_KEYS and not self.read_only:
+        elif event.key in self.newline_keys and not self.read_only:
             event.stop()
             event.prevent_default()
             start, end = self.selection

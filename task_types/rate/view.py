@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static, TextArea
 
-from task_types.media_common.view import TextField, focus_now
+from task_types.media_common.view import NEWLINE_KEYS, TextField, focus_now
 from task_types.rate.models import Criterion, RateAnswer, RateOptions, RateTask
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from tui.core.i18n import _
@@ -59,6 +59,7 @@ class RateView(TaskView[RateTask, RateOptions, RateAnswer]):
             on_enter=self.submit_current,
             on_leave=self._close_note,
             leave_keys=ctx.keymap.keys_for("rate.leave") or ["escape"],
+            newline_keys=ctx.keymap.keys_for("text.newline") or list(NEWLINE_KEYS),
         )
         self._initial = (dict(self.ratings), self._note.text.strip())
         # The header the dialogue opens at: the turn before the rated one, for context.
@@ -162,8 +163,10 @@ class RateView(TaskView[RateTask, RateOptions, RateAnswer]):
         line.append(": ")
         if self._note_open:
             line.append(
-                _("writing… {submit} saves · Ctrl+j new line · {leave} leaves").format(
-                    submit=self.key_of("app.submit"), leave=self.key_of("rate.leave")
+                _("writing… {submit} saves · {newline} new line · {leave} leaves").format(
+                    submit=self.key_of("app.submit"),
+                    newline=self.key_of("text.newline"),
+                    leave=self.key_of("rate.leave"),
                 ),
                 style="bold yellow",
             )

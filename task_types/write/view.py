@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
-from task_types.media_common.view import FieldInput, TextField, focus_now
+from task_types.media_common.view import NEWLINE_KEYS, FieldInput, TextField, focus_now
 from task_types.view_notes import SKIPPED_NOTE, was_skipped
 from task_types.write.external import ExternalEditorError, edit_text, editor_command
 from task_types.write.models import Override, Violation, WriteAnswer, WriteOptions, WriteTask
@@ -36,12 +36,14 @@ class WriteEditor(TextField):
         leave_keys: list[str],
         on_enter: Callable[[], None],
         on_leave: Callable[[], None],
+        newline_keys: list[str],
     ) -> None:
         super().__init__(
             text,
             on_enter=on_enter,
             on_leave=on_leave,
             leave_keys=leave_keys,
+            newline_keys=newline_keys,
             tab_behavior="indent",
         )
 
@@ -74,7 +76,11 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
         )
         self.initial_text = start
         self.area = WriteEditor(
-            start, self.leave_keys, on_enter=self.submit_current, on_leave=self._leave_editor
+            start,
+            self.leave_keys,
+            on_enter=self.submit_current,
+            on_leave=self._leave_editor,
+            newline_keys=ctx.keymap.keys_for("text.newline") or list(NEWLINE_KEYS),
         )
         self.reason = FieldInput(
             "",
@@ -145,7 +151,7 @@ class WriteView(TaskView[WriteTask, WriteOptions, WriteAnswer]):
             title.append(_("  ✎ typing · "), style="green")
             for key, word in (
                 (self.key_of("app.submit"), _("saves")),
-                ("Ctrl+j", _("new line")),
+                (self.key_of("text.newline"), _("new line")),
                 (self.key_of("write.leave"), _("leaves")),
             ):
                 title.append(f" {key} ", style="reverse bold")

@@ -69,6 +69,16 @@ def run(args: argparse.Namespace) -> int:
                 }
                 for b in keymap.active_ids()
             ],
+            # The overlays', text fields' and home screen's keys (each on its own screen).
+            "screens": [
+                {
+                    "id": b,
+                    "keys": keymap.keys_for(b),
+                    "description": keymap.describe(b),
+                    "source": keymap.sources.get(b, ""),
+                }
+                for b in keymap.screen_ids()
+            ],
             "conflicts": [{"key": c.key, "ids": list(c.ids)} for c in conflicts],
             "problems": [str(p) for p in keymap.problems],
         }
@@ -76,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         console = safe_console()
         console.print(keymap_table(keymap, sources=True))
+        console.print(Text(_("Overlays, text fields and the home screen:"), style="bold"))
+        console.print(keymap_table(keymap, sources=True, ids=keymap.screen_ids()))
         for c in conflicts:
             # Text, not markup: a key or id from a keymap file may hold "[/x]".
             console.print(Text.assemble((_("conflict:"), "bold red"), f" {c}"))

@@ -88,6 +88,12 @@ HOME_BINDINGS: dict[str, str] = {
     "home.quit": N_("quit from the home screen"),
 }
 
+# Inside a multi-line text field (the write editor, the rate note): read by the field itself,
+# which has the keys while it is open. Enter there saves the item, as app.submit does.
+TEXT_BINDINGS: dict[str, str] = {
+    "text.newline": N_("in a multi-line text field: a new line"),
+}
+
 # The overlays' own bindings (help, guidelines, summary, flag, ...). Their keys reach the
 # overlays' Textual bindings through App.set_keymap (see textual_keymap()).
 MODAL_BINDINGS: dict[str, str] = {
@@ -299,6 +305,11 @@ class Keymap:
     def active_ids(self) -> list[str]:
         return [b for b in self.bindings if b.split(".", 1)[0] in self.contexts]
 
+    def screen_ids(self) -> list[str]:
+        """The bindings of the overlays, the text fields and the home screen: each acts on
+        its own screen or field, never beside the item screen's keys (no conflicts there)."""
+        return [b for b in self.bindings if b in MODAL_BINDINGS or b in TEXT_BINDINGS]
+
     def conflicts(self) -> list[Conflict]:
         by_key: dict[str, list[str]] = {}
         for binding_id in self.active_ids():
@@ -334,7 +345,13 @@ def build_keymap(
     adjudicate.* bindings come before those)."""
     contexts: tuple[str, ...] = ("app",)
     keymap = Keymap(
-        descriptions={**APP_BINDINGS, **AUDIT_BINDINGS, **ADJUDICATE_BINDINGS, **MODAL_BINDINGS}
+        descriptions={
+            **APP_BINDINGS,
+            **AUDIT_BINDINGS,
+            **ADJUDICATE_BINDINGS,
+            **TEXT_BINDINGS,
+            **MODAL_BINDINGS,
+        }
     )
     for n in range(1, MAX_LABEL_KEYS + 1):
         keymap.descriptions[f"label.{n}"] = N_("choose / toggle label {n}")

@@ -47,6 +47,7 @@ HINT_WORDS = {
     "app.quit": N_("quit"),
     "app.reveal": N_("reveal"),
     "app.rescue": N_("rescue"),
+    "text.newline": N_("new line"),
 }
 # Words that are also another part of speech elsewhere ("correct" as a column header).
 CONTEXT_HINT_WORDS = {
