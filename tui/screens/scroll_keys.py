@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.widget import Widget
 
 SCROLL_BINDINGS: list[BindingType] = [
@@ -22,8 +22,10 @@ SCROLL_BINDINGS: list[BindingType] = [
 ]
 
 
-class ScrollKeys(Screen[None]):
-    """A screen whose one scroll area moves with the `scroll.*` bindings."""
+class ScrollKeys(ModalScreen[None]):
+    """An overlay whose one scroll area moves with the `scroll.*` bindings. A ModalScreen
+    itself: Textual takes a screen's default styles along its first Textual base, so the
+    overlays keep ModalScreen's see-through background over the work behind them."""
 
     BINDINGS = SCROLL_BINDINGS  # merged with each overlay's own (Textual walks the MRO)
 
