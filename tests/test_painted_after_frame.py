@@ -2,9 +2,11 @@
 has gone out after the item was put up: never from the screen's after-refresh work that
 Textual can run before the frame of a widget whose repaint is still on its way.
 
-A frame is observed through Textual's public App.post_display_hook (called after every
-frame, in headless runs too); "painted" through tui.paint_log.paint_log, which the gate calls
-exactly when it lets the keys through (the LABELDESK_PAINT_LOG record)."""
+A frame is observed where Textual hands it to the terminal (App._display with a renderable,
+outside a batch update; called in headless runs too): Textual's public post_display_hook
+also runs for an empty update, so it cannot tell a frame. "Painted" is observed through
+tui.paint_log.paint_log, which the gate calls exactly when it lets the keys through (the
+LABELDESK_PAINT_LOG record)."""
 
 from __future__ import annotations
 
@@ -29,13 +31,14 @@ async def test_each_item_is_painted_after_a_frame(
     async with running(folder) as (app, pilot):
         screen = app.screen
         assert isinstance(screen, LabelingScreen)
-        hook = app.post_display_hook
+        display = app._display
 
-        def frame() -> None:
-            events.append(("frame", None))
-            hook()
+        def frame(on: Any, renderable: Any) -> None:
+            if renderable is not None and not app._batch_count:
+                events.append(("frame", None))
+            display(on, renderable)
 
-        setattr(app, "post_display_hook", frame)  # noqa: B010 (this app instance only)
+        setattr(app, "_display", frame)  # noqa: B010 (this app instance only)
         key = {"binary-en": "a", "classify-nl": "1", "compare-en": "a"}
         answered = 0
         for _ in range(4):
