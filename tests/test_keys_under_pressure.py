@@ -157,8 +157,19 @@ async def test_ctrl_c_while_typing_says_which_key_quits(
         assert app.is_running
 
 
-@pytest.mark.parametrize("key", ["question_mark", "ctrl+g", "f5", "f6", "f3"])
-async def test_ctrl_c_and_ctrl_q_in_an_overlay_say_how_to_quit(tmp_path: Path, key: str) -> None:
+@pytest.mark.parametrize(
+    ("key", "closes"),
+    [
+        ("question_mark", "Esc/q"),
+        ("ctrl+g", "Esc/q"),
+        ("f5", "Esc/q"),
+        ("f6", "Esc/q"),
+        ("f3", "Esc/F3"),
+    ],
+)
+async def test_ctrl_c_and_ctrl_q_in_an_overlay_say_how_to_quit(
+    tmp_path: Path, key: str, closes: str
+) -> None:
     folder = make_batch(tmp_path / "b", texts(2))
     async with running(folder) as (app, pilot):
         await pilot.press(key)
@@ -170,7 +181,7 @@ async def test_ctrl_c_and_ctrl_q_in_an_overlay_say_how_to_quit(tmp_path: Path, k
             await pilot.press(quit_key)
             await pilot.pause()
             new = [n.message for n in app.notices[said:]]
-            assert any("Esc closes it, then Ctrl+q quits" in m for m in new), new
+            assert any(f"{closes} closes it, then Ctrl+q quits" in m for m in new), new
             assert app.screen is overlay and app.is_running
 
 

@@ -87,13 +87,13 @@ class LabelDeskApp(KeyGateApp, inherit_bindings=False):
 
     def _close_keys_of_screen(self) -> str:
         """The keys that close the overlay on top, as its bindings have them (the keymap's
-        `*.close` / `*.cancel`): the first two, Esc first when it is one of them."""
+        `*.close` / `*.cancel` / `*.continue`), the first two in the keymap's order."""
         from tui.core.keymap import key_display
 
         keys = [
             key
             for key, active in self.screen.active_bindings.items()
-            if (active.binding.id or "").endswith((".close", ".cancel"))
+            if (active.binding.id or "").endswith((".close", ".cancel", ".continue"))
         ]
         return "/".join(key_display(key) for key in keys[:2]) or "Esc"
 
