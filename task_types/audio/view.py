@@ -14,7 +14,6 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from task_types.audio.models import QUALITIES, AudioAnswer, AudioOptions, AudioTask, Quality
-from task_types.media_common.models import Segment
 from task_types.media_common.view import FieldInput, TimedMediaView, focus_now, legend
 from tui.core.i18n import N_, _
 from tui.core.media.errors import MediaError
@@ -44,9 +43,6 @@ class AudioView(TimedMediaView[AudioTask, AudioOptions, AudioAnswer]):
     AudioView > FieldInput { margin: 0 1; }
     """
     kind = "audio"
-
-    def saved_segments(self) -> list[Segment]:
-        return list(self.previous.segments) if self.previous is not None else []
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)

@@ -6,6 +6,7 @@ No Textual here: the editor is plain Python, so its rules are tested without a s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -40,6 +41,13 @@ def steps_for(duration_s: float) -> tuple[float, float]:
     small = min(1.0, max(0.1, duration_s / 40))
     large = max(small, 1.0, duration_s / 8)
     return round(small, 2), round(large, 2)
+
+
+@runtime_checkable
+class WithSegments(Protocol):
+    """An answer model with timed segments: audio's and video's."""
+
+    segments: list[Segment]
 
 
 @dataclass

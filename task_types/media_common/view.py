@@ -25,7 +25,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
-from task_types.media_common.models import Segment, SegmentEditor, steps_for
+from task_types.media_common.models import Segment, SegmentEditor, WithSegments, steps_for
 from task_types.view_notes import SKIPPED_NOTE, not_a_label, was_skipped
 from tui.core.i18n import _
 from tui.core.keymap import key_display
@@ -421,15 +421,13 @@ class TimedMediaView(MediaView[TaskT, OptionsT, AnswerT]):
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        self.editor = SegmentEditor(segments=list(self.saved_segments()))
+        previous = self.previous  # the saved answer, as the type's answer model
+        saved: list[Segment] = list(previous.segments) if isinstance(previous, WithSegments) else []
+        self.editor = SegmentEditor(segments=saved)
         self.initial_segments = self.editor.values()
         self.timeline = Static(classes="timeline")
         self.marks = Static(classes="marks")
         self.segment_list = Static(classes="segments")
-
-    def saved_segments(self) -> list[Segment]:
-        """The segments of the saved answer (its own answer model knows where they are)."""
-        raise NotImplementedError
 
     @property
     def draft_changed(self) -> bool:

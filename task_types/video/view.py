@@ -11,7 +11,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from task_types.media_common.models import Segment
 from task_types.media_common.view import Picture, TimedMediaView, focus_now, legend
 from task_types.video.models import VideoAnswer, VideoOptions, VideoTask
 from task_types.view_notes import not_a_label
@@ -29,9 +28,6 @@ class VideoView(TimedMediaView[VideoTask, VideoOptions, VideoAnswer]):
     VideoView > Picture { margin: 0 1; }
     """
     kind = "video"
-
-    def saved_segments(self) -> list[Segment]:
-        return list(self.previous.segments) if self.previous is not None else []
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
