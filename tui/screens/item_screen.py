@@ -483,7 +483,7 @@ class ItemScreen(ItemPaintGate, Screen[None]):
                 error=True,
             )
             return
-        close = self.keymap.display("guidelines.close") or "Esc"
+        close = self.close_keys_of("guidelines.close")
         self.push_kept(
             ("guidelines", path.name, text), lambda: GuidelinesScreen(path.name, text, close)
         )
@@ -497,6 +497,10 @@ class ItemScreen(ItemPaintGate, Screen[None]):
 
         rows = help_rows(self, self.keymap, self.help_label_count())
         self.push_kept(("help", *rows), lambda: HelpScreen(rows, self.keymap))
+
+    def close_keys_of(self, binding_id: str) -> str:
+        """An overlay's close keys as its title names them (the keymap's first two)."""
+        return self.keymap.display(binding_id) or "Esc"
 
     # -- overlays that are kept --------------------------------------------------------------
     # An overlay is kept (installed) while this screen lives and shows the same content:

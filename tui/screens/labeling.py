@@ -681,24 +681,21 @@ class LabelingScreen(ItemScreen):
     def action_summary(self) -> None:
         from tui.screens.summary import SummaryScreen
 
-        screen = SummaryScreen(self.session)
-        screen.close_keys = self.keymap.display("overlay.close") or "Esc"
-        self.app.push_screen(screen)
+        self.app.push_screen(SummaryScreen(self.session, self.close_keys_of("overlay.close")))
 
     def action_stats(self) -> None:
         from tui.screens.summary import StatsScreen
 
         batch = self.session.batch
         team = self.team.status if self.team is not None else None
-        screen = StatsScreen(batch.folder, batch.config.min_seconds, team)
-        screen.close_keys = self.keymap.display("overlay.close") or "Esc"
-        self.app.push_screen(screen)
+        close = self.close_keys_of("overlay.close")
+        self.app.push_screen(StatsScreen(batch.folder, batch.config.min_seconds, team, close))
 
     def action_my_audits(self) -> None:
         from tui.screens.my_audits import MyAuditsScreen
 
         s = self.session
-        close = self.keymap.display("my_audits.close") or "Esc"
+        close = self.close_keys_of("my_audits.close")
         self.app.push_screen(MyAuditsScreen(s.batch.folder, s.store.annotator, close))
 
     def action_rescue(self) -> None:

@@ -41,7 +41,10 @@ class _Overlay(PaintedGate, ScrollKeys, ModalScreen[None]):
     """
     BINDINGS = [Binding("escape,q,f5,f6", "dismiss", "close", id="overlay.close")]
     TITLE_TEXT = ""
-    close_keys = "Esc"  # as the keymap has them (overlay.close); set by whoever opens it
+
+    def __init__(self, close_keys: str = "Esc") -> None:
+        super().__init__()
+        self.close_keys = close_keys  # as the keymap has them (overlay.close)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
@@ -60,8 +63,8 @@ class _Overlay(PaintedGate, ScrollKeys, ModalScreen[None]):
 class SummaryScreen(_Overlay):
     TITLE_TEXT = N_("This session")
 
-    def __init__(self, session: LabelingSession) -> None:
-        super().__init__()
+    def __init__(self, session: LabelingSession, close_keys: str = "Esc") -> None:
+        super().__init__(close_keys)
         self.session = session
 
     def on_mount(self) -> None:
@@ -76,9 +79,13 @@ class StatsScreen(_Overlay):
     TITLE_TEXT = N_("Batch statistics (every annotator)")
 
     def __init__(
-        self, folder: Path, min_seconds: float | None, team: TeamStatus | None = None
+        self,
+        folder: Path,
+        min_seconds: float | None,
+        team: TeamStatus | None = None,
+        close_keys: str = "Esc",
     ) -> None:
-        super().__init__()
+        super().__init__(close_keys)
         self.folder = folder
         self.min_seconds = min_seconds
         self.team = team  # a team batch: claimed / done / expired / over-covered per annotator
